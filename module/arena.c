@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arena: real pages borrowed from the host, one naturally aligned
+ * order-10 block (4 MiB, the largest block 6.1 hands out) per present
+ * section of the emulated space.  Because a block is aligned to its size
+ * in host pfns, "host pfn >> 10" names its chunk and "pfn & 1023" is the
+ * same offset on both sides; host_chunks maps the former to our section.
+ *
+ * The host is asked politely: __GFP_RETRY_MAYFAIL tries hard but never
+ * calls the OOM killer, __GFP_NOWARN keeps a refusal out of the log (we
+ * write our own line), and the first refusal ends the attempt.  Blocks are
+ * kept whole (not split_page()d) so that rmmod gives back order-10 blocks
+ * straight to the host's buddy lists, not thousands of frames to its
+ * per-CPU lists where MemFree would not see them.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/xarray.h>
+
+#include "internal.h"
+
+#define ALTMM_ARENA_GFP	(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
+
+static_assert(ALTMM_PFN_SECTION_SHIFT < MAX_ORDER,
+	      "the host cannot hand out a whole section in one block");
+
+/**
+ * altmm_arena_acquire() - back every non-hole section with a host chunk
+ * @sys: instance whose layout is built and section table allocated
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM after logging how much was obtained; on error
+ * every chunk obtained has been returned.
+ */
+int altmm_arena_acquire(struct altmm_system *sys)
+{
+	const struct altmm_layout *l = &sys->layout;
+	unsigned long nr, wanted = 0;
+	int ret;
+
+	for (nr = 0; nr < l->nr_sections; nr++)
+		wanted += !altmm_layout_pfn_absent(l, nr << ALTMM_PFN_SECTION_SHIFT);
+
+	for (nr = 0; nr < l->nr_sections; nr++) {
+		struct altmm_section *sec = &sys->sections[nr];
+		struct page *page;
+
+		if (altmm_layout_pfn_absent(l, nr << ALTMM_PFN_SECTION_SHIFT))
+			continue;
+
+		page = alloc_pages(ALTMM_ARENA_GFP, ALTMM_PFN_SECTION_SHIFT);
+		if (!page) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		sec->host_pfn = page_to_pfn(page);
+		ret = xa_err(xa_store(&sys->host_chunks,
+				      sec->host_pfn >> ALTMM_PFN_SECTION_SHIFT,
+				      xa_mk_value(nr), GFP_KERNEL));
+		if (ret) {
+			__free_pages(page, ALTMM_PFN_SECTION_SHIFT);
+			goto fail;
+		}
+		sec->flags |= ALTMM_SECTION_PRESENT;
+		sys->nr_chunks++;
+		cond_resched();
+	}
+	return 0;
+
+fail:
+	pr_err("%s: arena: obtained %luM of the %luM asked for from the host; giving it back\n",
+	       sys->name, sys->nr_chunks * ALTMM_SECTION_MB,
+	       wanted * ALTMM_SECTION_MB);
+	altmm_arena_release(sys);
+	return ret;
+}
+
+/**
+ * altmm_arena_release() - give every chunk back to the host
+ * @sys: instance
+ *
+ * Everything altmm built inside the arena (node data, descriptors, usemaps)
+ * goes with it.
+ *
+ * Context: process context, may sleep.
+ */
+void altmm_arena_release(struct altmm_system *sys)
+{
+	unsigned long nr;
+
+	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
+		struct altmm_section *sec = &sys->sections[nr];
+
+		if (!(sec->flags & ALTMM_SECTION_PRESENT))
+			continue;
+		xa_erase(&sys->host_chunks, sec->host_pfn >> ALTMM_PFN_SECTION_SHIFT);
+		__free_pages(pfn_to_page(sec->host_pfn), ALTMM_PFN_SECTION_SHIFT);
+		sec->flags = 0;
+		sec->mem_map = NULL;
+		sec->usemap = NULL;
+		sys->nr_chunks--;
+		cond_resched();
+	}
+	WARN_ON(sys->nr_chunks);
+}

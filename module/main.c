@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * altmm.ko: module parameters describe the default instance, which is built
+ * at load and published under /sys/kernel/debug/altmm/.  Everything else
+ * (tests, later consumers) builds its own instances with
+ * altmm_system_create(); nothing here is global but the default.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+static unsigned int arena_mb = 256;
+module_param(arena_mb, uint, 0444);
+MODULE_PARM_DESC(arena_mb, "Size of the emulated physical address space in MiB, a multiple of 4 (default 256)");
+
+static unsigned int nodes = 2;
+module_param(nodes, uint, 0444);
+MODULE_PARM_DESC(nodes, "Number of emulated NUMA nodes, 1..8 (default 2)");
+
+static unsigned int node_mb[ALTMM_MAX_NUMNODES];
+static unsigned int nr_node_mb;
+module_param_array(node_mb, uint, &nr_node_mb, 0444);
+MODULE_PARM_DESC(node_mb, "Per-node sizes in MiB, adding up to arena_mb (default: even split)");
+
+static unsigned int distance[ALTMM_MAX_NUMNODES * ALTMM_MAX_NUMNODES];
+static unsigned int nr_distance;
+module_param_array(distance, uint, &nr_distance, 0444);
+MODULE_PARM_DESC(distance, "Node distance table, nodes*nodes values row by row (default: 10 local, 20 remote)");
+
+static unsigned int cpu_node[ALTMM_MAX_CPU_PARAMS];
+static unsigned int nr_cpu_node;
+module_param_array(cpu_node, uint, &nr_cpu_node, 0444);
+MODULE_PARM_DESC(cpu_node, "Node of each CPU (default: CPU i on node i % nodes)");
+
+static unsigned int dma_mb = 16;
+module_param(dma_mb, uint, 0444);
+MODULE_PARM_DESC(dma_mb, "End of ZONE_DMA in MiB, 0 for none (default 16)");
+
+static unsigned int dma32_mb = 128;
+module_param(dma32_mb, uint, 0444);
+MODULE_PARM_DESC(dma32_mb, "End of ZONE_DMA32 in MiB, standing in for 4 GiB; 0 for none (default 128)");
+
+static unsigned int highmem_mb;
+module_param(highmem_mb, uint, 0444);
+MODULE_PARM_DESC(highmem_mb, "Start of ZONE_HIGHMEM in MiB, 0 for none (default 0)");
+
+static unsigned int device_mb;
+module_param(device_mb, uint, 0444);
+MODULE_PARM_DESC(device_mb, "MiB at the top of the space kept out of the allocator as ZONE_DEVICE (default 0)");
+
+static char *kernelcore;
+module_param(kernelcore, charp, 0444);
+MODULE_PARM_DESC(kernelcore, "As the kernel parameter: memory for non-movable allocations, e.g. 64M or 25%");
+
+static char *movablecore;
+module_param(movablecore, charp, 0444);
+MODULE_PARM_DESC(movablecore, "As the kernel parameter: memory for ZONE_MOVABLE, e.g. 32M or 10%");
+
+static char *holes;
+module_param(holes, charp, 0444);
+MODULE_PARM_DESC(holes, "Absent ranges size@start[,size@start...], 4M aligned, e.g. 8M@64M");
+
+static struct altmm_system *altmm_default;
+
+static void fill_params(struct altmm_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->arena_mb = arena_mb;
+	p->nr_nodes = nodes;
+	p->nr_node_mb = nr_node_mb;
+	memcpy(p->node_mb, node_mb, sizeof(node_mb));
+	p->nr_distance = nr_distance;
+	memcpy(p->distance, distance, sizeof(distance));
+	p->nr_cpu_node = nr_cpu_node;
+	memcpy(p->cpu_node, cpu_node, sizeof(cpu_node));
+	p->dma_mb = dma_mb;
+	p->dma32_mb = dma32_mb;
+	p->highmem_mb = highmem_mb;
+	p->device_mb = device_mb;
+	p->kernelcore = kernelcore;
+	p->movablecore = movablecore;
+	p->holes = holes;
+}
+
+static void print_layout(const struct altmm_system *sys)
+{
+	const char *line = sys->layout_text;
+
+	while (*line) {
+		const char *nl = strchrnul(line, '\n');
+
+		pr_info("%.*s\n", (int)(nl - line), line);
+		line = *nl ? nl + 1 : nl;
+	}
+}
+
+static int __init altmm_init(void)
+{
+	struct altmm_param_error err;
+	struct altmm_params p;
+	int ret;
+
+	fill_params(&p);
+	ret = altmm_system_create(&p, KBUILD_MODNAME, &altmm_default, &err);
+	if (ret)
+		return ret;
+	print_layout(altmm_default);
+	altmm_debugfs_create(altmm_default, debugfs_create_dir(KBUILD_MODNAME, NULL));
+	pr_info("%uM arena in %lu host chunks, %d nodes\n", arena_mb,
+		altmm_default->nr_chunks, altmm_default->layout.nr_nodes);
+	return 0;
+}
+
+static void __exit altmm_exit(void)
+{
+	altmm_system_destroy(altmm_default);
+	pr_info("unloaded; every host page returned\n");
+}
+
+module_init(altmm_init);
+module_exit(altmm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("altmm: an alternative physical-memory stack on an arena of host pages");
+MODULE_AUTHOR("The altmm developers");

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sparse memory model: each present section gets its own slice of the
+ * frame-descriptor array and its own pageblock usemap, both allocated by
+ * the boot allocator on the section's node, as sparse_init() does with
+ * memmap and usemap.  Every descriptor starts reserved and carries its
+ * section number in its flags; the hand-over clears "reserved" on the
+ * frames it releases.
+ *
+ * ZONE_DEVICE sections get descriptors too (memremap_pages() creates
+ * struct pages) but are never online: their frames stay reserved.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/xarray.h>
+
+#include "internal.h"
+
+static void init_section_descs(struct altmm_section *sec, unsigned long nr)
+{
+	unsigned long flags = (nr << ALTMM_PG_SECTION_SHIFT) | BIT(ALTMM_PG_reserved);
+	unsigned long i;
+
+	if (sec->flags & ALTMM_SECTION_DEVICE)
+		flags |= BIT(ALTMM_PG_device);
+	for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++) {
+		struct altmm_page *d = &sec->mem_map[i];
+
+		d->flags = flags;
+		INIT_LIST_HEAD(&d->lru);
+		d->private = 0;
+		atomic_set(&d->refcount, 0);
+	}
+}
+
+/* Node and zone of a section, from the layout. */
+static void section_place(const struct altmm_layout *l, unsigned long nr,
+			  u8 *nid, u8 *zone)
+{
+	unsigned long pfn = nr << ALTMM_PFN_SECTION_SHIFT;
+	int n, zt;
+
+	for (n = 0; n < l->nr_nodes; n++)
+		if (pfn >= l->node_range[n].start && pfn < l->node_range[n].end)
+			break;
+	*nid = n;
+	for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
+		unsigned long s, e;
+
+		altmm_layout_zone_span(l, n, zt, &s, &e);
+		if (pfn >= s && pfn < e) {
+			*zone = zt;
+			return;
+		}
+	}
+	/* Sections between a node's zones cannot exist: spans are contiguous. */
+	WARN_ONCE(1, "section %lu is in no zone of node %d\n", nr, n);
+	*zone = ALTMM_ZONE_NORMAL;
+}
+
+/**
+ * altmm_sparse_init() - give every present section its descriptors and usemap
+ * @sys: instance with its arena acquired and node data allocated
+ *
+ * Context: instance construction.
+ * Return: 0, or -ENOMEM when the arena cannot hold the metadata.
+ */
+int altmm_sparse_init(struct altmm_system *sys)
+{
+	const struct altmm_layout *l = &sys->layout;
+	unsigned long nr;
+
+	for (nr = 0; nr < l->nr_sections; nr++) {
+		struct altmm_section *sec = &sys->sections[nr];
+		unsigned long start = nr << ALTMM_PFN_SECTION_SHIFT;
+		u64 map, usemap;
+
+		if (!(sec->flags & ALTMM_SECTION_PRESENT))
+			continue;
+		section_place(l, nr, &sec->nid, &sec->zone);
+		if (start >= l->device.start)
+			sec->flags |= ALTMM_SECTION_DEVICE;
+
+		map = altmm_memblock_alloc(sys, ALTMM_PAGES_PER_SECTION *
+					   sizeof(struct altmm_page),
+					   PAGE_SIZE, sec->nid, false);
+		usemap = altmm_memblock_alloc(sys, ALTMM_USEMAP_LONGS *
+					      sizeof(unsigned long),
+					      sizeof(unsigned long), sec->nid,
+					      false);
+		if (!map || !usemap) {
+			pr_err("%s: no room in the arena for the memory map of section %lu\n",
+			       sys->name, nr);
+			return -ENOMEM;
+		}
+		sec->mem_map = altmm_phys_to_virt(sys, map);
+		sec->usemap = altmm_phys_to_virt(sys, usemap);
+		init_section_descs(sec, nr);
+	}
+	return 0;
+}
+
+/**
+ * altmm_host_page_to_pfn() - the altmm pfn of a host page
+ * @sys: instance
+ * @page: any host struct page
+ * @pfn: set to the altmm pfn when the page is in @sys's arena
+ *
+ * Context: any; lockless (xarray lookup under RCU).
+ * Return: true if @page is one of @sys's frames, false for a foreign page.
+ */
+bool altmm_host_page_to_pfn(const struct altmm_system *sys,
+			    const struct page *page, unsigned long *pfn)
+{
+	unsigned long hpfn = page_to_pfn(page);
+	void *entry;
+
+	entry = xa_load((struct xarray *)&sys->host_chunks,
+			hpfn >> ALTMM_PFN_SECTION_SHIFT);
+	if (!entry)
+		return false;
+	*pfn = (xa_to_value(entry) << ALTMM_PFN_SECTION_SHIFT) |
+	       (hpfn & ALTMM_SECTION_MASK);
+	return true;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_host_page_to_pfn, ALTMM_INTERNAL);
+
+/**
+ * altmm_virt_to_pfn() - the altmm pfn of a kernel virtual address
+ * @sys: instance
+ * @addr: a direct-map address
+ * @pfn: set to the altmm pfn of the frame holding @addr
+ *
+ * Context: any.
+ * Return: true if @addr is in one of @sys's frames; false for any other
+ * address, including vmalloc and module addresses.
+ */
+bool altmm_virt_to_pfn(const struct altmm_system *sys, const void *addr,
+		       unsigned long *pfn)
+{
+	if (!virt_addr_valid(addr))
+		return false;
+	return altmm_host_page_to_pfn(sys, virt_to_page(addr), pfn);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_virt_to_pfn, ALTMM_INTERNAL);
