@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# altmm: the entry points. The logic lives in scripts/; `make help` lists
+# the targets. Modules are never built in the source directories: each
+# kernel gets a copy under build/ (see DEVELOPERS.md).
+
+KDIR ?= $(shell scripts/lib.sh kdir)
+AMD64 := $(CURDIR)/build/amd64
+
+.PHONY: all modules deps check lint kunit uml-kernel selftests run clean help
+
+all: modules
+
+deps:
+	@scripts/deps.sh
+
+# Against Debian's amd64 headers. W=1, C=2 and the like pass through.
+modules: deps
+	@scripts/lib.sh sync_sources $(AMD64)
+	$(MAKE) -C $(KDIR) M=$(AMD64) modules
+
+check: deps
+	@scripts/check.sh
+
+lint: deps
+	@scripts/check.sh lint
+
+kunit: deps
+	@scripts/uml.sh kunit $(SUITE)
+
+uml-kernel: deps
+	@scripts/uml.sh kernel
+
+selftests: deps
+	@scripts/vm.sh selftests $(TEST)
+
+run: deps
+	@scripts/vm.sh run "$(ARGS)"
+
+clean:
+	rm -rf build
+
+help:
+	@echo 'make [modules]   build module/ and kunit/ against Debian amd64 headers'
+	@echo '                 in build/amd64 (KDIR=... to use other headers)'
+	@echo 'make check       everything below; ends with "N passed, N failed"'
+	@echo 'make lint        checkpatch --strict and a sparse (C=2 W=1) build'
+	@echo 'make kunit       KUnit suites in UML (SUITE="altmm_x_test ...")'
+	@echo 'make uml-kernel  build (or find cached) the UML kernel'
+	@echo 'make selftests   selftests in the QEMU VM (TEST=... selects)'
+	@echo 'make run         boot the VM (ARGS="...")'
+	@echo 'make clean       remove build/'

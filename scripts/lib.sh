@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh - helpers shared by deps.sh, uml.sh and check.sh.
+#
+# Sourced by the scripts. A few helpers are also useful to make, so
+# `scripts/lib.sh NAME [ARGS]` runs one of them:
+#   scripts/lib.sh kdir          print the Debian amd64 headers directory
+#   scripts/lib.sh sync_sources DIR   copy the module sources into DIR
+#   scripts/lib.sh kernel_src    print (and extract if needed) the 6.1 tree
+#
+# Environment:
+#   ALTMM_CACHE   cache of the extracted tree and UML builds
+#                 (default ~/.cache/altmm)
+#   ALTMM_SRC     directory holding Kbuild, module/ and kunit/ to build
+#                 (default: the repository; point it elsewhere to try the
+#                 harness on a throwaway module)
+
+set -euo pipefail
+
+ALTMM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ALTMM_CACHE=${ALTMM_CACHE:-$HOME/.cache/altmm}
+ALTMM_SRC=${ALTMM_SRC:-$ALTMM_ROOT}
+ALTMM_BUILD=$ALTMM_ROOT/build
+ALTMM_RESULTS=$ALTMM_BUILD/results
+ALTMM_CANARY='altmm: canary: modules load now'
+
+# Messages go to stderr so stdout stays for what a script is asked for.
+info() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+
+# write_counts STEP PASSED FAILED: the one-line result every step leaves.
+write_counts() {
+	mkdir -p "$ALTMM_RESULTS"
+	printf '%d %d\n' "$2" "$3" >"$ALTMM_RESULTS/$1.counts"
+}
+
+# Debian version of the 6.1 source package, e.g. 6.1.192-2.
+debian_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
+		die "linux-source-6.1 is not installed (run scripts/deps.sh)"
+}
+
+# Headers of the kernel that linux-headers-amd64 points at, never those of
+# the running kernel: the host runs something else entirely.
+kdir() {
+	local dep
+
+	dep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null) ||
+		die "linux-headers-amd64 is not installed (run scripts/deps.sh)"
+	dep=${dep%%[ ,]*}		# "linux-headers-6.1.0-56-amd64 (= ...)"
+	[[ -d /usr/src/$dep ]] || die "/usr/src/$dep is missing"
+	echo "/usr/src/$dep"
+}
+
+# The extracted 6.1 tree, extracted first if needed. The extraction goes to
+# a temporary directory renamed into place, so a present tree is whole.
+kernel_src() {
+	local ver dir tmp tarball=/usr/src/linux-source-6.1.tar.xz
+
+	ver=$(debian_version)
+	dir=$ALTMM_CACHE/src/$ver/linux-source-6.1
+	if [[ ! -f $dir/Makefile || ! -f $dir/tools/testing/kunit/kunit.py ]]; then
+		[[ -f $tarball ]] || die "$tarball missing (run scripts/deps.sh)"
+		[[ ! -e $dir ]] || die "$dir exists but is incomplete; remove it"
+		info "extracting $tarball into $dir"
+		mkdir -p "${dir%/*}"
+		tmp=$(mktemp -d "${dir%/*}/.extract.XXXXXX")
+		tar -C "$tmp" -xJf "$tarball"
+		mv "$tmp/linux-source-6.1" "$dir"
+		rmdir "$tmp"
+	fi
+	echo "$dir"
+}
+
+# sync_sources DIR: copy Kbuild, module/ and kunit/ from $ALTMM_SRC into DIR.
+# Only sources travel, and --delete spares what is excluded, so objects
+# survive for incremental builds while removed sources disappear.
+sync_sources() {
+	local dest=$1 what=() f
+
+	for f in Kbuild module kunit; do
+		[[ -e $ALTMM_SRC/$f ]] && what+=("$f")
+	done
+	((${#what[@]})) || die "nothing to build in $ALTMM_SRC"
+	mkdir -p "$dest"
+	(cd "$ALTMM_SRC" && rsync -a --delete \
+		--include='*/' --include='Kbuild' --include='Makefile' \
+		--include='*.[chS]' --include='.kunitconfig' --exclude='*' \
+		"${what[@]}" "$dest/")
+	# Built products of sources that no longer exist would otherwise be
+	# picked up as test modules; kbuild's modules.order is the truth.
+	rm -f "$dest/modules.order"
+}
+
+# A person can call the helpers that make needs.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+	case ${1:-} in
+	kdir|kernel_src|debian_version) "$1" ;;
+	sync_sources) (($# == 2)) || die "usage: $0 sync_sources DIR"
+		sync_sources "$2" ;;
+	*) sed -n '3,17s/^# \{0,1\}//p' "$0"; [[ ${1:-} == --help ]] ;;
+	esac
+fi
