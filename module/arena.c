@@ -52,7 +52,10 @@ int altmm_arena_acquire(struct altmm_system *sys)
 		if (altmm_layout_pfn_absent(l, nr << ALTMM_PFN_SECTION_SHIFT))
 			continue;
 
-		page = alloc_pages(ALTMM_ARENA_GFP, ALTMM_PFN_SECTION_SHIFT);
+		if (sys->fail_chunk && sys->nr_chunks + 1 == sys->fail_chunk)
+			page = NULL;
+		else
+			page = alloc_pages(ALTMM_ARENA_GFP, ALTMM_PFN_SECTION_SHIFT);
 		if (!page) {
 			ret = -ENOMEM;
 			goto fail;

@@ -97,6 +97,8 @@ extern const char * const altmm_zone_names[ALTMM_NR_ZONES];
  * @kernelcore: kernelcore= string ("64M", "25%"), or NULL
  * @movablecore: movablecore= string, or NULL
  * @holes: "size@start[,size@start...]" absent ranges, or NULL
+ * @fail_chunk: fault injection for tests: the host refuses the n-th chunk
+ *	(1-based); 0 never
  */
 struct altmm_params {
 	unsigned int arena_mb;
@@ -114,6 +116,7 @@ struct altmm_params {
 	const char *kernelcore;
 	const char *movablecore;
 	const char *holes;
+	unsigned int fail_chunk;
 };
 
 /**
@@ -291,8 +294,10 @@ struct altmm_system;
 void altmm_memblock_init(struct altmm_memblock *mb);
 int altmm_memblock_add(struct altmm_memblock *mb, u64 base, u64 size, int nid);
 int altmm_memblock_reserve(struct altmm_memblock *mb, u64 base, u64 size);
-u64 altmm_memblock_alloc(struct altmm_system *sys, u64 size, u64 align,
-			 int nid, bool exact_nid);
+u64 altmm_memblock_phys_alloc(struct altmm_memblock *mb, u64 size, u64 align,
+			      int nid, bool exact_nid);
+void *altmm_memblock_alloc(struct altmm_system *sys, u64 size, u64 align,
+			   int nid);
 bool altmm_memblock_is_reserved(const struct altmm_memblock *mb, u64 addr);
 bool altmm_memblock_is_memory(const struct altmm_memblock *mb, u64 addr);
 bool altmm_memblock_next_free(const struct altmm_memblock *mb, u64 *pos,
@@ -357,6 +362,7 @@ static inline bool altmm_zone_populated(const struct altmm_zone *zone)
  * @sections: section table, one entry per section of the span
  * @host_chunks: host pfn >> ALTMM_PFN_SECTION_SHIFT -> section number
  * @nr_chunks: host chunks held
+ * @fail_chunk: from &struct altmm_params
  * @memblock: the boot allocator
  * @nodes: node data, in the arena
  * @layout_text: the boot-log summary, rendered once
@@ -368,6 +374,7 @@ struct altmm_system {
 	struct altmm_section *sections;
 	struct xarray host_chunks;
 	unsigned long nr_chunks;
+	unsigned int fail_chunk;
 	struct altmm_memblock memblock;
 	struct altmm_node *nodes[ALTMM_MAX_NUMNODES];
 	char *layout_text;

@@ -38,6 +38,7 @@ const char * const altmm_zone_names[ALTMM_NR_ZONES] = {
 	[ALTMM_ZONE_MOVABLE]	= "Movable",
 	[ALTMM_ZONE_DEVICE]	= "Device",
 };
+EXPORT_SYMBOL_NS_GPL(altmm_zone_names, ALTMM_INTERNAL);
 
 #define MB_TO_PFN(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
 
@@ -294,6 +295,7 @@ unsigned long altmm_layout_mem_pages(const struct altmm_layout *l,
 	}
 	return n;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_layout_mem_pages, ALTMM_INTERNAL);
 
 /**
  * altmm_layout_node_mem_span() - first and last memory pfn of a node
@@ -320,6 +322,7 @@ void altmm_layout_node_mem_span(const struct altmm_layout *l, int nid,
 	if (*start == ULONG_MAX)
 		*start = 0;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_layout_node_mem_span, ALTMM_INTERNAL);
 
 /**
  * altmm_layout_pfn_absent() - is @pfn in a hole
@@ -339,6 +342,7 @@ bool altmm_layout_pfn_absent(const struct altmm_layout *l, unsigned long pfn)
 			return true;
 	return false;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_layout_pfn_absent, ALTMM_INTERNAL);
 
 /* === Zone boundaries === */
 
@@ -350,18 +354,22 @@ static int build_zone_ranges(const struct altmm_params *p,
 	unsigned long start;
 	int zt;
 
-	if (!section_aligned_mb(p->dma_mb) || p->dma_mb > p->arena_mb)
-		return refuse(err, "dma_mb", "%uM is not a multiple of %uM within the %uM arena",
-			      p->dma_mb, ALTMM_SECTION_MB, p->arena_mb);
-	if (!section_aligned_mb(p->dma32_mb) || p->dma32_mb > p->arena_mb)
-		return refuse(err, "dma32_mb", "%uM is not a multiple of %uM within the %uM arena",
-			      p->dma32_mb, ALTMM_SECTION_MB, p->arena_mb);
+	/*
+	 * Boundaries above the arena are fine: they are clamped to the end of
+	 * memory below, as a 2 GiB machine has no memory above MAX_DMA32_PFN.
+	 */
+	if (!section_aligned_mb(p->dma_mb))
+		return refuse(err, "dma_mb", "%uM is not a multiple of %uM",
+			      p->dma_mb, ALTMM_SECTION_MB);
+	if (!section_aligned_mb(p->dma32_mb))
+		return refuse(err, "dma32_mb", "%uM is not a multiple of %uM",
+			      p->dma32_mb, ALTMM_SECTION_MB);
 	if (p->dma32_mb && p->dma32_mb <= p->dma_mb)
 		return refuse(err, "dma32_mb", "boundary %uM is not above dma_mb=%u",
 			      p->dma32_mb, p->dma_mb);
-	if (!section_aligned_mb(p->highmem_mb) || p->highmem_mb > p->arena_mb)
-		return refuse(err, "highmem_mb", "%uM is not a multiple of %uM within the %uM arena",
-			      p->highmem_mb, ALTMM_SECTION_MB, p->arena_mb);
+	if (!section_aligned_mb(p->highmem_mb))
+		return refuse(err, "highmem_mb", "%uM is not a multiple of %uM",
+			      p->highmem_mb, ALTMM_SECTION_MB);
 	if (p->highmem_mb && p->highmem_mb <= max(p->dma_mb, p->dma32_mb))
 		return refuse(err, "highmem_mb", "start %uM is not above the DMA/DMA32 boundaries",
 			      p->highmem_mb);
@@ -566,6 +574,7 @@ void altmm_layout_zone_span(const struct altmm_layout *l, int nid,
 	if (*start >= *end)
 		*start = *end = 0;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_layout_zone_span, ALTMM_INTERNAL);
 
 /* === Entry points === */
 
@@ -632,6 +641,7 @@ fail:
 	altmm_layout_free(l);
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_layout_build, ALTMM_INTERNAL);
 
 /**
  * altmm_layout_free() - release what altmm_layout_build() allocated
@@ -642,3 +652,4 @@ void altmm_layout_free(struct altmm_layout *l)
 	kfree(l->cpu_node);
 	l->cpu_node = NULL;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_layout_free, ALTMM_INTERNAL);

@@ -43,6 +43,7 @@ void altmm_memblock_init(struct altmm_memblock *mb)
 	mb->memory.name = "memory";
 	mb->reserved.name = "reserved";
 }
+EXPORT_SYMBOL_NS_GPL(altmm_memblock_init, ALTMM_INTERNAL);
 
 static void remove_region(struct altmm_mb_type *type, unsigned int i)
 {
@@ -108,6 +109,7 @@ int altmm_memblock_add(struct altmm_memblock *mb, u64 base, u64 size, int nid)
 {
 	return insert_region(&mb->memory, base, size, nid, false);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_memblock_add, ALTMM_INTERNAL);
 
 /**
  * altmm_memblock_reserve() - mark a range as not free
@@ -123,6 +125,7 @@ int altmm_memblock_reserve(struct altmm_memblock *mb, u64 base, u64 size)
 {
 	return insert_region(&mb->reserved, base, size, NUMA_NO_NODE, true);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_memblock_reserve, ALTMM_INTERNAL);
 
 static bool type_contains(const struct altmm_mb_type *type, u64 addr)
 {
@@ -146,6 +149,7 @@ bool altmm_memblock_is_reserved(const struct altmm_memblock *mb, u64 addr)
 {
 	return type_contains(&mb->reserved, addr);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_memblock_is_reserved, ALTMM_INTERNAL);
 
 /**
  * altmm_memblock_is_memory() - is a byte memory
@@ -158,6 +162,7 @@ bool altmm_memblock_is_memory(const struct altmm_memblock *mb, u64 addr)
 {
 	return type_contains(&mb->memory, addr);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_memblock_is_memory, ALTMM_INTERNAL);
 
 /**
  * altmm_memblock_next_free() - the next free range at or above a position
@@ -199,6 +204,7 @@ bool altmm_memblock_next_free(const struct altmm_memblock *mb, u64 *pos,
 	}
 	return false;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_memblock_next_free, ALTMM_INTERNAL);
 
 static int region_nid(const struct altmm_memblock *mb, u64 addr)
 {
@@ -247,21 +253,24 @@ static u64 find_top_down(const struct altmm_memblock *mb, u64 size, u64 align,
 }
 
 /**
- * altmm_memblock_alloc() - allocate zeroed metadata from the arena
- * @sys: instance whose arena is acquired
+ * altmm_memblock_phys_alloc() - reserve a range, as memblock_phys_alloc_try_nid()
+ * @mb: the allocator
  * @size: bytes, at most one section
  * @align: alignment, a power of two; 0 means a cache line
  * @nid: preferred node, or NUMA_NO_NODE
  * @exact_nid: fail rather than fall back to another node
  *
- * Context: instance construction, before hand-over.
- * Return: the emulated physical address of the allocation, reserved and
- * zeroed, or 0 on failure (the first page is never allocatable).
+ * The highest fitting range wins, as memblock allocates top-down.  The
+ * memory is not touched, so this works on an allocator with no arena
+ * behind it (the KUnit suites use that).
+ *
+ * Context: before hand-over.
+ * Return: the emulated physical address, or 0 on failure (the first page
+ * of memory is reserved at creation, so 0 is never a valid answer).
  */
-u64 altmm_memblock_alloc(struct altmm_system *sys, u64 size, u64 align,
-			 int nid, bool exact_nid)
+u64 altmm_memblock_phys_alloc(struct altmm_memblock *mb, u64 size, u64 align,
+			      int nid, bool exact_nid)
 {
-	struct altmm_memblock *mb = &sys->memblock;
 	u64 addr;
 
 	if (WARN_ON_ONCE(mb->handed_over))
@@ -276,6 +285,32 @@ u64 altmm_memblock_alloc(struct altmm_system *sys, u64 size, u64 align,
 		addr = find_top_down(mb, size, align, NUMA_NO_NODE);
 	if (!addr || altmm_memblock_reserve(mb, addr, size))
 		return 0;
-	memset(altmm_phys_to_virt(sys, addr), 0, size);
 	return addr;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_memblock_phys_alloc, ALTMM_INTERNAL);
+
+/**
+ * altmm_memblock_alloc() - zeroed metadata from the arena
+ * @sys: instance whose arena is acquired
+ * @size: bytes, at most one section
+ * @align: alignment, a power of two; 0 means a cache line
+ * @nid: preferred node, or NUMA_NO_NODE
+ *
+ * Falls back to any node, as memblock_alloc_try_nid() does.
+ *
+ * Context: instance construction, before hand-over.
+ * Return: the direct-map address of the zeroed allocation, or NULL.
+ */
+void *altmm_memblock_alloc(struct altmm_system *sys, u64 size, u64 align,
+			   int nid)
+{
+	u64 addr = altmm_memblock_phys_alloc(&sys->memblock, size, align, nid,
+					     false);
+	void *p;
+
+	if (!addr)
+		return NULL;
+	p = altmm_phys_to_virt(sys, addr);
+	memset(p, 0, size);
+	return p;
 }

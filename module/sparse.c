@@ -75,7 +75,6 @@ int altmm_sparse_init(struct altmm_system *sys)
 	for (nr = 0; nr < l->nr_sections; nr++) {
 		struct altmm_section *sec = &sys->sections[nr];
 		unsigned long start = nr << ALTMM_PFN_SECTION_SHIFT;
-		u64 map, usemap;
 
 		if (!(sec->flags & ALTMM_SECTION_PRESENT))
 			continue;
@@ -83,20 +82,18 @@ int altmm_sparse_init(struct altmm_system *sys)
 		if (start >= l->device.start)
 			sec->flags |= ALTMM_SECTION_DEVICE;
 
-		map = altmm_memblock_alloc(sys, ALTMM_PAGES_PER_SECTION *
-					   sizeof(struct altmm_page),
-					   PAGE_SIZE, sec->nid, false);
-		usemap = altmm_memblock_alloc(sys, ALTMM_USEMAP_LONGS *
-					      sizeof(unsigned long),
-					      sizeof(unsigned long), sec->nid,
-					      false);
-		if (!map || !usemap) {
+		sec->mem_map = altmm_memblock_alloc(sys, ALTMM_PAGES_PER_SECTION *
+						    sizeof(struct altmm_page),
+						    PAGE_SIZE, sec->nid);
+		sec->usemap = altmm_memblock_alloc(sys, ALTMM_USEMAP_LONGS *
+						   sizeof(unsigned long),
+						   sizeof(unsigned long),
+						   sec->nid);
+		if (!sec->mem_map || !sec->usemap) {
 			pr_err("%s: no room in the arena for the memory map of section %lu\n",
 			       sys->name, nr);
 			return -ENOMEM;
 		}
-		sec->mem_map = altmm_phys_to_virt(sys, map);
-		sec->usemap = altmm_phys_to_virt(sys, usemap);
 		init_section_descs(sec, nr);
 	}
 	return 0;

@@ -69,13 +69,10 @@ static int init_nodes(struct altmm_system *sys)
 	for (nid = 0; nid < l->nr_nodes; nid++) {
 		struct altmm_node *node;
 		unsigned long start, end;
-		u64 phys;
 
-		phys = altmm_memblock_alloc(sys, sizeof(*node), SMP_CACHE_BYTES,
-					    nid, false);
-		if (!phys)
+		node = altmm_memblock_alloc(sys, sizeof(*node), SMP_CACHE_BYTES, nid);
+		if (!node)
 			return -ENOMEM;
-		node = altmm_phys_to_virt(sys, phys);
 		node->nid = nid;
 		altmm_layout_node_mem_span(l, nid, &start, &end);
 		node->node_start_pfn = start;
@@ -152,6 +149,7 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	if (!sys)
 		return -ENOMEM;
 	sys->name = name;
+	sys->fail_chunk = p->fail_chunk;
 	xa_init(&sys->host_chunks);
 
 	ret = altmm_layout_build(p, &sys->layout, err);
