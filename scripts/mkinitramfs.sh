@@ -1,0 +1,205 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the initramfs of the altmm test VM: a gzipped newc cpio holding
+# busybox-static (with a symlink per applet), every .ko under build/amd64,
+# the selftests with their modload helper and reference files, and an /init
+# that mounts proc, sysfs, devtmpfs, debugfs and tmpfs, then does what the
+# kernel command line asks and powers off. scripts/vm.sh builds it and boots
+# it; run this alone to inspect the image.
+#
+# The kernel hands every command-line parameter of the form key=value whose
+# key has no dot to /init as an environment variable. /init reads:
+#   altmm_mode=selftests  run selftests/run_tests.sh [$altmm_tests]
+#   altmm_mode=run        load altmm.ko with $altmm_args, run the workload
+#                         hook, print every debugfs file, unload
+#   altmm_mode=shell      an interactive shell (the default)
+#   altmm_out=/dev/ttyS1  where the output goes (default /dev/console)
+#   altmm_timeout=N       seconds per selftest script (default 300)
+# e.g. -append "console=ttyS0 altmm_mode=run altmm_args=\"nodes=4\"".
+# Dotted keys (altmm.mode=) are not passed on, and would one day be taken
+# for parameters of altmm.ko by modprobe.
+#
+# Layout of the image:
+#   /init, /bin/busybox and its applets
+#   /altmm/modules/*.ko          flat copy of build/amd64/**/*.ko
+#   /altmm/selftests/            selftests/*.sh, reference/, modload
+#   /altmm/workload.sh           scripts/workload.sh, if the tree has one
+set -euo pipefail
+
+usage()
+{
+	cat <<EOF
+usage: scripts/mkinitramfs.sh [-o OUTPUT] [-m MODULE_DIR]
+
+Build the test VM's initramfs (gzipped newc cpio).
+  -o OUTPUT      image to write (default build/initramfs.cpio.gz)
+  -m MODULE_DIR  directory searched for *.ko (default build/amd64)
+The modules must already be built (make modules). The modload helper is
+compiled from selftests/modload.c into build/selftests/modload as needed.
+EOF
+}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/initramfs.cpio.gz
+moddir=$top/build/amd64
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h | --help) usage; exit 0 ;;
+	-o) out=$2; shift 2 ;;
+	-m) moddir=$2; shift 2 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+
+die()
+{
+	echo "mkinitramfs: $*" >&2
+	exit 1
+}
+
+busybox=/bin/busybox
+[ -x "$busybox" ] && "$busybox" --list-full >/dev/null 2>&1 ||
+	die "$busybox missing: apt-get install busybox-static"
+if command -v file >/dev/null &&
+	file -L "$busybox" | grep -q 'dynamically linked'; then
+	die "$busybox is dynamically linked: install busybox-static"
+fi
+command -v cpio >/dev/null || die "cpio missing: apt-get install cpio"
+
+mapfile -t kos < <(find "$moddir" -name '*.ko' -type f 2>/dev/null | sort)
+[ ${#kos[@]} -gt 0 ] || die "no .ko under $moddir: run make modules first"
+
+# The single-syscall loader; static, so it needs nothing from the image.
+modload=$top/build/selftests/modload
+if [ ! -x "$modload" ] || [ "$top/selftests/modload.c" -nt "$modload" ]; then
+	mkdir -p "$(dirname "$modload")"
+	gcc -static -O2 -Wall -o "$modload" "$top/selftests/modload.c"
+fi
+
+stage=$top/build/initramfs
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,altmm/modules}
+cp "$busybox" "$stage/bin/busybox"
+for applet in $("$busybox" --list-full); do
+	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
+done
+# The kernel's built-in cpio has /dev/console already; this is a spare.
+mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
+
+for ko in "${kos[@]}"; do
+	name=$(basename "$ko")
+	[ -e "$stage/altmm/modules/$name" ] && die "two modules named $name"
+	cp "$ko" "$stage/altmm/modules/"
+done
+
+mkdir -p "$stage/altmm/selftests"
+cp "$top"/selftests/*.sh "$stage/altmm/selftests/"
+[ -d "$top/selftests/reference" ] &&
+	cp -r "$top/selftests/reference" "$stage/altmm/selftests/"
+cp "$modload" "$stage/altmm/selftests/modload"
+
+# Hook of the run flow: a workload for the module, once the tree has one.
+if [ -f "$top/scripts/workload.sh" ]; then
+	cp "$top/scripts/workload.sh" "$stage/altmm/workload.sh"
+fi
+
+cat >"$stage/init" <<'EOF'
+#!/bin/sh
+# /init of the altmm test VM, written by scripts/mkinitramfs.sh (see there).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+
+out=${altmm_out:-/dev/console}
+[ -c "$out" ] || out=/dev/console
+if [ "${altmm_mode:-shell}" != shell ]; then
+	exec </dev/null >"$out" 2>&1
+fi
+
+CANARY="altmm: canary: modules load now"
+MODLOAD=/altmm/selftests/modload
+DEBUGFS=/sys/kernel/debug/altmm
+
+# The kernel log after the last line equal to $1, timestamps stripped.
+klog_after()
+{
+	dmesg | sed 's/^\[[ 0-9.]*\] //' |
+		awk -v mark="$1" '$0 == mark { n = 0; found = 1; next }
+			found { line[++n] = $0 }
+			END { for (i = 1; i <= n; i++) print line[i] }'
+}
+
+# make run: load altmm.ko with $altmm_args, show what it made, unload.
+run_flow()
+{
+	local f rc
+
+	echo "altmm-vm: insmod altmm.ko $altmm_args"
+	echo "$CANARY" >/dev/kmsg
+	# $altmm_args is split into module parameters on purpose.
+	# shellcheck disable=SC2086
+	$MODLOAD /altmm/modules/altmm.ko $altmm_args
+	rc=$?
+	klog_after "$CANARY" | grep altmm
+	[ $rc -eq 0 ] || return $rc
+
+	# === Workload hook ===
+	# scripts/workload.sh of the tree, when it exists, runs here with the
+	# module loaded and its debugfs directory as $1 (e.g. to drive a ctl
+	# file of the page allocator) before the files are printed.
+	if [ -f /altmm/workload.sh ]; then
+		echo "altmm-vm: workload.sh $DEBUGFS"
+		echo "altmm_vm: workload starts" >/dev/kmsg
+		sh /altmm/workload.sh "$DEBUGFS" || rc=$?
+		echo "altmm-vm: workload.sh exit=$rc"
+	fi
+
+	for f in $(find "$DEBUGFS" -type f | sort); do
+		echo "==> $f <=="
+		cat "$f"
+		echo
+	done
+
+	echo "altmm_vm: rmmod" >/dev/kmsg
+	$MODLOAD -r altmm || rc=$?
+	klog_after "altmm_vm: rmmod" | grep altmm
+	return $rc
+}
+
+echo "altmm-vm: mode=${altmm_mode:-shell} kernel=$(uname -r)"
+case "${altmm_mode:-shell}" in
+selftests)
+	echo "$CANARY" >/dev/kmsg
+	# shellcheck disable=SC2086
+	sh /altmm/selftests/run_tests.sh -t "${altmm_timeout:-300}" $altmm_tests
+	rc=$?
+	;;
+run)
+	run_flow
+	rc=$?
+	;;
+*)
+	echo "altmm-vm: modules in /altmm/modules, tests in /altmm/selftests;"
+	echo "altmm-vm: the canary is: echo '$CANARY' >/dev/kmsg"
+	echo "altmm-vm: exit the shell to power off"
+	setsid cttyhack sh -l
+	rc=0
+	;;
+esac
+read -r up _ </proc/uptime
+echo "altmm-vm: done rc=$rc uptime=${up}s"
+sync
+poweroff -f
+EOF
+chmod 755 "$stage/init"
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc -R 0:0) | gzip -6 >"$out.tmp"
+mv "$out.tmp" "$out"
+echo "mkinitramfs: $out ($(du -k "$out" | cut -f1) kB, ${#kos[@]} modules)"
