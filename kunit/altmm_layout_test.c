@@ -43,9 +43,12 @@ static const struct bad_layout bad_layouts[] = {
 	{ "node_mb_unaligned", "node_mb", { GOOD, .nr_node_mb = 2, .node_mb = { 30, 34 } } },
 	{ "node_mb_zero", "node_mb", { GOOD, .nr_node_mb = 2, .node_mb = { 0, 64 } } },
 	{ "distance_size", "distance", { GOOD, .nr_distance = 3, .distance = { 10, 20, 20 } } },
-	{ "distance_diagonal", "distance", { GOOD, .nr_distance = 4, .distance = { 10, 20, 20, 12 } } },
-	{ "distance_remote_local", "distance", { GOOD, .nr_distance = 4, .distance = { 10, 10, 20, 10 } } },
-	{ "distance_too_far", "distance", { GOOD, .nr_distance = 4, .distance = { 10, 255, 20, 10 } } },
+	{ "distance_diagonal", "distance",
+	  { GOOD, .nr_distance = 4, .distance = { 10, 20, 20, 12 } } },
+	{ "distance_remote_local", "distance",
+	  { GOOD, .nr_distance = 4, .distance = { 10, 10, 20, 10 } } },
+	{ "distance_too_far", "distance",
+	  { GOOD, .nr_distance = 4, .distance = { 10, 255, 20, 10 } } },
 	{ "cpu_node_missing_node", "cpu_node", { GOOD, .nr_cpu_node = 1, .cpu_node = { 2 } } },
 	{ "dma_unaligned", "dma_mb", { GOOD, .dma_mb = 6 } },
 	{ "dma32_unaligned", "dma32_mb", { GOOD, .dma32_mb = 130 } },
@@ -73,6 +76,7 @@ static void bad_layout_desc(const struct bad_layout *b, char *desc)
 {
 	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(bad, bad_layouts, bad_layout_desc);
 
 static void layout_refuses_bad_params(struct kunit *test)
@@ -103,6 +107,7 @@ static void layout_accepts_good_params(struct kunit *test)
 			    "%s: %s", err.param, err.reason);
 	altmm_layout_free(l);
 }
+
 KUNIT_ARRAY_PARAM(layouts, altmm_test_layouts, altmm_test_layout_desc);
 
 /* === Spans worked out by hand === */
@@ -124,7 +129,7 @@ static unsigned long reserved_in(struct altmm_system *sys, unsigned long start,
 	unsigned long pfn, n = 0;
 
 	for (pfn = start; pfn < end; pfn++)
-		n += altmm_memblock_is_reserved(&sys->memblock, (u64)pfn << PAGE_SHIFT);
+		n += altmm_test_frame_reserved(&sys->memblock, pfn);
 	return n;
 }
 
@@ -155,7 +160,7 @@ static void expect_zone(struct kunit *test, struct altmm_system *sys, int nid,
  */
 static void layout_spans_all_zones(struct kunit *test)
 {
-	const struct altmm_params p = { .arena_mb = 96, .nr_nodes = 2,
+	static const struct altmm_params p = { .arena_mb = 96, .nr_nodes = 2,
 					.dma_mb = 16, .dma32_mb = 32,
 					.highmem_mb = 64, .device_mb = 8,
 					.holes = "4M@40M" };
@@ -193,7 +198,7 @@ static void layout_spans_all_zones(struct kunit *test)
  */
 static void layout_kernelcore_even(struct kunit *test)
 {
-	const struct altmm_params p = { .arena_mb = 64, .nr_nodes = 2,
+	static const struct altmm_params p = { .arena_mb = 64, .nr_nodes = 2,
 					.kernelcore = "16M" };
 	struct altmm_system *sys = altmm_test_create(test, &p);
 	int nid;
@@ -216,9 +221,9 @@ static void layout_kernelcore_even(struct kunit *test)
  */
 static void layout_movablecore_percent(struct kunit *test)
 {
-	const struct altmm_params pm = { .arena_mb = 64, .nr_nodes = 2,
+	static const struct altmm_params pm = { .arena_mb = 64, .nr_nodes = 2,
 					 .movablecore = "25%" };
-	const struct altmm_params pk = { .arena_mb = 64, .nr_nodes = 2,
+	static const struct altmm_params pk = { .arena_mb = 64, .nr_nodes = 2,
 					 .kernelcore = "75%" };
 	struct altmm_system *m = altmm_test_create(test, &pm);
 	struct altmm_system *k = altmm_test_create(test, &pk);
@@ -242,7 +247,7 @@ static void layout_movablecore_percent(struct kunit *test)
  */
 static void layout_kernelcore_uneven(struct kunit *test)
 {
-	const struct altmm_params p = { .arena_mb = 64, .nr_nodes = 2,
+	static const struct altmm_params p = { .arena_mb = 64, .nr_nodes = 2,
 					.nr_node_mb = 2, .node_mb = { 8, 56 },
 					.kernelcore = "32M" };
 	struct altmm_system *sys = altmm_test_create(test, &p);
@@ -257,7 +262,7 @@ static void layout_kernelcore_uneven(struct kunit *test)
 /* ZONE_MOVABLE comes from the highest populated zone: DMA32 when there is no Normal. */
 static void layout_movable_from_dma32(struct kunit *test)
 {
-	const struct altmm_params p = { .arena_mb = 32, .nr_nodes = 1,
+	static const struct altmm_params p = { .arena_mb = 32, .nr_nodes = 1,
 					.dma_mb = 16, .dma32_mb = 128,
 					.movablecore = "8M" };
 	struct altmm_system *sys = altmm_test_create(test, &p);
@@ -270,7 +275,7 @@ static void layout_movable_from_dma32(struct kunit *test)
 
 static void layout_defaults(struct kunit *test)
 {
-	const struct altmm_params p = { .arena_mb = 40, .nr_nodes = 3 };
+	static const struct altmm_params p = { .arena_mb = 40, .nr_nodes = 3 };
 	struct altmm_param_error err;
 	struct altmm_layout *l = new_layout(test);
 	int i, j;
@@ -293,7 +298,7 @@ static void layout_defaults(struct kunit *test)
 
 static void layout_explicit_tables(struct kunit *test)
 {
-	const struct altmm_params p = {
+	static const struct altmm_params p = {
 		.arena_mb = 64, .nr_nodes = 2, .nr_node_mb = 2,
 		.node_mb = { 16, 48 }, .nr_distance = 4,
 		.distance = { 10, 31, 31, 10 }, .nr_cpu_node = 1,
@@ -328,6 +333,7 @@ static struct kunit_suite altmm_layout_suite = {
 	.exit = altmm_test_exit,
 	.test_cases = altmm_layout_cases,
 };
+
 kunit_test_suite(altmm_layout_suite);
 
 MODULE_LICENSE("GPL");

@@ -14,7 +14,7 @@
 
 #include "altmm_test.h"
 
-#define SEC	(1ULL << ALTMM_SECTION_SHIFT)
+#define SEC	BIT_ULL(ALTMM_SECTION_SHIFT)
 
 static struct altmm_memblock *new_memblock(struct kunit *test)
 {
@@ -184,13 +184,16 @@ static void memblock_hand_over(struct kunit *test)
 	struct altmm_system *sys = altmm_test_create(test, &t->p);
 	unsigned long managed = 0, present = 0;
 	struct altmm_node *node;
-	u64 pos = 0, s, e, free_bytes = 0, rsv = 0;
+	u64 pos = 0, s, e, free_bytes = 0, rsv = 0, whole = 0;
 	unsigned int i;
 	int nid, zt;
 
 	KUNIT_EXPECT_TRUE(test, sys->memblock.handed_over);
-	while (altmm_memblock_next_free(&sys->memblock, &pos, &s, &e))
+	while (altmm_memblock_next_free(&sys->memblock, &pos, &s, &e)) {
 		free_bytes += e - s;
+		/* Only whole free frames are handed over. */
+		whole += PFN_DOWN(e) - PFN_UP(s);
+	}
 	for (i = 0; i < sys->memblock.reserved.cnt; i++)
 		rsv += sys->memblock.reserved.regions[i].size;
 	for_each_altmm_node(sys, node, nid) {
@@ -199,12 +202,13 @@ static void memblock_hand_over(struct kunit *test)
 			present += node->zones[zt].present_pages;
 		}
 	}
-	KUNIT_EXPECT_EQ(test, managed, (unsigned long)(free_bytes >> PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, managed, (unsigned long)whole);
 	KUNIT_EXPECT_EQ(test, present, (unsigned long)((free_bytes + rsv) >> PAGE_SHIFT));
 	/* Metadata is at least 32 bytes per frame of every present section. */
 	KUNIT_EXPECT_GE(test, rsv, (u64)sys->nr_chunks * ALTMM_PAGES_PER_SECTION *
 			sizeof(struct altmm_page));
 }
+
 KUNIT_ARRAY_PARAM(layouts, altmm_test_layouts, altmm_test_layout_desc);
 
 static struct kunit_case altmm_memblock_cases[] = {
@@ -223,6 +227,7 @@ static struct kunit_suite altmm_memblock_suite = {
 	.exit = altmm_test_exit,
 	.test_cases = altmm_memblock_cases,
 };
+
 kunit_test_suite(altmm_memblock_suite);
 
 MODULE_LICENSE("GPL");

@@ -104,10 +104,9 @@ static void sparse_foreign_pages(struct kunit *test)
 	vfree(vmem);
 
 	/* The neighbouring instance's frames are foreign too, both ways. */
-	KUNIT_EXPECT_FALSE(test, altmm_host_page_to_pfn(sys,
-				altmm_pfn_to_host_page(other, 100), &pfn));
-	KUNIT_EXPECT_FALSE(test, altmm_virt_to_pfn(other,
-				altmm_pfn_to_virt(sys, 100), &pfn));
+	host_page = altmm_pfn_to_host_page(other, 100);
+	KUNIT_EXPECT_FALSE(test, altmm_host_page_to_pfn(sys, host_page, &pfn));
+	KUNIT_EXPECT_FALSE(test, altmm_virt_to_pfn(other, altmm_pfn_to_virt(sys, 100), &pfn));
 	KUNIT_EXPECT_EQ(test, pfn, ULONG_MAX);
 }
 
@@ -119,7 +118,7 @@ static unsigned long host_free_pages(void)
 
 static void sparse_arena_returned(struct kunit *test)
 {
-	const struct altmm_params p = { .arena_mb = 64, .nr_nodes = 2,
+	static const struct altmm_params p = { .arena_mb = 64, .nr_nodes = 2,
 					.dma_mb = 16, .dma32_mb = 32 };
 	struct altmm_param_error err;
 	struct altmm_system *sys;
@@ -141,25 +140,46 @@ static void sparse_arena_returned(struct kunit *test)
 
 static void sparse_host_refuses(struct kunit *test)
 {
-	struct altmm_params p = { .arena_mb = 64, .nr_nodes = 2, .dma_mb = 16,
-				  .dma32_mb = 32, .fail_chunk = 9 };
+	static const struct altmm_params base = { .arena_mb = 64, .nr_nodes = 2,
+						  .dma_mb = 16, .dma32_mb = 32 };
+	struct altmm_params *p = kunit_kmalloc(test, sizeof(*p), GFP_KERNEL);
 	struct altmm_param_error err;
 	struct altmm_system *sys = NULL;
 	unsigned long before = host_free_pages();
 
-	KUNIT_EXPECT_EQ(test, altmm_system_create(&p, "altmm-kunit", &sys, &err),
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	*p = base;
+	p->fail_chunk = 9;
+
+	KUNIT_EXPECT_EQ(test, altmm_system_create(p, "altmm-kunit", &sys, &err),
 			-ENOMEM);
 	KUNIT_EXPECT_NULL(test, sys);
 	KUNIT_EXPECT_GE(test, host_free_pages() + MB_PAGES(1), before);
 
 	/* Refused at the very first chunk, and at the very last. */
-	p.fail_chunk = 1;
-	KUNIT_EXPECT_EQ(test, altmm_system_create(&p, "altmm-kunit", &sys, &err),
+	p->fail_chunk = 1;
+	KUNIT_EXPECT_EQ(test, altmm_system_create(p, "altmm-kunit", &sys, &err),
 			-ENOMEM);
-	p.fail_chunk = p.arena_mb / ALTMM_SECTION_MB;
-	KUNIT_EXPECT_EQ(test, altmm_system_create(&p, "altmm-kunit", &sys, &err),
+	p->fail_chunk = p->arena_mb / ALTMM_SECTION_MB;
+	KUNIT_EXPECT_EQ(test, altmm_system_create(p, "altmm-kunit", &sys, &err),
 			-ENOMEM);
 	KUNIT_EXPECT_GE(test, host_free_pages() + MB_PAGES(1), before);
+}
+
+/* Is the byte at @addr, one of @sys's frames, reserved in its boot allocator? */
+static bool addr_reserved(struct kunit *test, struct altmm_system *sys,
+			  const void *addr)
+{
+	unsigned long pfn;
+
+	KUNIT_ASSERT_TRUE(test, altmm_virt_to_pfn(sys, addr, &pfn));
+	return altmm_memblock_is_reserved(&sys->memblock, ((u64)pfn << PAGE_SHIFT) +
+					  offset_in_page(addr));
+}
+
+static int section_nid(struct altmm_system *sys, unsigned long pfn)
+{
+	return sys->sections[altmm_pfn_to_section_nr(pfn)].nid;
 }
 
 /* Metadata lives in the arena, reserved, node-local where the node has memory. */
@@ -178,22 +198,20 @@ static void sparse_metadata_in_arena(struct kunit *test)
 			continue;
 		KUNIT_ASSERT_TRUE(test, altmm_virt_to_pfn(sys, sec->mem_map, &pfn));
 		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)sec->mem_map, PAGE_SIZE));
-		KUNIT_EXPECT_TRUE(test, altmm_memblock_is_reserved(&sys->memblock,
-					(u64)pfn << PAGE_SHIFT));
+		KUNIT_EXPECT_TRUE(test, addr_reserved(test, sys, sec->mem_map));
+		KUNIT_EXPECT_TRUE(test, addr_reserved(test, sys, (void *)sec->mem_map +
+					ALTMM_PAGES_PER_SECTION * sizeof(struct altmm_page) - 1));
 		KUNIT_EXPECT_TRUE(test, altmm_desc_test(altmm_pfn_to_desc(sys, pfn),
 							ALTMM_PG_reserved));
 		altmm_layout_node_mem_span(&sys->layout, sec->nid, &s, &e);
 		if (s < e)
-			KUNIT_EXPECT_EQ(test, (int)sys->sections[pfn >> ALTMM_PFN_SECTION_SHIFT].nid,
-					(int)sec->nid);
-		KUNIT_ASSERT_TRUE(test, altmm_virt_to_pfn(sys, sec->usemap, &pfn));
-		KUNIT_EXPECT_TRUE(test, altmm_memblock_is_reserved(&sys->memblock,
-					(u64)pfn << PAGE_SHIFT));
+			KUNIT_EXPECT_EQ(test, section_nid(sys, pfn), (int)sec->nid);
+		KUNIT_EXPECT_TRUE(test, addr_reserved(test, sys, sec->usemap));
 	}
 	for (nid = 0; nid < sys->layout.nr_nodes; nid++) {
-		KUNIT_ASSERT_TRUE(test, altmm_virt_to_pfn(sys, sys->nodes[nid], &pfn));
-		KUNIT_EXPECT_TRUE(test, altmm_memblock_is_reserved(&sys->memblock,
-					(u64)pfn << PAGE_SHIFT));
+		KUNIT_EXPECT_TRUE(test, addr_reserved(test, sys, sys->nodes[nid]));
+		KUNIT_EXPECT_TRUE(test, addr_reserved(test, sys, (void *)sys->nodes[nid] +
+						      sizeof(struct altmm_node) - 1));
 	}
 }
 
@@ -213,6 +231,7 @@ static struct kunit_suite altmm_sparse_suite = {
 	.exit = altmm_test_exit,
 	.test_cases = altmm_sparse_cases,
 };
+
 kunit_test_suite(altmm_sparse_suite);
 
 MODULE_LICENSE("GPL");

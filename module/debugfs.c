@@ -95,19 +95,16 @@ static void zoneinfo_show_zone(struct seq_file *m, const struct altmm_node *node
 		for (i = 0; i < ARRAY_SIZE(node_stat_names); i++)
 			seq_printf(m, "\n      %-12s %lu", node_stat_names[i], 0UL);
 	}
-	seq_printf(m,
-		   "\n  pages free     %lu"
-		   "\n        boost    %lu"
-		   "\n        min      %lu"
-		   "\n        low      %lu"
-		   "\n        high     %lu"
-		   "\n        spanned  %lu"
-		   "\n        present  %lu"
-		   "\n        managed  %lu"
-		   "\n        cma      %lu",
-		   zone_stat(zone, 0), 0UL, 0UL, 0UL, 0UL,
-		   zone->spanned_pages, zone->present_pages,
-		   atomic_long_read(&zone->managed_pages), 0UL);
+	seq_printf(m, "\n  pages free     %lu", zone_stat(zone, 0));
+	seq_printf(m, "\n        boost    %lu", 0UL);
+	seq_printf(m, "\n        min      %lu", 0UL);
+	seq_printf(m, "\n        low      %lu", 0UL);
+	seq_printf(m, "\n        high     %lu", 0UL);
+	seq_printf(m, "\n        spanned  %lu", zone->spanned_pages);
+	seq_printf(m, "\n        present  %lu", zone->present_pages);
+	seq_printf(m, "\n        managed  %lu",
+		   atomic_long_read(&zone->managed_pages));
+	seq_printf(m, "\n        cma      %lu", 0UL);
 
 	seq_printf(m, "\n        protection: (%ld", 0L);
 	for (i = 1; i < ALTMM_NR_ZONES; i++)
@@ -127,19 +124,15 @@ static void zoneinfo_show_zone(struct seq_file *m, const struct altmm_node *node
 
 	seq_puts(m, "\n  pagesets");
 	for_each_online_cpu(cpu) {
-		seq_printf(m,
-			   "\n    cpu: %i"
-			   "\n              count: %i"
-			   "\n              high:  %i"
-			   "\n              batch: %i",
-			   cpu, 0, 0, 0);
+		seq_printf(m, "\n    cpu: %i", cpu);
+		seq_printf(m, "\n              count: %i", 0);
+		seq_printf(m, "\n              high:  %i", 0);
+		seq_printf(m, "\n              batch: %i", 0);
 		seq_printf(m, "\n  vm stats threshold: %d",
 			   zone_stat_threshold(zone));
 	}
-	seq_printf(m,
-		   "\n  node_unreclaimable:  %u"
-		   "\n  start_pfn:           %lu",
-		   0U, zone->zone_start_pfn);
+	seq_printf(m, "\n  node_unreclaimable:  %u", 0U);
+	seq_printf(m, "\n  start_pfn:           %lu", zone->zone_start_pfn);
 	seq_putc(m, '\n');
 }
 

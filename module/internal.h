@@ -27,6 +27,7 @@
 #define _ALTMM_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/types.h>
@@ -36,7 +37,7 @@
 
 #define ALTMM_SECTION_SHIFT		22	/* bytes: 4 MiB */
 #define ALTMM_PFN_SECTION_SHIFT		(ALTMM_SECTION_SHIFT - PAGE_SHIFT)
-#define ALTMM_PAGES_PER_SECTION		(1UL << ALTMM_PFN_SECTION_SHIFT)
+#define ALTMM_PAGES_PER_SECTION		BIT(ALTMM_PFN_SECTION_SHIFT)
 #define ALTMM_SECTION_MASK		(ALTMM_PAGES_PER_SECTION - 1)
 #define ALTMM_SECTION_MB		(1U << (ALTMM_SECTION_SHIFT - 20))
 
@@ -44,7 +45,7 @@
 #define ALTMM_MAX_ORDER			11
 #define ALTMM_MAX_ORDER_NR_PAGES	(1UL << (ALTMM_MAX_ORDER - 1))
 #define ALTMM_PAGEBLOCK_ORDER		9
-#define ALTMM_PAGEBLOCK_NR_PAGES	(1UL << ALTMM_PAGEBLOCK_ORDER)
+#define ALTMM_PAGEBLOCK_NR_PAGES	BIT(ALTMM_PAGEBLOCK_ORDER)
 #define ALTMM_PAGEBLOCKS_PER_SECTION	\
 	(ALTMM_PAGES_PER_SECTION / ALTMM_PAGEBLOCK_NR_PAGES)
 #define ALTMM_NR_PAGEBLOCK_BITS		4
@@ -424,7 +425,7 @@ altmm_pfn_to_section(const struct altmm_system *sys, unsigned long pfn)
 static inline bool altmm_pfn_valid(const struct altmm_system *sys,
 				   unsigned long pfn)
 {
-	return altmm_pfn_to_section(sys, pfn) != NULL;
+	return !!altmm_pfn_to_section(sys, pfn);
 }
 
 static inline struct altmm_page *

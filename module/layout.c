@@ -69,25 +69,24 @@ static bool section_aligned_mb(unsigned long mb)
 static int parse_core(const char *s, unsigned long *pages,
 		      unsigned long *percent)
 {
-	unsigned long long v;
+	size_t len = strlen(s);
+	char num[16];
 	char *end;
 
-	if (!s || !*s || !isdigit(*s))
+	if (!isdigit(*s))
 		return -EINVAL;
-	v = simple_strtoull(s, &end, 0);
-	if (*end == '%') {
-		if (end[1] || v > 100)
+	if (s[len - 1] == '%') {
+		if (len > sizeof(num))
 			return -EINVAL;
-		*percent = v;
+		strscpy(num, s, len);	/* drops the '%' */
+		if (kstrtoul(num, 10, percent) || *percent > 100)
+			return -EINVAL;
 		*pages = 0;
 		return 0;
 	}
-	v = memparse(s, &end);
-	if (*end)
-		return -EINVAL;
-	*pages = v >> PAGE_SHIFT;
+	*pages = memparse(s, &end) >> PAGE_SHIFT;
 	*percent = 0;
-	return 0;
+	return *end ? -EINVAL : 0;
 }
 
 /* === Holes: "size@start[,size@start...]" as memmap= spells ranges === */
