@@ -60,8 +60,9 @@ die()
 }
 
 busybox=/bin/busybox
-[ -x "$busybox" ] && "$busybox" --list-full >/dev/null 2>&1 ||
+if ! "$busybox" --list-full >/dev/null 2>&1; then
 	die "$busybox missing: apt-get install busybox-static"
+fi
 if command -v file >/dev/null &&
 	file -L "$busybox" | grep -q 'dynamically linked'; then
 	die "$busybox is dynamically linked: install busybox-static"

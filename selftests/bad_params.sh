@@ -44,7 +44,7 @@ NL='
 '
 n=0
 IFS=$NL
-for c in $CASES; do
+for _ in $CASES; do
 	n=$((n + 1))
 done
 unset IFS

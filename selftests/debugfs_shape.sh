@@ -39,7 +39,7 @@ NL='
 '
 n=0
 IFS=$NL
-for l in $LAYOUTS; do
+for _ in $LAYOUTS; do
 	n=$((n + STEPS))
 done
 unset IFS
@@ -214,7 +214,9 @@ check_layout()
 IFS=$NL
 for layout in $LAYOUTS; do
 	unset IFS
-	[ "$layout" = defaults ] && set -- || set -- $layout
+	# The parameters of the layout become "$@", split on purpose.
+	# shellcheck disable=SC2086
+	if [ "$layout" = defaults ]; then set --; else set -- $layout; fi
 	nodes=$(param_value nodes 2 "$@")
 	d=$ALTMM_DEBUGFS
 

@@ -24,6 +24,9 @@
 #   memory    memfree_kb, pcp_kb, free_kb, settle
 #   debugfs   ALTMM_DEBUGFS, debugfs_files, zoneinfo helpers (awk)
 
+# Variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
+
 # === Locations ===
 
 SELFTESTS_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -131,12 +134,15 @@ skip_all()
 require_altmm()
 {
 	[ "$(id -u)" -eq 0 ] || skip_all "must be run as root"
-	[ -n "$ALTMM_KO" ] && [ -f "$ALTMM_KO" ] ||
+	if [ -z "$ALTMM_KO" ] || [ ! -f "$ALTMM_KO" ]; then
 		skip_all "altmm.ko not found (set ALTMM_KO)"
-	[ -n "$MODLOAD" ] && [ -x "$MODLOAD" ] ||
+	fi
+	if [ -z "$MODLOAD" ] || [ ! -x "$MODLOAD" ]; then
 		skip_all "modload not found (set MODLOAD; gcc -static selftests/modload.c)"
-	[ -d /sys/kernel/debug ] && grep -q ' debugfs ' /proc/mounts ||
+	fi
+	if ! grep -q ' /sys/kernel/debug debugfs ' /proc/mounts; then
 		skip_all "debugfs is not mounted on /sys/kernel/debug"
+	fi
 	if altmm_loaded; then
 		skip_all "altmm is already loaded; unload it first"
 	fi

@@ -29,7 +29,7 @@ NL='
 '
 n=0
 IFS=$NL
-for l in $LAYOUTS; do
+for _ in $LAYOUTS; do
 	n=$((n + STEPS))
 done
 unset IFS
@@ -91,7 +91,9 @@ check_memory_ranges()
 IFS=$NL
 for layout in $LAYOUTS; do
 	unset IFS
-	[ "$layout" = defaults ] && set -- || set -- $layout
+	# The parameters of the layout become "$@", split on purpose.
+	# shellcheck disable=SC2086
+	if [ "$layout" = defaults ]; then set --; else set -- $layout; fi
 	nodes=$(param_value nodes 2 "$@")
 	arena_mb=$(param_value arena_mb 256 "$@")
 	device_mb=$(param_value device_mb 0 "$@")

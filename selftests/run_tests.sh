@@ -27,7 +27,7 @@ timeout_s=300
 
 usage()
 {
-	sed -n '4,22s/^# \{0,1\}//p' "$0"
+	sed -n '4,23s/^# \{0,1\}//p' "$0"
 }
 
 # The test scripts: every *.sh here but the library and this runner.
