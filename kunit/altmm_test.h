@@ -250,7 +250,7 @@ static inline void altmm_check_system(struct kunit *test,
 			KUNIT_EXPECT_LE(test, z->present_pages, z->spanned_pages);
 			KUNIT_EXPECT_EQ_MSG(test, managed, free[nid][zt],
 					    "node %d zone %s", nid, altmm_zone_names[zt]);
-			KUNIT_EXPECT_EQ(test, (unsigned long)atomic_long_read(&z->nr_free),
+			KUNIT_EXPECT_EQ(test, (unsigned long)atomic_long_read(&z->vm_stat[ALTMM_NR_FREE_PAGES]),
 					managed);
 			if (zt != ALTMM_ZONE_DEVICE)
 				KUNIT_EXPECT_EQ_MSG(test, free[nid][zt] + rsv[nid][zt],

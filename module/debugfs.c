@@ -81,7 +81,7 @@ static int zone_stat_threshold(const struct altmm_zone *zone)
 
 static unsigned long zone_stat(const struct altmm_zone *zone, int item)
 {
-	return item == 0 ? atomic_long_read(&zone->nr_free) : 0;
+	return atomic_long_read(&zone->vm_stat[item]);
 }
 
 static void zoneinfo_show_zone(struct seq_file *m, const struct altmm_node *node,

@@ -31,6 +31,8 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/types.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 /* === Geometry === */
@@ -197,13 +199,35 @@ void altmm_layout_node_mem_span(const struct altmm_layout *l, int nid,
 				unsigned long *start, unsigned long *end);
 bool altmm_layout_pfn_absent(const struct altmm_layout *l, unsigned long pfn);
 
+/* === Migrate types === */
+
+enum altmm_migratetype {
+	ALTMM_MIGRATE_UNMOVABLE,
+	ALTMM_MIGRATE_MOVABLE,
+	ALTMM_MIGRATE_RECLAIMABLE,
+	ALTMM_MIGRATE_PCPTYPES,		/* the types with per-CPU lists */
+	ALTMM_MIGRATE_HIGHATOMIC = ALTMM_MIGRATE_PCPTYPES,
+	ALTMM_MIGRATE_ISOLATE,
+	ALTMM_MIGRATE_TYPES
+};
+
+extern const char * const altmm_migratetype_names[ALTMM_MIGRATE_TYPES];
+
 /* === Frame descriptors and sections === */
 
 /*
  * struct altmm_page - altmm's own descriptor of one frame (32 bytes; the
- * kernel's struct page is 64).  @flags holds the ALTMM_PG_* bits in its low
- * bits and the section number in its top ALTMM_PG_SECTION_BITS, which is
- * what makes descriptor -> pfn O(1) without a per-frame pfn field.
+ * kernel's struct page is 64).
+ *
+ * @flags, from bit 0 up: the ALTMM_PG_* bits; a 4-bit field with the
+ * migratetype a frame had when it went to a per-CPU list; a 4-bit field
+ * with the order of the allocation a head frame starts; and, in the top
+ * ALTMM_PG_SECTION_BITS, the section number, which makes descriptor -> pfn
+ * O(1) without a per-frame pfn field.
+ * @lru: free list, per-CPU list, or the owner's list
+ * @private: buddy order while free; offset to the head for a compound
+ *	tail; the owner's word otherwise
+ * @refcount: references to an allocated frame; 0 while free
  */
 struct altmm_page {
 	unsigned long flags;
@@ -218,12 +242,25 @@ static_assert(sizeof(struct altmm_page) <= 32 || BITS_PER_LONG == 32,
 enum altmm_pageflags {
 	ALTMM_PG_reserved,	/* not handed to the allocator */
 	ALTMM_PG_device,	/* ZONE_DEVICE frame, never allocatable */
+	ALTMM_PG_buddy,		/* first frame of a free block on a free list */
+	ALTMM_PG_pcp,		/* first frame of a block on a per-CPU list */
+	ALTMM_PG_alloc,		/* first frame of a live allocation */
+	ALTMM_PG_head,		/* head of a compound (__GFP_COMP) allocation */
+	ALTMM_PG_tail,		/* tail of a compound allocation */
+	ALTMM_PG_slab,		/* owned by the slab layer */
+	ALTMM_PG_highmem,	/* in ZONE_HIGHMEM: no permanent mapping */
 	ALTMM_NR_PAGEFLAGS
 };
 
+#define ALTMM_PG_MT_SHIFT	16
+#define ALTMM_PG_MT_MASK	(0xfUL << ALTMM_PG_MT_SHIFT)
+#define ALTMM_PG_ORDER_SHIFT	20
+#define ALTMM_PG_ORDER_MASK	(0xfUL << ALTMM_PG_ORDER_SHIFT)
 #define ALTMM_PG_SECTION_BITS	24
 #define ALTMM_PG_SECTION_SHIFT	(BITS_PER_LONG - ALTMM_PG_SECTION_BITS)
-static_assert(ALTMM_NR_PAGEFLAGS <= ALTMM_PG_SECTION_SHIFT);
+static_assert(ALTMM_NR_PAGEFLAGS <= ALTMM_PG_MT_SHIFT);
+static_assert(ALTMM_PG_ORDER_SHIFT + 4 <= ALTMM_PG_SECTION_SHIFT);
+static_assert(ALTMM_MAX_ORDER <= 16 && ALTMM_MIGRATE_TYPES <= 16);
 
 enum altmm_section_flags {
 	ALTMM_SECTION_PRESENT	= BIT(0),	/* backed by a host chunk */
@@ -308,40 +345,195 @@ bool altmm_memblock_next_free(const struct altmm_memblock *mb, u64 *pos,
 
 struct altmm_node;
 
+/* === Zones, per-CPU lists, counters === */
+
+enum altmm_wmark {
+	ALTMM_WMARK_MIN,
+	ALTMM_WMARK_LOW,
+	ALTMM_WMARK_HIGH,
+	ALTMM_WMARK_PROMO,
+	ALTMM_NR_WMARK
+};
+
+/* Per-CPU lists hold orders 0..PAGE_ALLOC_COSTLY_ORDER of each pcp type. */
+#define ALTMM_PCP_MAX_ORDER	3
+#define ALTMM_NR_PCP_LISTS	(ALTMM_MIGRATE_PCPTYPES * (ALTMM_PCP_MAX_ORDER + 1))
+#define ALTMM_PCP_BATCH_SCALE_MAX	5
+
+/**
+ * struct altmm_free_area - the free blocks of one order in one zone
+ * @free_list: one list per migrate type, of head descriptors
+ * @nr_free: blocks on all of @free_list
+ */
+struct altmm_free_area {
+	struct list_head free_list[ALTMM_MIGRATE_TYPES];
+	unsigned long nr_free;
+};
+
+/**
+ * struct altmm_pcp - one CPU's cache of free blocks of one zone
+ * @lock: protects the rest; taken with interrupts off, before zone->lock
+ * @count: frames on all lists
+ * @high: drain to @batch below this many
+ * @batch: frames moved to or from the zone at a time
+ * @free_factor: doubles the drain while frees run without allocations
+ * @lists: per (order, migratetype), hot (recently freed) frames first
+ */
+struct altmm_pcp {
+	spinlock_t lock;
+	int count;
+	int high;
+	int batch;
+	short free_factor;
+	struct list_head lists[ALTMM_NR_PCP_LISTS];
+};
+
+/* Zone counters, in 6.1's order (the /proc/zoneinfo block). */
+enum altmm_zone_stat_item {
+	ALTMM_NR_FREE_PAGES,
+	ALTMM_NR_ZONE_INACTIVE_ANON,
+	ALTMM_NR_ZONE_ACTIVE_ANON,
+	ALTMM_NR_ZONE_INACTIVE_FILE,
+	ALTMM_NR_ZONE_ACTIVE_FILE,
+	ALTMM_NR_ZONE_UNEVICTABLE,
+	ALTMM_NR_ZONE_WRITE_PENDING,
+	ALTMM_NR_MLOCK,
+	ALTMM_NR_BOUNCE,
+	ALTMM_NR_ZSPAGES,
+	ALTMM_NR_FREE_CMA_PAGES,
+	ALTMM_NR_ZONE_STAT_ITEMS
+};
+
+enum altmm_numa_stat_item {
+	ALTMM_NUMA_HIT,
+	ALTMM_NUMA_MISS,
+	ALTMM_NUMA_FOREIGN,
+	ALTMM_NUMA_INTERLEAVE_HIT,
+	ALTMM_NUMA_LOCAL,
+	ALTMM_NUMA_OTHER,
+	ALTMM_NR_NUMA_STAT_ITEMS
+};
+
+/* The node counters altmm moves; the rest of 6.1's list prints 0. */
+enum altmm_node_stat_item {
+	ALTMM_NR_SLAB_RECLAIMABLE_B,
+	ALTMM_NR_SLAB_UNRECLAIMABLE_B,
+	ALTMM_NR_KERNEL_MISC_RECLAIMABLE,
+	ALTMM_NR_NODE_STAT_ITEMS
+};
+
+/* Events, summed over CPUs (vm_event_item); per-zone ones per zone type. */
+enum altmm_vm_event_item {
+	ALTMM_PGALLOC,				/* + zone type */
+	ALTMM_PGFREE = ALTMM_PGALLOC + ALTMM_NR_ZONES,
+	ALTMM_ALLOCSTALL,			/* + zone type */
+	ALTMM_PGSCAN_KSWAPD = ALTMM_ALLOCSTALL + ALTMM_NR_ZONES,
+	ALTMM_PGSCAN_DIRECT,
+	ALTMM_PGSTEAL_KSWAPD,
+	ALTMM_PGSTEAL_DIRECT,
+	ALTMM_KSWAPD_WAKE,		/* "pageoutrun": balance runs */
+	ALTMM_KSWAPD_LOW_WMARK_HIT_QUICKLY,
+	ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+	ALTMM_DRAIN_ALL,		/* drains of every CPU's lists */
+	ALTMM_ALLOC_FAIL,		/* allocations that returned NULL */
+	ALTMM_EXTFRAG,			/* fallbacks to another migratetype */
+	ALTMM_STEAL_BLOCK,		/* pageblocks claimed by a fallback */
+	ALTMM_HIGHATOMIC_RESERVE,
+	ALTMM_HIGHATOMIC_UNRESERVE,
+	ALTMM_MISUSE,			/* refused frees and puts */
+	ALTMM_NR_VM_EVENT_ITEMS
+};
+
+struct altmm_node;
+
 /**
  * struct altmm_zone - one zone of one node
+ * @lock: protects @free_area, @nr_reserved_highatomic and the pageblock
+ *	bits of the zone's sections; irq-safe
+ * @free_area: the buddy lists, by order
+ * @nr_reserved_highatomic: frames in pageblocks reserved for high-order
+ *	atomic allocations
+ * @pcp: per-CPU lists
+ * @watermark: min, low, high, promo (READ_ONCE; written under
+ *	&altmm_system.tune_lock)
+ * @watermark_boost: always 0 (no compaction boost yet)
+ * @lowmem_reserve: frames kept back from allocations whose highest zone
+ *	is each zone type ("protection")
+ * @vm_stat: counters, &enum altmm_zone_stat_item
+ * @numa_stat: events, &enum altmm_numa_stat_item
  * @node: the node it belongs to
  * @type: zone type, and index in the node's @zones
  * @zone_start_pfn: first pfn spanned
  * @spanned_pages: pfns spanned, holes included
  * @present_pages: frames present (holes excluded)
  * @managed_pages: frames handed to the allocator (reserved excluded)
- * @nr_free: managed frames not allocated
  */
 struct altmm_zone {
+	spinlock_t lock;
+	struct altmm_free_area free_area[ALTMM_MAX_ORDER];
+	unsigned long nr_reserved_highatomic;
+
+	struct altmm_pcp __percpu *pcp;
+	unsigned long watermark[ALTMM_NR_WMARK];
+	unsigned long watermark_boost;
+	long lowmem_reserve[ALTMM_NR_ZONES];
+	atomic_long_t vm_stat[ALTMM_NR_ZONE_STAT_ITEMS];
+	atomic_long_t numa_stat[ALTMM_NR_NUMA_STAT_ITEMS];
+
 	struct altmm_node *node;
 	enum altmm_zone_type type;
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages;
 	unsigned long present_pages;
 	atomic_long_t managed_pages;
-	atomic_long_t nr_free;
+};
+
+/* Zonelists: nodes by distance, each node's zones highest first. */
+enum altmm_zonelist_type {
+	ALTMM_ZONELIST_FALLBACK,	/* every node */
+	ALTMM_ZONELIST_NOFALLBACK,	/* this node only: __GFP_THISNODE */
+	ALTMM_NR_ZONELISTS
+};
+
+#define ALTMM_MAX_ZONEREFS	(ALTMM_MAX_NUMNODES * ALTMM_NR_ZONES + 1)
+
+/**
+ * struct altmm_zonelist - zones to try, in order, NULL terminated
+ * @zones: the zones
+ */
+struct altmm_zonelist {
+	struct altmm_zone *zones[ALTMM_MAX_ZONEREFS];
 };
 
 /**
  * struct altmm_node - one emulated NUMA node (pglist_data); lives in the arena
+ * @zones: its zones, every type, populated or not
+ * @zonelists: fallback orders for allocations preferring this node
  * @nid: node id
  * @node_start_pfn: first pfn of the node's memory
  * @node_spanned_pages: pfns spanned, holes and device range included
  * @node_present_pages: frames present
- * @zones: its zones, every type, populated or not
+ * @vm_stat: node counters, &enum altmm_node_stat_item
+ * @kswapd: the node's reclaim thread (altmm_kswapd<nid>)
+ * @kswapd_wait: where it sleeps
+ * @kswapd_order: highest order a waker wants (READ_ONCE/WRITE_ONCE)
+ * @kswapd_highest_zoneidx: highest zone a waker wants
+ * @kswapd_failures: balance runs that reclaimed nothing in a row
  */
 struct altmm_node {
+	struct altmm_zone zones[ALTMM_NR_ZONES];
+	struct altmm_zonelist zonelists[ALTMM_NR_ZONELISTS];
 	int nid;
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
 	unsigned long node_present_pages;
-	struct altmm_zone zones[ALTMM_NR_ZONES];
+	atomic_long_t vm_stat[ALTMM_NR_NODE_STAT_ITEMS];
+
+	struct task_struct *kswapd;
+	wait_queue_head_t kswapd_wait;
+	int kswapd_order;
+	int kswapd_highest_zoneidx;
+	int kswapd_failures;
 };
 
 #define for_each_altmm_node(sys, node, nid)				\

@@ -58,7 +58,6 @@ static void init_zone(struct altmm_system *sys, struct altmm_node *node,
 	zone->present_pages = zt == ALTMM_ZONE_DEVICE ? 0 :
 		altmm_layout_mem_pages(&sys->layout, start, end);
 	atomic_long_set(&zone->managed_pages, 0);
-	atomic_long_set(&zone->nr_free, 0);
 }
 
 static int init_nodes(struct altmm_system *sys)
@@ -113,7 +112,7 @@ static void hand_over(struct altmm_system *sys)
 
 			clear_bit(ALTMM_PG_reserved, &d->flags);
 			atomic_long_inc(&zone->managed_pages);
-			atomic_long_inc(&zone->nr_free);
+			atomic_long_inc(&zone->vm_stat[ALTMM_NR_FREE_PAGES]);
 		}
 	}
 	mb->handed_over = true;
