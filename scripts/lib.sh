@@ -60,22 +60,29 @@ kernel_src() {
 
 	ver=$(debian_version)
 	dir=$ALTMM_CACHE/src/$ver/linux-source-6.1
-	if [[ ! -f $dir/Makefile || ! -f $dir/tools/testing/kunit/kunit.py ]]; then
+	if [[ ! -f $dir/tools/testing/kunit/kunit.py ]]; then
 		[[ -f $tarball ]] || die "$tarball missing (run scripts/deps.sh)"
+		mkdir -p "${dir%/*}"
+		(
+		flock 9
+		[[ -f $dir/tools/testing/kunit/kunit.py ]] && exit
 		[[ ! -e $dir ]] || die "$dir exists but is incomplete; remove it"
 		info "extracting $tarball into $dir"
-		mkdir -p "${dir%/*}"
+		rm -rf "${dir%/*}"/.extract.*
 		tmp=$(mktemp -d "${dir%/*}/.extract.XXXXXX")
 		tar -C "$tmp" -xJf "$tarball"
-		mv "$tmp/linux-source-6.1" "$dir"
+		mv -T "$tmp/linux-source-6.1" "$dir"
 		rmdir "$tmp"
+		) 9>"${dir%/*}/.lock"
 	fi
 	echo "$dir"
 }
 
 # sync_sources DIR: copy Kbuild, module/ and kunit/ from $ALTMM_SRC into DIR.
 # Only sources travel, and --delete spares what is excluded, so objects
-# survive for incremental builds while removed sources disappear.
+# survive for incremental builds while removed sources disappear. Files
+# are compared by content and written with the current time (no -t): a
+# source older than its object, as after switching trees, still rebuilds.
 sync_sources() {
 	local dest=$1 what=() f
 
@@ -84,13 +91,10 @@ sync_sources() {
 	done
 	((${#what[@]})) || die "nothing to build in $ALTMM_SRC"
 	mkdir -p "$dest"
-	(cd "$ALTMM_SRC" && rsync -a --delete \
+	(cd "$ALTMM_SRC" && rsync -rlpc --delete \
 		--include='*/' --include='Kbuild' --include='Makefile' \
 		--include='*.[chS]' --include='.kunitconfig' --exclude='*' \
 		"${what[@]}" "$dest/")
-	# Built products of sources that no longer exist would otherwise be
-	# picked up as test modules; kbuild's modules.order is the truth.
-	rm -f "$dest/modules.order"
 }
 
 # A person can call the helpers that make needs.
