@@ -418,7 +418,7 @@ if [ "$cmd" = selftests ]; then
 	echo "0 1" >"$results/selftests.counts"
 fi
 if [ "$build" -eq 1 ]; then
-	build_modules
+	build_modules || die "the modules did not build (make modules)"
 fi
 check_module
 initrd=$top/build/initramfs.cpio.gz
