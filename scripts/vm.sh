@@ -40,7 +40,8 @@ busybox initramfs holding the altmm modules and selftests.
                         parameters (e.g. nodes=4 arena_mb=512), run
                         scripts/workload.sh if the tree has one, print every
                         file under /sys/kernel/debug/altmm, unload.
-  shell                 an interactive busybox shell in the VM.
+  shell                 an interactive busybox shell in the VM (kernel
+                        console on the terminal; Ctrl-A X quits QEMU).
 
 Options:
   --no-build            use the modules already in build/amd64
