@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - run altmm's test steps and add up their results.
+#
+# Each step leaves build/results/<step>.counts ("<passed> <failed>"). A
+# step that fails without counting its failure, or counts nothing at all,
+# is charged one failure, so a broken harness cannot pass silently. Every
+# step runs even when an earlier one failed. The last line printed is the
+# closing "N passed, N failed".
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+STEPS=(build kunit lint selftests)
+
+usage() {
+	cat <<EOF
+Usage: scripts/check.sh [STEP ...]
+
+Runs the steps (default: all of ${STEPS[*]}), prints a summary with
+their durations and, last, "N passed, N failed". Exits 1 when anything
+failed or nothing was counted.
+
+Steps:
+  build      make modules (Debian amd64 headers, build/amd64)
+  kunit      scripts/uml.sh kunit: KUnit suites in UML (the first run
+             builds the UML kernel: about 5 minutes)
+  lint       checkpatch.pl --strict on module/ and kunit/ sources (one test
+             per file), and a sparse + W=1 build against Debian's headers
+             and against the UML kernel (one test each)
+  selftests  scripts/vm.sh selftests: selftests in the QEMU VM
+
+Results and logs go to build/results/.
+EOF
+}
+
+# === Steps ===
+# Each runs in its own bash (see run_step), with set -e in force.
+
+step_build() {
+	if make -C "$ALTMM_ROOT" --no-print-directory modules; then
+		write_counts build 1 0
+	else
+		echo "FAIL: make modules" >&2
+		write_counts build 0 1
+	fi
+}
+
+# checkpatch: one test per file, passed when it has nothing to say.
+lint_checkpatch() {
+	local src=$1 f out
+
+	shopt -s nullglob
+	for f in "$ALTMM_SRC"/module/*.[ch] "$ALTMM_SRC"/module/include/*.h \
+		 "$ALTMM_SRC"/kunit/*.c; do
+		out=$(cd "$ALTMM_SRC" && "$src/scripts/checkpatch.pl" --strict \
+			--no-tree --terse --show-types -f "${f#"$ALTMM_SRC"/}" 2>&1) || true
+		if grep -Eq ': (ERROR|WARNING|CHECK):' <<<"$out"; then
+			echo "FAIL: checkpatch ${f#"$ALTMM_SRC"/}"
+			sed 's/^/    /' <<<"$out"
+			lint_failed=$((lint_failed + 1))
+		else
+			echo "ok: checkpatch ${f#"$ALTMM_SRC"/}"
+			lint_passed=$((lint_passed + 1))
+		fi
+	done
+}
+
+# A sparse (C=2) + W=1 build from scratch, so every file is compiled and
+# checked: one test, passed with no warning from the compiler, sparse or
+# modpost. lint_sparse NAME DIR MAKE-ARGS...
+lint_sparse() {
+	local name=$1 dir=$2 log=$ALTMM_RESULTS/lint-$1.log n
+	shift 2
+
+	rm -rf "$dir"
+	sync_sources "$dir"
+	if make "$@" M="$dir" C=2 W=1 modules >"$log" 2>&1; then
+		n=$(grep -Eic '(warning|error):' "$log" || true)
+	else
+		n=failed
+	fi
+	if [[ $n == 0 ]]; then
+		echo "ok: sparse + W=1 build ($name)"
+		lint_passed=$((lint_passed + 1))
+	else
+		[[ $n == failed ]] || n="$n warnings"
+		echo "FAIL: sparse + W=1 build ($name): $n"
+		grep -Ei -A2 '(warning|error):' "$log" | sed "s|$dir/||; s/^/    /" |
+			head -n 200
+		[[ $n != failed ]] || tail -n 5 "$log" | sed 's/^/    /'
+		echo "    full log: $log"
+		lint_failed=$((lint_failed + 1))
+	fi
+}
+
+step_lint() {
+	local src uml
+
+	lint_passed=0 lint_failed=0
+	write_counts lint 0 1		# until proven otherwise
+	src=$(kernel_src)
+	lint_checkpatch "$src"
+	lint_sparse amd64 "$ALTMM_BUILD/lint-amd64" -C "$(kdir)"
+	# Debian's kernel has no KUnit, so kunit/ is only checked here.
+	if uml=$("$ALTMM_ROOT/scripts/uml.sh" kernel | tail -n 1); then
+		lint_sparse uml "$ALTMM_BUILD/lint-uml" -C "$uml" ARCH=um
+	else
+		echo "FAIL: no UML kernel for the UML sparse build"
+		lint_failed=$((lint_failed + 1))
+	fi
+	write_counts lint "$lint_passed" "$lint_failed"
+	((lint_failed == 0))
+}
+
+step_kunit() {
+	"$ALTMM_ROOT/scripts/uml.sh" kunit
+}
+
+step_selftests() {
+	if [[ -f $ALTMM_ROOT/scripts/vm.sh ]]; then
+		"$ALTMM_ROOT/scripts/vm.sh" selftests
+	else
+		echo "FAIL: selftests harness missing (no scripts/vm.sh)"
+		write_counts selftests 0 1
+		return 1
+	fi
+}
+
+# === Running and adding up ===
+
+declare -A took note files
+
+counts_files() {
+	shopt -s nullglob
+	local f
+	for f in "$ALTMM_RESULTS"/*.counts; do echo "$f"; done
+}
+
+# read_counts FILE: "<passed> <failed>", or "0 1" for a mangled file.
+read_counts() {
+	local p q rest
+
+	read -r p q rest <"$1" || true
+	if [[ $p =~ ^[0-9]+$ && $q =~ ^[0-9]+$ && -z $rest ]]; then
+		echo "$p $q"
+	else
+		echo "0 1"
+	fi
+}
+
+# run_step STEP: run it in a fresh bash so set -e works inside it, time
+# it, and make sure its result is counted: every .counts file that appears
+# during the step is the step's.
+run_step() {
+	local step=$1 start rc=0 before new f p q
+
+	echo "=== $step ==="
+	before=$(counts_files)
+	start=$SECONDS
+	bash "$0" --step "$step" || rc=$?
+	took[$step]=$((SECONDS - start))
+	new=$(comm -13 <(echo "$before") <(counts_files))
+	if [[ -z $new ]]; then
+		note[$step]="exited $rc and counted nothing"
+		write_counts "$step" 0 1
+		new=$ALTMM_RESULTS/$step.counts
+	elif ((rc != 0)); then
+		q=0
+		for f in $new; do
+			read -r p q < <(read_counts "$f")
+			((q == 0)) || break
+		done
+		if ((q == 0)); then
+			note[$step]="exited $rc with no failure counted"
+			f=${new%%$'\n'*}
+			read -r p q < <(read_counts "$f")
+			printf '%d %d\n' "$p" $((q + 1)) >"$f"
+		fi
+	fi
+	files[$step]=$new
+}
+
+summary() {
+	local step f p q sp sq passed=0 failed=0
+
+	echo "=== summary ==="
+	for step in "$@"; do
+		sp=0 sq=0
+		for f in ${files[$step]}; do
+			read -r p q < <(read_counts "$f")
+			sp=$((sp + p)) sq=$((sq + q))
+		done
+		passed=$((passed + sp)) failed=$((failed + sq))
+		printf '%-10s %4d passed %4d failed %5d s%s\n' "$step" "$sp" \
+			"$sq" "${took[$step]}" "${note[$step]:+  ($step ${note[$step]})}"
+	done
+	if ((passed + failed == 0)); then
+		echo "nothing was counted"
+		failed=1
+	fi
+	echo "$passed passed, $failed failed"
+	((failed == 0))
+}
+
+main() {
+	local steps=() s
+
+	if [[ ${1:-} == --step ]]; then
+		"step_$2"
+		return
+	fi
+	for s in "$@"; do
+		case $s in
+		-h|--help) usage; return ;;
+		build|kunit|lint|selftests) steps+=("$s") ;;
+		*) usage >&2; die "unknown step '$s'" ;;
+		esac
+	done
+	((${#steps[@]})) || steps=("${STEPS[@]}")
+
+	"$ALTMM_ROOT/scripts/deps.sh"
+	if ((${#steps[@]} == ${#STEPS[@]})); then
+		rm -rf "$ALTMM_RESULTS"
+	else
+		for s in "${steps[@]}"; do
+			rm -f "$ALTMM_RESULTS/$s".*
+		done
+	fi
+	mkdir -p "$ALTMM_RESULTS"
+	for s in "${steps[@]}"; do
+		run_step "$s"
+	done
+	summary "${steps[@]}"
+}
+
+main "$@"
