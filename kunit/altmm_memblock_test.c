@@ -191,8 +191,9 @@ static void memblock_hand_over(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sys->memblock.handed_over);
 	while (altmm_memblock_next_free(&sys->memblock, &pos, &s, &e)) {
 		free_bytes += e - s;
-		/* Only whole free frames are handed over. */
-		whole += PFN_DOWN(e) - PFN_UP(s);
+		/* Only whole free frames are handed over; a gap may hold none. */
+		if (PFN_DOWN(e) > PFN_UP(s))
+			whole += PFN_DOWN(e) - PFN_UP(s);
 	}
 	for (i = 0; i < sys->memblock.reserved.cnt; i++)
 		rsv += sys->memblock.reserved.regions[i].size;

@@ -14,7 +14,8 @@
  * per-CPU lists where MemFree would not see them.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Lines about an instance start with its name, which for the default is "altmm". */
+#define pr_fmt(fmt) fmt
 
 #include <linux/gfp.h>
 #include <linux/mm.h>

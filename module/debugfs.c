@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What an instance shows under debugfs, in the shapes of the kernel's own
- * files so that every tool and parser that reads those reads these:
+ * What an instance shows under debugfs about its memory model; the files
+ * shaped like /proc ones (zoneinfo, buddyinfo, ...) are in procfs.c.
  *
- *   zoneinfo            /proc/zoneinfo (6.1's zoneinfo_show_print())
  *   sections            one line per section of the emulated space
  *   layout              the boot-log summary of free_area_init()
  *   memblock/memory     /sys/kernel/debug/memblock/memory
  *   memblock/reserved   /sys/kernel/debug/memblock/reserved
  *
- * Counters altmm does not model yet print 0, as a kernel without the
- * feature would.  Files are removed before the instance is torn down;
+ * Files are removed before the instance is torn down;
  * debugfs's proxy fops make a read that races with removal fail cleanly.
  */
 
@@ -23,131 +21,6 @@
 #include <linux/slab.h>
 
 #include "internal.h"
-
-/* === Counter names, in 6.1's vmstat_text order === */
-
-static const char * const node_stat_names[] = {
-	"nr_inactive_anon", "nr_active_anon", "nr_inactive_file",
-	"nr_active_file", "nr_unevictable", "nr_slab_reclaimable",
-	"nr_slab_unreclaimable", "nr_isolated_anon", "nr_isolated_file",
-	"workingset_nodes", "workingset_refault_anon",
-	"workingset_refault_file", "workingset_activate_anon",
-	"workingset_activate_file", "workingset_restore_anon",
-	"workingset_restore_file", "workingset_nodereclaim", "nr_anon_pages",
-	"nr_mapped", "nr_file_pages", "nr_dirty", "nr_writeback",
-	"nr_writeback_temp", "nr_shmem", "nr_shmem_hugepages",
-	"nr_shmem_pmdmapped", "nr_file_hugepages", "nr_file_pmdmapped",
-	"nr_anon_transparent_hugepages", "nr_vmscan_write",
-	"nr_vmscan_immediate_reclaim", "nr_dirtied", "nr_written",
-	"nr_throttled_written", "nr_kernel_misc_reclaimable",
-	"nr_foll_pin_acquired", "nr_foll_pin_released", "nr_kernel_stack",
-	"nr_page_table_pages", "nr_sec_page_table_pages", "nr_swapcached",
-	"pgpromote_success", "pgpromote_candidate",
-};
-
-static const char * const zone_stat_names[] = {
-	"nr_free_pages", "nr_zone_inactive_anon", "nr_zone_active_anon",
-	"nr_zone_inactive_file", "nr_zone_active_file",
-	"nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock",
-	"nr_bounce", "nr_zspages", "nr_free_cma",
-};
-
-static const char * const numa_stat_names[] = {
-	"numa_hit", "numa_miss", "numa_foreign", "numa_interleave",
-	"numa_local", "numa_other",
-};
-
-/* === zoneinfo === */
-
-static bool zone_is_first_populated(const struct altmm_node *node,
-				    const struct altmm_zone *zone)
-{
-	int zt;
-
-	for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
-		if (altmm_zone_populated(&node->zones[zt]))
-			return &node->zones[zt] == zone;
-	return false;
-}
-
-/* calculate_normal_threshold(): the per-CPU counter drift allowed. */
-static int zone_stat_threshold(const struct altmm_zone *zone)
-{
-	unsigned long mem = atomic_long_read(&zone->managed_pages) >>
-			    (27 - PAGE_SHIFT);
-
-	return min(125, 2 * fls(num_online_cpus()) * (1 + fls(mem)));
-}
-
-static unsigned long zone_stat(const struct altmm_zone *zone, int item)
-{
-	return atomic_long_read(&zone->vm_stat[item]);
-}
-
-static void zoneinfo_show_zone(struct seq_file *m, const struct altmm_node *node,
-			       const struct altmm_zone *zone)
-{
-	int i, cpu;
-
-	seq_printf(m, "Node %d, zone %8s", node->nid, altmm_zone_names[zone->type]);
-	if (zone_is_first_populated(node, zone)) {
-		seq_puts(m, "\n  per-node stats");
-		for (i = 0; i < ARRAY_SIZE(node_stat_names); i++)
-			seq_printf(m, "\n      %-12s %lu", node_stat_names[i], 0UL);
-	}
-	seq_printf(m, "\n  pages free     %lu", zone_stat(zone, 0));
-	seq_printf(m, "\n        boost    %lu", 0UL);
-	seq_printf(m, "\n        min      %lu", 0UL);
-	seq_printf(m, "\n        low      %lu", 0UL);
-	seq_printf(m, "\n        high     %lu", 0UL);
-	seq_printf(m, "\n        spanned  %lu", zone->spanned_pages);
-	seq_printf(m, "\n        present  %lu", zone->present_pages);
-	seq_printf(m, "\n        managed  %lu",
-		   atomic_long_read(&zone->managed_pages));
-	seq_printf(m, "\n        cma      %lu", 0UL);
-
-	seq_printf(m, "\n        protection: (%ld", 0L);
-	for (i = 1; i < ALTMM_NR_ZONES; i++)
-		seq_printf(m, ", %ld", 0L);
-	seq_putc(m, ')');
-
-	if (!altmm_zone_populated(zone)) {
-		seq_putc(m, '\n');
-		return;
-	}
-
-	for (i = 0; i < ARRAY_SIZE(zone_stat_names); i++)
-		seq_printf(m, "\n      %-12s %lu", zone_stat_names[i],
-			   zone_stat(zone, i));
-	for (i = 0; i < ARRAY_SIZE(numa_stat_names); i++)
-		seq_printf(m, "\n      %-12s %lu", numa_stat_names[i], 0UL);
-
-	seq_puts(m, "\n  pagesets");
-	for_each_online_cpu(cpu) {
-		seq_printf(m, "\n    cpu: %i", cpu);
-		seq_printf(m, "\n              count: %i", 0);
-		seq_printf(m, "\n              high:  %i", 0);
-		seq_printf(m, "\n              batch: %i", 0);
-		seq_printf(m, "\n  vm stats threshold: %d",
-			   zone_stat_threshold(zone));
-	}
-	seq_printf(m, "\n  node_unreclaimable:  %u", 0U);
-	seq_printf(m, "\n  start_pfn:           %lu", zone->zone_start_pfn);
-	seq_putc(m, '\n');
-}
-
-static int zoneinfo_show(struct seq_file *m, void *v)
-{
-	struct altmm_system *sys = m->private;
-	struct altmm_node *node;
-	int nid, zt;
-
-	for_each_altmm_node(sys, node, nid)
-		for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
-			zoneinfo_show_zone(m, node, &node->zones[zt]);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(zoneinfo);
 
 /* === sections === */
 
@@ -311,7 +184,7 @@ void altmm_debugfs_create(struct altmm_system *sys, struct dentry *dir)
 	struct dentry *mb;
 
 	sys->debugfs = dir;
-	debugfs_create_file("zoneinfo", 0444, dir, sys, &zoneinfo_fops);
+	altmm_procfs_create(sys, dir);
 	debugfs_create_file("sections", 0444, dir, sys, &sections_fops);
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
 	mb = debugfs_create_dir("memblock", dir);

@@ -29,11 +29,18 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/ratelimit.h>
+#include <linux/rwsem.h>
 #include <linux/mm.h>
+#include <linux/gfp.h>
 #include <linux/types.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
+
+#include "altmm.h"
 
 /* === Geometry === */
 
@@ -444,6 +451,14 @@ enum altmm_vm_event_item {
 	ALTMM_NR_VM_EVENT_ITEMS
 };
 
+/**
+ * struct altmm_vm_events - one CPU's event counts
+ * @event: by &enum altmm_vm_event_item
+ */
+struct altmm_vm_events {
+	unsigned long event[ALTMM_NR_VM_EVENT_ITEMS];
+};
+
 struct altmm_node;
 
 /**
@@ -519,6 +534,9 @@ struct altmm_zonelist {
  * @kswapd_order: highest order a waker wants (READ_ONCE/WRITE_ONCE)
  * @kswapd_highest_zoneidx: highest zone a waker wants
  * @kswapd_failures: balance runs that reclaimed nothing in a row
+ * @sys: the instance it belongs to
+ *
+ * @kswapd_order is -1 while kswapd has nothing to do.
  */
 struct altmm_node {
 	struct altmm_zone zones[ALTMM_NR_ZONES];
@@ -534,6 +552,7 @@ struct altmm_node {
 	int kswapd_order;
 	int kswapd_highest_zoneidx;
 	int kswapd_failures;
+	struct altmm_system *sys;
 };
 
 #define for_each_altmm_node(sys, node, nid)				\
@@ -545,6 +564,24 @@ static inline bool altmm_zone_populated(const struct altmm_zone *zone)
 {
 	return zone->present_pages != 0;
 }
+
+/* === Tunables, shrinkers === */
+
+/**
+ * struct altmm_tunables - the /proc/sys/vm knobs altmm models
+ * @min_free_kbytes: reserve below which only reserves-allowed callers go
+ * @user_min_free_kbytes: as written by a person, or -1 (derived)
+ * @watermark_scale_factor: gap between watermarks, in 1/10000 of a zone
+ * @lowmem_reserve_ratio: per zone type; 0 disables the protection
+ * @percpu_pagelist_high_fraction: 0, or a fraction of the zone for pcp high
+ */
+struct altmm_tunables {
+	int min_free_kbytes;
+	int user_min_free_kbytes;
+	int watermark_scale_factor;
+	int lowmem_reserve_ratio[ALTMM_NR_ZONES];
+	int percpu_pagelist_high_fraction;
+};
 
 /* === The instance === */
 
@@ -560,6 +597,20 @@ static inline bool altmm_zone_populated(const struct altmm_zone *zone)
  * @nodes: node data, in the arena
  * @layout_text: the boot-log summary, rendered once
  * @debugfs: its debugfs directory, or NULL
+ * @tune: tunables; written under @tune_lock, read with READ_ONCE
+ * @tune_lock: serialises recomputing watermarks and pcp limits
+ * @totalreserve_pages: frames kept free by watermarks and reserves
+ * @vm_events: per-CPU event counters, &enum altmm_vm_event_item
+ * @shrinkers: registered shrinkers, under @shrinker_rwsem
+ * @shrinker_rwsem: readers reclaim, writers (un)register
+ * @pcp_shrinker: the per-CPU list drain, always registered
+ * @cpuhp_node: on the CPU hotplug state's instance list
+ * @misuse_rs: rate limit of misuse reports
+ * @fail_rs: rate limit of allocation failure reports
+ * @ready: the page allocator is up (after hand-over)
+ *
+ * @name prefixes every log line about the instance ("altmm" for the
+ * default one, so its lines read like any module's).
  */
 struct altmm_system {
 	const char *name;
@@ -572,6 +623,18 @@ struct altmm_system {
 	struct altmm_node *nodes[ALTMM_MAX_NUMNODES];
 	char *layout_text;
 	struct dentry *debugfs;
+
+	struct altmm_tunables tune;
+	struct mutex tune_lock;
+	unsigned long totalreserve_pages;
+	struct altmm_vm_events __percpu *vm_events;
+	struct list_head shrinkers;
+	struct rw_semaphore shrinker_rwsem;
+	struct altmm_shrinker pcp_shrinker;
+	struct hlist_node cpuhp_node;
+	struct ratelimit_state misuse_rs;
+	struct ratelimit_state fail_rs;
+	bool ready;
 };
 
 int altmm_system_create(const struct altmm_params *p, const char *name,
@@ -588,6 +651,62 @@ bool altmm_host_page_to_pfn(const struct altmm_system *sys,
 			    const struct page *page, unsigned long *pfn);
 bool altmm_virt_to_pfn(const struct altmm_system *sys, const void *addr,
 		       unsigned long *pfn);
+
+/* page_alloc.c */
+int altmm_get_pageblock_migratetype(const struct altmm_system *sys,
+				    unsigned long pfn);
+void altmm_set_pageblock_migratetype(struct altmm_system *sys,
+				     unsigned long pfn, int migratetype);
+
+static inline void altmm_count_event(struct altmm_system *sys,
+				     enum altmm_vm_event_item item,
+				     unsigned long delta)
+{
+	this_cpu_add(sys->vm_events->event[item], delta);
+}
+
+unsigned long altmm_vm_event_sum(const struct altmm_system *sys,
+				 enum altmm_vm_event_item item);
+
+static inline unsigned long altmm_zone_free(const struct altmm_zone *zone)
+{
+	return atomic_long_read(&zone->vm_stat[ALTMM_NR_FREE_PAGES]);
+}
+
+static inline unsigned long altmm_zone_managed(const struct altmm_zone *zone)
+{
+	return atomic_long_read(&zone->managed_pages);
+}
+
+static inline unsigned long altmm_wmark(const struct altmm_zone *zone,
+					enum altmm_wmark w)
+{
+	return READ_ONCE(zone->watermark[w]) + READ_ONCE(zone->watermark_boost);
+}
+
+/* alloc.c */
+struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
+				   unsigned int order, int nid);
+int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
+			 unsigned int order, bool cold);
+int altmm_sys_get_page(struct altmm_system *sys, struct page *page);
+int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
+			 unsigned int order);
+unsigned long altmm_sys_alloc_pages_bulk(struct altmm_system *sys, gfp_t gfp,
+					 int nid, unsigned long nr_pages,
+					 struct page **page_array);
+int altmm_sys_put_page(struct altmm_system *sys, struct page *page);
+
+/* reclaim.c */
+int altmm_sys_register_shrinker(struct altmm_system *sys, struct altmm_shrinker *s);
+void altmm_sys_unregister_shrinker(struct altmm_system *sys,
+				   struct altmm_shrinker *s);
+
+/* main.c: the instance the module parameters describe */
+extern struct altmm_system *altmm_default_sys;
+
+/* procfs.c: the files shaped like the kernel's /proc ones */
+void altmm_procfs_create(struct altmm_system *sys, struct dentry *dir);
 
 /* debugfs.c */
 void altmm_debugfs_create(struct altmm_system *sys, struct dentry *parent);

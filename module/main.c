@@ -14,6 +14,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "page_alloc.h"
 
 static unsigned int arena_mb = 256;
 module_param(arena_mb, uint, 0444);
@@ -66,7 +67,7 @@ static char *holes;
 module_param(holes, charp, 0444);
 MODULE_PARM_DESC(holes, "Absent ranges size@start[,size@start...], 4M aligned, e.g. 8M@64M");
 
-static struct altmm_system *altmm_default;
+struct altmm_system *altmm_default_sys;
 
 static void fill_params(struct altmm_params *p)
 {
@@ -106,20 +107,26 @@ static int __init altmm_init(void)
 	struct altmm_params p;
 	int ret;
 
-	fill_params(&p);
-	ret = altmm_system_create(&p, KBUILD_MODNAME, &altmm_default, &err);
+	ret = altmm_cpuhp_register();
 	if (ret)
 		return ret;
-	print_layout(altmm_default);
-	altmm_debugfs_create(altmm_default, debugfs_create_dir(KBUILD_MODNAME, NULL));
+	fill_params(&p);
+	ret = altmm_system_create(&p, KBUILD_MODNAME, &altmm_default_sys, &err);
+	if (ret) {
+		altmm_cpuhp_unregister();
+		return ret;
+	}
+	print_layout(altmm_default_sys);
+	altmm_debugfs_create(altmm_default_sys, debugfs_create_dir(KBUILD_MODNAME, NULL));
 	pr_info("%uM arena in %lu host chunks, %d nodes\n", arena_mb,
-		altmm_default->nr_chunks, altmm_default->layout.nr_nodes);
+		altmm_default_sys->nr_chunks, altmm_default_sys->layout.nr_nodes);
 	return 0;
 }
 
 static void __exit altmm_exit(void)
 {
-	altmm_system_destroy(altmm_default);
+	altmm_system_destroy(altmm_default_sys);
+	altmm_cpuhp_unregister();
 	pr_info("unloaded; every host page returned\n");
 }
 

@@ -11,20 +11,26 @@
  * struct pages) but are never online: their frames stay reserved.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Lines about an instance start with its name, which for the default is "altmm". */
+#define pr_fmt(fmt) fmt
 
 #include <linux/mm.h>
 #include <linux/xarray.h>
 
 #include "internal.h"
 
-static void init_section_descs(struct altmm_section *sec, unsigned long nr)
+static void init_section_descs(struct altmm_system *sys,
+			       struct altmm_section *sec, unsigned long nr)
 {
 	unsigned long flags = (nr << ALTMM_PG_SECTION_SHIFT) | BIT(ALTMM_PG_reserved);
 	unsigned long i;
 
 	if (sec->flags & ALTMM_SECTION_DEVICE)
 		flags |= BIT(ALTMM_PG_device);
+	if (sec->zone == ALTMM_ZONE_HIGHMEM ||
+	    (sec->zone == ALTMM_ZONE_MOVABLE &&
+	     sys->layout.movable_zone == ALTMM_ZONE_HIGHMEM))
+		flags |= BIT(ALTMM_PG_highmem);
 	for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++) {
 		struct altmm_page *d = &sec->mem_map[i];
 
@@ -70,7 +76,7 @@ static void section_place(const struct altmm_layout *l, unsigned long nr,
 int altmm_sparse_init(struct altmm_system *sys)
 {
 	const struct altmm_layout *l = &sys->layout;
-	unsigned long nr;
+	unsigned long nr, i;
 
 	for (nr = 0; nr < l->nr_sections; nr++) {
 		struct altmm_section *sec = &sys->sections[nr];
@@ -94,7 +100,11 @@ int altmm_sparse_init(struct altmm_system *sys)
 			       sys->name, nr);
 			return -ENOMEM;
 		}
-		init_section_descs(sec, nr);
+		init_section_descs(sys, sec, nr);
+		/* Every pageblock starts movable, as memmap_init() leaves it. */
+		for (i = 0; i < ALTMM_PAGEBLOCKS_PER_SECTION; i++)
+			altmm_set_pageblock_migratetype(sys, start + i * ALTMM_PAGEBLOCK_NR_PAGES,
+							ALTMM_MIGRATE_MOVABLE);
 	}
 	return 0;
 }

@@ -7,20 +7,28 @@
  *   3. memblock  declare memory per node, reserve the firmware page
  *   4. nodes     node data, allocated node-local from the arena
  *   5. sparse    descriptors and usemaps per section (sparse.c)
- *   6. hand-over every free frame leaves the boot allocator for its zone
+ *   6. hand-over every free frame leaves the boot allocator for the buddy
+ *                lists of its zone (page_alloc.c)
+ *   7. allocator zonelists, watermarks, per-CPU lists, kswapd threads,
+ *                CPU hotplug; then it is ready
  *
- * Teardown needs no unwinding of steps 3 to 6: all they built lives in the
- * arena and goes back to the host with it.  Private instances (KUnit) and
- * the module's default instance are built by the same code.
+ * Teardown stops step 7 (threads, hotplug, per-CPU lists), reports and
+ * repairs what was still allocated, and needs no unwinding of steps 3 to
+ * 6: all they built lives in the arena and goes back to the host with
+ * it.  Private instances (KUnit) and the module's default instance are
+ * built by the same code.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Lines about an instance start with its name, which for the default is "altmm". */
+#define pr_fmt(fmt) fmt
 
-#include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/page_ref.h>
+#include <linux/slab.h>
 #include <linux/xarray.h>
 
 #include "internal.h"
+#include "page_alloc.h"
 
 #define PFN_PHYS_U64(pfn)	((u64)(pfn) << PAGE_SHIFT)
 
@@ -51,6 +59,7 @@ static void init_zone(struct altmm_system *sys, struct altmm_node *node,
 
 	zone->node = node;
 	zone->type = zt;
+	altmm_zone_init_free_lists(zone);
 	altmm_layout_zone_span(&sys->layout, node->nid, zt, &start, &end);
 	zone->zone_start_pfn = start;
 	zone->spanned_pages = end - start;
@@ -73,6 +82,7 @@ static int init_nodes(struct altmm_system *sys)
 		if (!node)
 			return -ENOMEM;
 		node->nid = nid;
+		node->sys = sys;
 		altmm_layout_node_mem_span(l, nid, &start, &end);
 		node->node_start_pfn = start;
 		node->node_spanned_pages = end - start;
@@ -93,9 +103,9 @@ static int init_nodes(struct altmm_system *sys)
 }
 
 /*
- * The end of the boot allocator: every free frame goes to its zone's
- * managed count (the buddy allocator takes them from here), its descriptor
- * stops being reserved, and memory sections come online.
+ * The end of the boot allocator: every whole free frame goes to the buddy
+ * lists of its zone, which counts it as managed, and memory sections come
+ * online.
  */
 static void hand_over(struct altmm_system *sys)
 {
@@ -103,18 +113,8 @@ static void hand_over(struct altmm_system *sys)
 	u64 pos = 0, start, end;
 	unsigned long nr;
 
-	while (altmm_memblock_next_free(mb, &pos, &start, &end)) {
-		unsigned long pfn = PFN_UP(start), last = PFN_DOWN(end);
-
-		for (; pfn < last; pfn++) {
-			struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
-			struct altmm_zone *zone = altmm_pfn_to_zone(sys, pfn);
-
-			clear_bit(ALTMM_PG_reserved, &d->flags);
-			atomic_long_inc(&zone->managed_pages);
-			atomic_long_inc(&zone->vm_stat[ALTMM_NR_FREE_PAGES]);
-		}
-	}
+	while (altmm_memblock_next_free(mb, &pos, &start, &end))
+		altmm_free_range_core(sys, PFN_UP(start), PFN_DOWN(end));
 	mb->handed_over = true;
 
 	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
@@ -124,6 +124,74 @@ static void hand_over(struct altmm_system *sys)
 		    !(sec->flags & ALTMM_SECTION_DEVICE))
 			sec->flags |= ALTMM_SECTION_ONLINE;
 	}
+}
+
+static int start_page_allocator(struct altmm_system *sys)
+{
+	int ret;
+
+	sys->vm_events = alloc_percpu(struct altmm_vm_events);
+	if (!sys->vm_events)
+		return -ENOMEM;
+	altmm_build_zonelists(sys);
+	altmm_setup_watermarks(sys);
+	ret = altmm_pcp_init(sys);
+	if (ret)
+		return ret;
+	ret = altmm_reclaim_init(sys);
+	if (ret)
+		return ret;
+	ret = altmm_cpuhp_add(sys);
+	if (ret)
+		return ret;
+	WRITE_ONCE(sys->ready, true);
+	return 0;
+}
+
+/*
+ * What is still allocated at teardown goes back with the arena; host
+ * reference counts are put back as the host handed the chunks out (1 on
+ * a chunk's first page, 0 on the others) so that it frees them whole.
+ */
+static void reclaim_leftovers(struct altmm_system *sys)
+{
+	unsigned long nr, i, leaked = 0, refs = 0;
+
+	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
+		struct altmm_section *sec = &sys->sections[nr];
+		struct page *host;
+
+		if (!(sec->flags & ALTMM_SECTION_PRESENT) || !sec->mem_map)
+			continue;
+		host = pfn_to_page(sec->host_pfn);
+		for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++) {
+			struct altmm_page *d = &sec->mem_map[i];
+
+			if (test_bit(ALTMM_PG_alloc, &d->flags))
+				leaked += BIT(altmm_alloc_order(d));
+			if (page_ref_count(host + i) != !i) {
+				refs++;
+				set_page_count(host + i, !i);
+			}
+		}
+		cond_resched();
+	}
+	if (leaked || refs)
+		pr_warn("%s: teardown: %lu frames were still allocated, %lu host reference counts repaired\n",
+			sys->name, leaked, refs);
+}
+
+static void stop_page_allocator(struct altmm_system *sys)
+{
+	WRITE_ONCE(sys->ready, false);
+	if (!hlist_unhashed(&sys->cpuhp_node))
+		altmm_cpuhp_remove(sys);
+	altmm_reclaim_stop(sys);
+	altmm_pcp_destroy(sys);
+	if (sys->sections)
+		reclaim_leftovers(sys);
+	free_percpu(sys->vm_events);
+	sys->vm_events = NULL;
 }
 
 /**
@@ -150,6 +218,12 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	sys->name = name;
 	sys->fail_chunk = p->fail_chunk;
 	xa_init(&sys->host_chunks);
+	mutex_init(&sys->tune_lock);
+	INIT_LIST_HEAD(&sys->shrinkers);
+	init_rwsem(&sys->shrinker_rwsem);
+	altmm_tunables_default(&sys->tune);
+	ratelimit_state_init(&sys->misuse_rs, 5 * HZ, 10);
+	ratelimit_state_init(&sys->fail_rs, 5 * HZ, 10);
 
 	ret = altmm_layout_build(p, &sys->layout, err);
 	if (ret) {
@@ -181,6 +255,9 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	ret = altmm_layout_render(sys);
 	if (ret)
 		goto fail;
+	ret = start_page_allocator(sys);
+	if (ret)
+		goto fail;
 
 	*out = sys;
 	return 0;
@@ -202,6 +279,7 @@ void altmm_system_destroy(struct altmm_system *sys)
 	if (!sys)
 		return;
 	altmm_debugfs_remove(sys);
+	stop_page_allocator(sys);
 	if (sys->sections)
 		altmm_arena_release(sys);
 	xa_destroy(&sys->host_chunks);

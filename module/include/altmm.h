@@ -1,16 +1,98 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * altmm public interface.
+ * altmm public interface: the kernel's page-allocator calls, with an
+ * altmm_ prefix and the kernel's semantics, served by the instance that
+ * altmm.ko's parameters describe.
  *
- * At this stage altmm builds its memory model (nodes, zones, sections and
- * the boot allocator) and shows it in debugfs; the page allocator API
- * (altmm_alloc_pages() and friends, with the kernel's GFP semantics) is
- * declared here when it lands.
+ * Pages returned are the host's own struct pages of arena frames, so the
+ * rest of the kernel can use them (page_address(), sg lists, kmap); they
+ * must come back through these calls, never through __free_pages().
+ * GFP masks are the kernel's own: zone modifiers pick the highest zone
+ * and, walked through per-node zonelists, the fallback order; action
+ * modifiers behave as in 6.1 (see README.md for where altmm differs: it
+ * has no OOM killer and no compaction yet).
+ *
+ * Freeing a page altmm does not own, a double free, a wrong order or a
+ * tail page is reported in the kernel log (rate-limited) and refused;
+ * altmm stays consistent.
  */
 #ifndef _ALTMM_H
 #define _ALTMM_H
 
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/types.h>
+
 /* Frames are 4 KiB; a section is 4 MiB, the host chunk behind it. */
 #define ALTMM_SECTION_SIZE	(4UL << 20)
+
+/* === Pages === */
+
+struct page *altmm_alloc_pages(gfp_t gfp, unsigned int order);
+struct page *altmm_alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
+unsigned long __altmm_get_free_pages(gfp_t gfp, unsigned int order);
+unsigned long altmm_get_zeroed_page(gfp_t gfp);
+void __altmm_free_pages(struct page *page, unsigned int order);
+void altmm_free_pages(unsigned long addr, unsigned int order);
+void *altmm_alloc_pages_exact(size_t size, gfp_t gfp);
+void altmm_free_pages_exact(void *virt, size_t size);
+unsigned long altmm_alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages,
+					   struct page **page_array);
+unsigned long altmm_alloc_pages_bulk_array_node(gfp_t gfp, int nid,
+						unsigned long nr_pages,
+						struct page **page_array);
+void altmm_get_page(struct page *page);
+void altmm_put_page(struct page *page);
+
+#define __altmm_get_free_page(gfp)	__altmm_get_free_pages((gfp), 0)
+#define __altmm_free_page(page)		__altmm_free_pages((page), 0)
+#define altmm_free_page(addr)		altmm_free_pages((addr), 0)
+
+/* === Queries === */
+
+bool altmm_page_is_altmm(const struct page *page);
+void *altmm_page_address(const struct page *page);
+int altmm_page_to_nid(const struct page *page);
+int altmm_page_zonenum(const struct page *page);
+const char *altmm_page_zone_name(const struct page *page);
+int altmm_num_nodes(void);
+
+/* === Shrinkers === */
+
+/**
+ * struct altmm_shrink_control - what a shrinker is asked to do
+ * @nid: the node under pressure
+ * @nr_to_scan: how much to free, in frames
+ * @nr_scanned: set by the shrinker: how much it looked at
+ * @gfp_mask: the allocation that is reclaiming
+ */
+struct altmm_shrink_control {
+	int nid;
+	unsigned long nr_to_scan;
+	unsigned long nr_scanned;
+	gfp_t gfp_mask;
+};
+
+/**
+ * struct altmm_shrinker - something that can give frames back under pressure
+ * @count: frames it could free now on @sc->nid
+ * @scan: free up to @sc->nr_to_scan frames; return how many were freed
+ * @name: for the log and debugfs
+ * @list: on &altmm_system.shrinkers
+ * @private: the owner's
+ */
+struct altmm_shrinker {
+	unsigned long (*count)(struct altmm_shrinker *s,
+			       struct altmm_shrink_control *sc);
+	unsigned long (*scan)(struct altmm_shrinker *s,
+			      struct altmm_shrink_control *sc);
+	const char *name;
+	struct list_head list;
+	void *private;
+};
+
+int altmm_register_shrinker(struct altmm_shrinker *s);
+void altmm_unregister_shrinker(struct altmm_shrinker *s);
 
 #endif /* _ALTMM_H */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Between the layers of the page allocator: allocation flags, descriptor
+ * field helpers, and what page_alloc.c (buddy), pcp.c (per-CPU lists),
+ * zone.c (watermarks, zonelists, tunables), alloc.c (the front end) and
+ * reclaim.c (kswapd, shrinkers) call in each other.
+ */
+#ifndef _ALTMM_PAGE_ALLOC_H
+#define _ALTMM_PAGE_ALLOC_H
+
+#include "internal.h"
+
+#define ALTMM_NO_PFN	ULONG_MAX
+
+/*
+ * Allocation flags, mm/internal.h's ALLOC_* of Debian's 6.1.192 (with the
+ * reserve rework backported): the watermark index in the low bits, then
+ * what the caller may dip into.  __GFP_HIGH and __GFP_KSWAPD_RECLAIM are
+ * the same bits as ALTMM_ALLOC_MIN_RESERVE and ALTMM_ALLOC_KSWAPD.
+ */
+#define ALTMM_ALLOC_WMARK_MIN		ALTMM_WMARK_MIN
+#define ALTMM_ALLOC_WMARK_LOW		ALTMM_WMARK_LOW
+#define ALTMM_ALLOC_WMARK_HIGH		ALTMM_WMARK_HIGH
+#define ALTMM_ALLOC_NO_WATERMARKS	0x04
+#define ALTMM_ALLOC_WMARK_MASK		(ALTMM_ALLOC_NO_WATERMARKS - 1)
+#define ALTMM_ALLOC_OOM			0x08
+#define ALTMM_ALLOC_NON_BLOCK		0x10
+#define ALTMM_ALLOC_MIN_RESERVE		0x20
+#define ALTMM_ALLOC_NOFRAGMENT		0x100
+#define ALTMM_ALLOC_HIGHATOMIC		0x200
+#define ALTMM_ALLOC_KSWAPD		0x800
+#define ALTMM_ALLOC_RESERVES		(ALTMM_ALLOC_NON_BLOCK | ALTMM_ALLOC_MIN_RESERVE | \
+					 ALTMM_ALLOC_HIGHATOMIC | ALTMM_ALLOC_OOM)
+
+static_assert((__force unsigned int)__GFP_HIGH == ALTMM_ALLOC_MIN_RESERVE);
+static_assert((__force unsigned int)__GFP_KSWAPD_RECLAIM == ALTMM_ALLOC_KSWAPD);
+
+#define ALTMM_MAX_RECLAIM_RETRIES	16
+
+/* === Descriptor fields === */
+
+static inline int altmm_get_pcp_migratetype(const struct altmm_page *d)
+{
+	return (d->flags & ALTMM_PG_MT_MASK) >> ALTMM_PG_MT_SHIFT;
+}
+
+static inline void altmm_set_pcp_migratetype(struct altmm_page *d, int mt)
+{
+	d->flags = (d->flags & ~ALTMM_PG_MT_MASK) |
+		   ((unsigned long)mt << ALTMM_PG_MT_SHIFT);
+}
+
+static inline unsigned int altmm_alloc_order(const struct altmm_page *d)
+{
+	return (d->flags & ALTMM_PG_ORDER_MASK) >> ALTMM_PG_ORDER_SHIFT;
+}
+
+static inline void altmm_set_alloc_order(struct altmm_page *d,
+					 unsigned int order)
+{
+	d->flags = (d->flags & ~ALTMM_PG_ORDER_MASK) |
+		   ((unsigned long)order << ALTMM_PG_ORDER_SHIFT);
+}
+
+static inline bool altmm_zone_is_highmem(const struct altmm_system *sys,
+					 const struct altmm_zone *zone)
+{
+	return zone->type == ALTMM_ZONE_HIGHMEM ||
+	       (zone->type == ALTMM_ZONE_MOVABLE &&
+		sys->layout.movable_zone == ALTMM_ZONE_HIGHMEM);
+}
+
+static inline int altmm_zone_nid(const struct altmm_zone *zone)
+{
+	return zone->node->nid;
+}
+
+/* The node of the running CPU in the instance's CPU map. */
+static inline int altmm_numa_node_id(const struct altmm_system *sys)
+{
+	return sys->layout.cpu_node[raw_smp_processor_id()];
+}
+
+#define for_each_altmm_populated_zone(sys, zone, nid, zt)		\
+	for ((nid) = 0; (nid) < (sys)->layout.nr_nodes; (nid)++)	\
+		for ((zt) = 0; (zt) < ALTMM_NR_ZONES; (zt)++)		\
+			if (((zone) = &(sys)->nodes[(nid)]->zones[(zt)]),	\
+			    !altmm_zone_managed(zone)) {} else
+
+/* === page_alloc.c: the buddy lists === */
+
+void altmm_zone_init_free_lists(struct altmm_zone *zone);
+void altmm_free_one_page(struct altmm_system *sys, struct altmm_zone *zone,
+			 unsigned long pfn, unsigned int order, int mt,
+			 bool tail);
+unsigned long altmm_rmqueue(struct altmm_system *sys, struct altmm_zone *zone,
+			    unsigned int order, int mt, unsigned int alloc_flags);
+unsigned long altmm_rmqueue_buddy(struct altmm_system *sys,
+				  struct altmm_zone *zone, unsigned int order,
+				  int mt, unsigned int alloc_flags);
+void altmm_reserve_highatomic_pageblock(struct altmm_system *sys,
+					struct altmm_zone *zone,
+					unsigned long pfn);
+bool altmm_unreserve_highatomic_pageblock(struct altmm_system *sys,
+					  struct altmm_zonelist *zonelist,
+					  int highest_zoneidx, int mt, bool force);
+void altmm_free_range_core(struct altmm_system *sys, unsigned long start,
+			   unsigned long end);
+
+/* === pcp.c: per-CPU lists === */
+
+int altmm_pcp_init(struct altmm_system *sys);
+void altmm_pcp_destroy(struct altmm_system *sys);
+unsigned long altmm_rmqueue_pcplist(struct altmm_system *sys,
+				    struct altmm_zone *zone, unsigned int order,
+				    int mt, unsigned int alloc_flags);
+void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
+		       unsigned long pfn, unsigned int order, bool cold);
+unsigned long altmm_drain_zone_cpu(struct altmm_system *sys,
+				   struct altmm_zone *zone, int cpu);
+unsigned long altmm_drain_all_pages(struct altmm_system *sys,
+				    struct altmm_zone *only);
+void altmm_zone_pcp_update(struct altmm_system *sys, struct altmm_zone *zone,
+			   int cpu_online);
+int altmm_zone_batchsize(const struct altmm_zone *zone);
+int altmm_zone_highsize(const struct altmm_system *sys,
+			const struct altmm_zone *zone, int batch,
+			int cpu_online);
+unsigned long altmm_node_pcp_pages(struct altmm_system *sys, int nid);
+int altmm_cpuhp_register(void);
+void altmm_cpuhp_unregister(void);
+int altmm_cpuhp_add(struct altmm_system *sys);
+void altmm_cpuhp_remove(struct altmm_system *sys);
+
+/* === zone.c: watermarks, reserves, zonelists, tunables === */
+
+void altmm_build_zonelists(struct altmm_system *sys);
+void altmm_tunables_default(struct altmm_tunables *t);
+void altmm_setup_watermarks(struct altmm_system *sys);
+int altmm_gfp_zone(gfp_t gfp);
+int altmm_gfp_migratetype(gfp_t gfp);
+bool altmm_zone_watermark_ok(struct altmm_zone *zone, unsigned int order,
+			     unsigned long mark, int highest_zoneidx,
+			     unsigned int alloc_flags, long free_pages);
+bool altmm_zone_watermark_fast(struct altmm_zone *zone, unsigned int order,
+			       unsigned long mark, int highest_zoneidx,
+			       unsigned int alloc_flags);
+
+/* === reclaim.c: kswapd, direct reclaim, shrinkers === */
+
+int altmm_reclaim_init(struct altmm_system *sys);
+void altmm_reclaim_stop(struct altmm_system *sys);
+void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
+			 gfp_t gfp, unsigned int order, int highest_zoneidx);
+unsigned long altmm_try_to_free_pages(struct altmm_system *sys,
+				      struct altmm_zonelist *zonelist,
+				      unsigned int order, gfp_t gfp, int nid);
+bool altmm_node_balanced(struct altmm_system *sys, struct altmm_node *node,
+			 unsigned int order, int highest_zoneidx);
+
+#endif /* _ALTMM_PAGE_ALLOC_H */

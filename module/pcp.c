@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU page lists: each CPU keeps, per zone, small lists of free blocks
+ * of orders 0..3 for each of the unmovable, movable and reclaimable types,
+ * so that most allocations and frees touch only the CPU's own cache-hot
+ * lists and never the zone lock.  A list runs dry: "batch" blocks come
+ * from the zone in one locked visit.  The CPU's count reaches "high": a
+ * batch (doubling while frees run without allocations) goes back.
+ * Freed blocks go to the head (hot) unless the caller says they are cold.
+ *
+ * batch and high are 6.1's: batch about a quarter of 1/1024 of the zone,
+ * at most 64, rounded down to 2^n - 1; high the zone's low watermark
+ * shared among the CPUs of the zone's node (or 1/fraction of the zone
+ * when percpu_pagelist_high_fraction is set), at least 4 batches.
+ *
+ * Each list set is protected by its own spinlock, taken with interrupts
+ * off, so another CPU may drain it (drain on demand, on CPU death, by the
+ * pcp shrinker) without sending work to its owner.  The lock nests
+ * outside the zone lock.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/log2.h>
+#include <linux/percpu.h>
+#include <linux/sizes.h>
+
+#include "internal.h"
+#include "page_alloc.h"
+
+static int order_to_pindex(int mt, unsigned int order)
+{
+	return order * ALTMM_MIGRATE_PCPTYPES + mt;
+}
+
+static unsigned int pindex_to_order(int pindex)
+{
+	return pindex / ALTMM_MIGRATE_PCPTYPES;
+}
+
+/* === batch and high === */
+
+/**
+ * altmm_zone_batchsize() - frames per refill or drain (zone_batchsize())
+ * @zone: the zone
+ *
+ * Return: the batch, before the "at least 1" of pageset_update().
+ */
+int altmm_zone_batchsize(const struct altmm_zone *zone)
+{
+	int batch = min_t(unsigned long, altmm_zone_managed(zone) >> 10,
+			  SZ_1M / PAGE_SIZE);
+
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	/* 2^n - 1 spreads the batches of CPUs over cache colours. */
+	return rounddown_pow_of_two(batch + batch / 2) - 1;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_zone_batchsize, ALTMM_INTERNAL);
+
+/**
+ * altmm_zone_highsize() - the most frames a CPU caches (zone_highsize())
+ * @sys: instance
+ * @zone: the zone
+ * @batch: its batch
+ * @cpu_online: 1 while a CPU of the zone's node is coming up
+ *
+ * Return: the high mark.
+ */
+int altmm_zone_highsize(const struct altmm_system *sys,
+			const struct altmm_zone *zone, int batch,
+			int cpu_online)
+{
+	int fraction = READ_ONCE(sys->tune.percpu_pagelist_high_fraction);
+	unsigned long total;
+	int cpu, split = cpu_online;
+
+	total = fraction ? altmm_zone_managed(zone) / fraction :
+			   READ_ONCE(zone->watermark[ALTMM_WMARK_LOW]);
+	for_each_online_cpu(cpu)
+		split += sys->layout.cpu_node[cpu] == altmm_zone_nid(zone);
+	if (!split)
+		split = num_online_cpus();
+	return max_t(int, total / split, batch << 2);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_zone_highsize, ALTMM_INTERNAL);
+
+/**
+ * altmm_zone_pcp_update() - recompute a zone's pcp batch and high
+ * @sys: instance
+ * @zone: a populated zone
+ * @cpu_online: 1 while a CPU is coming up
+ *
+ * Context: any; the new values apply from the next free or refill.
+ */
+void altmm_zone_pcp_update(struct altmm_system *sys, struct altmm_zone *zone,
+			   int cpu_online)
+{
+	int batch = max(1, altmm_zone_batchsize(zone));
+	int high = altmm_zone_highsize(sys, zone, batch, cpu_online);
+	int cpu;
+
+	if (!zone->pcp)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct altmm_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
+
+		WRITE_ONCE(pcp->batch, batch);
+		WRITE_ONCE(pcp->high, high);
+	}
+}
+
+/* === Moving blocks between a CPU and its zone === */
+
+/*
+ * Give @count frames of a CPU's lists back to the zone, round-robin over
+ * the lists from @pindex, oldest (coldest) first (free_pcppages_bulk()).
+ */
+static unsigned long free_pcppages_bulk(struct altmm_system *sys,
+					struct altmm_zone *zone, int count,
+					struct altmm_pcp *pcp, int pindex)
+{
+	int min_pindex = 0, max_pindex = ALTMM_NR_PCP_LISTS - 1;
+	unsigned long freed = 0;
+
+	lockdep_assert_held(&pcp->lock);
+	count = min(pcp->count, count);
+	pindex--;
+
+	spin_lock(&zone->lock);
+	while (count > 0) {
+		struct list_head *list;
+		unsigned int order;
+
+		do {
+			if (++pindex > max_pindex)
+				pindex = min_pindex;
+			list = &pcp->lists[pindex];
+			if (!list_empty(list))
+				break;
+			if (pindex == max_pindex)
+				max_pindex--;
+			if (pindex == min_pindex)
+				min_pindex++;
+		} while (1);
+
+		order = pindex_to_order(pindex);
+		do {
+			struct altmm_page *d = list_last_entry(list, struct altmm_page, lru);
+
+			list_del(&d->lru);
+			__clear_bit(ALTMM_PG_pcp, &d->flags);
+			count -= BIT(order);
+			pcp->count -= BIT(order);
+			freed += BIT(order);
+			altmm_free_one_page(sys, zone, altmm_desc_to_pfn(sys, d), order,
+					    altmm_get_pcp_migratetype(d), false);
+		} while (count > 0 && !list_empty(list));
+	}
+	spin_unlock(&zone->lock);
+	return freed;
+}
+
+/* Refill a list with up to @count blocks from the zone (rmqueue_bulk()). */
+static int rmqueue_bulk(struct altmm_system *sys, struct altmm_zone *zone,
+			unsigned int order, int count, struct list_head *list,
+			int mt, unsigned int alloc_flags)
+{
+	int i;
+
+	spin_lock(&zone->lock);
+	for (i = 0; i < count; i++) {
+		unsigned long pfn = altmm_rmqueue(sys, zone, order, mt, alloc_flags);
+		struct altmm_page *d;
+
+		if (pfn == ALTMM_NO_PFN)
+			break;
+		d = altmm_pfn_to_desc(sys, pfn);
+		__set_bit(ALTMM_PG_pcp, &d->flags);
+		list_add_tail(&d->lru, list);
+	}
+	atomic_long_sub(i << order, &zone->vm_stat[ALTMM_NR_FREE_PAGES]);
+	spin_unlock(&zone->lock);
+	return i;
+}
+
+/**
+ * altmm_rmqueue_pcplist() - take a block from this CPU's list
+ * @sys: instance
+ * @zone: the zone
+ * @order: 0..ALTMM_PCP_MAX_ORDER
+ * @mt: a pcp migrate type
+ * @alloc_flags: ALTMM_ALLOC_*, for a refill from the zone
+ *
+ * Context: any; takes this CPU's pcp lock with interrupts off.
+ * Return: the block's first pfn, or ALTMM_NO_PFN.
+ */
+unsigned long altmm_rmqueue_pcplist(struct altmm_system *sys,
+				    struct altmm_zone *zone, unsigned int order,
+				    int mt, unsigned int alloc_flags)
+{
+	unsigned long flags, pfn = ALTMM_NO_PFN;
+	struct list_head *list;
+	struct altmm_pcp *pcp;
+	struct altmm_page *d;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+	/* An allocation ends a run of frees: drain gently again. */
+	pcp->free_factor >>= 1;
+	list = &pcp->lists[order_to_pindex(mt, order)];
+	if (list_empty(list)) {
+		int batch = READ_ONCE(pcp->batch);
+
+		if (batch > 1)
+			batch = max(batch >> order, 2);
+		pcp->count += rmqueue_bulk(sys, zone, order, batch, list, mt,
+					   alloc_flags) << order;
+		if (list_empty(list))
+			goto out;
+	}
+	d = list_first_entry(list, struct altmm_page, lru);
+	list_del(&d->lru);
+	__clear_bit(ALTMM_PG_pcp, &d->flags);
+	pcp->count -= BIT(order);
+	pfn = altmm_desc_to_pfn(sys, d);
+out:
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+	return pfn;
+}
+
+static int nr_pcp_free(struct altmm_pcp *pcp, int high, int batch,
+		       bool free_high)
+{
+	int min_nr_free, max_nr_free;
+
+	if (free_high)
+		return pcp->count;
+	if (high < batch)
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+	/* Each free without an allocation in between doubles the drain. */
+	batch <<= pcp->free_factor;
+	if (batch < max_nr_free && pcp->free_factor < ALTMM_PCP_BATCH_SCALE_MAX)
+		pcp->free_factor++;
+	return clamp(batch, min_nr_free, max_nr_free);
+}
+
+/**
+ * altmm_free_to_pcp() - free a block of order 0..3 to this CPU's lists
+ * @sys: instance
+ * @zone: its zone
+ * @pfn: first frame
+ * @order: order
+ * @cold: queue it at the tail: it will not be touched soon
+ *
+ * Context: any; takes this CPU's pcp lock with interrupts off.
+ */
+void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
+		       unsigned long pfn, unsigned int order, bool cold)
+{
+	int mt = altmm_get_pageblock_migratetype(sys, pfn);
+	struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+	unsigned long flags;
+	struct altmm_pcp *pcp;
+	bool free_high;
+	int high, pindex;
+
+	altmm_set_pcp_migratetype(d, mt);
+	if (mt >= ALTMM_MIGRATE_PCPTYPES) {
+		if (mt == ALTMM_MIGRATE_ISOLATE) {
+			spin_lock_irqsave(&zone->lock, flags);
+			altmm_free_one_page(sys, zone, pfn, order, mt, false);
+			spin_unlock_irqrestore(&zone->lock, flags);
+			return;
+		}
+		/* High-atomic blocks queue as movable; drains return them home. */
+		mt = ALTMM_MIGRATE_MOVABLE;
+	}
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+	pindex = order_to_pindex(mt, order);
+	__set_bit(ALTMM_PG_pcp, &d->flags);
+	if (cold)
+		list_add_tail(&d->lru, &pcp->lists[pindex]);
+	else
+		list_add(&d->lru, &pcp->lists[pindex]);
+	pcp->count += BIT(order);
+
+	/* High orders freed in a burst must not pile up on the lists. */
+	free_high = pcp->free_factor && order;
+	high = free_high ? 0 : READ_ONCE(pcp->high);
+	if (pcp->count >= high)
+		free_pcppages_bulk(sys, zone, nr_pcp_free(pcp, high,
+							  READ_ONCE(pcp->batch),
+							  free_high),
+				   pcp, pindex);
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+}
+
+/* === Draining === */
+
+/**
+ * altmm_drain_zone_cpu() - give everything a CPU caches of a zone back
+ * @sys: instance
+ * @zone: a populated zone
+ * @cpu: any possible CPU, not only this one
+ *
+ * Context: any; takes that CPU's pcp lock with interrupts off.
+ * Return: frames drained.
+ */
+unsigned long altmm_drain_zone_cpu(struct altmm_system *sys,
+				   struct altmm_zone *zone, int cpu)
+{
+	struct altmm_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
+	unsigned long flags, freed = 0;
+
+	spin_lock_irqsave(&pcp->lock, flags);
+	if (pcp->count)
+		freed = free_pcppages_bulk(sys, zone, pcp->count, pcp, 0);
+	spin_unlock_irqrestore(&pcp->lock, flags);
+	return freed;
+}
+
+/**
+ * altmm_drain_all_pages() - drain every CPU's lists
+ * @sys: instance
+ * @only: one zone, or NULL for all
+ *
+ * Context: any.
+ * Return: frames drained.
+ */
+unsigned long altmm_drain_all_pages(struct altmm_system *sys,
+				    struct altmm_zone *only)
+{
+	struct altmm_zone *zone;
+	unsigned long freed = 0;
+	int nid, zt, cpu;
+
+	altmm_count_event(sys, ALTMM_DRAIN_ALL, 1);
+	for_each_altmm_populated_zone(sys, zone, nid, zt) {
+		if (only && zone != only)
+			continue;
+		for_each_possible_cpu(cpu)
+			freed += altmm_drain_zone_cpu(sys, zone, cpu);
+	}
+	return freed;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_drain_all_pages, ALTMM_INTERNAL);
+
+/**
+ * altmm_node_pcp_pages() - frames every CPU caches of a node's zones
+ * @sys: instance
+ * @nid: node
+ *
+ * Context: any; a racy sum.
+ * Return: the frames.
+ */
+unsigned long altmm_node_pcp_pages(struct altmm_system *sys, int nid)
+{
+	unsigned long sum = 0;
+	int zt, cpu;
+
+	for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
+		struct altmm_zone *zone = &sys->nodes[nid]->zones[zt];
+
+		if (!zone->pcp)
+			continue;
+		for_each_possible_cpu(cpu)
+			sum += READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
+	}
+	return sum;
+}
+
+/* === Set-up and CPU hotplug === */
+
+/**
+ * altmm_pcp_init() - per-CPU lists for every populated zone
+ * @sys: instance with watermarks set
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int altmm_pcp_init(struct altmm_system *sys)
+{
+	struct altmm_zone *zone;
+	int nid, zt, cpu, i;
+
+	for_each_altmm_populated_zone(sys, zone, nid, zt) {
+		zone->pcp = alloc_percpu(struct altmm_pcp);
+		if (!zone->pcp)
+			return -ENOMEM;
+		for_each_possible_cpu(cpu) {
+			struct altmm_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
+
+			spin_lock_init(&pcp->lock);
+			for (i = 0; i < ALTMM_NR_PCP_LISTS; i++)
+				INIT_LIST_HEAD(&pcp->lists[i]);
+		}
+		altmm_zone_pcp_update(sys, zone, 0);
+	}
+	return 0;
+}
+
+/**
+ * altmm_pcp_destroy() - drain and free every zone's per-CPU lists
+ * @sys: instance, no longer allocating
+ */
+void altmm_pcp_destroy(struct altmm_system *sys)
+{
+	struct altmm_zone *zone;
+	int nid, zt, cpu;
+
+	for (nid = 0; nid < sys->layout.nr_nodes && sys->nodes[nid]; nid++) {
+		for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
+			zone = &sys->nodes[nid]->zones[zt];
+			if (!zone->pcp)
+				continue;
+			for_each_possible_cpu(cpu)
+				altmm_drain_zone_cpu(sys, zone, cpu);
+			free_percpu(zone->pcp);
+			zone->pcp = NULL;
+		}
+	}
+}
+
+static enum cpuhp_state altmm_cpuhp_state;
+
+/* A CPU is about to come up: it counts in its node's share of high. */
+static int altmm_cpu_prepare(unsigned int cpu, struct hlist_node *node)
+{
+	struct altmm_system *sys = hlist_entry(node, struct altmm_system, cpuhp_node);
+	struct altmm_zone *zone;
+	int nid, zt;
+
+	for_each_altmm_populated_zone(sys, zone, nid, zt)
+		altmm_zone_pcp_update(sys, zone, 1);
+	return 0;
+}
+
+/* A CPU is dead: what it cached goes back, the others get its share. */
+static int altmm_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct altmm_system *sys = hlist_entry(node, struct altmm_system, cpuhp_node);
+	struct altmm_zone *zone;
+	int nid, zt;
+
+	for_each_altmm_populated_zone(sys, zone, nid, zt) {
+		altmm_drain_zone_cpu(sys, zone, cpu);
+		altmm_zone_pcp_update(sys, zone, 0);
+	}
+	return 0;
+}
+
+/**
+ * altmm_cpuhp_register() - the hotplug state every instance joins
+ *
+ * CPUHP_BP_PREPARE_DYN runs its teardown after the CPU is dead, on
+ * another CPU, as the kernel's own CPUHP_PAGE_ALLOC_DEAD does.
+ *
+ * Return: 0 or an error from cpuhp_setup_state_multi().
+ */
+int altmm_cpuhp_register(void)
+{
+	int ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "altmm:pcp",
+					  altmm_cpu_prepare, altmm_cpu_dead);
+
+	if (ret < 0)
+		return ret;
+	altmm_cpuhp_state = ret;
+	return 0;
+}
+
+/**
+ * altmm_cpuhp_unregister() - leave the hotplug machinery
+ */
+void altmm_cpuhp_unregister(void)
+{
+	cpuhp_remove_multi_state(altmm_cpuhp_state);
+}
+
+/**
+ * altmm_cpuhp_add() - have CPU hotplug keep an instance's lists right
+ * @sys: instance with per-CPU lists
+ *
+ * Return: 0 or an error.
+ */
+int altmm_cpuhp_add(struct altmm_system *sys)
+{
+	return cpuhp_state_add_instance_nocalls(altmm_cpuhp_state, &sys->cpuhp_node);
+}
+
+/**
+ * altmm_cpuhp_remove() - stop hotplug callbacks for an instance
+ * @sys: instance
+ */
+void altmm_cpuhp_remove(struct altmm_system *sys)
+{
+	cpuhp_state_remove_instance_nocalls(altmm_cpuhp_state, &sys->cpuhp_node);
+}

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reclaim: giving frames back to the allocator when a zone runs low.
+ *
+ * Each node with memory has a reclaim thread, altmm_kswapd<nid>, asleep
+ * until an allocation finds a zone below its low watermark and wakes it.
+ * It then runs the shrinkers for its node until an eligible zone is back
+ * above its high watermark (pgdat_balanced() semantics: one balanced
+ * eligible zone suffices) or a pass frees nothing; after
+ * ALTMM_MAX_RECLAIM_RETRIES fruitless runs the node counts as
+ * unreclaimable until something is reclaimed again.  Allocations that may
+ * sleep reclaim directly through the same shrinkers when the fast path
+ * and kswapd have not been enough.
+ *
+ * altmm has no LRU lists yet, so what can be reclaimed is what its
+ * shrinkers hold: the per-CPU lists (registered here, always) and
+ * whatever later layers and consumers register (slab caches).  Shrinkers
+ * are walked under shrinker_rwsem for reading; (un)registering takes it
+ * for writing, so a shrinker is never called after it was unregistered.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/freezer.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/swap.h>
+
+#include "internal.h"
+#include "page_alloc.h"
+
+/* === Shrinkers === */
+
+/**
+ * altmm_sys_register_shrinker() - add a shrinker to an instance
+ * @sys: instance
+ * @s: the shrinker, with @count and @scan set
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EINVAL for a shrinker without callbacks.
+ */
+int altmm_sys_register_shrinker(struct altmm_system *sys, struct altmm_shrinker *s)
+{
+	if (!s || !s->count || !s->scan)
+		return -EINVAL;
+	down_write(&sys->shrinker_rwsem);
+	list_add_tail(&s->list, &sys->shrinkers);
+	up_write(&sys->shrinker_rwsem);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_sys_register_shrinker, ALTMM_INTERNAL);
+
+/**
+ * altmm_sys_unregister_shrinker() - remove a shrinker
+ * @sys: instance
+ * @s: a registered shrinker
+ *
+ * Context: process context, may sleep; returns once no reclaim is inside
+ * @s's callbacks.
+ */
+void altmm_sys_unregister_shrinker(struct altmm_system *sys,
+				   struct altmm_shrinker *s)
+{
+	down_write(&sys->shrinker_rwsem);
+	list_del_init(&s->list);
+	up_write(&sys->shrinker_rwsem);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_sys_unregister_shrinker, ALTMM_INTERNAL);
+
+static unsigned long pcp_count(struct altmm_shrinker *s,
+			       struct altmm_shrink_control *sc)
+{
+	return altmm_node_pcp_pages(s->private, sc->nid);
+}
+
+/* Drain every CPU's lists of the node's zones. */
+static unsigned long pcp_scan(struct altmm_shrinker *s,
+			      struct altmm_shrink_control *sc)
+{
+	struct altmm_system *sys = s->private;
+	unsigned long freed = 0;
+	int zt, cpu;
+
+	for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
+		struct altmm_zone *zone = &sys->nodes[sc->nid]->zones[zt];
+
+		if (!zone->pcp)
+			continue;
+		for_each_possible_cpu(cpu)
+			freed += altmm_drain_zone_cpu(sys, zone, cpu);
+	}
+	sc->nr_scanned = freed;
+	return freed;
+}
+
+/*
+ * One round over the shrinkers for a node, asking for @nr_to_reclaim
+ * frames; returns what they freed.
+ */
+static unsigned long shrink_node(struct altmm_system *sys, int nid,
+				 unsigned long nr_to_reclaim, gfp_t gfp,
+				 bool kswapd)
+{
+	struct altmm_shrinker *s;
+	unsigned long freed = 0, scanned = 0;
+
+	down_read(&sys->shrinker_rwsem);
+	list_for_each_entry(s, &sys->shrinkers, list) {
+		struct altmm_shrink_control sc = { .nid = nid, .gfp_mask = gfp };
+		unsigned long can = s->count(s, &sc);
+
+		if (!can)
+			continue;
+		sc.nr_to_scan = min(can, nr_to_reclaim - min(freed, nr_to_reclaim));
+		if (!sc.nr_to_scan)
+			break;
+		freed += s->scan(s, &sc);
+		scanned += max(sc.nr_scanned, sc.nr_to_scan);
+	}
+	up_read(&sys->shrinker_rwsem);
+
+	altmm_count_event(sys, kswapd ? ALTMM_PGSCAN_KSWAPD : ALTMM_PGSCAN_DIRECT, scanned);
+	altmm_count_event(sys, kswapd ? ALTMM_PGSTEAL_KSWAPD : ALTMM_PGSTEAL_DIRECT, freed);
+	if (freed)
+		WRITE_ONCE(sys->nodes[nid]->kswapd_failures, 0);
+	return freed;
+}
+
+/* === kswapd === */
+
+/**
+ * altmm_node_balanced() - has a node an eligible zone above its high mark
+ * @sys: instance
+ * @node: the node
+ * @order: the order wanted
+ * @highest_zoneidx: the highest zone eligible
+ *
+ * Context: any; lockless.
+ * Return: true if some eligible zone meets its high watermark for @order,
+ * or the node has no eligible managed zone.
+ */
+bool altmm_node_balanced(struct altmm_system *sys, struct altmm_node *node,
+			 unsigned int order, int highest_zoneidx)
+{
+	bool eligible = false;
+	int zt;
+
+	for (zt = 0; zt <= highest_zoneidx; zt++) {
+		struct altmm_zone *zone = &node->zones[zt];
+
+		if (!altmm_zone_managed(zone))
+			continue;
+		eligible = true;
+		if (altmm_zone_watermark_ok(zone, order,
+					    altmm_wmark(zone, ALTMM_WMARK_HIGH),
+					    highest_zoneidx, 0, altmm_zone_free(zone)))
+			return true;
+	}
+	return !eligible;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_node_balanced, ALTMM_INTERNAL);
+
+static void balance_node(struct altmm_system *sys, struct altmm_node *node,
+			 unsigned int order, int highest_zoneidx)
+{
+	unsigned long total = 0, freed;
+
+	if (altmm_node_balanced(sys, node, order, highest_zoneidx)) {
+		altmm_count_event(sys, ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY, 1);
+		return;
+	}
+	altmm_count_event(sys, ALTMM_KSWAPD_WAKE, 1);
+	do {
+		freed = shrink_node(sys, node->nid, SWAP_CLUSTER_MAX, GFP_KERNEL, true);
+		total += freed;
+		cond_resched();
+	} while (freed && !kthread_should_stop() &&
+		 !altmm_node_balanced(sys, node, order, highest_zoneidx));
+
+	if (!total)
+		WRITE_ONCE(node->kswapd_failures, node->kswapd_failures + 1);
+}
+
+static int kswapd(void *data)
+{
+	struct altmm_node *node = data;
+
+	set_freezable();
+	while (!kthread_should_stop()) {
+		int order, highest;
+
+		wait_event_freezable(node->kswapd_wait,
+				     READ_ONCE(node->kswapd_order) >= 0 ||
+				     kthread_should_stop());
+		order = xchg(&node->kswapd_order, -1);
+		highest = xchg(&node->kswapd_highest_zoneidx, 0);
+		if (order >= 0)
+			balance_node(node->sys, node, order, highest);
+	}
+	return 0;
+}
+
+/**
+ * altmm_wakeup_kswapd() - ask a node's reclaim thread to balance it
+ * @sys: instance
+ * @zone: the zone found low
+ * @gfp: the allocation's mask
+ * @order: its order
+ * @highest_zoneidx: its highest zone
+ *
+ * Nothing happens if the node is already balanced for the request or
+ * kswapd gave up on it.
+ *
+ * Context: any.
+ */
+void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
+			 gfp_t gfp, unsigned int order, int highest_zoneidx)
+{
+	struct altmm_node *node = zone->node;
+	int cur;
+
+	if (!node->kswapd || !altmm_zone_managed(zone))
+		return;
+	if (READ_ONCE(node->kswapd_failures) >= ALTMM_MAX_RECLAIM_RETRIES)
+		return;
+	if (altmm_node_balanced(sys, node, order, highest_zoneidx))
+		return;
+
+	cur = READ_ONCE(node->kswapd_highest_zoneidx);
+	if (cur < highest_zoneidx)
+		WRITE_ONCE(node->kswapd_highest_zoneidx, highest_zoneidx);
+	cur = READ_ONCE(node->kswapd_order);
+	if (cur < (int)order)
+		WRITE_ONCE(node->kswapd_order, order);
+	/* Pairs with the barrier in wait_event's prepare_to_wait(). */
+	smp_mb();
+	if (waitqueue_active(&node->kswapd_wait))
+		wake_up_interruptible(&node->kswapd_wait);
+}
+
+/**
+ * altmm_try_to_free_pages() - direct reclaim for an allocation that may sleep
+ * @sys: instance
+ * @zonelist: the allocation's zonelist
+ * @order: its order
+ * @gfp: its mask
+ * @nid: its preferred node
+ *
+ * Context: process context, may sleep.
+ * Return: frames freed.
+ */
+unsigned long altmm_try_to_free_pages(struct altmm_system *sys,
+				      struct altmm_zonelist *zonelist,
+				      unsigned int order, gfp_t gfp, int nid)
+{
+	unsigned long freed = 0, seen = 0;
+	struct altmm_zone *zone;
+	int i, zidx = altmm_gfp_zone(gfp);
+
+	altmm_count_event(sys, ALTMM_ALLOCSTALL + max(zidx, 0), 1);
+	for (i = 0; (zone = zonelist->zones[i]); i++) {
+		int n = altmm_zone_nid(zone);
+
+		if (zone->type > zidx || (seen & BIT(n)))
+			continue;
+		seen |= BIT(n);
+		freed += shrink_node(sys, n, SWAP_CLUSTER_MAX, gfp, false);
+		if (freed >= SWAP_CLUSTER_MAX)
+			break;
+	}
+	cond_resched();
+	return freed;
+}
+
+/* === Set-up === */
+
+/**
+ * altmm_reclaim_init() - shrinker registry and one kswapd per node
+ * @sys: instance with per-CPU lists
+ *
+ * Context: process context.
+ * Return: 0, or the error of kthread_run().
+ */
+int altmm_reclaim_init(struct altmm_system *sys)
+{
+	int nid;
+
+	sys->pcp_shrinker = (struct altmm_shrinker){
+		.count = pcp_count, .scan = pcp_scan,
+		.name = "pcp-drain", .private = sys,
+	};
+	altmm_sys_register_shrinker(sys, &sys->pcp_shrinker);
+
+	for (nid = 0; nid < sys->layout.nr_nodes; nid++) {
+		struct altmm_node *node = sys->nodes[nid];
+		struct task_struct *t;
+
+		init_waitqueue_head(&node->kswapd_wait);
+		node->kswapd_order = -1;
+		if (!node->node_present_pages)
+			continue;
+		t = kthread_run(kswapd, node, "altmm_kswapd%d", nid);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+		node->kswapd = t;
+	}
+	return 0;
+}
+
+/**
+ * altmm_reclaim_stop() - stop every kswapd of an instance
+ * @sys: instance
+ *
+ * Context: process context, may sleep.
+ */
+void altmm_reclaim_stop(struct altmm_system *sys)
+{
+	int nid;
+
+	for (nid = 0; nid < sys->layout.nr_nodes && sys->nodes[nid]; nid++) {
+		if (sys->nodes[nid]->kswapd) {
+			kthread_stop(sys->nodes[nid]->kswapd);
+			sys->nodes[nid]->kswapd = NULL;
+		}
+	}
+}
