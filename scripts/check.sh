@@ -9,6 +9,7 @@
 # step runs even when an earlier one failed. The last line printed is the
 # closing "N passed, N failed".
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STEPS=(build kunit lint selftests)
@@ -57,6 +58,7 @@ lint_checkpatch() {
 			--no-tree --terse --show-types -f "${f#"$ALTMM_SRC"/}" 2>&1) || true
 		if grep -Eq ': (ERROR|WARNING|CHECK):' <<<"$out"; then
 			echo "FAIL: checkpatch ${f#"$ALTMM_SRC"/}"
+			# shellcheck disable=SC2001 # indents every line
 			sed 's/^/    /' <<<"$out"
 			lint_failed=$((lint_failed + 1))
 		else

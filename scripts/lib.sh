@@ -23,6 +23,7 @@ ALTMM_CACHE=${ALTMM_CACHE:-$HOME/.cache/altmm}
 ALTMM_SRC=${ALTMM_SRC:-$ALTMM_ROOT}
 ALTMM_BUILD=$ALTMM_ROOT/build
 ALTMM_RESULTS=$ALTMM_BUILD/results
+# shellcheck disable=SC2034 # for the scripts that source this
 ALTMM_CANARY='altmm: canary: modules load now'
 
 # Messages go to stderr so stdout stays for what a script is asked for.
@@ -103,6 +104,6 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	kdir|kernel_src|debian_version) "$1" ;;
 	sync_sources) (($# == 2)) || die "usage: $0 sync_sources DIR"
 		sync_sources "$2" ;;
-	*) sed -n '3,17s/^# \{0,1\}//p' "$0"; [[ ${1:-} == --help ]] ;;
+	*) sed -n '4,17s/^# \{0,1\}//p' "$0"; [[ ${1:-} == --help ]] ;;
 	esac
 fi

@@ -12,6 +12,7 @@
 # altmm.ko and the suites and writes their results straight into
 # build/results/kunit/.
 
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
@@ -90,7 +91,7 @@ verify_config() {
 uml_dir() {
 	local sha
 
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2046,SC2002 # cat joins the fragments
 	sha=$(cat $(fragments) | sha1sum)
 	echo "$ALTMM_CACHE/uml/$(debian_version)-$flavour-${sha%% *}"
 }
@@ -128,11 +129,11 @@ cmd_kernel() {
 }
 
 # Runs where set -e does not (under "if !"), hence the && chain.
+# shellcheck disable=SC2046 # $(fragments) is a list of paths
 build_kernel() {
 	local src=$1 out=$2
 
 	make -C "$src" O="$out" ARCH=um defconfig &&
-	# shellcheck disable=SC2046
 	(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
 		"$out/.config" $(fragments)) &&
 	make -C "$src" O="$out" ARCH=um olddefconfig &&
