@@ -19,7 +19,7 @@
 set -euo pipefail
 
 ALTMM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ALTMM_CACHE=${ALTMM_CACHE:-$HOME/.cache/altmm}
+ALTMM_CACHE=${ALTMM_CACHE:-~/.cache/altmm}	# ~ works without $HOME too
 ALTMM_SRC=${ALTMM_SRC:-$ALTMM_ROOT}
 ALTMM_BUILD=$ALTMM_ROOT/build
 ALTMM_RESULTS=$ALTMM_BUILD/results
