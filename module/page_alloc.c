@@ -611,6 +611,7 @@ void altmm_free_range_core(struct altmm_system *sys, unsigned long start,
 			__clear_bit(ALTMM_PG_reserved,
 				    &altmm_pfn_to_desc(sys, start + i)->flags);
 		atomic_long_add(BIT(order), &zone->managed_pages);
+		altmm_count_event(sys, ALTMM_PGFREE, BIT(order));
 
 		spin_lock_irqsave(&zone->lock, flags);
 		altmm_free_one_page(sys, zone, start, order,

@@ -130,9 +130,6 @@ static int start_page_allocator(struct altmm_system *sys)
 {
 	int ret;
 
-	sys->vm_events = alloc_percpu(struct altmm_vm_events);
-	if (!sys->vm_events)
-		return -ENOMEM;
 	altmm_build_zonelists(sys);
 	altmm_setup_watermarks(sys);
 	ret = altmm_pcp_init(sys);
@@ -235,7 +232,9 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 
 	sys->sections = kvcalloc(sys->layout.nr_sections,
 				 sizeof(*sys->sections), GFP_KERNEL);
-	if (!sys->sections) {
+	/* Counting starts with the hand-over's frees, as pgfree does. */
+	sys->vm_events = alloc_percpu(struct altmm_vm_events);
+	if (!sys->sections || !sys->vm_events) {
 		ret = -ENOMEM;
 		goto fail;
 	}
