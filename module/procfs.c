@@ -28,10 +28,11 @@
  *    (see meminfo_show_altmm()).
  *
  * Locking: the free lists and pageblock bits are read under the zone
- * lock, as 6.1's walk_zones_in_node() does, and only once the page
- * allocator is up (&altmm_system.ready): before that the lists are not
- * initialised and every count is 0.  Everything else is a counter read
- * once, racily, as /proc reads them.
+ * lock, as 6.1's walk_zones_in_node() does (the lists exist from the
+ * moment the zone does).  Everything else is a counter read once,
+ * racily, as /proc reads them.  The files go before the instance does,
+ * so its per-CPU data outlives every read; it may not exist yet, and
+ * then prints 0.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -134,6 +135,7 @@ static const struct stat_line node_stat_lines[] = {
 	ZERO("nr_sec_page_table_pages"), ZERO("nr_swapcached"),
 	ZERO("pgpromote_success"), ZERO("pgpromote_candidate"),
 };
+
 static_assert(ARRAY_SIZE(node_stat_lines) == 43,
 	      "Debian 6.1 has 43 node stat items");
 
@@ -214,6 +216,7 @@ static const struct stat_line vmstat_tail_lines[] = {
 	ZERO("direct_map_level2_splits"), ZERO("direct_map_level3_splits"),
 	ZERO("nr_unstable"),
 };
+
 /* 2 writeback thresholds + 110 events + nr_unstable, with no HighMem. */
 static_assert(ARRAY_SIZE(vmstat_tail_lines) == 2 + 110 + 1 + 3,
 	      "the reference's /proc/vmstat tail, plus three _high lines");
@@ -229,12 +232,6 @@ static bool has_highmem(const struct altmm_system *sys)
 	const struct altmm_layout *l = &sys->layout;
 
 	return l->zone_high[ALTMM_ZONE_HIGHMEM] > l->zone_low[ALTMM_ZONE_HIGHMEM];
-}
-
-/* Pairs with the release that publishes the page allocator. */
-static bool allocator_ready(const struct altmm_system *sys)
-{
-	return smp_load_acquire(&sys->ready);
 }
 
 /* As zone_page_state(): a racy read, and a transient negative reads 0. */
@@ -268,7 +265,8 @@ static unsigned long stat_line_value(const struct altmm_system *sys,
 		return 0;
 	case SRC_EVENT:
 		/* NULL until the page allocator's counters exist. */
-		return sys->vm_events ? altmm_vm_event_sum(sys, line->item) : 0;
+		return READ_ONCE(sys->vm_events) ?
+		       altmm_vm_event_sum(sys, line->item) : 0;
 	}
 
 	for_each_altmm_node(sys, node, nid) {
@@ -302,21 +300,13 @@ static unsigned long node_stat_pages(const struct altmm_system *sys,
 	return stat_line_value(sys, NULL, &line);
 }
 
-/*
- * One zone's free block counts by order, as a single snapshot under its
- * lock; all 0 before the page allocator is up.
- */
-static void zone_nr_free(const struct altmm_system *sys,
-			 struct altmm_zone *zone,
+/* One zone's free block counts by order, as a single snapshot. */
+static void zone_nr_free(struct altmm_zone *zone,
 			 unsigned long nr_free[ALTMM_MAX_ORDER])
 {
 	unsigned long flags;
 	unsigned int order;
 
-	if (!allocator_ready(sys)) {
-		memset(nr_free, 0, ALTMM_MAX_ORDER * sizeof(*nr_free));
-		return;
-	}
 	spin_lock_irqsave(&zone->lock, flags);
 	for (order = 0; order < ALTMM_MAX_ORDER; order++)
 		nr_free[order] = zone->free_area[order].nr_free;
@@ -334,10 +324,18 @@ static bool node_has_memory(const struct altmm_node *node)
 	return false;
 }
 
+/* The next populated zone of @node from type *@zt on, or NULL; advances *@zt. */
+static struct altmm_zone *next_populated_zone(struct altmm_node *node, int *zt)
+{
+	for (; *zt < ALTMM_NR_ZONES; (*zt)++)
+		if (altmm_zone_populated(&node->zones[*zt]))
+			return &node->zones[(*zt)++];
+	return NULL;
+}
+
+/* 6.1's walk_zones_in_node(..., assert_populated = true, ...). */
 #define for_each_populated_zone_of(node, zone, zt)			\
-	for ((zt) = 0; (zt) < ALTMM_NR_ZONES; (zt)++)			\
-		if (((zone) = &(node)->zones[(zt)]),			\
-		    !altmm_zone_populated(zone)) {} else
+	for ((zt) = 0; ((zone) = next_populated_zone((node), &(zt)));)
 
 static void zone_header(struct seq_file *m, const struct altmm_zone *zone)
 {
@@ -358,7 +356,7 @@ static int buddyinfo_show(struct seq_file *m, void *v)
 
 	for_each_altmm_node(sys, node, nid) {
 		for_each_populated_zone_of(node, zone, zt) {
-			zone_nr_free(sys, zone, nr_free);
+			zone_nr_free(zone, nr_free);
 			zone_header(m, zone);
 			for (order = 0; order < ALTMM_MAX_ORDER; order++)
 				seq_printf(m, "%6lu ", nr_free[order]);
@@ -374,16 +372,13 @@ DEFINE_SHOW_ATTRIBUTE(buddyinfo);
 /* 6.1 stops counting a free list here, to bound its time under the lock. */
 #define FREE_LIST_COUNT_CAP	100000
 
-static unsigned long count_free_list(const struct altmm_system *sys,
-				     struct altmm_zone *zone,
+static unsigned long count_free_list(struct altmm_zone *zone,
 				     unsigned int order, int mt, bool *overflow)
 {
 	struct list_head *pos;
 	unsigned long flags, n = 0;
 
 	*overflow = false;
-	if (!allocator_ready(sys))
-		return 0;
 	spin_lock_irqsave(&zone->lock, flags);
 	list_for_each(pos, &zone->free_area[order].free_list[mt]) {
 		if (++n >= FREE_LIST_COUNT_CAP) {
@@ -395,8 +390,7 @@ static unsigned long count_free_list(const struct altmm_system *sys,
 	return n;
 }
 
-static void pagetypeinfo_free(struct seq_file *m, struct altmm_system *sys,
-			      struct altmm_node *node)
+static void pagetypeinfo_free(struct seq_file *m, struct altmm_node *node)
 {
 	struct altmm_zone *zone;
 	unsigned int order;
@@ -411,10 +405,10 @@ static void pagetypeinfo_free(struct seq_file *m, struct altmm_system *sys,
 	for_each_populated_zone_of(node, zone, zt) {
 		for (mt = 0; mt < ALTMM_MIGRATE_TYPES; mt++) {
 			seq_printf(m, "Node %4d, zone %8s, type %12s ", node->nid,
-				   altmm_zone_names[zt], altmm_migratetype_names[mt]);
+				   altmm_zone_names[zone->type], altmm_migratetype_names[mt]);
 			for (order = 0; order < ALTMM_MAX_ORDER; order++) {
-				unsigned long n = count_free_list(sys, zone, order,
-								  mt, &overflow);
+				unsigned long n = count_free_list(zone, order, mt,
+								  &overflow);
 
 				seq_printf(m, "%s%6lu ", overflow ? ">" : "", n);
 				cond_resched();
@@ -433,12 +427,10 @@ static void pageblock_counts(const struct altmm_system *sys,
 			     unsigned long count[ALTMM_MIGRATE_TYPES])
 {
 	unsigned long end = zone->zone_start_pfn + zone->spanned_pages;
-	bool locked = allocator_ready(sys);
-	unsigned long pfn, flags = 0;
+	unsigned long pfn, flags;
 
 	memset(count, 0, ALTMM_MIGRATE_TYPES * sizeof(*count));
-	if (locked)
-		spin_lock_irqsave(&zone->lock, flags);
+	spin_lock_irqsave(&zone->lock, flags);
 	for (pfn = zone->zone_start_pfn; pfn < end; pfn += ALTMM_PAGEBLOCK_NR_PAGES) {
 		const struct altmm_section *sec = altmm_pfn_to_section(sys, pfn);
 		int mt;
@@ -450,8 +442,7 @@ static void pageblock_counts(const struct altmm_system *sys,
 		if (mt < ALTMM_MIGRATE_TYPES)
 			count[mt]++;
 	}
-	if (locked)
-		spin_unlock_irqrestore(&zone->lock, flags);
+	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
 static void pagetypeinfo_blocks(struct seq_file *m, struct altmm_system *sys,
@@ -491,7 +482,7 @@ static int pagetypeinfo_show(struct seq_file *m, void *v)
 		seq_printf(m, "Page block order: %d\n", ALTMM_PAGEBLOCK_ORDER);
 		seq_printf(m, "Pages per block:  %lu\n", ALTMM_PAGEBLOCK_NR_PAGES);
 		seq_putc(m, '\n');
-		pagetypeinfo_free(m, sys, node);
+		pagetypeinfo_free(m, node);
 		pagetypeinfo_blocks(m, sys, node);
 	}
 	return 0;
@@ -720,7 +711,7 @@ static void extfrag_show_index(struct seq_file *m, struct altmm_system *sys,
 
 	for_each_altmm_node(sys, node, nid) {
 		for_each_populated_zone_of(node, zone, zt) {
-			zone_nr_free(sys, zone, nr_free);
+			zone_nr_free(zone, nr_free);
 			zone_header(m, zone);
 			for (order = 0; order < ALTMM_MAX_ORDER; order++) {
 				if (unusable) {
