@@ -10,9 +10,15 @@
 #define _ALTMM_TEST_H
 
 #include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/page_ref.h>
+#include <linux/sched.h>
 
 #include "internal.h"
+#include "page_alloc.h"
 
 #define MB_PAGES(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
 
@@ -162,6 +168,410 @@ static inline bool altmm_test_in_zone(const struct altmm_zone *z,
 	       pfn < z->zone_start_pfn + z->spanned_pages;
 }
 
+/* === The page allocator's invariants === */
+
+/*
+ * Most of the walk runs under a spinlock, where a failing KUnit
+ * expectation may not be reported (it allocates, and may sleep): the
+ * walk notes the first problem and how many there were, and the caller
+ * reports them once the lock is dropped.
+ */
+struct altmm_check_err {
+	unsigned long n;
+	char msg[200];
+};
+
+static inline __printf(2, 3) void altmm_check_note(struct altmm_check_err *e,
+						   const char *fmt, ...)
+{
+	va_list args;
+
+	if (e->n++)
+		return;
+	va_start(args, fmt);
+	vscnprintf(e->msg, sizeof(e->msg), fmt, args);
+	va_end(args);
+}
+
+/*
+ * What a walk of one zone finds, in frames: on free lists (isolated ones
+ * apart, as NR_FREE_PAGES leaves them out), on per-CPU lists, allocated.
+ */
+struct altmm_check_counts {
+	unsigned long free;
+	unsigned long isolated;
+	unsigned long pcp;
+	unsigned long alloc;
+	unsigned long vm_free;
+	unsigned long reserved_highatomic;
+	unsigned long highatomic_blocks;
+};
+
+/* The flags that say where a frame is; at most one block head has any. */
+#define ALTMM_CHECK_PLACE_FLAGS	(BIT(ALTMM_PG_buddy) | BIT(ALTMM_PG_pcp) | \
+				 BIT(ALTMM_PG_alloc) | BIT(ALTMM_PG_head) | \
+				 BIT(ALTMM_PG_tail))
+
+/* Does the block [pfn, pfn + 2^order) lie inside the zone? */
+static inline bool altmm_check_block_in_zone(const struct altmm_system *sys,
+					     const struct altmm_zone *z,
+					     unsigned long pfn, unsigned int order)
+{
+	return pfn >= z->zone_start_pfn &&
+	       pfn + BIT(order) <= z->zone_start_pfn + z->spanned_pages &&
+	       altmm_pfn_to_zone(sys, pfn) == z;
+}
+
+/* Mark a block's frames as found; false if one of them already was. */
+static inline bool altmm_check_claim(unsigned long *seen,
+				     const struct altmm_zone *z,
+				     unsigned long pfn, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < BIT(order); i++)
+		if (__test_and_set_bit(pfn + i - z->zone_start_pfn, seen))
+			return false;
+	return true;
+}
+
+/* The frames after a block's head carry no place of their own. */
+static inline bool altmm_check_interior_clean(const struct altmm_system *sys,
+					      unsigned long pfn,
+					      unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 1; i < BIT(order); i++)
+		if (altmm_pfn_to_desc(sys, pfn + i)->flags & ALTMM_CHECK_PLACE_FLAGS)
+			return false;
+	return true;
+}
+
+/*
+ * Is the buddy of a free block of @order free at the same order, when it
+ * should have merged?  Below pageblock order the two are always in one
+ * pageblock and must merge.  At pageblock order and above, 6.1 (and
+ * altmm) keeps a pageblock of an unmergeable type (HighAtomic, Isolate)
+ * apart from one of another type, so such a pair may stay split.
+ */
+static inline bool altmm_check_unmerged(const struct altmm_system *sys,
+					unsigned long pfn, unsigned int order)
+{
+	unsigned long bpfn = pfn ^ BIT(order);
+	const struct altmm_page *b = altmm_pfn_to_desc(sys, bpfn);
+	int mt, bmt;
+
+	if (!b || !altmm_desc_test(b, ALTMM_PG_buddy) || b->private != order)
+		return false;
+	if (order < ALTMM_PAGEBLOCK_ORDER)
+		return true;
+	mt = altmm_get_pageblock_migratetype(sys, pfn);
+	bmt = altmm_get_pageblock_migratetype(sys, bpfn);
+	return mt == bmt || (mt < ALTMM_MIGRATE_PCPTYPES &&
+			     bmt < ALTMM_MIGRATE_PCPTYPES);
+}
+
+/* Under the zone lock: every free list, nr_free, NR_FREE_PAGES, the reserve. */
+static inline void altmm_check_free_lists(struct altmm_system *sys,
+					  struct altmm_zone *z,
+					  unsigned long *seen,
+					  struct altmm_check_counts *c,
+					  struct altmm_check_err *e)
+{
+	unsigned long flags, pfn, limit = altmm_zone_managed(z) + 1;
+	unsigned int o;
+	int mt;
+
+	spin_lock_irqsave(&z->lock, flags);
+	for (o = 0; o < ALTMM_MAX_ORDER; o++) {
+		unsigned long blocks = 0;
+
+		for (mt = 0; mt < ALTMM_MIGRATE_TYPES; mt++) {
+			struct altmm_page *d;
+
+			list_for_each_entry(d, &z->free_area[o].free_list[mt], lru) {
+				pfn = altmm_desc_to_pfn(sys, d);
+				if (++blocks > limit) {
+					altmm_check_note(e, "order-%u free lists do not end", o);
+					break;
+				}
+				if (!altmm_check_block_in_zone(sys, z, pfn, o)) {
+					altmm_check_note(e, "free block %#lx order %u %s is outside the zone",
+							 pfn, o, altmm_migratetype_names[mt]);
+					continue;
+				}
+				if ((d->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_buddy) ||
+				    d->private != o)
+					altmm_check_note(e, "free block %#lx on the order-%u %s list: flags %#lx private %u",
+							 pfn, o, altmm_migratetype_names[mt],
+							 d->flags & ALTMM_CHECK_PLACE_FLAGS, d->private);
+				if (!IS_ALIGNED(pfn, BIT(o)))
+					altmm_check_note(e, "free block %#lx of order %u is not aligned", pfn, o);
+				if (!altmm_check_claim(seen, z, pfn, o))
+					altmm_check_note(e, "free block %#lx order %u overlaps another place", pfn, o);
+				if (!altmm_check_interior_clean(sys, pfn, o))
+					altmm_check_note(e, "free block %#lx order %u has a placed frame inside", pfn, o);
+				if (o < ALTMM_MAX_ORDER - 1 && altmm_check_unmerged(sys, pfn, o))
+					altmm_check_note(e, "free block %#lx and its buddy %#lx are both free at order %u",
+							 pfn, pfn ^ BIT(o), o);
+				if (mt == ALTMM_MIGRATE_ISOLATE)
+					c->isolated += BIT(o);
+				else
+					c->free += BIT(o);
+			}
+		}
+		if (blocks != z->free_area[o].nr_free)
+			altmm_check_note(e, "order %u: nr_free %lu, %lu blocks on the lists",
+					 o, z->free_area[o].nr_free, blocks);
+	}
+	c->vm_free = atomic_long_read(&z->vm_stat[ALTMM_NR_FREE_PAGES]);
+	c->reserved_highatomic = z->nr_reserved_highatomic;
+	for (pfn = round_up(z->zone_start_pfn, ALTMM_PAGEBLOCK_NR_PAGES);
+	     pfn < z->zone_start_pfn + z->spanned_pages;
+	     pfn += ALTMM_PAGEBLOCK_NR_PAGES) {
+		if (altmm_pfn_to_zone(sys, pfn) != z)
+			continue;
+		mt = altmm_get_pageblock_migratetype(sys, pfn);
+		if (mt >= ALTMM_MIGRATE_TYPES)
+			altmm_check_note(e, "pageblock %#lx has type %d", pfn, mt);
+		c->highatomic_blocks += mt == ALTMM_MIGRATE_HIGHATOMIC;
+	}
+	spin_unlock_irqrestore(&z->lock, flags);
+}
+
+/*
+ * Under each CPU's pcp lock: its lists, whose index is order *
+ * ALTMM_MIGRATE_PCPTYPES + migratetype, and its count.  A frame's own
+ * migratetype field is the list's type, or HighAtomic on the movable
+ * list (a reserved pageblock's frames queue there and go home on drain).
+ */
+static inline void altmm_check_pcp_lists(struct altmm_system *sys,
+					 struct altmm_zone *z,
+					 unsigned long *seen,
+					 struct altmm_check_counts *c,
+					 struct altmm_check_err *e)
+{
+	unsigned long limit = altmm_zone_managed(z) + 1;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		struct altmm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+		unsigned long flags, frames = 0, blocks = 0;
+		int count;
+
+		spin_lock_irqsave(&pcp->lock, flags);
+		for (i = 0; i < ALTMM_NR_PCP_LISTS; i++) {
+			unsigned int o = i / ALTMM_MIGRATE_PCPTYPES;
+			int mt = i % ALTMM_MIGRATE_PCPTYPES, own;
+			struct altmm_page *d;
+
+			list_for_each_entry(d, &pcp->lists[i], lru) {
+				unsigned long pfn = altmm_desc_to_pfn(sys, d);
+
+				if (++blocks > limit) {
+					altmm_check_note(e, "CPU %d: pcp list %d does not end", cpu, i);
+					break;
+				}
+				if (!altmm_check_block_in_zone(sys, z, pfn, o)) {
+					altmm_check_note(e, "CPU %d: pcp block %#lx is outside the zone",
+							 cpu, pfn);
+					continue;
+				}
+				if ((d->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_pcp))
+					altmm_check_note(e, "CPU %d: pcp block %#lx order %u: flags %#lx",
+							 cpu, pfn, o, d->flags & ALTMM_CHECK_PLACE_FLAGS);
+				own = altmm_get_pcp_migratetype(d);
+				if (own != mt && !(mt == ALTMM_MIGRATE_MOVABLE &&
+						   own == ALTMM_MIGRATE_HIGHATOMIC))
+					altmm_check_note(e, "CPU %d: pcp block %#lx of type %d on the %s list",
+							 cpu, pfn, own, altmm_migratetype_names[mt]);
+				if (!IS_ALIGNED(pfn, BIT(o)))
+					altmm_check_note(e, "CPU %d: pcp block %#lx of order %u is not aligned",
+							 cpu, pfn, o);
+				if (!altmm_check_claim(seen, z, pfn, o))
+					altmm_check_note(e, "CPU %d: pcp block %#lx order %u overlaps another place",
+							 cpu, pfn, o);
+				if (!altmm_check_interior_clean(sys, pfn, o))
+					altmm_check_note(e, "CPU %d: pcp block %#lx has a placed frame inside",
+							 cpu, pfn);
+				frames += BIT(o);
+			}
+		}
+		count = pcp->count;
+		spin_unlock_irqrestore(&pcp->lock, flags);
+
+		if (count != frames)
+			altmm_check_note(e, "CPU %d: pcp count %d, %lu frames on its lists",
+					 cpu, count, frames);
+		c->pcp += frames;
+	}
+}
+
+/*
+ * Without a lock (the instance is quiet): every allocation, found by its
+ * head, and every frame that is in no place at all.  A frame that is not
+ * the head of an allocation has the host reference count its chunk came
+ * with: 1 on a chunk's first page, 0 elsewhere.
+ */
+static inline void altmm_check_allocated(struct altmm_system *sys,
+					 struct altmm_zone *z,
+					 unsigned long *seen,
+					 struct altmm_check_counts *c,
+					 struct altmm_check_err *e)
+{
+	unsigned long pfn = z->zone_start_pfn, end = pfn + z->spanned_pages, i;
+
+	while (pfn < end) {
+		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+		struct page *host;
+		unsigned int o;
+
+		if (!d || altmm_pfn_to_zone(sys, pfn) != z) {
+			pfn = round_down(pfn, ALTMM_PAGES_PER_SECTION) + ALTMM_PAGES_PER_SECTION;
+			continue;
+		}
+		host = altmm_pfn_to_host_page(sys, pfn);
+		if (!altmm_desc_test(d, ALTMM_PG_alloc)) {
+			bool placed = test_bit(pfn - z->zone_start_pfn, seen);
+
+			if (altmm_desc_test(d, ALTMM_PG_reserved) == placed)
+				altmm_check_note(e, "pfn %#lx: reserved %d, on a list %d",
+						 pfn, altmm_desc_test(d, ALTMM_PG_reserved), placed);
+			if (page_ref_count(host) != !(pfn & ALTMM_SECTION_MASK))
+				altmm_check_note(e, "free pfn %#lx: host refcount %d",
+						 pfn, page_ref_count(host));
+			pfn++;
+			continue;
+		}
+
+		o = altmm_alloc_order(d);
+		if (o >= ALTMM_MAX_ORDER || !altmm_check_block_in_zone(sys, z, pfn, o)) {
+			altmm_check_note(e, "allocation %#lx of order %u is outside the zone", pfn, o);
+			pfn++;
+			continue;
+		}
+		if (!IS_ALIGNED(pfn, BIT(o)))
+			altmm_check_note(e, "allocation %#lx of order %u is not aligned", pfn, o);
+		if (d->flags & (BIT(ALTMM_PG_buddy) | BIT(ALTMM_PG_pcp) | BIT(ALTMM_PG_tail) |
+				BIT(ALTMM_PG_reserved)))
+			altmm_check_note(e, "allocation %#lx: flags %#lx", pfn,
+					 d->flags & (BIT(ALTMM_PG_MT_SHIFT) - 1));
+		if (atomic_read(&d->refcount) < 1)
+			altmm_check_note(e, "allocation %#lx: refcount %d", pfn,
+					 atomic_read(&d->refcount));
+		if (page_ref_count(host) != 1)
+			altmm_check_note(e, "allocation %#lx: host refcount %d", pfn,
+					 page_ref_count(host));
+		if (!altmm_check_claim(seen, z, pfn, o))
+			altmm_check_note(e, "allocation %#lx order %u overlaps another place", pfn, o);
+		if (altmm_desc_test(d, ALTMM_PG_head)) {
+			for (i = 1; i < BIT(o); i++) {
+				const struct altmm_page *t = d + i;
+
+				if ((t->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_tail) ||
+				    t->private != i)
+					altmm_check_note(e, "compound %#lx: tail %lu flags %#lx private %u",
+							 pfn, i, t->flags & ALTMM_CHECK_PLACE_FLAGS,
+							 t->private);
+			}
+		} else if (!altmm_check_interior_clean(sys, pfn, o)) {
+			altmm_check_note(e, "allocation %#lx order %u has a placed frame inside", pfn, o);
+		}
+		c->alloc += BIT(o);
+		pfn += BIT(o);
+	}
+}
+
+/**
+ * altmm_check_zone() - assert the page allocator's invariants on one zone
+ * @test: the running test
+ * @sys: a quiet instance (no allocation, free or reclaim running)
+ * @z: one of its zones
+ *
+ * Every managed frame is in exactly one place: the head or inside of a
+ * free block on the free list of its order, on a CPU's per-CPU list, or
+ * allocated; every block is naturally aligned; no free block has a free
+ * buddy it should have merged with; nr_free, NR_FREE_PAGES and each pcp
+ * count equal what the walk finds; managed = free + per-CPU + allocated;
+ * the high-atomic reserve is a whole number of HighAtomic pageblocks.  A
+ * free block's list need not be its pageblock's type (fallback moves
+ * blocks without retyping the pageblock).
+ */
+static inline void altmm_check_zone(struct kunit *test, struct altmm_system *sys,
+				    struct altmm_zone *z)
+{
+	struct altmm_check_counts c = { 0 };
+	struct altmm_check_err *e;
+	unsigned long *seen, managed = altmm_zone_managed(z);
+	const char *name = altmm_zone_names[z->type];
+	int nid = altmm_zone_nid(z);
+	unsigned int o;
+
+	if (!managed) {
+		for (o = 0; o < ALTMM_MAX_ORDER; o++)
+			KUNIT_EXPECT_EQ_MSG(test, z->free_area[o].nr_free, 0UL,
+					    "node %d zone %s", nid, name);
+		KUNIT_EXPECT_EQ_MSG(test, altmm_zone_free(z), 0UL, "node %d zone %s",
+				    nid, name);
+		return;
+	}
+	KUNIT_ASSERT_NOT_NULL_MSG(test, z->pcp, "node %d zone %s", nid, name);
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	seen = bitmap_zalloc(z->spanned_pages, GFP_KERNEL);
+	if (!e || !seen) {
+		kfree(e);
+		bitmap_free(seen);
+		KUNIT_FAIL(test, "no memory to check node %d zone %s", nid, name);
+		return;
+	}
+
+	altmm_check_free_lists(sys, z, seen, &c, e);
+	altmm_check_pcp_lists(sys, z, seen, &c, e);
+	altmm_check_allocated(sys, z, seen, &c, e);
+
+	KUNIT_EXPECT_EQ_MSG(test, e->n, 0UL, "node %d zone %s: %lu problems, the first: %s",
+			    nid, name, e->n, e->msg);
+	KUNIT_EXPECT_EQ_MSG(test, c.free + c.isolated + c.pcp + c.alloc, managed,
+			    "node %d zone %s: %lu free + %lu isolated + %lu per-CPU + %lu allocated",
+			    nid, name, c.free, c.isolated, c.pcp, c.alloc);
+	KUNIT_EXPECT_EQ_MSG(test, c.vm_free, c.free, "node %d zone %s: NR_FREE_PAGES",
+			    nid, name);
+	KUNIT_EXPECT_EQ_MSG(test, c.reserved_highatomic,
+			    c.highatomic_blocks * ALTMM_PAGEBLOCK_NR_PAGES,
+			    "node %d zone %s: nr_reserved_highatomic", nid, name);
+	kfree(e);
+	bitmap_free(seen);
+}
+
+/**
+ * altmm_test_quiesce() - wait until no reclaim thread of an instance runs
+ * @test: the running test
+ * @sys: the instance
+ *
+ * kswapd drains per-CPU lists while it balances a node; a walk of the
+ * lists must not race with it.  Its work is done when no waker asked for
+ * more (kswapd_order is -1 again) and it is back asleep.
+ */
+static inline void altmm_test_quiesce(struct kunit *test, struct altmm_system *sys)
+{
+	unsigned long deadline = jiffies + 5 * HZ;
+	struct altmm_node *node;
+	int nid;
+
+	for_each_altmm_node(sys, node, nid) {
+		while (node->kswapd && (READ_ONCE(node->kswapd_order) >= 0 ||
+					task_is_running(node->kswapd))) {
+			if (time_after(jiffies, deadline)) {
+				KUNIT_FAIL(test, "altmm_kswapd%d still busy after 5 s", nid);
+				return;
+			}
+			msleep(5);
+		}
+	}
+}
+
 /**
  * altmm_check_system() - assert every invariant of a built instance
  * @test: the running test
@@ -170,10 +580,14 @@ static inline bool altmm_test_in_zone(const struct altmm_zone *z,
  * Sections: present exactly where the layout has no hole, each chunk
  * findable from its host pfn, each section in the zone that spans it.
  * Frames: every descriptor names its section; a frame is reserved exactly
- * when memblock reserved it or it is device memory; free + reserved =
- * present and free = managed, zone by zone.  Zones: managed <= present <=
- * spanned, no two zones of a node overlap.  Memory: the zones' present
- * frames add up to the arena less holes and device.
+ * when memblock reserved it or it is device memory; unreserved + reserved
+ * = present and unreserved = managed, zone by zone.  Zones: managed <=
+ * present <= spanned, no two zones of a node overlap, and the page
+ * allocator's invariants hold (altmm_check_zone()).  Memory: the zones'
+ * present frames add up to the arena less holes and device.
+ *
+ * The instance must be quiet: the test has stopped allocating and
+ * freeing; this waits for its reclaim threads to go back to sleep.
  */
 static inline void altmm_check_system(struct kunit *test,
 				      struct altmm_system *sys)
@@ -183,6 +597,8 @@ static inline void altmm_check_system(struct kunit *test,
 	unsigned long nr, present_total = 0, chunks = 0;
 	struct altmm_node *node;
 	int nid, zt, zt2;
+
+	altmm_test_quiesce(test, sys);
 
 	/* Frames counted per node and zone: too big for a UML stack. */
 	free = kunit_kcalloc(test, ALTMM_MAX_NUMNODES, sizeof(*free), GFP_KERNEL);
@@ -250,8 +666,8 @@ static inline void altmm_check_system(struct kunit *test,
 			KUNIT_EXPECT_LE(test, z->present_pages, z->spanned_pages);
 			KUNIT_EXPECT_EQ_MSG(test, managed, free[nid][zt],
 					    "node %d zone %s", nid, altmm_zone_names[zt]);
-			KUNIT_EXPECT_EQ(test, (unsigned long)atomic_long_read(&z->vm_stat[ALTMM_NR_FREE_PAGES]),
-					managed);
+			if (zt != ALTMM_ZONE_DEVICE)
+				altmm_check_zone(test, sys, z);
 			if (zt != ALTMM_ZONE_DEVICE)
 				KUNIT_EXPECT_EQ_MSG(test, free[nid][zt] + rsv[nid][zt],
 						    z->present_pages, "node %d zone %s",
