@@ -21,6 +21,8 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "ctl.h"
+#include "tunables.h"
 
 /* === sections === */
 
@@ -185,6 +187,8 @@ void altmm_debugfs_create(struct altmm_system *sys, struct dentry *dir)
 
 	sys->debugfs = dir;
 	altmm_procfs_create(sys, dir);
+	altmm_ctl_create(sys, dir);
+	altmm_tunables_create(sys, dir);
 	debugfs_create_file("sections", 0444, dir, sys, &sections_fops);
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
 	mb = debugfs_create_dir("memblock", dir);

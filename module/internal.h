@@ -597,6 +597,7 @@ struct altmm_tunables {
  * @nodes: node data, in the arena
  * @layout_text: the boot-log summary, rendered once
  * @debugfs: its debugfs directory, or NULL
+ * @ctl: the state of its ctl file (ctl.c), or NULL
  * @tune: tunables; written under @tune_lock, read with READ_ONCE
  * @tune_lock: serialises recomputing watermarks and pcp limits
  * @totalreserve_pages: frames kept free by watermarks and reserves
@@ -623,6 +624,7 @@ struct altmm_system {
 	struct altmm_node *nodes[ALTMM_MAX_NUMNODES];
 	char *layout_text;
 	struct dentry *debugfs;
+	struct altmm_ctl *ctl;
 
 	struct altmm_tunables tune;
 	struct mutex tune_lock;

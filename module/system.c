@@ -29,6 +29,7 @@
 
 #include "internal.h"
 #include "page_alloc.h"
+#include "ctl.h"
 
 #define PFN_PHYS_U64(pfn)	((u64)(pfn) << PAGE_SHIFT)
 
@@ -278,6 +279,7 @@ void altmm_system_destroy(struct altmm_system *sys)
 	if (!sys)
 		return;
 	altmm_debugfs_remove(sys);
+	altmm_ctl_release(sys);
 	stop_page_allocator(sys);
 	if (sys->sections)
 		altmm_arena_release(sys);

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/altmm/vm/: the page allocator's /proc/sys/vm knobs,
+ * one file each, read and written as the kernel's sysctls are.
+ *
+ *   min_free_kbytes                 >= 0; also becomes user_min_free_kbytes,
+ *                                   so it is no longer derived
+ *   watermark_scale_factor          1..3000
+ *   lowmem_reserve_ratio            one value per zone type (DMA, DMA32,
+ *                                   Normal, HighMem, Movable, Device);
+ *                                   values below 1 become 0
+ *   percpu_pagelist_high_fraction   0, or 8 and more
+ *
+ * Reading prints what proc_dointvec() prints: the values separated by
+ * tabs, then a newline.  A write is parsed as proc_dointvec_minmax()
+ * parses (whitespace-separated decimal, 0x hex or 0-octal integers), and
+ * as there, a vector may be written in part: lowmem_reserve_ratio takes 1
+ * to 6 values and changes that many leading entries.  Where 6.1 applies
+ * the values it parsed before the first bad one (lowmem_reserve_ratio) or
+ * ignores trailing values, altmm refuses the whole write with -EINVAL and
+ * a log line and changes nothing.
+ *
+ * A good write stores the values and recomputes everything they decide
+ * (altmm_setup_watermarks()) under &altmm_system.tune_lock, so concurrent
+ * writers apply one after the other and readers of the watermarks see
+ * either the old or the new set per zone.
+ */
+
+/* Lines about an instance start with its name, which for the default is "altmm". */
+#define pr_fmt(fmt) fmt
+
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+#include "page_alloc.h"
+#include "tunables.h"
+
+/* As the sysctl code: the first page of a write, less the NUL. */
+#define TUNABLE_WRITE_MAX	(PAGE_SIZE - 1)
+
+/**
+ * struct tunable - one file of vm/
+ * @name: file name, as under /proc/sys/vm
+ * @offset: the field in &struct altmm_tunables
+ * @nr: values in the field (an int or an array of int)
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ * @check: a further rule on the values, or NULL; returns why they are refused
+ * @fixup: how values are stored, or NULL
+ * @fops: the file's operations; handlers find the tunable from them
+ */
+struct tunable {
+	const char *name;
+	size_t offset;
+	int nr;
+	int min;
+	int max;
+	const char *(*check)(const int *vals, int nr);
+	void (*fixup)(int *vals, int nr);
+	const struct file_operations fops;
+};
+
+static const char *check_high_fraction(const int *vals, int nr)
+{
+	/* MIN_PERCPU_PAGELIST_HIGH_FRACTION: avoid a pcp imbalance. */
+	if (vals[0] && vals[0] < 8)
+		return "must be 0 or at least 8";
+	return NULL;
+}
+
+static void fixup_ratio(int *vals, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (vals[i] < 1)
+			vals[i] = 0;
+}
+
+static ssize_t tunable_read(struct file *file, char __user *ubuf, size_t count,
+			    loff_t *ppos);
+static ssize_t tunable_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos);
+
+#define TUNABLE_FOPS {				\
+	.owner	= THIS_MODULE,			\
+	.open	= simple_open,			\
+	.read	= tunable_read,			\
+	.write	= tunable_write,		\
+	.llseek	= default_llseek,		\
+}
+
+static const struct tunable tunables[] = {
+	{
+		.name	= "min_free_kbytes",
+		.offset	= offsetof(struct altmm_tunables, min_free_kbytes),
+		.nr	= 1,
+		.min	= 0,
+		.max	= INT_MAX,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "watermark_scale_factor",
+		.offset	= offsetof(struct altmm_tunables, watermark_scale_factor),
+		.nr	= 1,
+		.min	= 1,
+		.max	= 3000,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "lowmem_reserve_ratio",
+		.offset	= offsetof(struct altmm_tunables, lowmem_reserve_ratio),
+		.nr	= ALTMM_NR_ZONES,
+		.min	= INT_MIN,
+		.max	= INT_MAX,
+		.fixup	= fixup_ratio,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "percpu_pagelist_high_fraction",
+		.offset	= offsetof(struct altmm_tunables, percpu_pagelist_high_fraction),
+		.nr	= 1,
+		.min	= 0,
+		.max	= INT_MAX,
+		.check	= check_high_fraction,
+		.fops	= TUNABLE_FOPS,
+	},
+};
+
+static_assert(sizeof_field(struct altmm_tunables, lowmem_reserve_ratio) ==
+	      ALTMM_NR_ZONES * sizeof(int));
+
+static const struct tunable *file_tunable(struct file *file)
+{
+	return container_of(debugfs_real_fops(file), const struct tunable, fops);
+}
+
+static int *tunable_field(struct altmm_system *sys, const struct tunable *t)
+{
+	return (int *)((char *)&sys->tune + t->offset);
+}
+
+/* === Reading === */
+
+static ssize_t tunable_read(struct file *file, char __user *ubuf, size_t count,
+			    loff_t *ppos)
+{
+	const struct tunable *t = file_tunable(file);
+	struct altmm_system *sys = file->private_data;
+	const int *field = tunable_field(sys, t);
+	char buf[ALTMM_NR_ZONES * 12 + 1];
+	int i, len = 0;
+
+	for (i = 0; i < t->nr; i++)
+		len += scnprintf(buf + len, sizeof(buf) - len, "%s%d",
+				 i ? "\t" : "", READ_ONCE(field[i]));
+	len += scnprintf(buf + len, sizeof(buf) - len, "\n");
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/* === Writing === */
+
+/**
+ * altmm_tunables_parse_ints() - integers as proc_dointvec() reads them
+ * @buf: the text, NUL-terminated (modified)
+ * @vals: where the integers go
+ * @max: room in @vals
+ * @nr: set to the number of integers read
+ * @why: on failure, why the text was refused
+ *
+ * Integers are separated by spaces, tabs and newlines; each is an optional
+ * '-' and a number in C notation (decimal, 0x hex, 0 octal) that fits an
+ * int.  Nothing else is accepted: no '+', no trailing characters.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL with @why set: no value, more than @max values, a
+ * word that is not an integer, or one out of the range of int.
+ */
+int altmm_tunables_parse_ints(char *buf, int *vals, int max, int *nr,
+			      const char **why)
+{
+	char *word;
+
+	*nr = 0;
+	while ((word = strsep(&buf, " \t\n"))) {
+		const char *digits = word + (*word == '-');
+
+		if (!*word)
+			continue;
+		if (*nr == max) {
+			*why = "too many values";
+			return -EINVAL;
+		}
+		if (!isdigit(*digits)) {
+			*why = "not a number";
+			return -EINVAL;
+		}
+		if (kstrtoint(word, 0, &vals[*nr])) {
+			*why = "not an integer that fits an int";
+			return -EINVAL;
+		}
+		(*nr)++;
+	}
+	if (!*nr) {
+		*why = "no value";
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_tunables_parse_ints, ALTMM_INTERNAL);
+
+static const char *tunable_check(const struct tunable *t, const int *vals,
+				 int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (vals[i] < t->min || vals[i] > t->max)
+			return "out of range";
+	return t->check ? t->check(vals, nr) : NULL;
+}
+
+/* Store @vals and recompute what they decide. */
+static void tunable_apply(struct altmm_system *sys, const struct tunable *t,
+			  const int *vals, int nr)
+{
+	int *field = tunable_field(sys, t);
+	int i;
+
+	mutex_lock(&sys->tune_lock);
+	for (i = 0; i < nr; i++)
+		WRITE_ONCE(field[i], vals[i]);
+	/* As min_free_kbytes_sysctl_handler(): a person's value is kept. */
+	if (field == &sys->tune.min_free_kbytes)
+		WRITE_ONCE(sys->tune.user_min_free_kbytes, vals[0]);
+	altmm_setup_watermarks(sys);
+	mutex_unlock(&sys->tune_lock);
+}
+
+static ssize_t tunable_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	const struct tunable *t = file_tunable(file);
+	struct altmm_system *sys = file->private_data;
+	int vals[ALTMM_NR_ZONES], nr = 0;
+	const char *why = NULL;
+	char *buf;
+
+	if (*ppos) {
+		why = "write the whole value at once, from the start of the file";
+	} else if (count > TUNABLE_WRITE_MAX) {
+		why = "too long";
+	} else {
+		buf = memdup_user_nul(ubuf, count);
+		if (IS_ERR(buf))
+			return PTR_ERR(buf);
+		if (strlen(buf) != count)
+			why = "a NUL byte in the value";
+		else if (!altmm_tunables_parse_ints(buf, vals, t->nr, &nr, &why))
+			why = tunable_check(t, vals, nr);
+		kfree(buf);
+	}
+	if (why) {
+		pr_warn("%s: vm/%s: write refused: %s\n", sys->name, t->name, why);
+		return -EINVAL;
+	}
+	if (t->fixup)
+		t->fixup(vals, nr);
+	tunable_apply(sys, t, vals, nr);
+	*ppos += count;
+	return count;
+}
+
+/**
+ * altmm_tunables_create() - the vm/ directory of an instance
+ * @sys: a ready instance
+ * @dir: its debugfs directory
+ *
+ * Context: process context.
+ */
+void altmm_tunables_create(struct altmm_system *sys, struct dentry *dir)
+{
+	struct dentry *vm = debugfs_create_dir("vm", dir);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tunables); i++)
+		debugfs_create_file(tunables[i].name, 0644, vm, sys,
+				    &tunables[i].fops);
+}
