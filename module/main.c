@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "page_alloc.h"
+#include "slab.h"
 
 static unsigned int arena_mb = 256;
 module_param(arena_mb, uint, 0444);
@@ -63,6 +64,19 @@ static char *movablecore;
 module_param(movablecore, charp, 0444);
 MODULE_PARM_DESC(movablecore, "As the kernel parameter: memory for ZONE_MOVABLE, e.g. 32M or 10%");
 
+bool altmm_init_on_alloc;
+module_param_named(init_on_alloc, altmm_init_on_alloc, bool, 0644);
+MODULE_PARM_DESC(init_on_alloc, "Zero pages and objects when they are allocated, as the kernel's init_on_alloc=1 (default 0)");
+
+bool altmm_init_on_free;
+module_param_named(init_on_free, altmm_init_on_free, bool, 0644);
+MODULE_PARM_DESC(init_on_free, "Zero pages and objects when they are freed, as the kernel's init_on_free=1 (default 0)");
+
+slab_flags_t altmm_slab_debug;
+static char *slab_debug;
+module_param(slab_debug, charp, 0444);
+MODULE_PARM_DESC(slab_debug, "Debug every cache, as slub_debug= does: letters F (sanity, always on), Z (red zone), P (poison), U (store user); empty or \"-\" for none");
+
 static char *holes;
 module_param(holes, charp, 0444);
 MODULE_PARM_DESC(holes, "Absent ranges size@start[,size@start...], 4M aligned, e.g. 8M@64M");
@@ -101,11 +115,46 @@ static void print_layout(const struct altmm_system *sys)
 	}
 }
 
+/* slub_debug-style letters: Z red zone, P poison, U store user, F sanity. */
+static int parse_slab_debug(const char *s)
+{
+	slab_flags_t flags = 0;
+
+	if (!s || !strcmp(s, "-"))
+		return 0;
+	if (!*s)
+		s = "FZPU";
+	for (; *s; s++) {
+		switch (*s) {
+		case 'F': case 'f':
+			break;
+		case 'Z': case 'z':
+			flags |= SLAB_RED_ZONE;
+			break;
+		case 'P': case 'p':
+			flags |= SLAB_POISON;
+			break;
+		case 'U': case 'u':
+			flags |= SLAB_STORE_USER;
+			break;
+		default:
+			pr_err("slab_debug: unknown option '%c'; F, Z, P and U are known\n", *s);
+			return -EINVAL;
+		}
+	}
+	altmm_slab_debug = flags;
+	return 0;
+}
+
 static int __init altmm_init(void)
 {
 	struct altmm_param_error err;
 	struct altmm_params p;
 	int ret;
+
+	ret = parse_slab_debug(slab_debug);
+	if (ret)
+		return ret;
 
 	ret = altmm_cpuhp_register();
 	if (ret)

@@ -29,6 +29,7 @@
 
 #include "internal.h"
 #include "page_alloc.h"
+#include "slab.h"
 #include "ctl.h"
 
 #define PFN_PHYS_U64(pfn)	((u64)(pfn) << PAGE_SHIFT)
@@ -258,6 +259,9 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	ret = start_page_allocator(sys);
 	if (ret)
 		goto fail;
+	ret = altmm_slab_init(sys);
+	if (ret)
+		goto fail;
 
 	*out = sys;
 	return 0;
@@ -280,6 +284,7 @@ void altmm_system_destroy(struct altmm_system *sys)
 		return;
 	altmm_debugfs_remove(sys);
 	altmm_ctl_release(sys);
+	altmm_slab_exit(sys);
 	stop_page_allocator(sys);
 	if (sys->sections)
 		altmm_arena_release(sys);

@@ -1,0 +1,1377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Slab caches on altmm pages, in the design of the classic SLAB allocator
+ * that the study notes describe (and that SLUB's per-CPU "sheaves" return
+ * to): objects of one size come from per-CPU arrays, refilled from and
+ * flushed to per-node lists of full, partial and free slabs in batches of
+ * "batchcount"; a slab is a compound block from the page allocator whose
+ * order gives a good number of objects for little waste; successive slabs
+ * start their objects at different cache-line offsets ("colours") so that
+ * objects of different slabs do not compete for the same cache sets; and
+ * each slab keeps an array of the indices of its free objects.
+ *
+ * Node awareness: a CPU's array holds only objects of its own node.  A
+ * free of a remote object goes straight to its slab; an allocation for
+ * another node, or with __GFP_THISNODE, takes from that node's lists.
+ * When the local node cannot grow, an allocation that may fall back takes
+ * objects from the other nodes, nearest first.
+ *
+ * Bootstrap is staged as SLAB's is: the cache of caches (whose objects are
+ * the caches) and the kmalloc class that holds node lists start with node
+ * lists in static memory, then every other kmalloc class is created with
+ * node lists from kmalloc, then the two static sets are moved into
+ * kmalloc memory.
+ *
+ * Debugging (SLAB_RED_ZONE, SLAB_POISON, SLAB_STORE_USER, per cache or for
+ * every cache with slab_debug=): red zones catch overruns and double
+ * frees, poison catches writes after free, stored callers say who
+ * allocated and freed.  Every free is checked to be an object of its
+ * cache, at an object boundary; what fails is reported with the cache,
+ * object, offset and bytes found, and refused.
+ */
+
+/* Lines about an instance start with its name, which for the default is "altmm". */
+#define pr_fmt(fmt) fmt
+
+#include <linux/cpumask.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+
+#include "internal.h"
+#include "page_alloc.h"
+#include "slab.h"
+
+#define slab_err(cache, fmt, ...)					\
+	pr_err("%s: slab %s: " fmt, (cache)->sys->name, (cache)->name,	\
+	       ##__VA_ARGS__)
+
+static void count_stat(struct altmm_kmem_cache *cache, enum altmm_slab_stat item)
+{
+	this_cpu_inc(cache->stats->stat[item]);
+}
+
+/**
+ * altmm_cache_stat() - a cache's event count over every CPU
+ * @cache: the cache
+ * @item: the event
+ *
+ * Return: the racy sum.
+ */
+unsigned long altmm_cache_stat(struct altmm_kmem_cache *cache,
+			       enum altmm_slab_stat item)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(cache->stats, cpu)->stat[item];
+	return sum;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_stat, ALTMM_INTERNAL);
+
+/* === Objects and slabs === */
+
+static void *slot_of(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
+		     unsigned int idx)
+{
+	return slab->s_mem + idx * cache->size;
+}
+
+static void *obj_of(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
+		    unsigned int idx)
+{
+	return slot_of(cache, slab, idx) + cache->obj_offset;
+}
+
+static u64 *redzone1(struct altmm_kmem_cache *cache, void *obj)
+{
+	return obj - ALTMM_REDZONE_BYTES;
+}
+
+static u64 *redzone2(struct altmm_kmem_cache *cache, void *obj)
+{
+	return obj + ALIGN(cache->object_size, ALTMM_REDZONE_BYTES);
+}
+
+/* [0] who allocated, [1] who freed */
+static unsigned long *track(struct altmm_kmem_cache *cache, void *obj)
+{
+	void *p = obj + ALIGN(cache->object_size, ALTMM_REDZONE_BYTES);
+
+	if (cache->flags & SLAB_RED_ZONE)
+		p += ALTMM_REDZONE_BYTES;
+	return p;
+}
+
+/**
+ * altmm_obj_to_cache() - the cache and slab an address belongs to
+ * @sys: instance
+ * @obj: any address
+ * @slabp: set to the slab, if it is in one
+ *
+ * Context: any.
+ * Return: the cache, or NULL if @obj is not in a slab of @sys.
+ */
+struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
+					    const void *obj,
+					    struct altmm_slab **slabp)
+{
+	struct altmm_page *d;
+	unsigned long pfn;
+	struct altmm_slab *slab;
+
+	if (!altmm_virt_to_pfn(sys, obj, &pfn))
+		return NULL;
+	d = altmm_pfn_to_desc(sys, pfn);
+	if (test_bit(ALTMM_PG_tail, &d->flags))
+		d -= d->private;
+	if (!test_bit(ALTMM_PG_slab, &d->flags))
+		return NULL;
+	slab = altmm_pfn_to_virt(sys, altmm_desc_to_pfn(sys, d));
+	*slabp = slab;
+	return READ_ONCE(slab->cache);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_obj_to_cache, ALTMM_INTERNAL);
+
+/* The index of @obj in @slab, or -1 if it is not on an object boundary. */
+static int obj_index(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
+		     const void *obj)
+{
+	long off = obj - slab->s_mem - cache->obj_offset;
+
+	if (off < 0 || off % cache->size || off / cache->size >= cache->num)
+		return -1;
+	return off / cache->size;
+}
+
+static void poison_obj(struct altmm_kmem_cache *cache, void *obj)
+{
+	memset(obj, POISON_FREE, cache->object_size - 1);
+	((u8 *)obj)[cache->object_size - 1] = POISON_END;
+}
+
+static bool slab_init_on_alloc(struct altmm_kmem_cache *cache, gfp_t gfp)
+{
+	if (READ_ONCE(altmm_init_on_alloc)) {
+		if (cache->ctor)
+			return false;
+		if (cache->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
+			return gfp & __GFP_ZERO;
+		return true;
+	}
+	return gfp & __GFP_ZERO;
+}
+
+static bool slab_init_on_free(struct altmm_kmem_cache *cache)
+{
+	return READ_ONCE(altmm_init_on_free) &&
+	       !(cache->ctor || (cache->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
+}
+
+/* === Debug checks === */
+
+static void report_bytes(struct altmm_kmem_cache *cache, void *obj,
+			 const char *what, const void *at, size_t len)
+{
+	slab_err(cache, "%s in object %px at offset %ld: %*ph\n", what, obj,
+		 (long)(at - obj), (int)min_t(size_t, len, 16), at);
+	if (cache->flags & SLAB_STORE_USER)
+		pr_err("%s: slab %s: object %px last allocated by %pS, freed by %pS\n",
+		       cache->sys->name, cache->name, obj,
+		       (void *)track(cache, obj)[0], (void *)track(cache, obj)[1]);
+}
+
+/* Poison intact?  A write after free shows here, at the next allocation. */
+static void check_poison(struct altmm_kmem_cache *cache, void *obj)
+{
+	u8 *p = obj;
+	size_t i, end = cache->object_size - 1;
+
+	for (i = 0; i < end; i++)
+		if (p[i] != POISON_FREE)
+			break;
+	if (i == end && p[end] == POISON_END)
+		return;
+	report_bytes(cache, obj, "poison overwritten (use after free?)",
+		     p + min(i, end), end + 1 - min(i, end));
+}
+
+/* Called with the object about to be handed out. */
+static void debug_alloc(struct altmm_kmem_cache *cache, void *obj,
+			unsigned long caller)
+{
+	if (cache->flags & SLAB_POISON) {
+		check_poison(cache, obj);
+		if (cache->ctor)
+			cache->ctor(obj);
+	}
+	if (cache->flags & SLAB_RED_ZONE) {
+		if (*redzone1(cache, obj) != RED_INACTIVE ||
+		    *redzone2(cache, obj) != RED_INACTIVE)
+			report_bytes(cache, obj, "red zone of a free object overwritten",
+				     *redzone1(cache, obj) != RED_INACTIVE ?
+				     (void *)redzone1(cache, obj) :
+				     (void *)redzone2(cache, obj), ALTMM_REDZONE_BYTES);
+		*redzone1(cache, obj) = RED_ACTIVE;
+		*redzone2(cache, obj) = RED_ACTIVE;
+	}
+	if (cache->flags & SLAB_STORE_USER)
+		track(cache, obj)[0] = caller;
+}
+
+/* Return false (refuse the free) on a double free or a corrupted red zone. */
+static bool debug_free(struct altmm_kmem_cache *cache, void *obj,
+		       unsigned long caller)
+{
+	if (cache->flags & SLAB_RED_ZONE) {
+		u64 r1 = *redzone1(cache, obj), r2 = *redzone2(cache, obj);
+
+		if (r1 == RED_INACTIVE && r2 == RED_INACTIVE) {
+			slab_err(cache, "double free of object %px by %pS\n", obj,
+				 (void *)caller);
+			if (cache->flags & SLAB_STORE_USER)
+				pr_err("%s: slab %s: object %px already freed by %pS\n",
+				       cache->sys->name, cache->name, obj,
+				       (void *)track(cache, obj)[1]);
+			return false;
+		}
+		if (r1 != RED_ACTIVE || r2 != RED_ACTIVE) {
+			report_bytes(cache, obj, "red zone overwritten",
+				     r1 != RED_ACTIVE ? (void *)redzone1(cache, obj) :
+				     (void *)redzone2(cache, obj), ALTMM_REDZONE_BYTES);
+			return false;
+		}
+		*redzone1(cache, obj) = RED_INACTIVE;
+		*redzone2(cache, obj) = RED_INACTIVE;
+	}
+	if (cache->flags & SLAB_STORE_USER)
+		track(cache, obj)[1] = caller;
+	if (cache->flags & SLAB_POISON)
+		poison_obj(cache, obj);
+	return true;
+}
+
+/* === Slab lists === */
+
+static struct altmm_kmem_cache_node *get_node(struct altmm_kmem_cache *cache,
+					      int nid)
+{
+	return cache->node[nid];
+}
+
+/* Move @slab to the list its fill level says; list_lock held. */
+static void fix_slab_list(struct altmm_kmem_cache *cache,
+			  struct altmm_kmem_cache_node *n,
+			  struct altmm_slab *slab, bool was_free)
+{
+	bool is_free = !slab->active;
+
+	if (slab->active == cache->num)
+		list_move(&slab->list, &n->slabs_full);
+	else if (is_free)
+		list_move(&slab->list, &n->slabs_free);
+	else
+		list_move(&slab->list, &n->slabs_partial);
+	if (was_free != is_free)
+		n->free_slabs += is_free ? 1 : -1;
+}
+
+static void *slab_get_obj(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
+{
+	return obj_of(cache, slab, slab->freelist[slab->active++]);
+}
+
+static void slab_put_obj(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
+			 void *obj)
+{
+	slab->freelist[--slab->active] = obj_index(cache, slab, obj);
+}
+
+/* A slab with free objects on @n, partial ones first; list_lock held. */
+static struct altmm_slab *get_first_slab(struct altmm_kmem_cache_node *n)
+{
+	struct altmm_slab *slab;
+
+	slab = list_first_entry_or_null(&n->slabs_partial, struct altmm_slab, list);
+	if (!slab)
+		slab = list_first_entry_or_null(&n->slabs_free, struct altmm_slab, list);
+	return slab;
+}
+
+/* === Growing and shrinking === */
+
+static void slab_account(struct altmm_kmem_cache *cache, int nid, long pages)
+{
+	int item = (cache->flags & SLAB_RECLAIM_ACCOUNT) ?
+		   ALTMM_NR_SLAB_RECLAIMABLE_B : ALTMM_NR_SLAB_UNRECLAIMABLE_B;
+
+	atomic_long_add(pages << PAGE_SHIFT, &cache->sys->nodes[nid]->vm_stat[item]);
+}
+
+/* Give a slab's pages back; the slab is on no list. */
+static void free_slab_pages(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
+{
+	struct altmm_system *sys = cache->sys;
+	unsigned long pfn;
+
+	altmm_virt_to_pfn(sys, slab, &pfn);
+	__clear_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
+	slab_account(cache, slab->nid, -(1L << cache->order));
+	count_stat(cache, ALTMM_SLAB_SHRINK);
+	altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn), cache->order, true);
+}
+
+static void free_slab_rcu(struct rcu_head *head)
+{
+	struct altmm_slab *slab = container_of(head, struct altmm_slab, rcu);
+
+	free_slab_pages(slab->cache, slab);
+}
+
+/* SLAB_TYPESAFE_BY_RCU: the memory stays a cache's until readers are gone. */
+static void destroy_slab(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
+{
+	if (cache->flags & SLAB_TYPESAFE_BY_RCU)
+		call_rcu(&slab->rcu, free_slab_rcu);
+	else
+		free_slab_pages(cache, slab);
+}
+
+static void destroy_slab_list(struct altmm_kmem_cache *cache, struct list_head *list)
+{
+	struct altmm_slab *slab, *tmp;
+
+	list_for_each_entry_safe(slab, tmp, list, list) {
+		list_del(&slab->list);
+		destroy_slab(cache, slab);
+	}
+}
+
+/*
+ * Make a new slab on @nid (exactly there, or where the page allocator
+ * puts it unless __GFP_THISNODE) and put it on its node's free list.
+ * Runs in the caller's context with no slab lock held.
+ */
+static bool cache_grow(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
+{
+	struct altmm_system *sys = cache->sys;
+	gfp_t page_gfp = (gfp & (ALTMM_GFP_RECLAIM_MASK | __GFP_THISNODE)) | cache->gfp |
+			 __GFP_COMP | __GFP_NOWARN;
+	struct altmm_kmem_cache_node *n;
+	struct altmm_slab *slab;
+	unsigned long flags, pfn;
+	struct page *page;
+	unsigned int i, colour;
+
+	page = altmm_sys_alloc_pages(sys, page_gfp, cache->order, nid);
+	if (!page)
+		return false;
+	slab = page_address(page);
+	altmm_host_page_to_pfn(sys, page, &pfn);
+	__set_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
+	slab->cache = cache;
+	slab->nid = altmm_zone_nid(altmm_pfn_to_zone(sys, pfn));
+	slab->active = 0;
+	n = get_node(cache, slab->nid);
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	colour = n->colour_next;
+	if (++n->colour_next >= cache->colour)
+		n->colour_next = 0;
+	spin_unlock_irqrestore(&n->list_lock, flags);
+
+	slab->s_mem = (void *)slab + cache->mgmt_size + colour * cache->colour_off;
+	for (i = 0; i < cache->num; i++) {
+		void *obj = obj_of(cache, slab, i);
+
+		slab->freelist[i] = i;
+		if (cache->flags & SLAB_RED_ZONE) {
+			*redzone1(cache, obj) = RED_INACTIVE;
+			*redzone2(cache, obj) = RED_INACTIVE;
+		}
+		if (cache->flags & SLAB_STORE_USER) {
+			track(cache, obj)[0] = 0;
+			track(cache, obj)[1] = 0;
+		}
+		/* Poisoned objects are constructed at allocation instead. */
+		if (cache->flags & SLAB_POISON)
+			poison_obj(cache, obj);
+		else if (cache->ctor)
+			cache->ctor(obj);
+	}
+	slab_account(cache, slab->nid, 1L << cache->order);
+	count_stat(cache, ALTMM_SLAB_GROW);
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_add_tail(&slab->list, &n->slabs_free);
+	n->total_slabs++;
+	n->free_slabs++;
+	n->free_objects += cache->num;
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return true;
+}
+
+/*
+ * Objects back to their slabs; free slabs beyond the node's free_limit
+ * are collected on @doomed for the caller to destroy outside the lock.
+ * Interrupts are off.
+ */
+static void free_block(struct altmm_kmem_cache *cache, void **objs, int nr,
+		       struct list_head *doomed)
+{
+	struct altmm_kmem_cache_node *n = NULL;
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		void *obj = objs[i];
+		struct altmm_slab *slab;
+		bool was_free;
+
+		altmm_obj_to_cache(cache->sys, obj, &slab);
+		if (n != get_node(cache, slab->nid)) {
+			if (n)
+				spin_unlock(&n->list_lock);
+			n = get_node(cache, slab->nid);
+			spin_lock(&n->list_lock);
+		}
+		was_free = !slab->active;
+		slab_put_obj(cache, slab, obj);
+		n->free_objects++;
+		fix_slab_list(cache, n, slab, was_free);
+	}
+	if (!n)
+		return;
+	while (n->free_objects > n->free_limit && !list_empty(&n->slabs_free)) {
+		struct altmm_slab *slab = list_last_entry(&n->slabs_free,
+							  struct altmm_slab, list);
+
+		list_move(&slab->list, doomed);
+		n->free_objects -= cache->num;
+		n->total_slabs--;
+		n->free_slabs--;
+	}
+	spin_unlock(&n->list_lock);
+}
+
+/* === Allocation === */
+
+/* Up to @want objects from @nid's lists into @objs; interrupts are off. */
+static int take_from_node(struct altmm_kmem_cache *cache, int nid, void **objs,
+			  int want)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, nid);
+	int got = 0;
+
+	spin_lock(&n->list_lock);
+	while (got < want) {
+		struct altmm_slab *slab = get_first_slab(n);
+		bool was_free;
+
+		if (!slab)
+			break;
+		was_free = !slab->active;
+		while (got < want && slab->active < cache->num)
+			objs[got++] = slab_get_obj(cache, slab);
+		fix_slab_list(cache, n, slab, was_free);
+	}
+	n->free_objects -= got;
+	spin_unlock(&n->list_lock);
+	return got;
+}
+
+/* One object from @nid's lists, growing the node once if they are empty. */
+static void *alloc_from_node(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
+{
+	unsigned long flags;
+	void *obj;
+	int got;
+
+	for (;;) {
+		local_irq_save(flags);
+		got = take_from_node(cache, nid, &obj, 1);
+		local_irq_restore(flags);
+		if (got)
+			return obj;
+		if (!cache_grow(cache, gfp | __GFP_THISNODE, nid))
+			return NULL;
+	}
+}
+
+/* The local node is out: the other nodes, nearest first. */
+static void *fallback_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int local)
+{
+	struct altmm_zonelist *zl =
+		&cache->sys->nodes[local]->zonelists[ALTMM_ZONELIST_FALLBACK];
+	unsigned long tried = BIT(local);
+	struct altmm_zone *zone;
+	void *obj;
+	int i;
+
+	for (i = 0; (zone = zl->zones[i]); i++) {
+		int nid = altmm_zone_nid(zone);
+
+		if (tried & BIT(nid))
+			continue;
+		tried |= BIT(nid);
+		obj = alloc_from_node(cache, gfp, nid);
+		if (obj)
+			return obj;
+	}
+	return NULL;
+}
+
+static void *cache_alloc_local(struct altmm_kmem_cache *cache, gfp_t gfp)
+{
+	struct altmm_array_cache *ac;
+	unsigned long flags;
+	void *obj;
+	int nid;
+
+	for (;;) {
+		local_irq_save(flags);
+		ac = this_cpu_ptr(cache->cpu_cache);
+		if (likely(ac->avail)) {
+			ac->touched = 1;
+			obj = ac->entry[--ac->avail];
+			count_stat(cache, ALTMM_SLAB_ALLOC_FASTPATH);
+			local_irq_restore(flags);
+			return obj;
+		}
+		nid = altmm_numa_node_id(cache->sys);
+		ac->avail = take_from_node(cache, nid, ac->entry, ac->batchcount);
+		count_stat(cache, ALTMM_SLAB_ALLOC_SLOWPATH);
+		if (ac->avail) {
+			ac->touched = 1;
+			obj = ac->entry[--ac->avail];
+			local_irq_restore(flags);
+			return obj;
+		}
+		local_irq_restore(flags);
+		if (!cache_grow(cache, gfp | __GFP_THISNODE, nid))
+			break;
+	}
+	return (gfp & __GFP_THISNODE) ? NULL : fallback_alloc(cache, gfp, nid);
+}
+
+/**
+ * altmm_cache_alloc() - an object from a cache (kmem_cache_alloc_node())
+ * @cache: the cache
+ * @gfp: the kernel's GFP mask; __GFP_ZERO zeroes, __GFP_THISNODE keeps to
+ *	the node
+ * @nid: preferred node, or NUMA_NO_NODE for the running CPU's
+ *
+ * Context: any context @gfp allows.
+ * Return: the object, or NULL.
+ */
+void *altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
+{
+	void *obj;
+
+	might_sleep_if(gfp & __GFP_DIRECT_RECLAIM);
+	if (nid == NUMA_NO_NODE || nid == altmm_numa_node_id(cache->sys)) {
+		obj = cache_alloc_local(cache, gfp);
+	} else {
+		if (nid < 0 || nid >= cache->sys->layout.nr_nodes)
+			return NULL;
+		count_stat(cache, ALTMM_SLAB_NODE_ALLOC);
+		obj = alloc_from_node(cache, gfp, nid);
+		if (!obj && !(gfp & __GFP_THISNODE))
+			obj = fallback_alloc(cache, gfp, nid);
+	}
+	if (unlikely(!obj))
+		return NULL;
+	if (cache->flags & ALTMM_SLAB_DEBUG_FLAGS)
+		debug_alloc(cache, obj, _RET_IP_);
+	if (slab_init_on_alloc(cache, gfp))
+		memset(obj, 0, cache->object_size);
+	return obj;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_alloc, ALTMM_INTERNAL);
+
+/* === Free === */
+
+static void free_local(struct altmm_kmem_cache *cache, void *obj, int nid)
+{
+	struct altmm_array_cache *ac;
+	unsigned long flags;
+	LIST_HEAD(doomed);
+
+	local_irq_save(flags);
+	if (nid != altmm_numa_node_id(cache->sys)) {
+		/* Remote: straight back to its slab, no alien caches. */
+		free_block(cache, &obj, 1, &doomed);
+		count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
+	} else {
+		ac = this_cpu_ptr(cache->cpu_cache);
+		if (unlikely(ac->avail >= ac->limit)) {
+			/* Flush the oldest batch. */
+			free_block(cache, ac->entry, ac->batchcount, &doomed);
+			ac->avail -= ac->batchcount;
+			memmove(ac->entry, ac->entry + ac->batchcount,
+				ac->avail * sizeof(void *));
+			count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
+		} else {
+			count_stat(cache, ALTMM_SLAB_FREE_FASTPATH);
+		}
+		ac->entry[ac->avail++] = obj;
+	}
+	local_irq_restore(flags);
+	destroy_slab_list(cache, &doomed);
+}
+
+/**
+ * altmm_cache_free() - give an object back (kmem_cache_free())
+ * @cache: its cache
+ * @obj: the object, or NULL
+ * @caller: who frees, for the report and SLAB_STORE_USER
+ *
+ * A pointer that is not an object of @cache, not at an object boundary,
+ * freed twice or with a damaged red zone (the last two with SLAB_RED_ZONE)
+ * is reported and refused.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL if refused.
+ */
+int altmm_cache_free(struct altmm_kmem_cache *cache, void *obj,
+		     unsigned long caller)
+{
+	struct altmm_kmem_cache *owner;
+	struct altmm_slab *slab;
+
+	if (unlikely(!obj))
+		return 0;
+	owner = altmm_obj_to_cache(cache->sys, obj, &slab);
+	if (unlikely(owner != cache)) {
+		slab_err(cache, "free of %px by %pS refused: %s\n", obj, (void *)caller,
+			 owner ? "it belongs to another cache" : "not a slab object");
+		if (owner)
+			pr_err("%s: slab %s: %px is in cache %s\n", cache->sys->name,
+			       cache->name, obj, owner->name);
+		count_stat(cache, ALTMM_SLAB_DEBUG_REFUSED);
+		return -EINVAL;
+	}
+	if (unlikely(obj_index(cache, slab, obj) < 0)) {
+		slab_err(cache, "free of %px by %pS refused: not the start of an object (offset %ld in a slot of %u bytes)\n",
+			 obj, (void *)caller,
+			 (long)((obj - slab->s_mem - cache->obj_offset) % cache->size),
+			 cache->size);
+		count_stat(cache, ALTMM_SLAB_DEBUG_REFUSED);
+		return -EINVAL;
+	}
+	if (unlikely(cache->flags & ALTMM_SLAB_DEBUG_FLAGS) &&
+	    !debug_free(cache, obj, caller)) {
+		count_stat(cache, ALTMM_SLAB_DEBUG_REFUSED);
+		return -EINVAL;
+	}
+	if (slab_init_on_free(cache))
+		memset(obj, 0, cache->object_size);
+	free_local(cache, obj, slab->nid);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_free, ALTMM_INTERNAL);
+
+/**
+ * altmm_cache_alloc_bulk() - @nr objects, or none (kmem_cache_alloc_bulk())
+ * @cache: the cache
+ * @gfp: the kernel's GFP mask
+ * @nr: how many
+ * @p: where to put them
+ *
+ * Context: any context @gfp allows.
+ * Return: @nr, or 0 with nothing allocated.
+ */
+int altmm_cache_alloc_bulk(struct altmm_kmem_cache *cache, gfp_t gfp,
+			   size_t nr, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		p[i] = altmm_cache_alloc(cache, gfp, NUMA_NO_NODE);
+		if (!p[i]) {
+			altmm_cache_free_bulk(cache, i, p);
+			return 0;
+		}
+	}
+	return nr;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_alloc_bulk, ALTMM_INTERNAL);
+
+/**
+ * altmm_cache_free_bulk() - free an array of objects (kmem_cache_free_bulk())
+ * @cache: their cache
+ * @nr: how many
+ * @p: the objects
+ *
+ * Context: any.
+ */
+void altmm_cache_free_bulk(struct altmm_kmem_cache *cache, size_t nr, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		altmm_cache_free(cache, p[i], _RET_IP_);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_free_bulk, ALTMM_INTERNAL);
+
+/* === Draining and shrinking === */
+
+static void drain_cpu(void *arg)
+{
+	struct altmm_kmem_cache *cache = arg;
+	struct altmm_array_cache *ac = this_cpu_ptr(cache->cpu_cache);
+	LIST_HEAD(doomed);
+
+	free_block(cache, ac->entry, ac->avail, &doomed);
+	ac->avail = 0;
+	/* In interrupt context: destroying frees pages, which is fine here. */
+	destroy_slab_list(cache, &doomed);
+}
+
+static unsigned long free_empty_slabs(struct altmm_kmem_cache *cache, int only_nid)
+{
+	unsigned long flags, freed = 0;
+	int nid;
+
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++) {
+		struct altmm_kmem_cache_node *n = get_node(cache, nid);
+		LIST_HEAD(doomed);
+
+		if (only_nid != NUMA_NO_NODE && nid != only_nid)
+			continue;
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_splice_init(&n->slabs_free, &doomed);
+		n->free_objects -= n->free_slabs * cache->num;
+		n->total_slabs -= n->free_slabs;
+		freed += n->free_slabs << cache->order;
+		n->free_slabs = 0;
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		destroy_slab_list(cache, &doomed);
+	}
+	return freed;
+}
+
+/**
+ * altmm_cache_shrink() - drain the CPU arrays, free every empty slab
+ * @cache: the cache
+ *
+ * Context: process context (interrupts on: it runs on every CPU).
+ * Return: frames given back to the page allocator.
+ */
+unsigned long altmm_cache_shrink(struct altmm_kmem_cache *cache)
+{
+	on_each_cpu(drain_cpu, cache, 1);
+	return free_empty_slabs(cache, NUMA_NO_NODE);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_shrink, ALTMM_INTERNAL);
+
+/**
+ * altmm_cache_counts() - what slabinfo shows of a cache
+ * @cache: the cache
+ * @active_objs: objects handed out (objects in CPU arrays count, as SLAB's)
+ * @num_objs: objects in all slabs
+ * @active_slabs: slabs with an object handed out
+ * @num_slabs: slabs
+ * @cpu_objs: objects in CPU arrays
+ *
+ * Context: any.
+ */
+void altmm_cache_counts(struct altmm_kmem_cache *cache, unsigned long *active_objs,
+			unsigned long *num_objs, unsigned long *active_slabs,
+			unsigned long *num_slabs, unsigned long *cpu_objs)
+{
+	unsigned long slabs = 0, free_slabs = 0, free_objs = 0, flags;
+	int nid, cpu;
+
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++) {
+		struct altmm_kmem_cache_node *n = get_node(cache, nid);
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		slabs += n->total_slabs;
+		free_slabs += n->free_slabs;
+		free_objs += n->free_objects;
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	*num_slabs = slabs;
+	*active_slabs = slabs - free_slabs;
+	*num_objs = slabs * cache->num;
+	*active_objs = *num_objs - free_objs;
+	*cpu_objs = 0;
+	for_each_possible_cpu(cpu)
+		*cpu_objs += READ_ONCE(per_cpu_ptr(cache->cpu_cache, cpu)->avail);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_counts, ALTMM_INTERNAL);
+
+static unsigned long slab_shrinker_count(struct altmm_shrinker *s,
+					 struct altmm_shrink_control *sc)
+{
+	struct altmm_system *sys = s->private;
+	struct altmm_kmem_cache *cache;
+	unsigned long count = 0;
+
+	/* Racy and lockless, as shrinker counts are; the list is RCU-free. */
+	if (!mutex_trylock(&sys->slab->mutex))
+		return 0;
+	list_for_each_entry(cache, &sys->slab->caches, list)
+		count += READ_ONCE(get_node(cache, sc->nid)->free_slabs) << cache->order;
+	mutex_unlock(&sys->slab->mutex);
+	return count;
+}
+
+static unsigned long slab_shrinker_scan(struct altmm_shrinker *s,
+					struct altmm_shrink_control *sc)
+{
+	struct altmm_system *sys = s->private;
+	struct altmm_kmem_cache *cache;
+	unsigned long freed = 0;
+
+	if (!mutex_trylock(&sys->slab->mutex))
+		return 0;
+	list_for_each_entry(cache, &sys->slab->caches, list) {
+		freed += free_empty_slabs(cache, sc->nid);
+		if (freed >= sc->nr_to_scan)
+			break;
+	}
+	mutex_unlock(&sys->slab->mutex);
+	sc->nr_scanned = freed;
+	return freed;
+}
+
+/* === Creating caches === */
+
+static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
+					unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = cache_line_size();
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max_t(unsigned int, align, ARCH_SLAB_MINALIGN);
+	return ALIGN(align, sizeof(void *));
+}
+
+/* Objects in a slab of @order, and the bytes left over; 0 if none fit. */
+static unsigned int cache_estimate(struct altmm_kmem_cache *cache,
+				   unsigned int order, unsigned int *mgmt,
+				   unsigned int *left)
+{
+	unsigned int bytes = PAGE_SIZE << order, num;
+
+	num = (bytes - sizeof(struct altmm_slab)) / (cache->size + sizeof(u16));
+	num = min(num, ALTMM_SLAB_OBJ_MAX_NUM);
+	for (; num; num--) {
+		*mgmt = ALIGN(sizeof(struct altmm_slab) + num * sizeof(u16),
+			      cache->align);
+		if (*mgmt + num * cache->size <= bytes)
+			break;
+	}
+	if (num)
+		*left = bytes - *mgmt - num * cache->size;
+	return num;
+}
+
+/*
+ * The smallest order whose waste is at most 1/8 of the slab
+ * (calculate_slab_order()); reclaimable caches take the smallest that
+ * fits at all.
+ */
+static int calculate_slab_order(struct altmm_kmem_cache *cache)
+{
+	unsigned int order, num, mgmt, left;
+
+	for (order = 0; order <= ALTMM_SLAB_MAX_ORDER; order++) {
+		num = cache_estimate(cache, order, &mgmt, &left);
+		if (!num)
+			continue;
+		cache->num = num;
+		cache->order = order;
+		cache->mgmt_size = mgmt;
+		cache->colour = left / cache->colour_off;
+		if (cache->flags & SLAB_RECLAIM_ACCOUNT)
+			break;
+		if (left * 8 <= (PAGE_SIZE << order))
+			break;
+	}
+	return cache->num ? 0 : -E2BIG;
+}
+
+/* enable_cpucache(): how many objects a CPU keeps, by object size. */
+static void cpucache_limits(struct altmm_kmem_cache *cache)
+{
+	if (cache->size > 131072)
+		cache->limit = 1;
+	else if (cache->size > PAGE_SIZE)
+		cache->limit = 8;
+	else if (cache->size > 1024)
+		cache->limit = 24;
+	else if (cache->size > 256)
+		cache->limit = 54;
+	else
+		cache->limit = 120;
+	cache->batchcount = (cache->limit + 1) / 2;
+}
+
+static int node_init(struct altmm_kmem_cache *cache, int nid,
+		     struct altmm_kmem_cache_node *n)
+{
+	int cpus = 0, cpu;
+
+	if (!n) {
+		n = altmm_sys_kmalloc(cache->sys, sizeof(*n), GFP_KERNEL, nid, _RET_IP_);
+		if (!n)
+			return -ENOMEM;
+	}
+	spin_lock_init(&n->list_lock);
+	INIT_LIST_HEAD(&n->slabs_full);
+	INIT_LIST_HEAD(&n->slabs_partial);
+	INIT_LIST_HEAD(&n->slabs_free);
+	n->total_slabs = n->free_slabs = n->free_objects = 0;
+	n->colour_next = 0;
+	for_each_online_cpu(cpu)
+		cpus += cache->sys->layout.cpu_node[cpu] == nid;
+	n->free_limit = (1 + cpus) * cache->batchcount + cache->num;
+	cache->node[nid] = n;
+	return 0;
+}
+
+/* Fill in a cache's geometry and per-CPU/per-node parts. */
+static int setup_cache(struct altmm_kmem_cache *cache, struct altmm_system *sys,
+		       const char *name, unsigned int size, unsigned int align,
+		       slab_flags_t flags, void (*ctor)(void *),
+		       struct altmm_kmem_cache_node *boot)
+{
+	unsigned int slot;
+	int nid, cpu, ret;
+
+	cache->sys = sys;
+	cache->name = name;
+	cache->object_size = size;
+	cache->flags = flags;
+	cache->ctor = ctor;
+	cache->refcount = 1;
+	cache->align = calculate_alignment(flags, align, size);
+	cache->obj_offset = 0;
+	slot = ALIGN(size, sizeof(void *));
+	if (flags & SLAB_RED_ZONE) {
+		cache->obj_offset = ALIGN(ALTMM_REDZONE_BYTES, cache->align);
+		slot = cache->obj_offset + ALIGN(size, ALTMM_REDZONE_BYTES) +
+		       ALTMM_REDZONE_BYTES;
+	}
+	if (flags & SLAB_STORE_USER)
+		slot = ALIGN(slot, sizeof(unsigned long)) + 2 * sizeof(unsigned long);
+	cache->size = ALIGN(slot, cache->align);
+	cache->colour_off = max_t(unsigned int, cache_line_size(), cache->align);
+
+	cache->gfp = 0;
+	if (flags & SLAB_RECLAIM_ACCOUNT)
+		cache->gfp |= __GFP_RECLAIMABLE;
+	if (flags & (SLAB_CACHE_DMA | ALTMM_CFLGS_DMA))
+		cache->gfp |= __GFP_DMA;
+	else if (flags & SLAB_CACHE_DMA32)
+		cache->gfp |= __GFP_DMA32;
+
+	ret = calculate_slab_order(cache);
+	if (ret)
+		return ret;
+	cpucache_limits(cache);
+
+	cache->cpu_cache = __alloc_percpu(struct_size((struct altmm_array_cache *)NULL,
+						      entry, cache->limit),
+					  sizeof(void *));
+	cache->stats = alloc_percpu(struct altmm_slab_stats);
+	if (!cache->cpu_cache || !cache->stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct altmm_array_cache *ac = per_cpu_ptr(cache->cpu_cache, cpu);
+
+		ac->limit = cache->limit;
+		ac->batchcount = cache->batchcount;
+	}
+	for (nid = 0; nid < sys->layout.nr_nodes; nid++) {
+		ret = node_init(cache, nid, boot ? &boot[nid] : NULL);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void release_cache_parts(struct altmm_kmem_cache *cache, bool nodes)
+{
+	int nid;
+
+	free_percpu(cache->cpu_cache);
+	free_percpu(cache->stats);
+	cache->cpu_cache = NULL;
+	cache->stats = NULL;
+	for (nid = 0; nodes && nid < cache->sys->layout.nr_nodes; nid++)
+		altmm_sys_kfree(cache->sys, cache->node[nid], _RET_IP_);
+}
+
+static struct altmm_kmem_cache *find_mergeable(struct altmm_system *sys,
+					       const char *name)
+{
+	struct altmm_kmem_cache *cache;
+
+	list_for_each_entry(cache, &sys->slab->caches, list)
+		if (!strcmp(cache->name, name))
+			return cache;
+	return NULL;
+}
+
+static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
+					     const char *name,
+					     unsigned int size,
+					     unsigned int align,
+					     slab_flags_t flags,
+					     void (*ctor)(void *),
+					     struct altmm_kmem_cache_node *boot);
+
+/**
+ * altmm_sys_cache_create() - a new cache (kmem_cache_create())
+ * @sys: instance
+ * @name: shown in slabinfo; copied
+ * @size: object size, 1..kmalloc's largest class x 4
+ * @align: minimum alignment (0 for the architecture's)
+ * @flags: SLAB_HWCACHE_ALIGN, SLAB_TYPESAFE_BY_RCU, SLAB_RECLAIM_ACCOUNT,
+ *	SLAB_POISON, SLAB_RED_ZONE, SLAB_STORE_USER, SLAB_ACCOUNT (accepted,
+ *	no memcg), SLAB_CACHE_DMA, SLAB_CACHE_DMA32, SLAB_PANIC (ignored)
+ * @ctor: run once per object lifetime, or NULL
+ *
+ * A cache with the name of an existing one is refused; the slab_debug
+ * module parameter adds its debug flags to every cache.
+ *
+ * Context: process context, may sleep.
+ * Return: the cache, or NULL (logged) for bad arguments or no memory.
+ */
+struct altmm_kmem_cache *altmm_sys_cache_create(struct altmm_system *sys,
+						const char *name,
+						unsigned int size,
+						unsigned int align,
+						slab_flags_t flags,
+						void (*ctor)(void *))
+{
+	return cache_create(sys, name, size, align, flags, ctor, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_sys_cache_create, ALTMM_INTERNAL);
+
+/**
+ * altmm_create_boot_cache() - a kmalloc class, during bootstrap
+ * @sys: instance
+ * @name: a string that outlives the instance
+ * @size: object size
+ * @flags: SLAB_* and ALTMM_CFLGS_*
+ * @boot: static node lists to use, or NULL to take them from kmalloc
+ *
+ * Context: slab bootstrap.
+ * Return: the cache, or NULL.
+ */
+struct altmm_kmem_cache *altmm_create_boot_cache(struct altmm_system *sys,
+						 const char *name,
+						 unsigned int size,
+						 slab_flags_t flags,
+						 struct altmm_kmem_cache_node *boot)
+{
+	return cache_create(sys, name, size, ARCH_KMALLOC_MINALIGN, flags, NULL,
+			    boot);
+}
+
+static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
+					     const char *name,
+					     unsigned int size,
+					     unsigned int align,
+					     slab_flags_t flags,
+					     void (*ctor)(void *),
+					     struct altmm_kmem_cache_node *boot)
+{
+	struct altmm_kmem_cache *cache = NULL;
+	const char *why = NULL;
+	const char *copy = NULL;
+
+	if (!name || !*name)
+		why = "no name";
+	else if (!size || size > 4 * ALTMM_KMALLOC_MAX_CACHE_SIZE)
+		why = "size out of range";
+	else if (align & (align - 1))
+		why = "alignment not a power of two";
+	else if (flags & ~(ALTMM_SLAB_CREATE_MASK | ALTMM_CFLGS_KMALLOC | ALTMM_CFLGS_DMA))
+		why = "unknown flags";
+	if (why) {
+		pr_err("%s: kmem_cache_create(%s, %u, %u, %#x): %s\n", sys->name,
+		       name ?: "(null)", size, align, (__force unsigned int)flags, why);
+		return NULL;
+	}
+
+	flags |= READ_ONCE(altmm_slab_debug) & ALTMM_SLAB_DEBUG_FLAGS;
+	/* Poisoning would break the type stability RCU readers rely on. */
+	if (flags & SLAB_TYPESAFE_BY_RCU)
+		flags &= ~SLAB_POISON;
+
+	mutex_lock(&sys->slab->mutex);
+	if (find_mergeable(sys, name)) {
+		pr_err("%s: kmem_cache_create(%s): a cache of that name exists\n",
+		       sys->name, name);
+		goto out;
+	}
+	copy = kstrdup_const(name, GFP_KERNEL);
+	cache = altmm_cache_alloc(&sys->slab->cache_cache, GFP_KERNEL | __GFP_ZERO,
+				  NUMA_NO_NODE);
+	if (!copy || !cache)
+		goto fail;
+	if (setup_cache(cache, sys, copy, size, align, flags, ctor, boot))
+		goto fail_parts;
+	list_add_tail(&cache->list, &sys->slab->caches);
+out:
+	mutex_unlock(&sys->slab->mutex);
+	return cache;
+
+fail_parts:
+	release_cache_parts(cache, !boot);
+fail:
+	pr_err("%s: kmem_cache_create(%s, %u): no memory\n", sys->name, name, size);
+	if (cache)
+		altmm_cache_free(&sys->slab->cache_cache, cache, _RET_IP_);
+	kfree_const(copy);
+	cache = NULL;
+	goto out;
+}
+
+/* Report every object still allocated; false if there was one. */
+static bool report_leaks(struct altmm_kmem_cache *cache)
+{
+	unsigned long flags, leaked = 0;
+	unsigned long *free_map;
+	int nid;
+
+	free_map = bitmap_zalloc(cache->num, GFP_KERNEL);
+	if (!free_map)
+		return false;
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++) {
+		struct altmm_kmem_cache_node *n = get_node(cache, nid);
+		struct list_head *lists[] = { &n->slabs_partial, &n->slabs_full };
+		struct altmm_slab *slab;
+		unsigned int l, i;
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		for (l = 0; l < ARRAY_SIZE(lists); l++) {
+			list_for_each_entry(slab, lists[l], list) {
+				bitmap_zero(free_map, cache->num);
+				for (i = slab->active; i < cache->num; i++)
+					__set_bit(slab->freelist[i], free_map);
+				for (i = 0; i < cache->num; i++) {
+					void *obj = obj_of(cache, slab, i);
+
+					if (test_bit(i, free_map))
+						continue;
+					leaked++;
+					if (cache->flags & SLAB_STORE_USER)
+						slab_err(cache, "object %px leaked, allocated by %pS\n",
+							 obj, (void *)track(cache, obj)[0]);
+					else
+						slab_err(cache, "object %px leaked\n", obj);
+				}
+			}
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	bitmap_free(free_map);
+	if (leaked)
+		slab_err(cache, "destroyed with %lu objects still allocated; their slabs are kept\n",
+			 leaked);
+	return !leaked;
+}
+
+/**
+ * altmm_sys_cache_destroy() - destroy a cache (kmem_cache_destroy())
+ * @cache: the cache, or NULL
+ *
+ * Objects still allocated are each reported, and their slabs (and the
+ * cache's own structure, which they point to) are kept, never freed under
+ * a user.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EBUSY when objects were still allocated.
+ */
+int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache)
+{
+	struct altmm_system *sys;
+	int nid;
+
+	if (!cache)
+		return 0;
+	sys = cache->sys;
+	mutex_lock(&sys->slab->mutex);
+	if (cache->refcount <= 0) {
+		/* Destroyed before, with objects left: still refused. */
+		mutex_unlock(&sys->slab->mutex);
+		return -EBUSY;
+	}
+	if (--cache->refcount)
+		goto out;
+	on_each_cpu(drain_cpu, cache, 1);
+	free_empty_slabs(cache, NUMA_NO_NODE);
+	if (!report_leaks(cache)) {
+		/* It stays listed, so slabinfo shows what is left. */
+		mutex_unlock(&sys->slab->mutex);
+		return -EBUSY;
+	}
+	list_del(&cache->list);
+	if (cache->flags & SLAB_TYPESAFE_BY_RCU)
+		rcu_barrier();
+	for (nid = 0; nid < sys->layout.nr_nodes; nid++)
+		altmm_sys_kfree(sys, cache->node[nid], _RET_IP_);
+	free_percpu(cache->cpu_cache);
+	free_percpu(cache->stats);
+	kfree_const(cache->name);
+	altmm_cache_free(&sys->slab->cache_cache, cache, _RET_IP_);
+out:
+	mutex_unlock(&sys->slab->mutex);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_sys_cache_destroy, ALTMM_INTERNAL);
+
+/* === Bootstrap and teardown === */
+
+/* Move a cache's static node lists into kmalloc memory. */
+static int move_boot_nodes(struct altmm_kmem_cache *cache)
+{
+	int nid;
+
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++) {
+		struct altmm_kmem_cache_node *old = cache->node[nid], *n;
+
+		n = altmm_sys_kmalloc(cache->sys, sizeof(*n), GFP_KERNEL, nid, _RET_IP_);
+		if (!n)
+			return -ENOMEM;
+		memcpy(n, old, sizeof(*n));
+		spin_lock_init(&n->list_lock);
+		list_replace_init(&old->slabs_full, &n->slabs_full);
+		list_replace_init(&old->slabs_partial, &n->slabs_partial);
+		list_replace_init(&old->slabs_free, &n->slabs_free);
+		if (list_empty(&n->slabs_full))
+			INIT_LIST_HEAD(&n->slabs_full);
+		if (list_empty(&n->slabs_partial))
+			INIT_LIST_HEAD(&n->slabs_partial);
+		if (list_empty(&n->slabs_free))
+			INIT_LIST_HEAD(&n->slabs_free);
+		WRITE_ONCE(cache->node[nid], n);
+	}
+	return 0;
+}
+
+/**
+ * altmm_slab_init() - an instance's slab layer and kmalloc classes
+ * @sys: instance whose page allocator is ready
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int altmm_slab_init(struct altmm_system *sys)
+{
+	struct altmm_slab_state *st;
+	int ret;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	sys->slab = st;
+	mutex_init(&st->mutex);
+	INIT_LIST_HEAD(&st->caches);
+
+	/* Stage 1: the cache of caches, with static node lists. */
+	ret = setup_cache(&st->cache_cache, sys, "kmem_cache",
+			  sizeof(struct altmm_kmem_cache), 0, SLAB_HWCACHE_ALIGN,
+			  NULL, st->boot_node);
+	if (ret)
+		return ret;
+	list_add(&st->cache_cache.list, &st->caches);
+	st->up = 1;
+
+	/* Stage 2: kmalloc, the node-list class first with static lists. */
+	ret = altmm_kmalloc_init(sys);
+	if (ret)
+		return ret;
+
+	/* Stage 3: the static lists move into slab memory. */
+	ret = move_boot_nodes(&st->cache_cache);
+	if (!ret)
+		ret = move_boot_nodes(st->kmalloc[ALTMM_KMALLOC_NORMAL]
+				      [altmm_kmalloc_index(sizeof(struct altmm_kmem_cache_node))]);
+	if (ret)
+		return ret;
+	st->up = 3;
+
+	st->shrinker = (struct altmm_shrinker){
+		.count = slab_shrinker_count, .scan = slab_shrinker_scan,
+		.name = "slab", .private = sys,
+	};
+	return altmm_sys_register_shrinker(sys, &st->shrinker);
+}
+
+/**
+ * altmm_slab_exit() - forget the slab layer of an instance being torn down
+ * @sys: instance; its pages are about to go back to the host
+ *
+ * Caches still alive belong to users that are gone (the instance is
+ * going); their memory is in the arena and leaves with it.  Only host
+ * memory (per-CPU arrays, names) is freed here.
+ */
+void altmm_slab_exit(struct altmm_system *sys)
+{
+	struct altmm_slab_state *st = sys->slab;
+	struct altmm_kmem_cache *cache;
+	struct { void *slab; unsigned int order; } *pages;
+	unsigned long nr = 0, max = 0, i;
+	int nid;
+
+	if (!st)
+		return;
+	if (st->shrinker.count)
+		altmm_sys_unregister_shrinker(sys, &st->shrinker);
+	rcu_barrier();	/* RCU-deferred slab frees touch the arena */
+
+	/*
+	 * Every slab of every cache goes back to the page allocator, the
+	 * slabs holding the caches and their node lists included, so the
+	 * slabs are listed first and freed after the last cache is read.
+	 */
+	list_for_each_entry(cache, &st->caches, list)
+		for (nid = 0; nid < sys->layout.nr_nodes; nid++)
+			if (cache->node[nid])
+				max += cache->node[nid]->total_slabs;
+	pages = kvmalloc_array(max, sizeof(*pages), GFP_KERNEL);
+	list_for_each_entry(cache, &st->caches, list) {
+		for (nid = 0; pages && nid < sys->layout.nr_nodes; nid++) {
+			struct altmm_kmem_cache_node *n = cache->node[nid];
+			struct list_head *lists[] = { &n->slabs_full, &n->slabs_partial,
+						      &n->slabs_free };
+			struct altmm_slab *slab;
+			unsigned int l;
+
+			for (l = 0; l < ARRAY_SIZE(lists); l++)
+				list_for_each_entry(slab, lists[l], list)
+					if (nr < max)
+						pages[nr++] = (typeof(*pages)){ slab, cache->order };
+		}
+		free_percpu(cache->cpu_cache);
+		free_percpu(cache->stats);
+		if (cache != &st->cache_cache)
+			kfree_const(cache->name);
+	}
+	for (i = 0; i < nr; i++) {
+		unsigned long pfn;
+
+		altmm_virt_to_pfn(sys, pages[i].slab, &pfn);
+		__clear_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
+		altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn),
+				     pages[i].order, true);
+	}
+	kvfree(pages);
+	kfree(st);
+	sys->slab = NULL;
+}

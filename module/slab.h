@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The slab layer's structures, shared by slab.c (caches), kmalloc.c (size
+ * classes) and the files that show them.
+ *
+ * A cache hands out objects of one size.  Each CPU keeps an array of free
+ * objects of the cache (struct altmm_array_cache) that serves allocations
+ * and takes frees without a lock; the arrays are refilled from and flushed
+ * to per-node lists of slabs (full, partial, free) in batches.  A slab is
+ * a compound allocation of 2^order frames from the page allocator; its
+ * first bytes hold its header and its free-object index array, then the
+ * colour offset, then the objects:
+ *
+ *   | struct altmm_slab | freelist[num] | colour | obj 0 | obj 1 | ...
+ *
+ * With debugging, an object's slot is
+ *
+ *   | pad, left red zone | object | right red zone | alloc track | free track |
+ *
+ * and the pointer handed out is the object's first byte.
+ *
+ * Locking, within the module's order (page_alloc.c): the instance's slab
+ * mutex (cache creation, destruction, shrinking) is taken before any
+ * spinlock; a node's list_lock is taken with interrupts off, never two at
+ * once, and never around a call into the page allocator.
+ */
+#ifndef _ALTMM_SLAB_H
+#define _ALTMM_SLAB_H
+
+#include <linux/cache.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "internal.h"
+
+#define ALTMM_SLAB_MAX_ORDER		3	/* PAGE_ALLOC_COSTLY_ORDER */
+#define ALTMM_SLAB_OBJ_MAX_NUM		(1U << 15)
+#define ALTMM_KMALLOC_SHIFT_HIGH	13	/* kmalloc-8k is the largest class */
+#define ALTMM_KMALLOC_MAX_CACHE_SIZE	(1UL << ALTMM_KMALLOC_SHIFT_HIGH)
+#define ALTMM_KMALLOC_MIN_SIZE		8
+#define ALTMM_NR_KMALLOC_CLASSES	(ALTMM_KMALLOC_SHIFT_HIGH + 1)
+#define ALTMM_REDZONE_BYTES		sizeof(u64)
+
+/* Flags the slab layer sets for itself, above the kernel's SLAB_* bits. */
+#define ALTMM_CFLGS_KMALLOC		((__force slab_flags_t)0x40000000U)
+#define ALTMM_CFLGS_DMA			((__force slab_flags_t)0x80000000U)
+
+/* What a cache may be created with; other bits are refused. */
+#define ALTMM_SLAB_CREATE_MASK	(SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU | \
+				 SLAB_RECLAIM_ACCOUNT | SLAB_POISON | \
+				 SLAB_RED_ZONE | SLAB_STORE_USER | SLAB_ACCOUNT | \
+				 SLAB_PANIC | SLAB_CACHE_DMA | SLAB_CACHE_DMA32)
+#define ALTMM_SLAB_DEBUG_FLAGS	(SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER)
+
+/**
+ * struct altmm_array_cache - one CPU's free objects of one cache
+ * @avail: objects in @entry; the last one is the hottest
+ * @limit: capacity
+ * @batchcount: objects moved to or from the node lists at a time
+ * @touched: an allocation came since the last reap
+ * @entry: the objects
+ *
+ * Touched only by its CPU with interrupts off (on_each_cpu() drains run
+ * there too).
+ */
+struct altmm_array_cache {
+	unsigned int avail;
+	unsigned int limit;
+	unsigned int batchcount;
+	unsigned int touched;
+	void *entry[];
+};
+
+/**
+ * struct altmm_kmem_cache_node - a cache's slabs on one node
+ * @list_lock: protects the lists and counters; irq-safe
+ * @slabs_full: slabs with every object handed out
+ * @slabs_partial: slabs with some
+ * @slabs_free: slabs with none
+ * @total_slabs: slabs on the lists
+ * @free_slabs: slabs on @slabs_free
+ * @free_objects: objects free in the slabs (not those in array caches)
+ * @free_limit: free objects kept before free slabs go back to the pages
+ * @colour_next: the colour of the next slab
+ */
+struct altmm_kmem_cache_node {
+	spinlock_t list_lock;
+	struct list_head slabs_full;
+	struct list_head slabs_partial;
+	struct list_head slabs_free;
+	unsigned long total_slabs;
+	unsigned long free_slabs;
+	unsigned long free_objects;
+	unsigned int free_limit;
+	unsigned int colour_next;
+};
+
+/* Per-cache event counters (the /sys/kernel/slab/<cache>/ statistics). */
+enum altmm_slab_stat {
+	ALTMM_SLAB_ALLOC_FASTPATH,	/* from the CPU's array */
+	ALTMM_SLAB_ALLOC_SLOWPATH,	/* refill from the node lists */
+	ALTMM_SLAB_FREE_FASTPATH,	/* into the CPU's array */
+	ALTMM_SLAB_FREE_SLOWPATH,	/* flush or remote free to the lists */
+	ALTMM_SLAB_GROW,		/* slabs allocated */
+	ALTMM_SLAB_SHRINK,		/* slabs freed */
+	ALTMM_SLAB_NODE_ALLOC,		/* allocations for a given node */
+	ALTMM_SLAB_DEBUG_REFUSED,	/* frees refused by a debug check */
+	ALTMM_NR_SLAB_STATS
+};
+
+/**
+ * struct altmm_slab_stats - one CPU's counts for one cache
+ * @stat: by &enum altmm_slab_stat
+ */
+struct altmm_slab_stats {
+	unsigned long stat[ALTMM_NR_SLAB_STATS];
+};
+
+/**
+ * struct altmm_kmem_cache - a cache of objects of one size
+ * @cpu_cache: per-CPU arrays
+ * @stats: per-CPU counters
+ * @sys: the instance whose pages it uses
+ * @size: slot size (object, debug fields, alignment)
+ * @object_size: the size asked for
+ * @obj_offset: from the slot to the object (the left red zone)
+ * @align: object alignment
+ * @num: objects per slab
+ * @order: slab order
+ * @colour: colours available (left-over space / @colour_off)
+ * @colour_off: bytes per colour
+ * @mgmt_size: header and freelist bytes at the start of a slab
+ * @limit: array capacity
+ * @batchcount: array refill/flush size
+ * @flags: SLAB_* and ALTMM_CFLGS_*
+ * @gfp: what its pages are allocated with (migrate type, zone)
+ * @ctor: run once per object when its slab is made
+ * @name: as slabinfo shows it
+ * @refcount: creators (kmem_cache_create() of the same cache)
+ * @list: on the instance's cache list, under &altmm_slab_state.mutex
+ * @node: per-node lists
+ * @debugfs: its directory of statistics
+ */
+struct altmm_kmem_cache {
+	struct altmm_array_cache __percpu *cpu_cache;
+	struct altmm_slab_stats __percpu *stats;
+	struct altmm_system *sys;
+	unsigned int size;
+	unsigned int object_size;
+	unsigned int obj_offset;
+	unsigned int align;
+	unsigned int num;
+	unsigned int order;
+	unsigned int colour;
+	unsigned int colour_off;
+	unsigned int mgmt_size;
+	unsigned int limit;
+	unsigned int batchcount;
+	slab_flags_t flags;
+	gfp_t gfp;
+	void (*ctor)(void *obj);
+	const char *name;
+	int refcount;
+	struct list_head list;
+	struct altmm_kmem_cache_node *node[ALTMM_MAX_NUMNODES];
+	struct dentry *debugfs;
+};
+
+/**
+ * struct altmm_slab - the header at the start of every slab
+ * @cache: the cache it belongs to
+ * @list: on one of its node's lists
+ * @s_mem: the first object slot
+ * @active: objects handed out (to users or to array caches)
+ * @nid: its node
+ * @rcu: for SLAB_TYPESAFE_BY_RCU, the deferred free
+ * @freelist: indices of the free objects in [@active, num)
+ */
+struct altmm_slab {
+	struct altmm_kmem_cache *cache;
+	struct list_head list;
+	void *s_mem;
+	unsigned int active;
+	int nid;
+	struct rcu_head rcu;
+	u16 freelist[];
+};
+
+/**
+ * struct altmm_slab_state - an instance's slab layer
+ * @mutex: protects @caches and cache creation/destruction
+ * @caches: every cache, the cache of caches first
+ * @cache_cache: the cache that struct altmm_kmem_cache objects come from
+ * @boot_node: static node lists of @cache_cache until bootstrap ends
+ * @boot_node_kmalloc: the same for the kmalloc class that holds node lists
+ * @kmalloc: size classes: [0] normal, [1] reclaimable, [2] DMA
+ * @shrinker: frees empty slabs under memory pressure
+ * @up: bootstrap stage (0: none, 1: cache_cache, 2: kmalloc, 3: done)
+ * @dir: debugfs directory "slab" of per-cache statistics
+ */
+struct altmm_slab_state {
+	struct mutex mutex;
+	struct list_head caches;
+	struct altmm_kmem_cache cache_cache;
+	struct altmm_kmem_cache_node boot_node[ALTMM_MAX_NUMNODES];
+	struct altmm_kmem_cache_node boot_node_kmalloc[ALTMM_MAX_NUMNODES];
+	struct altmm_kmem_cache *kmalloc[3][ALTMM_NR_KMALLOC_CLASSES];
+	struct altmm_shrinker shrinker;
+	int up;
+	struct dentry *dir;
+};
+
+enum altmm_kmalloc_type {
+	ALTMM_KMALLOC_NORMAL,
+	ALTMM_KMALLOC_RECLAIM,
+	ALTMM_KMALLOC_DMA,
+	ALTMM_NR_KMALLOC_TYPES
+};
+
+/* What a slab's pages may take of the caller's GFP mask (GFP_RECLAIM_MASK). */
+#define ALTMM_GFP_RECLAIM_MASK	(__GFP_RECLAIM | __GFP_HIGH | __GFP_IO | __GFP_FS | \
+				 __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | \
+				 __GFP_NORETRY | __GFP_MEMALLOC | __GFP_NOMEMALLOC | \
+				 __GFP_ATOMIC)
+
+/* slab.c */
+int altmm_slab_init(struct altmm_system *sys);
+struct altmm_kmem_cache *altmm_create_boot_cache(struct altmm_system *sys,
+						 const char *name,
+						 unsigned int size,
+						 slab_flags_t flags,
+						 struct altmm_kmem_cache_node *boot);
+void altmm_slab_exit(struct altmm_system *sys);
+struct altmm_kmem_cache *altmm_sys_cache_create(struct altmm_system *sys,
+						const char *name,
+						unsigned int size,
+						unsigned int align,
+						slab_flags_t flags,
+						void (*ctor)(void *));
+int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache);
+void *altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid);
+int altmm_cache_free(struct altmm_kmem_cache *cache, void *obj,
+		     unsigned long caller);
+int altmm_cache_alloc_bulk(struct altmm_kmem_cache *cache, gfp_t gfp,
+			   size_t nr, void **p);
+void altmm_cache_free_bulk(struct altmm_kmem_cache *cache, size_t nr, void **p);
+unsigned long altmm_cache_shrink(struct altmm_kmem_cache *cache);
+struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
+					    const void *obj,
+					    struct altmm_slab **slabp);
+void altmm_cache_counts(struct altmm_kmem_cache *cache, unsigned long *active_objs,
+			unsigned long *num_objs, unsigned long *active_slabs,
+			unsigned long *num_slabs, unsigned long *cpu_objs);
+unsigned long altmm_cache_stat(struct altmm_kmem_cache *cache,
+			       enum altmm_slab_stat item);
+
+/* kmalloc.c */
+int altmm_kmalloc_init(struct altmm_system *sys);
+void *altmm_sys_kmalloc(struct altmm_system *sys, size_t size, gfp_t gfp,
+			int nid, unsigned long caller);
+int altmm_sys_kfree(struct altmm_system *sys, const void *obj,
+		    unsigned long caller);
+size_t altmm_sys_ksize(struct altmm_system *sys, const void *obj);
+void *altmm_sys_krealloc(struct altmm_system *sys, const void *p,
+			 size_t new_size, gfp_t gfp);
+int altmm_kmalloc_index(size_t size);
+unsigned int altmm_kmalloc_size(int index);
+
+/* module parameters shared by the slab and page layers */
+extern bool altmm_init_on_alloc;
+extern bool altmm_init_on_free;
+extern slab_flags_t altmm_slab_debug;
+
+#endif /* _ALTMM_SLAB_H */
