@@ -58,6 +58,39 @@ int altmm_page_zonenum(const struct page *page);
 const char *altmm_page_zone_name(const struct page *page);
 int altmm_num_nodes(void);
 
+/* === Slab caches and kmalloc === */
+
+struct kmem_cache;
+
+struct kmem_cache *altmm_kmem_cache_create(const char *name, unsigned int size,
+					   unsigned int align, slab_flags_t flags,
+					   void (*ctor)(void *));
+void altmm_kmem_cache_destroy(struct kmem_cache *s);
+void *altmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+void *altmm_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid);
+void *altmm_kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+void altmm_kmem_cache_free(struct kmem_cache *s, void *obj);
+int altmm_kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
+void altmm_kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p);
+int altmm_kmem_cache_shrink(struct kmem_cache *s);
+
+void *altmm_kmalloc(size_t size, gfp_t gfp);
+void *altmm_kmalloc_node(size_t size, gfp_t gfp, int nid);
+void *altmm_kzalloc(size_t size, gfp_t gfp);
+void *altmm_kzalloc_node(size_t size, gfp_t gfp, int nid);
+void *altmm_kmalloc_array(size_t n, size_t size, gfp_t gfp);
+void *altmm_kcalloc(size_t n, size_t size, gfp_t gfp);
+void *altmm_krealloc(const void *p, size_t new_size, gfp_t gfp);
+void altmm_kfree(const void *p);
+size_t altmm_ksize(const void *p);
+
+/* === vmalloc === */
+
+void *altmm_vmalloc(unsigned long size);
+void *altmm_vzalloc(unsigned long size);
+void *altmm_vmalloc_node(unsigned long size, int node);
+void altmm_vfree(const void *addr);
+
 /* === Shrinkers === */
 
 /**
