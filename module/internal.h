@@ -422,7 +422,10 @@ enum altmm_numa_stat_item {
 	ALTMM_NR_NUMA_STAT_ITEMS
 };
 
-/* The node counters altmm moves; the rest of 6.1's list prints 0. */
+/*
+ * The node counters altmm moves; the rest of 6.1's list prints 0.  The
+ * two slab counters are in bytes (their _B suffix), misc in frames.
+ */
 enum altmm_node_stat_item {
 	ALTMM_NR_SLAB_RECLAIMABLE_B,
 	ALTMM_NR_SLAB_UNRECLAIMABLE_B,

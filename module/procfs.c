@@ -743,6 +743,23 @@ DEFINE_SHOW_ATTRIBUTE(extfrag_index);
 
 /* === vmstat === */
 
+/*
+ * Events with no /proc/vmstat name of their own.  Parsers of the real
+ * file read name/value pairs, so lines after the kernel's are harmless.
+ */
+static const struct {
+	const char *name;
+	enum altmm_vm_event_item item;
+} altmm_event_lines[] = {
+	{ "altmm_alloc_fail",		ALTMM_ALLOC_FAIL },
+	{ "altmm_misuse",		ALTMM_MISUSE },
+	{ "altmm_drain_all",		ALTMM_DRAIN_ALL },
+	{ "altmm_extfrag",		ALTMM_EXTFRAG },
+	{ "altmm_steal_block",		ALTMM_STEAL_BLOCK },
+	{ "altmm_highatomic_reserve",	ALTMM_HIGHATOMIC_RESERVE },
+	{ "altmm_highatomic_unreserve",	ALTMM_HIGHATOMIC_UNRESERVE },
+};
+
 static void vmstat_line(struct seq_file *m, const char *name, unsigned long val)
 {
 	seq_puts(m, name);
@@ -783,6 +800,11 @@ static int vmstat_show(struct seq_file *m, void *v)
 			continue;
 		vmstat_line(m, line->name, stat_line_value(sys, NULL, line));
 	}
+	/* altmm's own events, after the kernel's, each behind its prefix. */
+	for (i = 0; i < ARRAY_SIZE(altmm_event_lines); i++)
+		vmstat_line(m, altmm_event_lines[i].name,
+			    READ_ONCE(sys->vm_events) ?
+			    altmm_vm_event_sum(sys, altmm_event_lines[i].item) : 0);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vmstat);
