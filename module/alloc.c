@@ -416,7 +416,8 @@ struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 		return NULL;
 	}
 	ac.highest_zoneidx = altmm_gfp_zone(gfp);
-	ac.migratetype = altmm_gfp_migratetype(gfp);
+	ac.migratetype = altmm_gfp_migratetype(gfp,
+					       READ_ONCE(sys->tune.page_group_by_mobility_disabled));
 	if (unlikely(ac.highest_zoneidx < 0 || ac.migratetype < 0)) {
 		altmm_misuse(sys, "invalid GFP mask %#x(%pGg)\n", gfp, &gfp);
 		return NULL;

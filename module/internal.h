@@ -578,6 +578,9 @@ static inline bool altmm_zone_populated(const struct altmm_zone *zone)
  * @watermark_scale_factor: gap between watermarks, in 1/10000 of a zone
  * @lowmem_reserve_ratio: per zone type; 0 disables the protection
  * @percpu_pagelist_high_fraction: 0, or a fraction of the zone for pcp high
+ * @page_group_by_mobility_disabled: 1 turns anti-fragmentation off, as the
+ *	kernel does on small machines: every request is unmovable and any
+ *	fallback claims its whole pageblock
  */
 struct altmm_tunables {
 	int min_free_kbytes;
@@ -585,6 +588,7 @@ struct altmm_tunables {
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[ALTMM_NR_ZONES];
 	int percpu_pagelist_high_fraction;
+	int page_group_by_mobility_disabled;
 };
 
 /* === The instance === */

@@ -286,17 +286,19 @@ static unsigned long move_freepages_block(struct altmm_system *sys,
 	return moved;
 }
 
-static bool can_steal_fallback(unsigned int order, int start_mt)
+static bool can_steal_fallback(unsigned int order, int start_mt,
+			       bool mobility_disabled)
 {
 	if (order >= ALTMM_PAGEBLOCK_ORDER)
 		return true;
 	return order >= ALTMM_PAGEBLOCK_ORDER / 2 ||
 	       start_mt == ALTMM_MIGRATE_RECLAIMABLE ||
-	       start_mt == ALTMM_MIGRATE_UNMOVABLE;
+	       start_mt == ALTMM_MIGRATE_UNMOVABLE || mobility_disabled;
 }
 
 static int find_suitable_fallback(struct altmm_free_area *area,
-				  unsigned int order, int mt, bool *can_steal)
+				  unsigned int order, int mt, bool *can_steal,
+				  bool mobility_disabled)
 {
 	int i, fb;
 
@@ -306,7 +308,7 @@ static int find_suitable_fallback(struct altmm_free_area *area,
 	for (i = 0; (fb = fallbacks[mt][i]) != ALTMM_MIGRATE_TYPES; i++) {
 		if (list_empty(&area->free_list[fb]))
 			continue;
-		*can_steal = can_steal_fallback(order, mt);
+		*can_steal = can_steal_fallback(order, mt, mobility_disabled);
 		return fb;
 	}
 	return -1;
@@ -346,7 +348,8 @@ static void steal_fallback(struct altmm_system *sys, struct altmm_zone *zone,
 		ALTMM_PAGEBLOCK_NR_PAGES - free_pages : 0;
 	if (!free_pages)
 		goto single;
-	if (free_pages + alike >= BIT(ALTMM_PAGEBLOCK_ORDER - 1)) {
+	if (free_pages + alike >= BIT(ALTMM_PAGEBLOCK_ORDER - 1) ||
+	    READ_ONCE(sys->tune.page_group_by_mobility_disabled)) {
 		altmm_set_pageblock_migratetype(sys, pfn, start_mt);
 		altmm_count_event(sys, ALTMM_STEAL_BLOCK, 1);
 	}
@@ -360,6 +363,7 @@ static bool rmqueue_fallback(struct altmm_system *sys, struct altmm_zone *zone,
 			     unsigned int order, int start_mt,
 			     unsigned int alloc_flags)
 {
+	bool disabled = READ_ONCE(sys->tune.page_group_by_mobility_disabled);
 	unsigned int min_order = order;
 	struct altmm_free_area *area;
 	bool can_steal;
@@ -372,7 +376,7 @@ static bool rmqueue_fallback(struct altmm_system *sys, struct altmm_zone *zone,
 	/* The largest fallback block approximates the emptiest pageblock. */
 	for (cur = ALTMM_MAX_ORDER - 1; cur >= (int)min_order; cur--) {
 		area = &zone->free_area[cur];
-		fb = find_suitable_fallback(area, cur, start_mt, &can_steal);
+		fb = find_suitable_fallback(area, cur, start_mt, &can_steal, disabled);
 		if (fb == -1)
 			continue;
 		/*
@@ -389,7 +393,7 @@ static bool rmqueue_fallback(struct altmm_system *sys, struct altmm_zone *zone,
 find_smallest:
 	for (cur = order; cur < ALTMM_MAX_ORDER; cur++) {
 		area = &zone->free_area[cur];
-		fb = find_suitable_fallback(area, cur, start_mt, &can_steal);
+		fb = find_suitable_fallback(area, cur, start_mt, &can_steal, disabled);
 		if (fb != -1)
 			break;
 	}

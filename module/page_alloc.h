@@ -138,7 +138,7 @@ void altmm_build_zonelists(struct altmm_system *sys);
 void altmm_tunables_default(struct altmm_tunables *t);
 void altmm_setup_watermarks(struct altmm_system *sys);
 int altmm_gfp_zone(gfp_t gfp);
-int altmm_gfp_migratetype(gfp_t gfp);
+int altmm_gfp_migratetype(gfp_t gfp, bool mobility_disabled);
 bool altmm_zone_watermark_ok(struct altmm_zone *zone, unsigned int order,
 			     unsigned long mark, int highest_zoneidx,
 			     unsigned int alloc_flags, long free_pages);

@@ -91,16 +91,20 @@ EXPORT_SYMBOL_NS_GPL(altmm_gfp_zone, ALTMM_INTERNAL);
 /**
  * altmm_gfp_migratetype() - the migrate type a GFP mask asks for
  * @gfp: the caller's mask
+ * @mobility_disabled: page_group_by_mobility_disabled is set
  *
  * Return: movable for __GFP_MOVABLE, reclaimable for __GFP_RECLAIMABLE,
- * unmovable otherwise; -EINVAL for both at once.
+ * unmovable otherwise or when grouping by mobility is off; -EINVAL for
+ * both at once.
  */
-int altmm_gfp_migratetype(gfp_t gfp)
+int altmm_gfp_migratetype(gfp_t gfp, bool mobility_disabled)
 {
 	bool mov = gfp & __GFP_MOVABLE, rec = gfp & __GFP_RECLAIMABLE;
 
 	if (mov && rec)
 		return -EINVAL;
+	if (mobility_disabled)
+		return ALTMM_MIGRATE_UNMOVABLE;
 	return mov ? ALTMM_MIGRATE_MOVABLE :
 	       rec ? ALTMM_MIGRATE_RECLAIMABLE : ALTMM_MIGRATE_UNMOVABLE;
 }
