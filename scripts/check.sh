@@ -86,7 +86,7 @@ lint_sparse() {
 		echo "ok: sparse + W=1 build ($name)"
 		lint_passed=$((lint_passed + 1))
 	else
-		[[ $n == failed ]] || n="$n warnings"
+		[[ $n == failed ]] || n="$n warnings or errors"
 		echo "FAIL: sparse + W=1 build ($name): $n"
 		grep -Ei -A2 '(warning|error):' "$log" | sed "s|$dir/||; s/^/    /" |
 			head -n 200
