@@ -23,6 +23,9 @@
 #             (our kernel log lines since that mark, timestamps stripped)
 #   memory    memfree_kb, pcp_kb, free_kb, settle
 #   debugfs   ALTMM_DEBUGFS, debugfs_files, zoneinfo helpers (awk)
+#   ctl       write_file FILE TEXT (sets WRITE_ERR), ctl CMD..., ctl_tag_frames,
+#             ctl_rows, ctl_event, vmstat_get, zoneinfo_get, buddyinfo_snapshot,
+#             check_log_has, check_log_clean
 
 # Variables set here are read by the scripts that source this file.
 # shellcheck disable=SC2034
@@ -448,4 +451,142 @@ diag_file()
 {
 	tap_diag "---- $1 ----"
 	head -n "${2:-40}" "$1" 2>&1 | sed 's/^/# /'
+}
+
+# === ctl, vm/ and the allocator's counters ===
+
+# errno_name MESSAGE: the errno name behind a shell's write error message
+# ("sh: write error: Invalid argument" -> EINVAL); OK for no message.
+errno_name()
+{
+	case "$1" in
+	"") echo OK ;;
+	*"Invalid argument"*) echo EINVAL ;;
+	*"No such file or directory"*) echo ENOENT ;;
+	*"Cannot allocate memory"* | *"Out of memory"*) echo ENOMEM ;;
+	*"Input/output error"* | *"I/O error"*) echo EIO ;;
+	*"Permission denied"*) echo EACCES ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# write_file FILE TEXT: write TEXT and a newline to FILE in one write(2).
+# Sets WRITE_ERR to OK or the errno name (EINVAL, ENOENT, ...); returns 0
+# when the write succeeded.
+write_file()
+{
+	local msg rc
+
+	msg=$({ echo "$2" >"$1"; } 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		WRITE_ERR=OK
+	else
+		WRITE_ERR=$(errno_name "$msg")
+		[ "$WRITE_ERR" != OK ] || WRITE_ERR="failed ($rc)"
+	fi
+	return $rc
+}
+
+# ctl CMD...: one command to altmm's ctl file (see module/ctl.c); as
+# write_file.
+ctl()
+{
+	write_file "$ALTMM_DEBUGFS/ctl" "$*"
+}
+
+# ctl_rows: the allocation rows of ctl_status, "tag order count frames
+# node zone", without the header.
+ctl_rows()
+{
+	awk 'NR > 1 && NF == 6 && $2 ~ /^[0-9]+$/' "$ALTMM_DEBUGFS/ctl_status"
+}
+
+# ctl_tag_frames TAG [NODE ZONE]: frames TAG holds (in that zone), 0 if none.
+ctl_tag_frames()
+{
+	ctl_rows | awk -v t="$1" -v n="${2:-}" -v z="${3:-}" '
+	$1 == t && (n == "" || $5 == n) && (z == "" || $6 == z) { f += $4 }
+	END { print f + 0 }'
+}
+
+# ctl_event NAME: one of altmm's own event counts listed in ctl_status
+# (misuse, alloc_fail, drain_all, ...).
+ctl_event()
+{
+	awk -v k="$1" 'NF == 2 && $1 == k { print $2; exit }' "$ALTMM_DEBUGFS/ctl_status"
+}
+
+# vmstat_get NAME: a counter of altmm's vmstat.
+vmstat_get()
+{
+	awk -v k="$1" '$1 == k { print $2; exit }' "$ALTMM_DEBUGFS/vmstat"
+}
+
+# zoneinfo_get NODE ZONE KEY [FILE]: a value of one zone block of zoneinfo:
+# KEY is "free" for "pages free", else the first word of the line (min,
+# low, high, managed, nr_free_pages, numa_miss, ...); for "protection:"
+# the list without parentheses and commas.
+zoneinfo_get()
+{
+	awk -v node="$1" -v zone="$2" -v key="$3" '
+	/^Node [0-9]+, zone / {
+		n = $2; sub(",", "", n)
+		inb = (n == node && $4 == zone)
+		next
+	}
+	!inb { next }
+	key == "free" && $1 == "pages" && $2 == "free" { print $3; exit }
+	key == "protection:" && $1 == key {
+		s = $0; sub(/^.*\(/, "", s); sub(/\).*$/, "", s); gsub(",", "", s)
+		print s; exit
+	}
+	$1 == key { print $2; exit }' "${4:-$ALTMM_DEBUGFS/zoneinfo}"
+}
+
+# buddyinfo_snapshot: buddyinfo, for comparing before and after.
+buddyinfo_snapshot()
+{
+	cat "$ALTMM_DEBUGFS/buddyinfo"
+}
+
+# check_buddyinfo_back BEFORE WHAT: buddyinfo is BEFORE again (after a
+# drain); explains the difference otherwise.
+check_buddyinfo_back()
+{
+	local now
+
+	now=$(buddyinfo_snapshot)
+	[ "$now" = "$1" ] && return 0
+	tap_diag "$2: buddyinfo differs; before:"
+	tap_diag "$1"
+	tap_diag "now:"
+	tap_diag "$now"
+	return 1
+}
+
+# check_log_has REGEX WHAT: the kernel log since the mark has a line
+# matching REGEX (grep -E).
+check_log_has()
+{
+	local log
+
+	log=$(log_since_mark)
+	echo "$log" | grep -Eq "$1" && return 0
+	tap_diag "$2: no kernel log line matching /$1/ since the mark; the log said:"
+	tap_diag "${log:-(nothing)}"
+	return 1
+}
+
+# check_log_clean WHAT: no report in the kernel log since the mark (the
+# patterns scripts/vm.sh judges a run by, plus allocator complaints).
+check_log_clean()
+{
+	local bad
+
+	bad=$(log_since_mark | grep -E 'WARNING:|BUG:|KASAN|UBSAN|Oops|refcount_t:|possible (circular|recursive) locking|inconsistent lock state|Call Trace|page allocation failure|refused|teardown: ')
+	[ -z "$bad" ] && return 0
+	tap_diag "$1: the kernel log has:"
+	tap_diag "$bad"
+	return 1
 }
