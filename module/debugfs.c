@@ -23,6 +23,7 @@
 #include "internal.h"
 #include "ctl.h"
 #include "tunables.h"
+#include "vmalloc.h"
 
 /* === sections === */
 
@@ -189,6 +190,7 @@ void altmm_debugfs_create(struct altmm_system *sys, struct dentry *dir)
 	altmm_procfs_create(sys, dir);
 	altmm_ctl_create(sys, dir);
 	altmm_tunables_create(sys, dir);
+	altmm_vmalloc_debugfs_create(sys, dir);
 	debugfs_create_file("sections", 0444, dir, sys, &sections_fops);
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
 	mb = debugfs_create_dir("memblock", dir);

@@ -336,6 +336,7 @@ struct altmm_memblock {
 
 struct altmm_system;
 struct altmm_slab_state;
+struct altmm_vmalloc_state;
 
 void altmm_memblock_init(struct altmm_memblock *mb);
 int altmm_memblock_add(struct altmm_memblock *mb, u64 base, u64 size, int nid);
@@ -618,6 +619,7 @@ struct altmm_tunables {
  * @fail_rs: rate limit of allocation failure reports
  * @ready: the page allocator is up (after hand-over)
  * @slab: the slab layer (slab.h)
+ * @vmalloc: the vmalloc layer (vmalloc.c)
  *
  * @name prefixes every log line about the instance ("altmm" for the
  * default one, so its lines read like any module's).
@@ -647,6 +649,7 @@ struct altmm_system {
 	struct ratelimit_state fail_rs;
 	bool ready;
 	struct altmm_slab_state *slab;
+	struct altmm_vmalloc_state *vmalloc;
 };
 
 int altmm_system_create(const struct altmm_params *p, const char *name,

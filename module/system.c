@@ -31,6 +31,7 @@
 #include "page_alloc.h"
 #include "slab.h"
 #include "ctl.h"
+#include "vmalloc.h"
 
 #define PFN_PHYS_U64(pfn)	((u64)(pfn) << PAGE_SHIFT)
 
@@ -262,6 +263,9 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	ret = altmm_slab_init(sys);
 	if (ret)
 		goto fail;
+	ret = altmm_vmalloc_init(sys);
+	if (ret)
+		goto fail;
 
 	*out = sys;
 	return 0;
@@ -284,6 +288,7 @@ void altmm_system_destroy(struct altmm_system *sys)
 		return;
 	altmm_debugfs_remove(sys);
 	altmm_ctl_release(sys);
+	altmm_vmalloc_exit(sys);
 	altmm_slab_exit(sys);
 	stop_page_allocator(sys);
 	if (sys->sections)
