@@ -272,64 +272,53 @@ static inline bool altmm_check_unmerged(const struct altmm_system *sys,
 			     bmt < ALTMM_MIGRATE_PCPTYPES);
 }
 
-/* Under the zone lock: every free list, nr_free, NR_FREE_PAGES, the reserve. */
-static inline void altmm_check_free_lists(struct altmm_system *sys,
+/* One block on a free list of @z, of order @o and list type @mt. */
+static inline void altmm_check_free_block(struct altmm_system *sys,
 					  struct altmm_zone *z,
 					  unsigned long *seen,
+					  const struct altmm_page *d,
+					  unsigned int o, int mt,
 					  struct altmm_check_counts *c,
 					  struct altmm_check_err *e)
 {
-	unsigned long flags, pfn, limit = altmm_zone_managed(z) + 1;
-	unsigned int o;
+	unsigned long pfn = altmm_desc_to_pfn(sys, d);
+	const char *type = altmm_migratetype_names[mt];
+
+	if (!altmm_check_block_in_zone(sys, z, pfn, o)) {
+		altmm_check_note(e, "free %#lx order %u (%s) is outside the zone",
+				 pfn, o, type);
+		return;
+	}
+	if ((d->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_buddy) ||
+	    d->private != o)
+		altmm_check_note(e, "free %#lx on the order-%u %s list: flags %#lx private %u",
+				 pfn, o, type, d->flags & ALTMM_CHECK_PLACE_FLAGS,
+				 d->private);
+	if (!IS_ALIGNED(pfn, BIT(o)))
+		altmm_check_note(e, "free %#lx of order %u is not aligned", pfn, o);
+	if (!altmm_check_claim(seen, z, pfn, o))
+		altmm_check_note(e, "free %#lx order %u overlaps another place", pfn, o);
+	if (!altmm_check_interior_clean(sys, pfn, o))
+		altmm_check_note(e, "free %#lx order %u has a placed frame inside", pfn, o);
+	if (o < ALTMM_MAX_ORDER - 1 && altmm_check_unmerged(sys, pfn, o))
+		altmm_check_note(e, "free %#lx and its buddy %#lx are both free at order %u",
+				 pfn, pfn ^ BIT(o), o);
+	if (mt == ALTMM_MIGRATE_ISOLATE)
+		c->isolated += BIT(o);
+	else
+		c->free += BIT(o);
+}
+
+/* Pageblocks of @z: their types are valid; count the HighAtomic ones. */
+static inline void altmm_check_pageblocks(struct altmm_system *sys,
+					  struct altmm_zone *z,
+					  struct altmm_check_counts *c,
+					  struct altmm_check_err *e)
+{
+	unsigned long pfn = round_up(z->zone_start_pfn, ALTMM_PAGEBLOCK_NR_PAGES);
 	int mt;
 
-	spin_lock_irqsave(&z->lock, flags);
-	for (o = 0; o < ALTMM_MAX_ORDER; o++) {
-		unsigned long blocks = 0;
-
-		for (mt = 0; mt < ALTMM_MIGRATE_TYPES; mt++) {
-			struct altmm_page *d;
-
-			list_for_each_entry(d, &z->free_area[o].free_list[mt], lru) {
-				pfn = altmm_desc_to_pfn(sys, d);
-				if (++blocks > limit) {
-					altmm_check_note(e, "order-%u free lists do not end", o);
-					break;
-				}
-				if (!altmm_check_block_in_zone(sys, z, pfn, o)) {
-					altmm_check_note(e, "free block %#lx order %u %s is outside the zone",
-							 pfn, o, altmm_migratetype_names[mt]);
-					continue;
-				}
-				if ((d->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_buddy) ||
-				    d->private != o)
-					altmm_check_note(e, "free block %#lx on the order-%u %s list: flags %#lx private %u",
-							 pfn, o, altmm_migratetype_names[mt],
-							 d->flags & ALTMM_CHECK_PLACE_FLAGS, d->private);
-				if (!IS_ALIGNED(pfn, BIT(o)))
-					altmm_check_note(e, "free block %#lx of order %u is not aligned", pfn, o);
-				if (!altmm_check_claim(seen, z, pfn, o))
-					altmm_check_note(e, "free block %#lx order %u overlaps another place", pfn, o);
-				if (!altmm_check_interior_clean(sys, pfn, o))
-					altmm_check_note(e, "free block %#lx order %u has a placed frame inside", pfn, o);
-				if (o < ALTMM_MAX_ORDER - 1 && altmm_check_unmerged(sys, pfn, o))
-					altmm_check_note(e, "free block %#lx and its buddy %#lx are both free at order %u",
-							 pfn, pfn ^ BIT(o), o);
-				if (mt == ALTMM_MIGRATE_ISOLATE)
-					c->isolated += BIT(o);
-				else
-					c->free += BIT(o);
-			}
-		}
-		if (blocks != z->free_area[o].nr_free)
-			altmm_check_note(e, "order %u: nr_free %lu, %lu blocks on the lists",
-					 o, z->free_area[o].nr_free, blocks);
-	}
-	c->vm_free = atomic_long_read(&z->vm_stat[ALTMM_NR_FREE_PAGES]);
-	c->reserved_highatomic = z->nr_reserved_highatomic;
-	for (pfn = round_up(z->zone_start_pfn, ALTMM_PAGEBLOCK_NR_PAGES);
-	     pfn < z->zone_start_pfn + z->spanned_pages;
-	     pfn += ALTMM_PAGEBLOCK_NR_PAGES) {
+	for (; pfn < z->zone_start_pfn + z->spanned_pages; pfn += ALTMM_PAGEBLOCK_NR_PAGES) {
 		if (altmm_pfn_to_zone(sys, pfn) != z)
 			continue;
 		mt = altmm_get_pageblock_migratetype(sys, pfn);
@@ -337,14 +326,82 @@ static inline void altmm_check_free_lists(struct altmm_system *sys,
 			altmm_check_note(e, "pageblock %#lx has type %d", pfn, mt);
 		c->highatomic_blocks += mt == ALTMM_MIGRATE_HIGHATOMIC;
 	}
+}
+
+/* Under the zone lock: every free list, nr_free, NR_FREE_PAGES, the reserve. */
+static inline void altmm_check_free_lists(struct altmm_system *sys,
+					  struct altmm_zone *z,
+					  unsigned long *seen,
+					  struct altmm_check_counts *c,
+					  struct altmm_check_err *e)
+{
+	unsigned long flags, limit = altmm_zone_managed(z) + 1;
+	unsigned int o;
+	int mt;
+
+	spin_lock_irqsave(&z->lock, flags);
+	for (o = 0; o < ALTMM_MAX_ORDER; o++) {
+		struct altmm_free_area *area = &z->free_area[o];
+		unsigned long blocks = 0;
+
+		for (mt = 0; mt < ALTMM_MIGRATE_TYPES; mt++) {
+			struct altmm_page *d;
+
+			list_for_each_entry(d, &area->free_list[mt], lru) {
+				if (++blocks > limit) {
+					altmm_check_note(e, "order-%u lists do not end", o);
+					break;
+				}
+				altmm_check_free_block(sys, z, seen, d, o, mt, c, e);
+			}
+		}
+		if (blocks != area->nr_free)
+			altmm_check_note(e, "order %u: nr_free %lu, %lu blocks on the lists",
+					 o, area->nr_free, blocks);
+	}
+	c->vm_free = atomic_long_read(&z->vm_stat[ALTMM_NR_FREE_PAGES]);
+	c->reserved_highatomic = z->nr_reserved_highatomic;
+	altmm_check_pageblocks(sys, z, c, e);
 	spin_unlock_irqrestore(&z->lock, flags);
 }
 
 /*
- * Under each CPU's pcp lock: its lists, whose index is order *
- * ALTMM_MIGRATE_PCPTYPES + migratetype, and its count.  A frame's own
+ * One block on CPU @cpu's list of order @o and type @mt.  Its own
  * migratetype field is the list's type, or HighAtomic on the movable
  * list (a reserved pageblock's frames queue there and go home on drain).
+ */
+static inline void altmm_check_pcp_block(struct altmm_system *sys,
+					 struct altmm_zone *z,
+					 unsigned long *seen,
+					 const struct altmm_page *d,
+					 unsigned int o, int mt, int cpu,
+					 struct altmm_check_err *e)
+{
+	unsigned long pfn = altmm_desc_to_pfn(sys, d);
+	int own = altmm_get_pcp_migratetype(d);
+
+	if (!altmm_check_block_in_zone(sys, z, pfn, o)) {
+		altmm_check_note(e, "CPU %d: pcp %#lx is outside the zone", cpu, pfn);
+		return;
+	}
+	if ((d->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_pcp))
+		altmm_check_note(e, "CPU %d: pcp %#lx order %u: flags %#lx",
+				 cpu, pfn, o, d->flags & ALTMM_CHECK_PLACE_FLAGS);
+	if (own != mt && !(mt == ALTMM_MIGRATE_MOVABLE && own == ALTMM_MIGRATE_HIGHATOMIC))
+		altmm_check_note(e, "CPU %d: pcp %#lx of type %d on the %s list",
+				 cpu, pfn, own, altmm_migratetype_names[mt]);
+	if (!IS_ALIGNED(pfn, BIT(o)))
+		altmm_check_note(e, "CPU %d: pcp %#lx of order %u is not aligned", cpu, pfn, o);
+	if (!altmm_check_claim(seen, z, pfn, o))
+		altmm_check_note(e, "CPU %d: pcp %#lx order %u overlaps another place",
+				 cpu, pfn, o);
+	if (!altmm_check_interior_clean(sys, pfn, o))
+		altmm_check_note(e, "CPU %d: pcp %#lx has a placed frame inside", cpu, pfn);
+}
+
+/*
+ * Under each CPU's pcp lock in turn: its lists, whose index is order *
+ * ALTMM_MIGRATE_PCPTYPES + migratetype, and its count.
  */
 static inline void altmm_check_pcp_lists(struct altmm_system *sys,
 					 struct altmm_zone *z,
@@ -363,38 +420,15 @@ static inline void altmm_check_pcp_lists(struct altmm_system *sys,
 		spin_lock_irqsave(&pcp->lock, flags);
 		for (i = 0; i < ALTMM_NR_PCP_LISTS; i++) {
 			unsigned int o = i / ALTMM_MIGRATE_PCPTYPES;
-			int mt = i % ALTMM_MIGRATE_PCPTYPES, own;
+			int mt = i % ALTMM_MIGRATE_PCPTYPES;
 			struct altmm_page *d;
 
 			list_for_each_entry(d, &pcp->lists[i], lru) {
-				unsigned long pfn = altmm_desc_to_pfn(sys, d);
-
 				if (++blocks > limit) {
-					altmm_check_note(e, "CPU %d: pcp list %d does not end", cpu, i);
+					altmm_check_note(e, "CPU %d: pcp lists do not end", cpu);
 					break;
 				}
-				if (!altmm_check_block_in_zone(sys, z, pfn, o)) {
-					altmm_check_note(e, "CPU %d: pcp block %#lx is outside the zone",
-							 cpu, pfn);
-					continue;
-				}
-				if ((d->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_pcp))
-					altmm_check_note(e, "CPU %d: pcp block %#lx order %u: flags %#lx",
-							 cpu, pfn, o, d->flags & ALTMM_CHECK_PLACE_FLAGS);
-				own = altmm_get_pcp_migratetype(d);
-				if (own != mt && !(mt == ALTMM_MIGRATE_MOVABLE &&
-						   own == ALTMM_MIGRATE_HIGHATOMIC))
-					altmm_check_note(e, "CPU %d: pcp block %#lx of type %d on the %s list",
-							 cpu, pfn, own, altmm_migratetype_names[mt]);
-				if (!IS_ALIGNED(pfn, BIT(o)))
-					altmm_check_note(e, "CPU %d: pcp block %#lx of order %u is not aligned",
-							 cpu, pfn, o);
-				if (!altmm_check_claim(seen, z, pfn, o))
-					altmm_check_note(e, "CPU %d: pcp block %#lx order %u overlaps another place",
-							 cpu, pfn, o);
-				if (!altmm_check_interior_clean(sys, pfn, o))
-					altmm_check_note(e, "CPU %d: pcp block %#lx has a placed frame inside",
-							 cpu, pfn);
+				altmm_check_pcp_block(sys, z, seen, d, o, mt, cpu, e);
 				frames += BIT(o);
 			}
 		}
@@ -406,6 +440,52 @@ static inline void altmm_check_pcp_lists(struct altmm_system *sys,
 					 cpu, count, frames);
 		c->pcp += frames;
 	}
+}
+
+/* An allocation of @z at @pfn: its head, its tail pages, its references. */
+static inline unsigned int altmm_check_allocation(struct altmm_system *sys,
+						  struct altmm_zone *z,
+						  unsigned long *seen,
+						  unsigned long pfn,
+						  struct altmm_check_counts *c,
+						  struct altmm_check_err *e)
+{
+	const struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+	unsigned int o = altmm_alloc_order(d);
+	unsigned long bad = BIT(ALTMM_PG_buddy) | BIT(ALTMM_PG_pcp) |
+			    BIT(ALTMM_PG_tail) | BIT(ALTMM_PG_reserved), i;
+
+	if (o >= ALTMM_MAX_ORDER || !altmm_check_block_in_zone(sys, z, pfn, o)) {
+		altmm_check_note(e, "allocation %#lx of order %u is outside the zone", pfn, o);
+		return 0;
+	}
+	if (!IS_ALIGNED(pfn, BIT(o)))
+		altmm_check_note(e, "allocation %#lx of order %u is not aligned", pfn, o);
+	if (d->flags & bad)
+		altmm_check_note(e, "allocation %#lx: flags %#lx", pfn,
+				 d->flags & (BIT(ALTMM_PG_MT_SHIFT) - 1));
+	if (atomic_read(&d->refcount) < 1)
+		altmm_check_note(e, "allocation %#lx: refcount %d", pfn,
+				 atomic_read(&d->refcount));
+	if (page_ref_count(altmm_pfn_to_host_page(sys, pfn)) != 1)
+		altmm_check_note(e, "allocation %#lx: host refcount %d", pfn,
+				 page_ref_count(altmm_pfn_to_host_page(sys, pfn)));
+	if (!altmm_check_claim(seen, z, pfn, o))
+		altmm_check_note(e, "allocation %#lx order %u overlaps another place", pfn, o);
+	if (!altmm_desc_test(d, ALTMM_PG_head)) {
+		if (!altmm_check_interior_clean(sys, pfn, o))
+			altmm_check_note(e, "allocation %#lx order %u has a placed frame inside",
+					 pfn, o);
+	} else {
+		for (i = 1; i < BIT(o); i++)
+			if ((d[i].flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_tail) ||
+			    d[i].private != i)
+				altmm_check_note(e, "compound %#lx: tail %lu flags %#lx private %u",
+						 pfn, i, d[i].flags & ALTMM_CHECK_PLACE_FLAGS,
+						 d[i].private);
+	}
+	c->alloc += BIT(o);
+	return o;
 }
 
 /*
@@ -420,66 +500,29 @@ static inline void altmm_check_allocated(struct altmm_system *sys,
 					 struct altmm_check_counts *c,
 					 struct altmm_check_err *e)
 {
-	unsigned long pfn = z->zone_start_pfn, end = pfn + z->spanned_pages, i;
+	unsigned long pfn = z->zone_start_pfn, end = pfn + z->spanned_pages;
 
 	while (pfn < end) {
 		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
-		struct page *host;
-		unsigned int o;
+		bool placed, rsv;
+		int ref;
 
 		if (!d || altmm_pfn_to_zone(sys, pfn) != z) {
 			pfn = round_down(pfn, ALTMM_PAGES_PER_SECTION) + ALTMM_PAGES_PER_SECTION;
 			continue;
 		}
-		host = altmm_pfn_to_host_page(sys, pfn);
-		if (!altmm_desc_test(d, ALTMM_PG_alloc)) {
-			bool placed = test_bit(pfn - z->zone_start_pfn, seen);
-
-			if (altmm_desc_test(d, ALTMM_PG_reserved) == placed)
-				altmm_check_note(e, "pfn %#lx: reserved %d, on a list %d",
-						 pfn, altmm_desc_test(d, ALTMM_PG_reserved), placed);
-			if (page_ref_count(host) != !(pfn & ALTMM_SECTION_MASK))
-				altmm_check_note(e, "free pfn %#lx: host refcount %d",
-						 pfn, page_ref_count(host));
-			pfn++;
+		if (altmm_desc_test(d, ALTMM_PG_alloc)) {
+			pfn += BIT(altmm_check_allocation(sys, z, seen, pfn, c, e));
 			continue;
 		}
-
-		o = altmm_alloc_order(d);
-		if (o >= ALTMM_MAX_ORDER || !altmm_check_block_in_zone(sys, z, pfn, o)) {
-			altmm_check_note(e, "allocation %#lx of order %u is outside the zone", pfn, o);
-			pfn++;
-			continue;
-		}
-		if (!IS_ALIGNED(pfn, BIT(o)))
-			altmm_check_note(e, "allocation %#lx of order %u is not aligned", pfn, o);
-		if (d->flags & (BIT(ALTMM_PG_buddy) | BIT(ALTMM_PG_pcp) | BIT(ALTMM_PG_tail) |
-				BIT(ALTMM_PG_reserved)))
-			altmm_check_note(e, "allocation %#lx: flags %#lx", pfn,
-					 d->flags & (BIT(ALTMM_PG_MT_SHIFT) - 1));
-		if (atomic_read(&d->refcount) < 1)
-			altmm_check_note(e, "allocation %#lx: refcount %d", pfn,
-					 atomic_read(&d->refcount));
-		if (page_ref_count(host) != 1)
-			altmm_check_note(e, "allocation %#lx: host refcount %d", pfn,
-					 page_ref_count(host));
-		if (!altmm_check_claim(seen, z, pfn, o))
-			altmm_check_note(e, "allocation %#lx order %u overlaps another place", pfn, o);
-		if (altmm_desc_test(d, ALTMM_PG_head)) {
-			for (i = 1; i < BIT(o); i++) {
-				const struct altmm_page *t = d + i;
-
-				if ((t->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_tail) ||
-				    t->private != i)
-					altmm_check_note(e, "compound %#lx: tail %lu flags %#lx private %u",
-							 pfn, i, t->flags & ALTMM_CHECK_PLACE_FLAGS,
-							 t->private);
-			}
-		} else if (!altmm_check_interior_clean(sys, pfn, o)) {
-			altmm_check_note(e, "allocation %#lx order %u has a placed frame inside", pfn, o);
-		}
-		c->alloc += BIT(o);
-		pfn += BIT(o);
+		placed = test_bit(pfn - z->zone_start_pfn, seen);
+		rsv = altmm_desc_test(d, ALTMM_PG_reserved);
+		if (rsv == placed)
+			altmm_check_note(e, "pfn %#lx: reserved %d, placed %d", pfn, rsv, placed);
+		ref = page_ref_count(altmm_pfn_to_host_page(sys, pfn));
+		if (ref != !(pfn & ALTMM_SECTION_MASK))
+			altmm_check_note(e, "free pfn %#lx: host refcount %d", pfn, ref);
+		pfn++;
 	}
 }
 
@@ -516,7 +559,7 @@ static inline void altmm_check_zone(struct kunit *test, struct altmm_system *sys
 				    nid, name);
 		return;
 	}
-	KUNIT_ASSERT_NOT_NULL_MSG(test, z->pcp, "node %d zone %s", nid, name);
+	KUNIT_ASSERT_TRUE_MSG(test, !!z->pcp, "node %d zone %s has no per-CPU lists", nid, name);
 
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	seen = bitmap_zalloc(z->spanned_pages, GFP_KERNEL);
@@ -567,7 +610,7 @@ static inline void altmm_test_quiesce(struct kunit *test, struct altmm_system *s
 				KUNIT_FAIL(test, "altmm_kswapd%d still busy after 5 s", nid);
 				return;
 			}
-			msleep(5);
+			msleep(20);
 		}
 	}
 }
@@ -694,6 +737,101 @@ static inline void altmm_check_system(struct kunit *test,
 			l->end_pfn - altmm_test_hole_pages(l) -
 			altmm_test_device_pages(l));
 }
+
+/* === Helpers for the page allocator's suites === */
+
+static inline struct altmm_zone *altmm_test_zone(struct altmm_system *sys,
+						 int nid, int zt)
+{
+	return &sys->nodes[nid]->zones[zt];
+}
+
+/* The pfn of a page the instance handed out; the test stops if it is not ours. */
+static inline unsigned long altmm_test_pfn(struct kunit *test,
+					   struct altmm_system *sys,
+					   struct page *page)
+{
+	unsigned long pfn = ULONG_MAX;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_TRUE(test, altmm_host_page_to_pfn(sys, page, &pfn));
+	return pfn;
+}
+
+static inline struct altmm_page *altmm_test_desc(struct kunit *test,
+						 struct altmm_system *sys,
+						 struct page *page)
+{
+	return altmm_pfn_to_desc(sys, altmm_test_pfn(test, sys, page));
+}
+
+/**
+ * struct altmm_test_hold - allocations a test keeps, to free later
+ * @page: first pages
+ * @order: their orders
+ * @nr: entries used
+ * @max: entries available
+ */
+struct altmm_test_hold {
+	struct page **page;
+	u8 *order;
+	unsigned long nr;
+	unsigned long max;
+};
+
+static inline struct altmm_test_hold *altmm_test_hold_new(struct kunit *test,
+							  unsigned long max)
+{
+	struct altmm_test_hold *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->page = kunit_kmalloc_array(test, max, sizeof(*h->page), GFP_KERNEL);
+	h->order = kunit_kmalloc_array(test, max, sizeof(*h->order), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h->page);
+	KUNIT_ASSERT_NOT_NULL(test, h->order);
+	h->max = max;
+	return h;
+}
+
+/*
+ * Allocate blocks of @order with @gfp until the instance says no or
+ * @h is full; returns how many were allocated.
+ */
+static inline unsigned long altmm_test_fill(struct altmm_system *sys,
+					    struct altmm_test_hold *h, gfp_t gfp,
+					    unsigned int order, int nid)
+{
+	unsigned long n = 0;
+
+	while (h->nr < h->max) {
+		struct page *page = altmm_sys_alloc_pages(sys, gfp, order, nid);
+
+		if (!page)
+			break;
+		h->page[h->nr] = page;
+		h->order[h->nr++] = order;
+		n++;
+	}
+	return n;
+}
+
+/* Free everything @h holds, last first. */
+static inline void altmm_test_release(struct kunit *test,
+				      struct altmm_system *sys,
+				      struct altmm_test_hold *h)
+{
+	while (h->nr) {
+		h->nr--;
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, h->page[h->nr],
+							   h->order[h->nr], false), 0);
+	}
+}
+
+/*
+ * GFP_NOWAIT without waking kswapd: no reclaim at all, so a test that
+ * drives a zone down sees only its own allocations move the counts.
+ */
+#define ALTMM_TEST_GFP_QUIET	(__GFP_NOWARN)
 
 /* Suite .init: room to record the instances a test builds. */
 static inline int altmm_test_init(struct kunit *test)
