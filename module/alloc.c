@@ -51,9 +51,18 @@ struct alloc_context {
 	int migratetype;
 };
 
+/* The next zone of the zonelist the request may use, from index *@i on. */
+static struct altmm_zone *next_usable_zone(const struct alloc_context *ac, int *i)
+{
+	struct altmm_zone *zone;
+
+	while ((zone = ac->zonelist->zones[*i]) && zone->type > ac->highest_zoneidx)
+		(*i)++;
+	return zone;
+}
+
 #define for_each_usable_zone(ac, zone, i)				\
-	for ((i) = 0; ((zone) = (ac)->zonelist->zones[(i)]); (i)++)	\
-		if ((zone)->type > (ac)->highest_zoneidx) {} else
+	for ((i) = 0; ((zone) = next_usable_zone((ac), &(i))); (i)++)
 
 /* === Reports === */
 
@@ -92,9 +101,9 @@ static void show_zone_summary(struct altmm_system *sys, struct altmm_zone *zone)
 		altmm_zone_names[zone->type], buf, total << 2);
 }
 
-/* report_alloc_failure(): what failed, and the state of every zone it could use. */
-static void report_alloc_failure(struct altmm_system *sys, gfp_t gfp, unsigned int order,
-		       const struct alloc_context *ac)
+/* As warn_alloc(): what failed, and the state of every zone it could use. */
+static void report_alloc_failure(struct altmm_system *sys, gfp_t gfp,
+				 unsigned int order, const struct alloc_context *ac)
 {
 	struct altmm_zone *zone;
 	int i;
@@ -404,6 +413,7 @@ struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 	struct alloc_context ac;
 	unsigned int alloc_flags;
 	struct altmm_zone *zone;
+	bool mobility_off;
 	struct page *page;
 	int i;
 
@@ -416,8 +426,8 @@ struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 		return NULL;
 	}
 	ac.highest_zoneidx = altmm_gfp_zone(gfp);
-	ac.migratetype = altmm_gfp_migratetype(gfp,
-					       READ_ONCE(sys->tune.page_group_by_mobility_disabled));
+	mobility_off = READ_ONCE(sys->tune.page_group_by_mobility_disabled);
+	ac.migratetype = altmm_gfp_migratetype(gfp, mobility_off);
 	if (unlikely(ac.highest_zoneidx < 0 || ac.migratetype < 0)) {
 		altmm_misuse(sys, "invalid GFP mask %#x(%pGg)\n", gfp, &gfp);
 		return NULL;
@@ -507,14 +517,14 @@ int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
 	if (unlikely(!page))
 		return 0;
 	if (unlikely(!altmm_host_page_to_pfn(sys, page, &pfn))) {
-		altmm_misuse(sys, "free of page %px (pfn %#lx): not an altmm page\n",
+		altmm_misuse(sys, "free of page %p (pfn %#lx): not an altmm page\n",
 			     page, page_to_pfn(page));
 		return -EINVAL;
 	}
 	d = altmm_pfn_to_desc(sys, pfn);
 	why = free_check(d, order);
 	if (unlikely(why)) {
-		altmm_misuse(sys, "free of pfn %#lx order %u refused: %s (flags %#lx, allocated order %u)\n",
+		altmm_misuse(sys, "free of pfn %#lx order %u refused: %s (flags %#lx, order %u)\n",
 			     pfn, order, why, d->flags & (BIT(ALTMM_PG_MT_SHIFT) - 1),
 			     altmm_alloc_order(d));
 		return -EINVAL;
@@ -564,7 +574,7 @@ int altmm_sys_get_page(struct altmm_system *sys, struct page *page)
 	unsigned long pfn;
 
 	if (!altmm_host_page_to_pfn(sys, page, &pfn)) {
-		altmm_misuse(sys, "get_page of %px: not an altmm page\n", page);
+		altmm_misuse(sys, "get_page of %p: not an altmm page\n", page);
 		return -EINVAL;
 	}
 	d = altmm_pfn_to_desc(sys, pfn);
@@ -591,7 +601,7 @@ int altmm_sys_put_page(struct altmm_system *sys, struct page *page)
 	unsigned long pfn;
 
 	if (!altmm_host_page_to_pfn(sys, page, &pfn)) {
-		altmm_misuse(sys, "put_page of %px: not an altmm page\n", page);
+		altmm_misuse(sys, "put_page of %p: not an altmm page\n", page);
 		return -EINVAL;
 	}
 	return altmm_sys_free_pages(sys, page,
@@ -617,13 +627,13 @@ int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
 	unsigned long pfn, i;
 
 	if (!altmm_host_page_to_pfn(sys, page, &pfn)) {
-		altmm_misuse(sys, "split of %px: not an altmm page\n", page);
+		altmm_misuse(sys, "split of %p: not an altmm page\n", page);
 		return -EINVAL;
 	}
 	d = altmm_pfn_to_desc(sys, pfn);
 	if (free_check(d, order) || test_bit(ALTMM_PG_head, &d->flags) ||
 	    atomic_read(&d->refcount) != 1) {
-		altmm_misuse(sys, "split of pfn %#lx order %u refused: not a single-owner, non-compound allocation of that order\n",
+		altmm_misuse(sys, "split of pfn %#lx order %u refused: shared or compound\n",
 			     pfn, order);
 		return -EINVAL;
 	}

@@ -389,7 +389,7 @@ struct altmm_free_area {
  * @lists: per (order, migratetype), hot (recently freed) frames first
  */
 struct altmm_pcp {
-	spinlock_t lock;
+	spinlock_t lock;		/* this CPU's lists and counts */
 	int count;
 	int high;
 	int batch;
@@ -489,7 +489,7 @@ struct altmm_node;
  * @managed_pages: frames handed to the allocator (reserved excluded)
  */
 struct altmm_zone {
-	spinlock_t lock;
+	spinlock_t lock;		/* free_area, pageblock bits, highatomic */
 	struct altmm_free_area free_area[ALTMM_MAX_ORDER];
 	unsigned long nr_reserved_highatomic;
 
@@ -638,7 +638,7 @@ struct altmm_system {
 	struct altmm_ctl *ctl;
 
 	struct altmm_tunables tune;
-	struct mutex tune_lock;
+	struct mutex tune_lock;		/* @tune writes and recomputation */
 	unsigned long totalreserve_pages;
 	struct altmm_vm_events __percpu *vm_events;
 	struct list_head shrinkers;

@@ -204,7 +204,7 @@ int altmm_sys_kfree(struct altmm_system *sys, const void *obj,
 	if (d)
 		return altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn),
 					    altmm_alloc_order(d), false);
-	pr_err("%s: kfree(%px) by %pS refused: not memory from kmalloc\n",
+	pr_err("%s: kfree(%p) by %pS refused: not memory from kmalloc\n",
 	       sys->name, obj, (void *)caller);
 	altmm_count_event(sys, ALTMM_MISUSE, 1);
 	return -EINVAL;

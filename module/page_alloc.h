@@ -81,11 +81,25 @@ static inline int altmm_numa_node_id(const struct altmm_system *sys)
 	return sys->layout.cpu_node[raw_smp_processor_id()];
 }
 
-#define for_each_altmm_populated_zone(sys, zone, nid, zt)		\
-	for ((nid) = 0; (nid) < (sys)->layout.nr_nodes; (nid)++)	\
-		for ((zt) = 0; (zt) < ALTMM_NR_ZONES; (zt)++)		\
-			if (((zone) = &(sys)->nodes[(nid)]->zones[(zt)]),	\
-			    !altmm_zone_managed(zone)) {} else
+/* The next zone with managed frames at or after (*@nid, *@zt). */
+static inline struct altmm_zone *altmm_next_populated_zone(struct altmm_system *sys,
+							   int *nid, int *zt)
+{
+	for (; *nid < sys->layout.nr_nodes; (*nid)++, *zt = 0) {
+		for (; *zt < ALTMM_NR_ZONES; (*zt)++) {
+			struct altmm_zone *zone = &sys->nodes[*nid]->zones[*zt];
+
+			if (altmm_zone_managed(zone))
+				return zone;
+		}
+	}
+	return NULL;
+}
+
+#define for_each_altmm_populated_zone(sys, zone, nid, zt)			\
+	for ((nid) = 0, (zt) = 0;						\
+	     ((zone) = altmm_next_populated_zone((sys), &(nid), &(zt)));	\
+	     (zt)++)
 
 /* === page_alloc.c: the buddy lists === */
 

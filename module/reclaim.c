@@ -232,8 +232,13 @@ void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
 	cur = READ_ONCE(node->kswapd_order);
 	if (cur < (int)order)
 		WRITE_ONCE(node->kswapd_order, order);
-	/* Pairs with the barrier in wait_event's prepare_to_wait(). */
+	/*
+	 * Order the request's writes before the waitqueue check; pairs with
+	 * the barrier in wait_event's prepare_to_wait(), so a kswapd about
+	 * to sleep sees the new request.
+	 */
 	smp_mb();
+	/* See the barrier just above. */
 	if (waitqueue_active(&node->kswapd_wait))
 		wake_up_interruptible(&node->kswapd_wait);
 }

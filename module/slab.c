@@ -177,10 +177,10 @@ static bool slab_init_on_free(struct altmm_kmem_cache *cache)
 static void report_bytes(struct altmm_kmem_cache *cache, void *obj,
 			 const char *what, const void *at, size_t len)
 {
-	slab_err(cache, "%s in object %px at offset %ld: %*ph\n", what, obj,
+	slab_err(cache, "%s in object %p at offset %ld: %*ph\n", what, obj,
 		 (long)(at - obj), (int)min_t(size_t, len, 16), at);
 	if (cache->flags & SLAB_STORE_USER)
-		pr_err("%s: slab %s: object %px last allocated by %pS, freed by %pS\n",
+		pr_err("%s: slab %s: object %p last allocated by %pS, freed by %pS\n",
 		       cache->sys->name, cache->name, obj,
 		       (void *)track(cache, obj)[0], (void *)track(cache, obj)[1]);
 }
@@ -231,10 +231,10 @@ static bool debug_free(struct altmm_kmem_cache *cache, void *obj,
 		u64 r1 = *redzone1(cache, obj), r2 = *redzone2(cache, obj);
 
 		if (r1 == RED_INACTIVE && r2 == RED_INACTIVE) {
-			slab_err(cache, "double free of object %px by %pS\n", obj,
+			slab_err(cache, "double free of object %p by %pS\n", obj,
 				 (void *)caller);
 			if (cache->flags & SLAB_STORE_USER)
-				pr_err("%s: slab %s: object %px already freed by %pS\n",
+				pr_err("%s: slab %s: object %p already freed by %pS\n",
 				       cache->sys->name, cache->name, obj,
 				       (void *)track(cache, obj)[1]);
 			return false;
@@ -416,35 +416,31 @@ static bool cache_grow(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 }
 
 /*
- * Objects back to their slabs; free slabs beyond the node's free_limit
- * are collected on @doomed for the caller to destroy outside the lock.
+ * Objects of node @nid back to their slabs; free slabs beyond the node's
+ * free_limit are collected on @doomed for the caller to destroy outside
+ * the lock.  A CPU's array holds only its own node's objects, and a
+ * remote free passes one object, so one node lock covers a call.
  * Interrupts are off.
  */
-static void free_block(struct altmm_kmem_cache *cache, void **objs, int nr,
-		       struct list_head *doomed)
+static void free_block(struct altmm_kmem_cache *cache, int nid, void **objs,
+		       int nr, struct list_head *doomed)
 {
-	struct altmm_kmem_cache_node *n = NULL;
+	struct altmm_kmem_cache_node *n = get_node(cache, nid);
 	int i;
 
+	spin_lock(&n->list_lock);
 	for (i = 0; i < nr; i++) {
-		void *obj = objs[i];
 		struct altmm_slab *slab;
 		bool was_free;
 
-		altmm_obj_to_cache(cache->sys, obj, &slab);
-		if (n != get_node(cache, slab->nid)) {
-			if (n)
-				spin_unlock(&n->list_lock);
-			n = get_node(cache, slab->nid);
-			spin_lock(&n->list_lock);
-		}
+		altmm_obj_to_cache(cache->sys, objs[i], &slab);
+		if (WARN_ON_ONCE(slab->nid != nid))
+			continue;
 		was_free = !slab->active;
-		slab_put_obj(cache, slab, obj);
+		slab_put_obj(cache, slab, objs[i]);
 		n->free_objects++;
 		fix_slab_list(cache, n, slab, was_free);
 	}
-	if (!n)
-		return;
 	while (n->free_objects > n->free_limit && !list_empty(&n->slabs_free)) {
 		struct altmm_slab *slab = list_last_entry(&n->slabs_free,
 							  struct altmm_slab, list);
@@ -603,13 +599,13 @@ static void free_local(struct altmm_kmem_cache *cache, void *obj, int nid)
 	local_irq_save(flags);
 	if (nid != altmm_numa_node_id(cache->sys)) {
 		/* Remote: straight back to its slab, no alien caches. */
-		free_block(cache, &obj, 1, &doomed);
+		free_block(cache, nid, &obj, 1, &doomed);
 		count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
 	} else {
 		ac = this_cpu_ptr(cache->cpu_cache);
 		if (unlikely(ac->avail >= ac->limit)) {
 			/* Flush the oldest batch. */
-			free_block(cache, ac->entry, ac->batchcount, &doomed);
+			free_block(cache, nid, ac->entry, ac->batchcount, &doomed);
 			ac->avail -= ac->batchcount;
 			memmove(ac->entry, ac->entry + ac->batchcount,
 				ac->avail * sizeof(void *));
@@ -646,16 +642,16 @@ int altmm_cache_free(struct altmm_kmem_cache *cache, void *obj,
 		return 0;
 	owner = altmm_obj_to_cache(cache->sys, obj, &slab);
 	if (unlikely(owner != cache)) {
-		slab_err(cache, "free of %px by %pS refused: %s\n", obj, (void *)caller,
+		slab_err(cache, "free of %p by %pS refused: %s\n", obj, (void *)caller,
 			 owner ? "it belongs to another cache" : "not a slab object");
 		if (owner)
-			pr_err("%s: slab %s: %px is in cache %s\n", cache->sys->name,
+			pr_err("%s: slab %s: %p is in cache %s\n", cache->sys->name,
 			       cache->name, obj, owner->name);
 		count_stat(cache, ALTMM_SLAB_DEBUG_REFUSED);
 		return -EINVAL;
 	}
 	if (unlikely(obj_index(cache, slab, obj) < 0)) {
-		slab_err(cache, "free of %px by %pS refused: not the start of an object (offset %ld in a slot of %u bytes)\n",
+		slab_err(cache, "free of %p by %pS refused: not the start of an object (offset %ld in a slot of %u bytes)\n",
 			 obj, (void *)caller,
 			 (long)((obj - slab->s_mem - cache->obj_offset) % cache->size),
 			 cache->size);
@@ -725,7 +721,8 @@ static void drain_cpu(void *arg)
 	struct altmm_array_cache *ac = this_cpu_ptr(cache->cpu_cache);
 	LIST_HEAD(doomed);
 
-	free_block(cache, ac->entry, ac->avail, &doomed);
+	free_block(cache, altmm_numa_node_id(cache->sys), ac->entry, ac->avail,
+		   &doomed);
 	ac->avail = 0;
 	/* In interrupt context: destroying frees pages, which is fine here. */
 	destroy_slab_list(cache, &doomed);
@@ -800,8 +797,11 @@ void altmm_cache_counts(struct altmm_kmem_cache *cache, unsigned long *active_ob
 	*num_objs = slabs * cache->num;
 	*active_objs = *num_objs - free_objs;
 	*cpu_objs = 0;
-	for_each_possible_cpu(cpu)
-		*cpu_objs += READ_ONCE(per_cpu_ptr(cache->cpu_cache, cpu)->avail);
+	for_each_possible_cpu(cpu) {
+		struct altmm_array_cache *ac = per_cpu_ptr(cache->cpu_cache, cpu);
+
+		*cpu_objs += READ_ONCE(ac->avail);
+	}
 }
 EXPORT_SYMBOL_NS_GPL(altmm_cache_counts, ALTMM_INTERNAL);
 
@@ -931,7 +931,9 @@ static int node_init(struct altmm_kmem_cache *cache, int nid,
 	INIT_LIST_HEAD(&n->slabs_full);
 	INIT_LIST_HEAD(&n->slabs_partial);
 	INIT_LIST_HEAD(&n->slabs_free);
-	n->total_slabs = n->free_slabs = n->free_objects = 0;
+	n->total_slabs = 0;
+	n->free_slabs = 0;
+	n->free_objects = 0;
 	n->colour_next = 0;
 	for_each_online_cpu(cpu)
 		cpus += cache->sys->layout.cpu_node[cpu] == nid;
@@ -981,9 +983,8 @@ static int setup_cache(struct altmm_kmem_cache *cache, struct altmm_system *sys,
 		return ret;
 	cpucache_limits(cache);
 
-	cache->cpu_cache = __alloc_percpu(struct_size((struct altmm_array_cache *)NULL,
-						      entry, cache->limit),
-					  sizeof(void *));
+	cache->cpu_cache = __alloc_percpu(sizeof(struct altmm_array_cache) +
+					  cache->limit * sizeof(void *), sizeof(void *));
 	cache->stats = alloc_percpu(struct altmm_slab_stats);
 	if (!cache->cpu_cache || !cache->stats)
 		return -ENOMEM;
@@ -1170,10 +1171,10 @@ static bool report_leaks(struct altmm_kmem_cache *cache)
 						continue;
 					leaked++;
 					if (cache->flags & SLAB_STORE_USER)
-						slab_err(cache, "object %px leaked, allocated by %pS\n",
+						slab_err(cache, "object %p leaked, allocated by %pS\n",
 							 obj, (void *)track(cache, obj)[0]);
 					else
-						slab_err(cache, "object %px leaked\n", obj);
+						slab_err(cache, "object %p leaked\n", obj);
 				}
 			}
 		}
@@ -1355,8 +1356,10 @@ void altmm_slab_exit(struct altmm_system *sys)
 
 			for (l = 0; l < ARRAY_SIZE(lists); l++)
 				list_for_each_entry(slab, lists[l], list)
-					if (nr < max)
-						pages[nr++] = (typeof(*pages)){ slab, cache->order };
+					if (nr < max) {
+						pages[nr].slab = slab;
+						pages[nr++].order = cache->order;
+					}
 		}
 		free_percpu(cache->cpu_cache);
 		free_percpu(cache->stats);

@@ -37,9 +37,9 @@
 #include "internal.h"
 
 #define ALTMM_SLAB_MAX_ORDER		3	/* PAGE_ALLOC_COSTLY_ORDER */
-#define ALTMM_SLAB_OBJ_MAX_NUM		(1U << 15)
+#define ALTMM_SLAB_OBJ_MAX_NUM		BIT(15)
 #define ALTMM_KMALLOC_SHIFT_HIGH	13	/* kmalloc-8k is the largest class */
-#define ALTMM_KMALLOC_MAX_CACHE_SIZE	(1UL << ALTMM_KMALLOC_SHIFT_HIGH)
+#define ALTMM_KMALLOC_MAX_CACHE_SIZE	BIT(ALTMM_KMALLOC_SHIFT_HIGH)
 #define ALTMM_KMALLOC_MIN_SIZE		8
 #define ALTMM_NR_KMALLOC_CLASSES	(ALTMM_KMALLOC_SHIFT_HIGH + 1)
 #define ALTMM_REDZONE_BYTES		sizeof(u64)
@@ -87,7 +87,7 @@ struct altmm_array_cache {
  * @colour_next: the colour of the next slab
  */
 struct altmm_kmem_cache_node {
-	spinlock_t list_lock;
+	spinlock_t list_lock;		/* the lists and counts below */
 	struct list_head slabs_full;
 	struct list_head slabs_partial;
 	struct list_head slabs_free;
@@ -202,7 +202,7 @@ struct altmm_slab {
  * @dir: debugfs directory "slab" of per-cache statistics
  */
 struct altmm_slab_state {
-	struct mutex mutex;
+	struct mutex mutex;		/* @caches, creation, destruction */
 	struct list_head caches;
 	struct altmm_kmem_cache cache_cache;
 	struct altmm_kmem_cache_node boot_node[ALTMM_MAX_NUMNODES];
