@@ -492,9 +492,10 @@ static int cmd_alloc(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 	}
 	mutex_unlock(&ctl->lock);
 
+	/* @tag may be freed by now. */
 	if (got < count)
-		ctl_info(sys, "alloc tag=%s: %lu of %lu order-%u blocks", tag->name,
-			 got, count, order);
+		ctl_info(sys, "alloc tag=%s: %lu of %lu order-%u blocks",
+			 cmd->val[CTL_KEY_TAG], got, count, order);
 	return 0;
 }
 
@@ -565,8 +566,8 @@ static int cmd_kswapd(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 {
 	struct altmm_system *sys = ctl->sys;
 	struct altmm_zone *zone;
+	int nid, ret, failures;
 	bool balanced;
-	int nid, ret;
 
 	ret = parse_node(sys, cmd, &nid);
 	if (ret)
@@ -581,10 +582,15 @@ static int cmd_kswapd(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 		ctl_err(sys, "kswapd", "node %d has no memory and no kswapd", nid);
 		return -EINVAL;
 	}
+	failures = READ_ONCE(zone->node->kswapd_failures);
 	balanced = altmm_node_balanced(sys, zone->node, 0, zone->type);
 	altmm_wakeup_kswapd(sys, zone, GFP_KERNEL, 0, zone->type);
-	ctl_info(sys, "kswapd node=%d: %s", nid,
-		 balanced ? "balanced, not woken" : "woken");
+	if (failures >= ALTMM_MAX_RECLAIM_RETRIES)
+		ctl_info(sys, "kswapd node=%d: gave up after %d fruitless runs, not woken",
+			 nid, failures);
+	else
+		ctl_info(sys, "kswapd node=%d: %s", nid,
+			 balanced ? "balanced, not woken" : "woken");
 	return 0;
 }
 
