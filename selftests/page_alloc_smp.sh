@@ -33,6 +33,8 @@ if ! altmm_load; then
 fi
 tap_ok "altmm.ko loads with the defaults"
 
+# The baseline: at load, other layers' frees may sit on per-CPU lists.
+ctl drain
 before=$(buddyinfo_snapshot)
 free_before=$(vmstat_get nr_free_pages)
 local0=$(zoneinfo_get 0 DMA32 numa_local)
