@@ -37,7 +37,7 @@ struct altmm_test_layout {
  * one node, four nodes, holes, every zone type, kernelcore and
  * movablecore, and an uneven node split.
  */
-static const struct altmm_test_layout altmm_test_layouts[] = {
+static const struct altmm_test_layout altmm_test_layouts[] __maybe_unused = {
 	{ "one_node", { .arena_mb = 32, .nr_nodes = 1, .dma_mb = 16,
 			.dma32_mb = 128 } },
 	{ "four_nodes", { .arena_mb = 64, .nr_nodes = 4, .dma_mb = 16,

@@ -675,6 +675,43 @@ static int vmallocinfo_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/**
+ * altmm_vmallocinfo_render() - the text of vmallocinfo, into a buffer
+ * @sys: instance
+ * @buf: where it goes, NUL-terminated
+ * @size: bytes at @buf
+ *
+ * The same lines the debugfs file shows, for instances that have none
+ * (KUnit's).
+ *
+ * Context: process context.
+ * Return: bytes written before the NUL, -ENOSPC or -ENOMEM.
+ */
+ssize_t altmm_vmallocinfo_render(struct altmm_system *sys, char *buf,
+				 size_t size)
+{
+	struct vmallocinfo_iter *it;
+	struct seq_file m = { .buf = buf, .size = size };
+	loff_t pos = 0;
+	ssize_t ret;
+	void *v;
+
+	it = kzalloc(sizeof(*it), GFP_KERNEL);
+	if (!it)
+		return -ENOMEM;
+	it->sys = sys;
+	m.private = it;
+	for (v = vmallocinfo_find(it, pos); v && !seq_has_overflowed(&m);
+	     v = vmallocinfo_find(it, ++pos))
+		vmallocinfo_show(&m, v);
+	ret = seq_has_overflowed(&m) || m.count >= size ? -ENOSPC : m.count;
+	if (ret >= 0)
+		buf[ret] = '\0';
+	kfree(it);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_vmallocinfo_render, ALTMM_INTERNAL);
+
 static const struct seq_operations vmallocinfo_sops = {
 	.start	= vmallocinfo_start,
 	.next	= vmallocinfo_next,
@@ -739,6 +776,7 @@ int altmm_vmalloc_init(struct altmm_system *sys)
 	sys->vmalloc = vs;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_vmalloc_init, ALTMM_INTERNAL);
 
 /* The first live area that is not a page array, out of the tree; or NULL. */
 static struct altmm_vm_area *take_leftover(struct altmm_vmalloc_state *vs)
@@ -791,6 +829,7 @@ void altmm_vmalloc_exit(struct altmm_system *sys)
 	sys->vmalloc = NULL;
 	kfree(vs);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_vmalloc_exit, ALTMM_INTERNAL);
 
 /* === The exported API, on the default instance === */
 

@@ -19,5 +19,7 @@ int altmm_sys_vfree(struct altmm_system *sys, const void *addr);
 void altmm_vmalloc_flush(struct altmm_system *sys);
 unsigned long altmm_vmalloc_nr_pages(struct altmm_system *sys);
 unsigned long altmm_vmalloc_nr_areas(struct altmm_system *sys);
+ssize_t altmm_vmallocinfo_render(struct altmm_system *sys, char *buf,
+				 size_t size);
 
 #endif /* _ALTMM_VMALLOC_H */
