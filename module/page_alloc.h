@@ -151,6 +151,7 @@ void altmm_cpuhp_remove(struct altmm_system *sys);
 void altmm_build_zonelists(struct altmm_system *sys);
 void altmm_tunables_default(struct altmm_tunables *t);
 void altmm_setup_watermarks(struct altmm_system *sys);
+void altmm_init_min_free_kbytes(struct altmm_system *sys);
 int altmm_gfp_zone(gfp_t gfp);
 int altmm_gfp_migratetype(gfp_t gfp, bool mobility_disabled);
 bool altmm_zone_watermark_ok(struct altmm_zone *zone, unsigned int order,

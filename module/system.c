@@ -134,6 +134,7 @@ static int start_page_allocator(struct altmm_system *sys)
 	int ret;
 
 	altmm_build_zonelists(sys);
+	altmm_init_min_free_kbytes(sys);
 	altmm_setup_watermarks(sys);
 	ret = altmm_pcp_init(sys);
 	if (ret)

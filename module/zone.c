@@ -213,7 +213,17 @@ static unsigned long free_buffer_pages(struct altmm_system *sys)
 	return sum;
 }
 
-static void wmark_min_free_kbytes(struct altmm_system *sys)
+/**
+ * altmm_init_min_free_kbytes() - derive min_free_kbytes, once
+ * @sys: instance with zonelists and no watermarks yet
+ *
+ * As init_per_zone_wmark_min() at boot: int_sqrt(16 x lowmem kB),
+ * clamped, unless a person set a larger value.  Not redone when tunables
+ * change, since the high watermarks it subtracts would then move it.
+ *
+ * Context: instance construction.
+ */
+void altmm_init_min_free_kbytes(struct altmm_system *sys)
 {
 	unsigned long lowmem_kbytes = free_buffer_pages(sys) * (PAGE_SIZE >> 10);
 	int new = int_sqrt(lowmem_kbytes * 16);
@@ -312,9 +322,9 @@ static void wmark_totalreserve(struct altmm_system *sys)
  * altmm_setup_watermarks() - recompute everything the tunables decide
  * @sys: instance
  *
- * min_free_kbytes (unless a person set it), every zone's watermarks and
- * lowmem reserve, the total reserve, and the per-CPU lists' high and
- * batch, which depend on the low watermark.
+ * Every zone's watermarks and lowmem reserve from the tunables, the total
+ * reserve, and the per-CPU lists' high and batch, which depend on the low
+ * watermark (setup_per_zone_wmarks() and what follows it).
  *
  * Context: process context; &altmm_system.tune_lock held, or construction.
  */
@@ -323,8 +333,6 @@ void altmm_setup_watermarks(struct altmm_system *sys)
 	struct altmm_zone *zone;
 	int nid, zt;
 
-	if (sys->tune.user_min_free_kbytes < 0)
-		wmark_min_free_kbytes(sys);
 	wmark_setup_zones(sys);
 	wmark_lowmem_reserve(sys);
 	wmark_totalreserve(sys);

@@ -13,6 +13,8 @@
 #   altmm_mode=selftests  run selftests/run_tests.sh [$altmm_tests]
 #   altmm_mode=run        load altmm.ko with $altmm_args, run the workload
 #                         hook, print every debugfs file, unload
+#   altmm_mode=bench      run /altmm/bench.sh (bench/run.sh): altmm.ko with
+#                         $altmm_args, altmm_bench.ko with $altmm_bench_args
 #   altmm_mode=shell      an interactive shell (the default)
 #   altmm_out=/dev/ttyS1  where the output goes (default /dev/console)
 #   altmm_timeout=N       seconds per selftest script (default 300)
@@ -22,9 +24,11 @@
 #
 # Layout of the image:
 #   /init, /bin/busybox and its applets
+#   /usr/bin/slabtop and its libraries, if the host has procps
 #   /altmm/modules/*.ko          flat copy of build/amd64/**/*.ko
 #   /altmm/selftests/            selftests/*.sh, reference/, modload
 #   /altmm/workload.sh           scripts/workload.sh, if the tree has one
+#   /altmm/bench.sh              bench/run.sh, if the tree has one
 set -euo pipefail
 
 usage()
@@ -86,6 +90,16 @@ cp "$busybox" "$stage/bin/busybox"
 for applet in $("$busybox" --list-full); do
 	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
 done
+# slabtop (Debian's procps) for selftests/slab_files.sh, which bind-mounts
+# altmm's slabinfo over /proc/slabinfo: the binary, every shared library
+# ldd names and the dynamic loader, each at the path the binary expects.
+if [ -x /usr/bin/slabtop ]; then
+	cp /usr/bin/slabtop "$stage/usr/bin/slabtop"
+	for lib in $(ldd /usr/bin/slabtop | grep -o '/[^ ]*'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+fi
 # The kernel's built-in cpio has /dev/console already; this is a spare.
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
 
@@ -104,6 +118,10 @@ cp "$modload" "$stage/altmm/selftests/modload"
 # Hook of the run flow: a workload for the module, once the tree has one.
 if [ -f "$top/scripts/workload.sh" ]; then
 	cp "$top/scripts/workload.sh" "$stage/altmm/workload.sh"
+fi
+# The benchmark's runner (altmm_mode=bench).
+if [ -f "$top/bench/run.sh" ]; then
+	cp "$top/bench/run.sh" "$stage/altmm/bench.sh"
 fi
 
 cat >"$stage/init" <<'EOF'
@@ -160,7 +178,7 @@ run_flow()
 		echo "altmm-vm: workload.sh exit=$rc"
 	fi
 
-	for f in $(find "$DEBUGFS" -type f | sort); do
+	for f in $(find "$DEBUGFS" -type f -perm -0400 | sort); do
 		echo "==> $f <=="
 		cat "$f"
 		echo
@@ -182,6 +200,14 @@ selftests)
 	;;
 run)
 	run_flow
+	rc=$?
+	;;
+bench)
+	echo "$CANARY" >/dev/kmsg
+	# Both argument lists are split into module parameters on purpose.
+	# shellcheck disable=SC2086
+	MODLOAD=$MODLOAD sh /altmm/bench.sh -m /altmm/modules \
+		-a "${altmm_args:-arena_mb=512 nodes=1}" $altmm_bench_args
 	rc=$?
 	;;
 *)
