@@ -10,6 +10,9 @@
  *                                   Normal, HighMem, Movable, Device);
  *                                   values below 1 become 0
  *   percpu_pagelist_high_fraction   0, or 8 and more
+ *   page_group_by_mobility_disabled 0 or 1: anti-fragmentation off (the
+ *                                   kernel sets it itself on small
+ *                                   machines; here a person may)
  *
  * Reading prints what proc_dointvec() prints: the values separated by
  * tabs, then a newline.  A write is parsed as proc_dointvec_minmax()
@@ -127,6 +130,13 @@ static const struct tunable tunables[] = {
 		.min	= 0,
 		.max	= INT_MAX,
 		.check	= check_high_fraction,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "page_group_by_mobility_disabled",
+		.offset	= offsetof(struct altmm_tunables, page_group_by_mobility_disabled),
+		.nr	= 1,
+		.min	= 0,
+		.max	= 1,
 		.fops	= TUNABLE_FOPS,
 	},
 };
