@@ -127,14 +127,17 @@ static void zone_statistics(struct altmm_system *sys, struct altmm_zone *preferr
 {
 	int local = altmm_numa_node_id(sys);
 
+	/* Per-CPU, as the kernel's: no shared cache line per allocation. */
 	if (altmm_zone_nid(z) == altmm_zone_nid(preferred)) {
-		atomic_long_inc(&z->numa_stat[ALTMM_NUMA_HIT]);
+		this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_HIT]);
 	} else {
-		atomic_long_inc(&z->numa_stat[ALTMM_NUMA_MISS]);
-		atomic_long_inc(&preferred->numa_stat[ALTMM_NUMA_FOREIGN]);
+		this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_MISS]);
+		this_cpu_inc(preferred->pcp->numa_stat[ALTMM_NUMA_FOREIGN]);
 	}
-	atomic_long_inc(&z->numa_stat[altmm_zone_nid(z) == local ?
-				      ALTMM_NUMA_LOCAL : ALTMM_NUMA_OTHER]);
+	if (altmm_zone_nid(z) == local)
+		this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_LOCAL]);
+	else
+		this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_OTHER]);
 }
 
 /* === The new page === */

@@ -379,6 +379,16 @@ struct altmm_free_area {
 	unsigned long nr_free;
 };
 
+enum altmm_numa_stat_item {
+	ALTMM_NUMA_HIT,
+	ALTMM_NUMA_MISS,
+	ALTMM_NUMA_FOREIGN,
+	ALTMM_NUMA_INTERLEAVE_HIT,
+	ALTMM_NUMA_LOCAL,
+	ALTMM_NUMA_OTHER,
+	ALTMM_NR_NUMA_STAT_ITEMS
+};
+
 /**
  * struct altmm_pcp - one CPU's cache of free blocks of one zone
  * @lock: protects the rest; taken with interrupts off, before zone->lock
@@ -387,6 +397,9 @@ struct altmm_free_area {
  * @batch: frames moved to or from the zone at a time
  * @free_factor: doubles the drain while frees run without allocations
  * @lists: per (order, migratetype), hot (recently freed) frames first
+ * @numa_stat: this CPU's share of the zone's NUMA events
+ *	(&enum altmm_numa_stat_item), as per_cpu_zonestats keeps them;
+ *	updated with this_cpu ops, outside @lock
  */
 struct altmm_pcp {
 	spinlock_t lock;		/* this CPU's lists and counts */
@@ -395,6 +408,7 @@ struct altmm_pcp {
 	int batch;
 	short free_factor;
 	struct list_head lists[ALTMM_NR_PCP_LISTS];
+	unsigned long numa_stat[ALTMM_NR_NUMA_STAT_ITEMS];
 };
 
 /* Zone counters, in 6.1's order (the /proc/zoneinfo block). */
@@ -413,15 +427,6 @@ enum altmm_zone_stat_item {
 	ALTMM_NR_ZONE_STAT_ITEMS
 };
 
-enum altmm_numa_stat_item {
-	ALTMM_NUMA_HIT,
-	ALTMM_NUMA_MISS,
-	ALTMM_NUMA_FOREIGN,
-	ALTMM_NUMA_INTERLEAVE_HIT,
-	ALTMM_NUMA_LOCAL,
-	ALTMM_NUMA_OTHER,
-	ALTMM_NR_NUMA_STAT_ITEMS
-};
 
 /*
  * The node counters altmm moves; the rest of 6.1's list prints 0.  The
@@ -480,7 +485,6 @@ struct altmm_node;
  * @lowmem_reserve: frames kept back from allocations whose highest zone
  *	is each zone type ("protection")
  * @vm_stat: counters, &enum altmm_zone_stat_item
- * @numa_stat: events, &enum altmm_numa_stat_item
  * @node: the node it belongs to
  * @type: zone type, and index in the node's @zones
  * @zone_start_pfn: first pfn spanned
@@ -498,7 +502,6 @@ struct altmm_zone {
 	unsigned long watermark_boost;
 	long lowmem_reserve[ALTMM_NR_ZONES];
 	atomic_long_t vm_stat[ALTMM_NR_ZONE_STAT_ITEMS];
-	atomic_long_t numa_stat[ALTMM_NR_NUMA_STAT_ITEMS];
 
 	struct altmm_node *node;
 	enum altmm_zone_type type;

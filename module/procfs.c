@@ -244,7 +244,14 @@ static unsigned long zone_stat(const struct altmm_zone *zone, int item)
 
 static unsigned long zone_numa_stat(const struct altmm_zone *zone, int item)
 {
-	return atomic_long_read(&zone->numa_stat[item]);
+	unsigned long sum = 0;
+	int cpu;
+
+	if (!zone->pcp)
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->numa_stat[item]);
+	return sum;
 }
 
 /*
