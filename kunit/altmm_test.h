@@ -657,7 +657,7 @@ static inline void altmm_check_system(struct kunit *test,
 		unsigned long pfn = nr << ALTMM_PFN_SECTION_SHIFT, i;
 		bool absent = altmm_layout_pfn_absent(l, pfn);
 		struct altmm_zone *zone;
-		void *entry;
+		unsigned long host_back = ULONG_MAX;
 
 		KUNIT_EXPECT_EQ(test, !(sec->flags & ALTMM_SECTION_PRESENT), absent);
 		if (absent)
@@ -666,8 +666,8 @@ static inline void altmm_check_system(struct kunit *test,
 		KUNIT_ASSERT_NOT_NULL(test, sec->mem_map);
 		KUNIT_ASSERT_NOT_NULL(test, sec->usemap);
 		KUNIT_EXPECT_TRUE(test, IS_ALIGNED(sec->host_pfn, ALTMM_PAGES_PER_SECTION));
-		entry = xa_load(&sys->host_chunks, sec->host_pfn >> ALTMM_PFN_SECTION_SHIFT);
-		KUNIT_EXPECT_TRUE(test, xa_is_value(entry) && xa_to_value(entry) == nr);
+		KUNIT_EXPECT_TRUE(test, altmm_host_page_to_pfn(sys, pfn_to_page(sec->host_pfn),
+							       &host_back) && host_back == pfn);
 		KUNIT_EXPECT_EQ(test, !!(sec->flags & ALTMM_SECTION_DEVICE),
 				pfn >= l->device.start);
 		KUNIT_EXPECT_EQ(test, !!(sec->flags & ALTMM_SECTION_ONLINE),

@@ -4,7 +4,10 @@
  * order-10 block (4 MiB, the largest block 6.1 hands out) per present
  * section of the emulated space.  Because a block is aligned to its size
  * in host pfns, "host pfn >> 10" names its chunk and "pfn & 1023" is the
- * same offset on both sides; host_chunks maps the former to our section.
+ * same offset on both sides.  chunk_map, indexed by host chunk number
+ * from the lowest chunk held, maps it back to our section: the chunks lie
+ * within host RAM, so the table has at most RAM / 4 MiB entries, and a
+ * lookup is one load.
  *
  * The host is asked politely: __GFP_RETRY_MAYFAIL tries hard but never
  * calls the OOM killer, __GFP_NOWARN keeps a refusal out of the log (we
@@ -20,7 +23,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
-#include <linux/xarray.h>
+#include <linux/slab.h>
 
 #include "internal.h"
 
@@ -28,6 +31,33 @@
 
 static_assert(ALTMM_PFN_SECTION_SHIFT < MAX_ORDER,
 	      "the host cannot hand out a whole section in one block");
+
+static int build_chunk_map(struct altmm_system *sys)
+{
+	unsigned long nr, lo = ULONG_MAX, hi = 0;
+
+	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
+		unsigned long chunk = sys->sections[nr].host_pfn >> ALTMM_PFN_SECTION_SHIFT;
+
+		if (!(sys->sections[nr].flags & ALTMM_SECTION_PRESENT))
+			continue;
+		lo = min(lo, chunk);
+		hi = max(hi, chunk);
+	}
+	if (lo > hi)
+		return 0;
+	sys->chunk_map = kvcalloc(hi - lo + 1, sizeof(*sys->chunk_map), GFP_KERNEL);
+	if (!sys->chunk_map)
+		return -ENOMEM;
+	sys->chunk_base = lo;
+	for (nr = 0; nr < sys->layout.nr_sections; nr++)
+		if (sys->sections[nr].flags & ALTMM_SECTION_PRESENT)
+			sys->chunk_map[(sys->sections[nr].host_pfn >> ALTMM_PFN_SECTION_SHIFT) -
+				       lo] = nr + 1;
+	/* Published last: lookups bound themselves by the span. */
+	WRITE_ONCE(sys->chunk_span, hi - lo + 1);
+	return 0;
+}
 
 /**
  * altmm_arena_acquire() - back every non-hole section with a host chunk
@@ -62,17 +92,13 @@ int altmm_arena_acquire(struct altmm_system *sys)
 			goto fail;
 		}
 		sec->host_pfn = page_to_pfn(page);
-		ret = xa_err(xa_store(&sys->host_chunks,
-				      sec->host_pfn >> ALTMM_PFN_SECTION_SHIFT,
-				      xa_mk_value(nr), GFP_KERNEL));
-		if (ret) {
-			__free_pages(page, ALTMM_PFN_SECTION_SHIFT);
-			goto fail;
-		}
 		sec->flags |= ALTMM_SECTION_PRESENT;
 		sys->nr_chunks++;
 		cond_resched();
 	}
+	ret = build_chunk_map(sys);
+	if (ret)
+		goto fail;
 	return 0;
 
 fail:
@@ -96,12 +122,14 @@ void altmm_arena_release(struct altmm_system *sys)
 {
 	unsigned long nr;
 
+	WRITE_ONCE(sys->chunk_span, 0);
+	kvfree(sys->chunk_map);
+	sys->chunk_map = NULL;
 	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
 		struct altmm_section *sec = &sys->sections[nr];
 
 		if (!(sec->flags & ALTMM_SECTION_PRESENT))
 			continue;
-		xa_erase(&sys->host_chunks, sec->host_pfn >> ALTMM_PFN_SECTION_SHIFT);
 		__free_pages(pfn_to_page(sec->host_pfn), ALTMM_PFN_SECTION_SHIFT);
 		sec->flags = 0;
 		sec->mem_map = NULL;

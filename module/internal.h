@@ -11,12 +11,11 @@
  * in their section bits.  Absent sections are holes.
  *
  *   altmm pfn --(pfn >> 10)--> struct altmm_section --> host chunk, mem_map
- *   host pfn  --(pfn >> 10)--> xarray host_chunks  --> section number
+ *   host pfn  --(pfn >> 10)--> chunk_map[chunk - base] --> section number
  *   descriptor --(flags >> ALTMM_PG_SECTION_SHIFT)--> section number
  *
- * Every conversion is therefore O(1) (the xarray walk is bounded by the
- * host pfn width), and a host page that is not in an arena chunk is
- * foreign.
+ * Every conversion is therefore O(1), and a host page that is not in an
+ * arena chunk is foreign.
  *
  * Locking: at this stage everything below is written only while an
  * instance is built or torn down, single-threaded, and is read-only while
@@ -38,7 +37,6 @@
 #include <linux/types.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
-#include <linux/xarray.h>
 
 #include "altmm.h"
 
@@ -602,7 +600,10 @@ struct altmm_tunables {
  * @name: for the log
  * @layout: its validated memory map
  * @sections: section table, one entry per section of the span
- * @host_chunks: host pfn >> ALTMM_PFN_SECTION_SHIFT -> section number
+ * @chunk_map: section number + 1 of each host chunk from @chunk_base on;
+ *	0 where the chunk is not ours
+ * @chunk_base: host chunk number (host pfn >> 10) of @chunk_map[0]
+ * @chunk_span: entries in @chunk_map
  * @nr_chunks: host chunks held
  * @fail_chunk: from &struct altmm_params
  * @memblock: the boot allocator
@@ -631,7 +632,9 @@ struct altmm_system {
 	const char *name;
 	struct altmm_layout layout;
 	struct altmm_section *sections;
-	struct xarray host_chunks;
+	u32 *chunk_map;
+	unsigned long chunk_base;
+	unsigned long chunk_span;
 	unsigned long nr_chunks;
 	unsigned int fail_chunk;
 	struct altmm_memblock memblock;

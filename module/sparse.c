@@ -15,7 +15,6 @@
 #define pr_fmt(fmt) fmt
 
 #include <linux/mm.h>
-#include <linux/xarray.h>
 
 #include "internal.h"
 
@@ -115,20 +114,22 @@ int altmm_sparse_init(struct altmm_system *sys)
  * @page: any host struct page
  * @pfn: set to the altmm pfn when the page is in @sys's arena
  *
- * Context: any; lockless (xarray lookup under RCU).
+ * Context: any; lockless (one table load).
  * Return: true if @page is one of @sys's frames, false for a foreign page.
  */
 bool altmm_host_page_to_pfn(const struct altmm_system *sys,
 			    const struct page *page, unsigned long *pfn)
 {
 	unsigned long hpfn = page_to_pfn(page);
-	void *entry;
+	unsigned long idx = (hpfn >> ALTMM_PFN_SECTION_SHIFT) - sys->chunk_base;
+	u32 nr;
 
-	entry = xa_load((struct xarray *)&sys->host_chunks,
-			hpfn >> ALTMM_PFN_SECTION_SHIFT);
-	if (!entry)
+	if (idx >= READ_ONCE(sys->chunk_span))
 		return false;
-	*pfn = (xa_to_value(entry) << ALTMM_PFN_SECTION_SHIFT) |
+	nr = READ_ONCE(sys->chunk_map[idx]);
+	if (!nr)
+		return false;
+	*pfn = ((unsigned long)(nr - 1) << ALTMM_PFN_SECTION_SHIFT) |
 	       (hpfn & ALTMM_SECTION_MASK);
 	return true;
 }

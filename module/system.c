@@ -25,7 +25,6 @@
 #include <linux/mm.h>
 #include <linux/page_ref.h>
 #include <linux/slab.h>
-#include <linux/xarray.h>
 
 #include "internal.h"
 #include "page_alloc.h"
@@ -218,7 +217,6 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 		return -ENOMEM;
 	sys->name = name;
 	sys->fail_chunk = p->fail_chunk;
-	xa_init(&sys->host_chunks);
 	mutex_init(&sys->tune_lock);
 	INIT_LIST_HEAD(&sys->shrinkers);
 	init_rwsem(&sys->shrinker_rwsem);
@@ -294,7 +292,6 @@ void altmm_system_destroy(struct altmm_system *sys)
 	stop_page_allocator(sys);
 	if (sys->sections)
 		altmm_arena_release(sys);
-	xa_destroy(&sys->host_chunks);
 	kvfree(sys->sections);
 	kfree(sys->layout_text);
 	altmm_layout_free(&sys->layout);
