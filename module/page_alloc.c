@@ -25,6 +25,10 @@
  *   3. &altmm_pcp.lock                  a CPU's lists of a zone, irqs off
  *   4. &altmm_zone.lock                 free_area, pageblock bits, the
  *                                       high-atomic reserve; irqs off
+ * Beside them, taken with no other altmm lock held and never around a
+ * call into the page allocator: the slab mutex and a cache node's
+ * list_lock (slab.h), the vmalloc area lock (a leaf, irq-safe), and the
+ * ctl mutex.
  * No two zone locks and no two pcp locks are ever held together.
  * Descriptor flags of a frame change only under the lock that owns the
  * frame (zone lock for free blocks, pcp lock for cached ones) or by the

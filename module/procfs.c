@@ -45,6 +45,7 @@
 
 #include "internal.h"
 #include "page_alloc.h"
+#include "vmalloc.h"
 #include "procfs.h"
 
 /* === Counter names and where altmm keeps them, in 6.1's vmstat_text order === */
@@ -1013,7 +1014,8 @@ static int meminfo_show(struct seq_file *m, void *v)
 	show_kb(m, "CommitLimit:", 0);
 	show_kb(m, "Committed_AS:", 0);
 	show_kb(m, "VmallocTotal:", 0);
-	show_kb(m, "VmallocUsed:", 0);
+	/* As 6.1: the frames behind vmalloc areas, page arrays included. */
+	show_kb(m, "VmallocUsed:", sys->vmalloc ? altmm_vmalloc_nr_pages(sys) : 0);
 	show_kb(m, "VmallocChunk:", 0);
 	show_kb(m, "Percpu:", 0);
 	seq_printf(m, "HardwareCorrupted: %5lu kB\n", 0UL);
