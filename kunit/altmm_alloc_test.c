@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for the allocator's front end (alloc.c): GFP_ATOMIC from
+ * hard and soft interrupt context, __GFP_ZERO and __GFP_COMP, reference
+ * counting, split_page(), the bulk call, the host's own reference counts
+ * on the pages handed out, NUMA counters, and every misuse refused,
+ * counted once as ALTMM_MISUSE, with the instance left consistent (the
+ * invariant checker runs after every test).
+ */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/page_ref.h>
+#include <linux/string.h>
+
+#include "altmm_test.h"
+
+/* 32 MiB on one node: DMA [0, 16M), DMA32 above. */
+static const struct altmm_params one_node = { .arena_mb = 32, .nr_nodes = 1,
+					      .dma_mb = 16, .dma32_mb = 128 };
+
+static unsigned long misuses(struct altmm_system *sys)
+{
+	return altmm_vm_event_sum(sys, ALTMM_MISUSE);
+}
+
+/* === Interrupt context === */
+
+#define IRQ_ORDERS	4
+#define IRQ_ROUNDS	16
+
+/**
+ * struct irq_run - what an interrupt handler did with the allocator
+ * @timer: the hard interrupt (an hrtimer in HRTIMER_MODE_REL_HARD)
+ * @tasklet: the soft interrupt
+ * @sys: the instance
+ * @done: signalled by the handler
+ * @hardirq: in_hardirq() held in the handler
+ * @softirq: in_serving_softirq() held
+ * @irqs_off: interrupts were disabled
+ * @allocated: allocations that succeeded
+ * @failed: allocations that failed
+ * @freed: frees that succeeded
+ * @kept: one block of each order, left for process context to free
+ */
+struct irq_run {
+	struct hrtimer timer;
+	struct tasklet_struct tasklet;
+	struct altmm_system *sys;
+	struct completion done;
+	bool hardirq;
+	bool softirq;
+	bool irqs_off;
+	unsigned int allocated;
+	unsigned int failed;
+	unsigned int freed;
+	struct page *kept[IRQ_ORDERS];
+};
+
+/* Orders 0..3, each allocated and freed IRQ_ROUNDS times, one kept. */
+static void irq_allocate(struct irq_run *r)
+{
+	unsigned int o, i;
+
+	for (o = 0; o < IRQ_ORDERS; o++) {
+		for (i = 0; i < IRQ_ROUNDS; i++) {
+			struct page *page = altmm_sys_alloc_pages(r->sys, GFP_ATOMIC, o,
+								  NUMA_NO_NODE);
+
+			if (!page) {
+				r->failed++;
+				continue;
+			}
+			r->allocated++;
+			if (!i && !r->kept[o]) {
+				r->kept[o] = page;
+				continue;
+			}
+			r->freed += !altmm_sys_free_pages(r->sys, page, o, i & 1);
+		}
+	}
+}
+
+static enum hrtimer_restart irq_hard_fn(struct hrtimer *timer)
+{
+	struct irq_run *r = container_of(timer, struct irq_run, timer);
+
+	r->hardirq = in_hardirq();
+	r->irqs_off = irqs_disabled();
+	irq_allocate(r);
+	complete(&r->done);
+	return HRTIMER_NORESTART;
+}
+
+static void irq_soft_fn(struct tasklet_struct *t)
+{
+	struct irq_run *r = from_tasklet(r, t, tasklet);
+
+	r->softirq = in_serving_softirq();
+	irq_allocate(r);
+	complete(&r->done);
+}
+
+static void expect_irq_run(struct kunit *test, struct irq_run *r)
+{
+	unsigned int o;
+
+	KUNIT_EXPECT_EQ(test, r->failed, 0U);
+	KUNIT_EXPECT_EQ(test, r->allocated, IRQ_ORDERS * IRQ_ROUNDS);
+	KUNIT_EXPECT_EQ(test, r->freed, IRQ_ORDERS * (IRQ_ROUNDS - 1));
+	for (o = 0; o < IRQ_ORDERS; o++) {
+		KUNIT_EXPECT_NOT_NULL(test, r->kept[o]);
+		if (!r->kept[o])
+			continue;
+		/* Allocated in an interrupt, freed from process context. */
+		KUNIT_EXPECT_TRUE(test, altmm_desc_test(altmm_test_desc(test, r->sys, r->kept[o]),
+							ALTMM_PG_alloc));
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(r->sys, r->kept[o], o, false), 0);
+	}
+}
+
+static struct irq_run *irq_run_new(struct kunit *test)
+{
+	struct irq_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->sys = altmm_test_create(test, &one_node);
+	init_completion(&r->done);
+	return r;
+}
+
+/*
+ * GFP_ATOMIC in a hard interrupt: every allocation of orders 0..3
+ * succeeds while memory is plentiful, and nothing sleeps (lockdep would
+ * report a sleeping lock or an irq-unsafe one taken there).
+ */
+static void alloc_atomic_in_hardirq(struct kunit *test)
+{
+	struct irq_run *r = irq_run_new(test);
+	unsigned long left;
+
+	hrtimer_init(&r->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	r->timer.function = irq_hard_fn;
+	hrtimer_start(&r->timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	left = wait_for_completion_timeout(&r->done, 5 * HZ);
+	hrtimer_cancel(&r->timer);
+	KUNIT_ASSERT_GT_MSG(test, left, 0UL, "the timer never fired");
+	KUNIT_EXPECT_TRUE(test, r->hardirq);
+	KUNIT_EXPECT_TRUE(test, r->irqs_off);
+	expect_irq_run(test, r);
+}
+
+/* The same from a tasklet, in softirq context. */
+static void alloc_atomic_in_softirq(struct kunit *test)
+{
+	struct irq_run *r = irq_run_new(test);
+	unsigned long left;
+
+	tasklet_setup(&r->tasklet, irq_soft_fn);
+	tasklet_schedule(&r->tasklet);
+	left = wait_for_completion_timeout(&r->done, 5 * HZ);
+	tasklet_kill(&r->tasklet);
+	KUNIT_ASSERT_GT_MSG(test, left, 0UL, "the tasklet never ran");
+	KUNIT_EXPECT_TRUE(test, r->softirq);
+	expect_irq_run(test, r);
+}
+
+/* === What a page looks like when handed out === */
+
+/*
+ * __GFP_ZERO: dirty a block, free it, ask again with __GFP_ZERO; up to
+ * order 3 the per-CPU list hands the same (hot) block back, so the zeroing
+ * is seen on memory known to be dirty.  Above, the block is any block.
+ */
+static void alloc_zeroed(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	unsigned int o;
+
+	for (o = 0; o <= 5; o++) {
+		struct page *page = altmm_sys_alloc_pages(sys, GFP_KERNEL, o, 0), *again;
+		unsigned long i;
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		for (i = 0; i < BIT(o); i++)
+			memset(page_address(page + i), 0xa5, PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, o, false), 0);
+		again = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_ZERO, o, 0);
+		KUNIT_ASSERT_NOT_NULL(test, again);
+		if (o <= ALTMM_PCP_MAX_ORDER)
+			KUNIT_EXPECT_PTR_EQ_MSG(test, again, page, "order %u", o);
+		for (i = 0; i < BIT(o); i++) {
+			void *addr = page_address(again + i);
+
+			KUNIT_EXPECT_NULL_MSG(test, memchr_inv(addr, 0, PAGE_SIZE),
+					      "order %u page %lu", o, i);
+		}
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, again, o, false), 0);
+	}
+}
+
+/*
+ * __GFP_COMP: the head is marked, each tail knows its offset (as
+ * compound_head() finds the head); without it nothing is; a free clears
+ * every mark.
+ */
+static void alloc_compound(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct page *comp = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_COMP, 3, 0);
+	struct page *plain = altmm_sys_alloc_pages(sys, GFP_KERNEL, 3, 0);
+	struct altmm_page *c, *p;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, comp);
+	KUNIT_ASSERT_NOT_NULL(test, plain);
+	c = altmm_test_desc(test, sys, comp);
+	p = altmm_test_desc(test, sys, plain);
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(c, ALTMM_PG_head));
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(c, ALTMM_PG_tail));
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(p, ALTMM_PG_head));
+	for (i = 1; i < 8; i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, altmm_desc_test(c + i, ALTMM_PG_tail), "tail %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, c[i].private, i, "tail %u", i);
+		KUNIT_EXPECT_FALSE_MSG(test, altmm_desc_test(p + i, ALTMM_PG_tail), "page %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, comp, 3, false), 0);
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(c, ALTMM_PG_head));
+	for (i = 1; i < 8; i++) {
+		KUNIT_EXPECT_FALSE_MSG(test, altmm_desc_test(c + i, ALTMM_PG_tail), "tail %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, c[i].private, 0U, "tail %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, plain, 3, false), 0);
+}
+
+/*
+ * The host's reference counts: a page handed out has a count of 1 on its
+ * first frame and 0 on the others (a fresh non-compound kernel block);
+ * when it comes back, every frame has its count as the arena chunk came:
+ * 1 on a chunk's first frame (an order-10 allocation is a whole chunk),
+ * 0 elsewhere.
+ */
+static void alloc_host_refcounts(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	unsigned int orders[] = { 0, 2, 10 }, n;
+
+	for (n = 0; n < ARRAY_SIZE(orders); n++) {
+		unsigned int o = orders[n];
+		struct page *page = altmm_sys_alloc_pages(sys, GFP_KERNEL, o, 0);
+		unsigned long pfn, i;
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		pfn = altmm_test_pfn(test, sys, page);
+		if (o == ALTMM_MAX_ORDER - 1)
+			KUNIT_EXPECT_EQ(test, pfn & ALTMM_SECTION_MASK, 0UL);
+		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(page), 1, "order %u", o);
+		for (i = 1; i < BIT(o); i++)
+			KUNIT_EXPECT_EQ_MSG(test, page_ref_count(page + i), 0,
+					    "order %u +%lu", o, i);
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, o, false), 0);
+		for (i = 0; i < BIT(o); i++)
+			KUNIT_EXPECT_EQ_MSG(test, page_ref_count(page + i),
+					    !((pfn + i) & ALTMM_SECTION_MASK),
+					    "order %u +%lu", o, i);
+	}
+}
+
+/* === References, split, bulk === */
+
+/* get_page() adds a reference; only the last put frees. */
+static void alloc_get_put(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct page *page = altmm_sys_alloc_pages(sys, GFP_KERNEL, 1, 0);
+	struct altmm_page *d;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	d = altmm_test_desc(test, sys, page);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->refcount), 1);
+	KUNIT_EXPECT_EQ(test, altmm_sys_get_page(sys, page), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_get_page(sys, page), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->refcount), 3);
+	KUNIT_EXPECT_EQ(test, altmm_sys_put_page(sys, page), 0);
+	/* __free_pages() is a put too. */
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->refcount), 1);
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_alloc));
+	KUNIT_EXPECT_EQ(test, altmm_sys_put_page(sys, page), 0);
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_alloc));
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->refcount), 0);
+}
+
+/*
+ * split_page(): an order-3 block held once becomes eight order-0
+ * allocations, each with its own reference and host count, freed one by
+ * one.  A compound block, a block held twice, or a wrong order is
+ * refused.
+ */
+static void alloc_split_page(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct page *page = altmm_sys_alloc_pages(sys, GFP_KERNEL, 3, 0);
+	struct page *comp = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_COMP, 3, 0);
+	unsigned long before = misuses(sys);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_NOT_NULL(test, comp);
+	KUNIT_EXPECT_EQ(test, altmm_sys_split_page(sys, comp, 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_sys_split_page(sys, page, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_sys_get_page(sys, page), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_split_page(sys, page, 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_sys_put_page(sys, page), 0);
+	KUNIT_EXPECT_EQ(test, misuses(sys), before + 3);
+
+	KUNIT_EXPECT_EQ(test, altmm_sys_split_page(sys, page, 3), 0);
+	for (i = 0; i < 8; i++) {
+		struct altmm_page *d = altmm_test_desc(test, sys, page + i);
+
+		KUNIT_EXPECT_TRUE_MSG(test, altmm_desc_test(d, ALTMM_PG_alloc), "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, altmm_alloc_order(d), 0U, "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&d->refcount), 1, "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(page + i), 1, "page %u", i);
+	}
+	/* Whole-block frees are now wrong; single ones are right, any order. */
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 3, false), -EINVAL);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page + (i * 5) % 8, 0, false), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, comp, 3, false), 0);
+}
+
+/* alloc_pages_bulk_array(): only the empty slots are filled. */
+static void alloc_bulk_fills_holes(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct page **arr = kunit_kcalloc(test, 16, sizeof(*arr), GFP_KERNEL);
+	struct page *keep[3];
+	unsigned int i, j;
+
+	KUNIT_ASSERT_NOT_NULL(test, arr);
+	for (i = 0; i < 3; i++) {
+		keep[i] = altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 0);
+		KUNIT_ASSERT_NOT_NULL(test, keep[i]);
+		arr[i * 5 + 2] = keep[i];
+	}
+	KUNIT_EXPECT_EQ(test, altmm_sys_alloc_pages_bulk(sys, GFP_KERNEL, NUMA_NO_NODE, 0, arr),
+			0UL);
+	KUNIT_EXPECT_EQ(test, altmm_sys_alloc_pages_bulk(sys, GFP_KERNEL, NUMA_NO_NODE, 16, arr),
+			16UL);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_PTR_EQ(test, arr[i * 5 + 2], keep[i]);
+	for (i = 0; i < 16; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, arr[i]);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, arr[i], arr[j]);
+	}
+	for (i = 0; i < 16; i++)
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, arr[i], 0, false), 0);
+}
+
+/* === NUMA counters === */
+
+/* A zone's NUMA event, summed over CPUs as /proc/zoneinfo does. */
+static long numa_stat(struct altmm_zone *z, int item)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(z->pcp, cpu)->numa_stat[item]);
+	return sum;
+}
+
+/**
+ * struct numa_snap - the NUMA events of two zones at one moment
+ * @z: the zones
+ * @count: their events then
+ */
+struct numa_snap {
+	struct altmm_zone *z[2];
+	long count[2][ALTMM_NR_NUMA_STAT_ITEMS];
+};
+
+static void numa_snap(struct numa_snap *s)
+{
+	int n, i;
+
+	for (n = 0; n < 2; n++)
+		for (i = 0; i < ALTMM_NR_NUMA_STAT_ITEMS; i++)
+			s->count[n][i] = numa_stat(s->z[n], i);
+}
+
+static long numa_delta(const struct numa_snap *s, int n, int item)
+{
+	return numa_stat(s->z[n], item) - s->count[n][item];
+}
+
+/*
+ * zone_statistics(): the zone that served counts a hit when it is on the
+ * preferred node, else a miss (and the preferred zone a foreign); it
+ * counts local when it is on the running CPU's node (node 0 here), else
+ * other.  One count per allocation, whatever its order.
+ */
+static void alloc_numa_counters(struct kunit *test)
+{
+	static const struct altmm_params two = { .arena_mb = 64, .nr_nodes = 2,
+						 .nr_cpu_node = 1, .cpu_node = { 0 } };
+	struct altmm_system *sys = altmm_test_create(test, &two);
+	struct numa_snap *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct altmm_test_hold *h;
+	struct page *page;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->z[0] = altmm_test_zone(sys, 0, ALTMM_ZONE_NORMAL);
+	s->z[1] = altmm_test_zone(sys, 1, ALTMM_ZONE_NORMAL);
+
+	/* Preferred node 1, served there: a hit, on another node than the CPU's. */
+	numa_snap(s);
+	page = altmm_sys_alloc_pages(sys, GFP_KERNEL, 2, 1);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 1, ALTMM_NUMA_HIT), 1L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 1, ALTMM_NUMA_OTHER), 1L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 1, ALTMM_NUMA_LOCAL), 0L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 1, ALTMM_NUMA_MISS), 0L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 0, ALTMM_NUMA_HIT), 0L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 0, ALTMM_NUMA_LOCAL), 0L);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 2, false), 0);
+
+	/* No preference: the CPU's node 0, a local hit. */
+	numa_snap(s);
+	page = altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 0, ALTMM_NUMA_HIT), 1L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 0, ALTMM_NUMA_LOCAL), 1L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 0, ALTMM_NUMA_OTHER), 0L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 1, ALTMM_NUMA_HIT), 0L);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 0, false), 0);
+
+	/* Node 1 full: node 0 serves, a miss there and a foreign on node 1. */
+	h = altmm_test_hold_new(test, MB_PAGES(32));
+	altmm_test_fill(sys, h, ALTMM_TEST_GFP_QUIET | __GFP_THISNODE, 0, 1);
+	KUNIT_ASSERT_GT(test, h->nr, 0UL);
+	numa_snap(s);
+	page = altmm_sys_alloc_pages(sys, ALTMM_TEST_GFP_QUIET, 0, 1);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_PTR_EQ(test, altmm_pfn_to_zone(sys, altmm_test_pfn(test, sys, page)),
+			    s->z[0]);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 0, ALTMM_NUMA_MISS), 1L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 0, ALTMM_NUMA_LOCAL), 1L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 0, ALTMM_NUMA_HIT), 0L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 1, ALTMM_NUMA_FOREIGN), 1L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 1, ALTMM_NUMA_HIT), 0L);
+	KUNIT_EXPECT_EQ(test, numa_delta(s, 1, ALTMM_NUMA_MISS), 0L);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 0, false), 0);
+	altmm_test_release(test, sys, h);
+}
+
+/* === Misuse === */
+
+/*
+ * Every misuse returns -EINVAL (or NULL) and counts exactly one
+ * ALTMM_MISUSE; what was allocated stays allocated and can still be
+ * freed properly.
+ */
+#define EXPECT_MISUSE(test, sys, expr, want)				\
+do {									\
+	unsigned long __before = misuses(sys);				\
+									\
+	KUNIT_EXPECT_EQ_MSG(test, (long)(expr), (long)(want), "%s", #expr); \
+	KUNIT_EXPECT_EQ_MSG(test, misuses(sys), __before + 1, "%s", #expr); \
+} while (0)
+
+static void alloc_misuse_frees(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct altmm_system *other = altmm_test_create(test, &one_node);
+	struct page *a, *four, *comp, *host, *theirs;
+	unsigned long before;
+
+	a = altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 0);
+	four = altmm_sys_alloc_pages(sys, GFP_KERNEL, 2, 0);
+	comp = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_COMP, 2, 0);
+	theirs = altmm_sys_alloc_pages(other, GFP_KERNEL, 0, 0);
+	host = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, four);
+	KUNIT_ASSERT_NOT_NULL(test, comp);
+	KUNIT_ASSERT_NOT_NULL(test, theirs);
+	KUNIT_ASSERT_NOT_NULL(test, host);
+
+	/* Wrong order, either way; an inside page; a compound's tail. */
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, four, 1, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, four, 3, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, four + 1, 0, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, comp + 2, 0, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, comp + 2, 2, false), -EINVAL);
+	/* Not ours: the host's page, another instance's page. */
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, host, 0, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, theirs, 0, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_put_page(sys, host), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_get_page(sys, host), -EINVAL);
+	__free_page(host);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(other, theirs, 0, false), 0);
+
+	/* Someone still holds the host page: refused, and it stays allocated. */
+	get_page(a);
+	if (altmm_test_pfn(test, sys, a) & ALTMM_SECTION_MASK)
+		EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, a, 0, false), -EINVAL);
+	put_page(a);
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(altmm_test_desc(test, sys, a), ALTMM_PG_alloc));
+
+	/* The right frees work after all that. */
+	before = misuses(sys);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, four, 2, false), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, comp, 2, false), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, a, 0, false), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, NULL, 0, false), 0);
+	KUNIT_EXPECT_EQ(test, misuses(sys), before);
+
+	/* Double frees: while cached on a CPU list, and once back in the buddy. */
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, a, 0, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, four, 2, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_put_page(sys, a), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_get_page(sys, a), -EINVAL);
+	altmm_drain_all_pages(sys, NULL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, a, 0, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, comp, 2, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_put_page(sys, four), -EINVAL);
+}
+
+/*
+ * Frames that were never handed out: the head and an inside frame of a
+ * free block, and the reserved firmware frame.
+ */
+static void alloc_misuse_never_allocated(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct altmm_zone *z = altmm_test_zone(sys, 0, ALTMM_ZONE_DMA);
+	struct altmm_free_area *top = &z->free_area[ALTMM_MAX_ORDER - 1];
+	struct list_head *list = &top->free_list[ALTMM_MIGRATE_MOVABLE];
+	struct page *head = NULL, *firmware;
+	struct altmm_page *d = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&z->lock, flags);
+	if (!list_empty(list))
+		d = list_first_entry(list, struct altmm_page, lru);
+	spin_unlock_irqrestore(&z->lock, flags);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	head = altmm_pfn_to_host_page(sys, altmm_desc_to_pfn(sys, d));
+	firmware = altmm_pfn_to_host_page(sys, sys->layout.mem_start);
+
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, head, 10, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, head + 5, 0, false), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_put_page(sys, head + 8), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_get_page(sys, head), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_split_page(sys, head, 10), -EINVAL);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, firmware, 0, false), -EINVAL);
+}
+
+/*
+ * Requests that cannot be: two zone modifiers, movable and reclaimable
+ * at once, order 11 and above (silently with __GFP_NOWARN, as the
+ * kernel's WARN_ON_ONCE_GFP() is), a node that does not exist.
+ */
+static void alloc_misuse_requests(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct page **slot = kunit_kzalloc(test, sizeof(*slot), GFP_KERNEL);
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_DMA | __GFP_HIGHMEM,
+						       0, 0), 0);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_DMA32 | __GFP_DMA,
+						       0, 0), 0);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_MOVABLE |
+						       __GFP_RECLAIMABLE, 0, 0), 0);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages(sys, GFP_KERNEL, ALTMM_MAX_ORDER, 0), 0);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages(sys, GFP_ATOMIC, 31, 0), 0);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 1), 0);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, ALTMM_MAX_NUMNODES), 0);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, -2), 0);
+	EXPECT_MISUSE(test, sys, altmm_sys_alloc_pages_bulk(sys, GFP_KERNEL, 5, 1, slot), 0);
+
+	before = misuses(sys);
+	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_NOWARN,
+						      ALTMM_MAX_ORDER, 0));
+	KUNIT_EXPECT_EQ(test, misuses(sys), before);
+}
+
+static struct kunit_case altmm_alloc_cases[] = {
+	KUNIT_CASE(alloc_atomic_in_hardirq),
+	KUNIT_CASE(alloc_atomic_in_softirq),
+	KUNIT_CASE(alloc_zeroed),
+	KUNIT_CASE(alloc_compound),
+	KUNIT_CASE(alloc_host_refcounts),
+	KUNIT_CASE(alloc_get_put),
+	KUNIT_CASE(alloc_split_page),
+	KUNIT_CASE(alloc_bulk_fills_holes),
+	KUNIT_CASE(alloc_numa_counters),
+	KUNIT_CASE(alloc_misuse_frees),
+	KUNIT_CASE(alloc_misuse_never_allocated),
+	KUNIT_CASE(alloc_misuse_requests),
+	{}
+};
+
+static struct kunit_suite altmm_alloc_suite = {
+	.name = "altmm_alloc",
+	.init = altmm_test_init,
+	.exit = altmm_test_exit,
+	.test_cases = altmm_alloc_cases,
+};
+
+kunit_test_suite(altmm_alloc_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for altmm's allocation front end and its misuse checks");
+MODULE_IMPORT_NS(ALTMM_INTERNAL);
