@@ -15,6 +15,9 @@
 #                         hook, print every debugfs file, unload
 #   altmm_mode=bench      run /altmm/bench.sh (bench/run.sh): altmm.ko with
 #                         $altmm_args, altmm_bench.ko with $altmm_bench_args
+#   altmm_mode=script     run sh $altmm_script $altmm_script_args (a path in
+#                         the image, e.g. /altmm/replay.sh or a file given
+#                         with -f), MODLOAD exported, after the canary
 #   altmm_mode=shell      an interactive shell (the default)
 #   altmm_out=/dev/ttyS1  where the output goes (default /dev/console)
 #   altmm_timeout=N       seconds per selftest script (default 300)
@@ -29,16 +32,20 @@
 #   /altmm/selftests/            selftests/*.sh, reference/, modload
 #   /altmm/workload.sh           scripts/workload.sh, if the tree has one
 #   /altmm/bench.sh              bench/run.sh, if the tree has one
+#   /altmm/replay.sh             replay/run.sh (replays a kmem trace)
+#   /altmm/selftests/traces/     selftests/traces/, sample traces
+#   /altmm/files/                the files given with -f
 set -euo pipefail
 
 usage()
 {
 	cat <<EOF
-usage: scripts/mkinitramfs.sh [-o OUTPUT] [-m MODULE_DIR]
+usage: scripts/mkinitramfs.sh [-o OUTPUT] [-m MODULE_DIR] [-f FILE ...]
 
 Build the test VM's initramfs (gzipped newc cpio).
   -o OUTPUT      image to write (default build/initramfs.cpio.gz)
   -m MODULE_DIR  directory searched for *.ko (default build/amd64)
+  -f FILE        also copy FILE into /altmm/files/ (repeatable)
 The modules must already be built (make modules). The modload helper is
 compiled from selftests/modload.c into build/selftests/modload as needed.
 EOF
@@ -47,12 +54,14 @@ EOF
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/initramfs.cpio.gz
 moddir=$top/build/amd64
+files=()
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
 	-o) out=$2; shift 2 ;;
 	-m) moddir=$2; shift 2 ;;
+	-f) files+=("$2"); shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
@@ -113,6 +122,8 @@ mkdir -p "$stage/altmm/selftests"
 cp "$top"/selftests/*.sh "$stage/altmm/selftests/"
 [ -d "$top/selftests/reference" ] &&
 	cp -r "$top/selftests/reference" "$stage/altmm/selftests/"
+[ -d "$top/selftests/traces" ] &&
+	cp -r "$top/selftests/traces" "$stage/altmm/selftests/"
 cp "$modload" "$stage/altmm/selftests/modload"
 
 # Hook of the run flow: a workload for the module, once the tree has one.
@@ -123,6 +134,15 @@ fi
 if [ -f "$top/bench/run.sh" ]; then
 	cp "$top/bench/run.sh" "$stage/altmm/bench.sh"
 fi
+# The trace replayer's runner, and the files of -f (altmm_mode=script).
+if [ -f "$top/replay/run.sh" ]; then
+	cp "$top/replay/run.sh" "$stage/altmm/replay.sh"
+fi
+mkdir -p "$stage/altmm/files"
+for f in ${files[@]+"${files[@]}"}; do
+	[ -f "$f" ] || die "-f $f: no such file"
+	cp "$f" "$stage/altmm/files/"
+done
 
 cat >"$stage/init" <<'EOF'
 #!/bin/sh
@@ -208,6 +228,14 @@ bench)
 	# shellcheck disable=SC2086
 	MODLOAD=$MODLOAD sh /altmm/bench.sh -m /altmm/modules \
 		-a "${altmm_args:-arena_mb=512 nodes=1}" $altmm_bench_args
+	rc=$?
+	;;
+script)
+	echo "$CANARY" >/dev/kmsg
+	export MODLOAD
+	# The arguments are split on purpose.
+	# shellcheck disable=SC2086
+	sh "$altmm_script" $altmm_script_args
 	rc=$?
 	;;
 *)

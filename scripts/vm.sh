@@ -26,6 +26,7 @@ usage()
 	cat <<EOF
 usage: scripts/vm.sh [OPTIONS] selftests [TEST ...]
        scripts/vm.sh [OPTIONS] run [PARAM=VALUE ...]
+       scripts/vm.sh [OPTIONS] script PATH [ARG ...]
        scripts/vm.sh [OPTIONS] shell
 
 Boot Debian's 6.1 kernel under QEMU (TCG, -cpu max, -smp 2, 1536 MiB) with a
@@ -40,6 +41,10 @@ busybox initramfs holding the altmm modules and selftests.
                         parameters (e.g. nodes=4 arena_mb=512), run
                         scripts/workload.sh if the tree has one, print every
                         file under /sys/kernel/debug/altmm, unload.
+  script PATH [ARG ...] run "sh PATH ARG..." in the VM after the canary, no
+                        module loaded; PATH is in the image: /altmm/replay.sh
+                        (replay/run.sh), or /altmm/files/NAME for a file
+                        given with -f. Status: the script's.
   shell                 an interactive busybox shell in the VM (kernel
                         console on the terminal; Ctrl-A X quits QEMU).
 
@@ -48,6 +53,7 @@ Options:
   --timeout SECONDS     kill the VM after this long (default 900 for
                         selftests, 300 for run); a timeout is a failure
   --test-timeout SECS   per selftest script inside the VM (default 300)
+  -f FILE               put FILE in the image as /altmm/files/NAME (repeatable)
   -h, --help            this text
 
 Environment: KDIR (kernel headers), VMLINUZ (kernel image), QEMU_EXTRA
@@ -381,14 +387,45 @@ cmd_run()
 	return "$rc"
 }
 
+cmd_script()
+{
+	local rc=0 reports status path=$1
+
+	shift
+	boot script "${timeout:-900}" altmm_mode=script "altmm_script=$path" \
+		"altmm_script_args=\"$*\"" || rc=$?
+	echo
+	echo "vm.sh: VM ran $(elapsed "$boot_start" "$boot_end") s wall," \
+		"guest uptime $(guest_uptime) s"
+	reports=$(scan_kernel_log)
+	sed '$d' <<<"$reports"
+	if [ "$(tail -n 1 <<<"$reports")" -ne 0 ]; then
+		echo "vm.sh: $(tail -n 1 <<<"$reports") kernel log report(s) after the canary (see above)"
+		rc=1
+	fi
+	status=$(sed -n 's/^altmm-vm: done rc=\([0-9]*\).*/\1/p' \
+		"$results/vm-output.log" | tail -n 1)
+	if [ -z "$status" ]; then
+		echo "vm.sh: /init did not finish (see $results/vm-console.log)"
+		rc=1
+	elif [ "$status" -ne 0 ]; then
+		echo "vm.sh: $path failed in the VM (status $status)"
+		rc=1
+	fi
+	return "$rc"
+}
+
 # === Main ===
 
 build=1
 timeout=
 test_timeout=300
+mkfiles=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
+	-f) [ -f "${2:-}" ] || die "-f ${2:-}: no such file"
+		mkfiles+=(-f "$2"); shift 2 ;;
 	--no-build) build=0; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--test-timeout) test_timeout=$2; shift 2 ;;
@@ -400,7 +437,7 @@ done
 cmd=$1
 shift
 case "$cmd" in
-selftests | run | shell) ;;
+selftests | run | script | shell) ;;
 *) usage >&2; exit 2 ;;
 esac
 
@@ -423,12 +460,15 @@ if [ "$build" -eq 1 ]; then
 fi
 check_module
 initrd=$top/build/initramfs.cpio.gz
-"$top/scripts/mkinitramfs.sh" -o "$initrd" -m "$top/build/amd64" >/dev/null
+"$top/scripts/mkinitramfs.sh" -o "$initrd" -m "$top/build/amd64" \
+	${mkfiles[@]+"${mkfiles[@]}"} >/dev/null
 
 rc=0
 case "$cmd" in
 selftests) cmd_selftests "$@" || rc=$? ;;
 run) cmd_run "$@" || rc=$? ;;
+script) [ $# -gt 0 ] || { usage >&2; exit 2; }
+	cmd_script "$@" || rc=$? ;;
 shell) boot shell 0 altmm_mode=shell ;;
 esac
 echo "vm.sh: $cmd took $(elapsed "$total_start" "$(date +%s.%N)") s in all"
