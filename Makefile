@@ -7,7 +7,7 @@
 KDIR ?= $(shell scripts/lib.sh kdir)
 AMD64 := $(CURDIR)/build/amd64
 
-.PHONY: all modules deps check lint kunit uml-kernel selftests run clean help
+.PHONY: all modules deps check lint kunit uml-kernel selftests run replay clean help
 
 all: modules
 
@@ -37,6 +37,10 @@ selftests: deps
 run: deps
 	@scripts/vm.sh run "$(ARGS)"
 
+# A kmem trace (plain or gzip) replayed on altmm and the host, in the VM.
+replay: deps
+	@scripts/replay.sh $(if $(TRACE),"$(TRACE)",$(error make replay needs TRACE=path (plain or .gz))) $(ARGS)
+
 clean:
 	rm -rf build
 
@@ -49,4 +53,6 @@ help:
 	@echo 'make uml-kernel  build (or find cached) the UML kernel'
 	@echo 'make selftests   selftests in the QEMU VM (TEST=... selects)'
 	@echo 'make run         boot the VM (ARGS="...")'
+	@echo 'make replay TRACE=path  replay a kmem trace on altmm and the host'
+	@echo '                 in the VM (ARGS="rounds=5 arena_mb=512 ...")'
 	@echo 'make clean       remove build/'
