@@ -15,10 +15,14 @@
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/page_ref.h>
+#include <linux/poison.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sort.h>
 
 #include "internal.h"
 #include "page_alloc.h"
+#include "slab.h"
 
 #define MB_PAGES(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
 
@@ -615,6 +619,412 @@ static inline void altmm_test_quiesce(struct kunit *test, struct altmm_system *s
 	}
 }
 
+/* === The slab layer's invariants (altmm_slab_test, altmm_kmalloc_test) === */
+
+/* An object's index in its slab, or -1 when @obj is not at an object's start. */
+static inline long altmm_check_obj_index(const struct altmm_kmem_cache *cache,
+					 const struct altmm_slab *slab,
+					 const void *obj)
+{
+	long off = obj - slab->s_mem - cache->obj_offset;
+
+	if (off < 0 || off % cache->size || off / cache->size >= cache->num)
+		return -1;
+	return off / cache->size;
+}
+
+static inline int altmm_check_cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The first index of the sorted @v[0..@n) whose value is >= @key. */
+static inline unsigned long altmm_check_lower_bound(const unsigned long *v,
+						    unsigned long n,
+						    unsigned long key)
+{
+	unsigned long lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is a free object of a SLAB_POISON cache still poisoned whole? */
+static inline bool altmm_check_poisoned(const struct altmm_kmem_cache *cache,
+					const u8 *obj)
+{
+	unsigned int i, end = cache->object_size - 1;
+
+	for (i = 0; i < end; i++)
+		if (obj[i] != POISON_FREE)
+			return false;
+	return obj[end] == POISON_END;
+}
+
+/*
+ * The debug state an object must be in: red zones inactive and poison
+ * intact while it is free, red zones active while it is handed out.
+ */
+static inline void altmm_check_obj_debug(const struct altmm_kmem_cache *cache,
+					 void *obj, bool free,
+					 struct altmm_check_err *e)
+{
+	u64 want = free ? RED_INACTIVE : RED_ACTIVE;
+
+	if (cache->flags & SLAB_RED_ZONE) {
+		u64 r1 = *(u64 *)(obj - ALTMM_REDZONE_BYTES);
+		u64 r2 = *(u64 *)(obj + ALIGN(cache->object_size, ALTMM_REDZONE_BYTES));
+
+		if (r1 != want || r2 != want)
+			altmm_check_note(e, "%s object %p: red zones %#llx %#llx, want %#llx",
+					 free ? "free" : "allocated", obj, r1, r2, want);
+	}
+	if (free && (cache->flags & SLAB_POISON) && !altmm_check_poisoned(cache, obj))
+		altmm_check_note(e, "free object %p: poison overwritten", obj);
+}
+
+/*
+ * One slab, under its node's list_lock: where it is listed against its
+ * fill level, its frames, its colour, its free-index array, and the CPU
+ * array objects (sorted in @cpu_objs) that lie in it.  Adds to the
+ * node's counts and to the objects handed out.
+ */
+static inline void altmm_check_one_slab(struct altmm_kmem_cache *cache, int nid,
+					int list, struct altmm_slab *slab,
+					unsigned long *free_map,
+					const unsigned long *cpu_objs,
+					unsigned long nr_cpu_objs,
+					unsigned long *matched,
+					unsigned long *handed_out,
+					struct altmm_check_err *e)
+{
+	static const char * const names[] = { "full", "partial", "free" };
+	struct altmm_system *sys = cache->sys;
+	unsigned long start = (unsigned long)slab, pfn, i, in_arrays = 0;
+	unsigned long end = start + (PAGE_SIZE << cache->order);
+	unsigned int colours = max(cache->colour, 1U);
+	struct altmm_page *d;
+	long colour_bytes;
+
+	if (slab->cache != cache || slab->nid != nid)
+		altmm_check_note(e, "slab %p on node %d's %s list: cache %p nid %d",
+				 slab, nid, names[list], slab->cache, slab->nid);
+	if (!altmm_virt_to_pfn(sys, slab, &pfn) || offset_in_page(slab) ||
+	    !IS_ALIGNED(pfn, BIT(cache->order))) {
+		altmm_check_note(e, "slab %p is not an aligned block of the arena", slab);
+		return;
+	}
+	d = altmm_pfn_to_desc(sys, pfn);
+	if (!altmm_desc_test(d, ALTMM_PG_slab) || !altmm_desc_test(d, ALTMM_PG_alloc) ||
+	    altmm_alloc_order(d) != cache->order ||
+	    (cache->order && !altmm_desc_test(d, ALTMM_PG_head)))
+		altmm_check_note(e, "slab %p (pfn %#lx): flags %#lx, order %u, cache order %u",
+				 slab, pfn, d->flags & (BIT(ALTMM_PG_MT_SHIFT) - 1),
+				 altmm_alloc_order(d), cache->order);
+	if (altmm_zone_nid(altmm_pfn_to_zone(sys, pfn)) != nid)
+		altmm_check_note(e, "slab %p on node %d's lists has frames of node %d",
+				 slab, nid, altmm_zone_nid(altmm_pfn_to_zone(sys, pfn)));
+
+	if (slab->active > cache->num ||
+	    (list == 0 && slab->active != cache->num) ||
+	    (list == 1 && (!slab->active || slab->active == cache->num)) ||
+	    (list == 2 && slab->active))
+		altmm_check_note(e, "slab %p with %u of %u objects active is on the %s list",
+				 slab, slab->active, cache->num, names[list]);
+
+	colour_bytes = slab->s_mem - ((void *)slab + cache->mgmt_size);
+	if (colour_bytes < 0 || colour_bytes % cache->colour_off ||
+	    colour_bytes / cache->colour_off >= colours)
+		altmm_check_note(e, "slab %p: objects %ld bytes after the header, colours %u of %u",
+				 slab, colour_bytes, cache->colour, cache->colour_off);
+	if (!IS_ALIGNED((unsigned long)slab->s_mem + cache->obj_offset, cache->align))
+		altmm_check_note(e, "slab %p: first object %p not aligned to %u", slab,
+				 slab->s_mem + cache->obj_offset, cache->align);
+	if (slab->active > cache->num)
+		return;
+
+	bitmap_zero(free_map, cache->num);
+	for (i = slab->active; i < cache->num; i++) {
+		unsigned int idx = slab->freelist[i];
+
+		if (idx >= cache->num)
+			altmm_check_note(e, "slab %p: free index %u of %u objects", slab,
+					 idx, cache->num);
+		else if (__test_and_set_bit(idx, free_map))
+			altmm_check_note(e, "slab %p: object %u is free twice", slab, idx);
+		else
+			altmm_check_obj_debug(cache, slab->s_mem + idx * cache->size +
+					      cache->obj_offset, true, e);
+	}
+	for (i = altmm_check_lower_bound(cpu_objs, nr_cpu_objs, start);
+	     i < nr_cpu_objs && cpu_objs[i] < end; i++) {
+		long idx = altmm_check_obj_index(cache, slab, (void *)cpu_objs[i]);
+
+		if (idx < 0)
+			continue;	/* reported when the arrays were read */
+		if (test_bit(idx, free_map))
+			altmm_check_note(e, "object %#lx is in a CPU array and free in its slab",
+					 cpu_objs[i]);
+		__set_bit(idx, free_map);
+		altmm_check_obj_debug(cache, (void *)cpu_objs[i], true, e);
+		in_arrays++;
+		(*matched)++;
+	}
+	if (in_arrays > slab->active) {
+		altmm_check_note(e, "slab %p: %lu objects in CPU arrays, %u active",
+				 slab, in_arrays, slab->active);
+		return;
+	}
+	*handed_out += slab->active - in_arrays;
+	if (cache->flags & SLAB_RED_ZONE)
+		for (i = 0; i < cache->num; i++)
+			if (!test_bit(i, free_map))
+				altmm_check_obj_debug(cache, slab->s_mem + i * cache->size +
+						      cache->obj_offset, false, e);
+}
+
+/*
+ * Every CPU's array, into @cpu_objs.  The running CPU's array is read
+ * with interrupts off, as its owner changes it.  Another CPU's array is
+ * read racily: only a quiet instance (nothing allocates or frees, as in
+ * a suite's .exit) gives a true picture, which UML, uniprocessor, always
+ * does.
+ */
+static inline unsigned long altmm_check_cpu_arrays(struct altmm_kmem_cache *cache,
+						   unsigned long *cpu_objs,
+						   unsigned long max,
+						   struct altmm_check_err *e)
+{
+	struct altmm_system *sys = cache->sys;
+	unsigned long n = 0, flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct altmm_array_cache *ac = per_cpu_ptr(cache->cpu_cache, cpu);
+		unsigned int avail, i;
+
+		local_irq_save(flags);
+		avail = READ_ONCE(ac->avail);
+		if (ac->limit != cache->limit || ac->batchcount != cache->batchcount ||
+		    avail > cache->limit) {
+			altmm_check_note(e, "CPU %d: %u of %u objects, batch %u (cache: %u, %u)",
+					 cpu, avail, ac->limit, ac->batchcount,
+					 cache->limit, cache->batchcount);
+			avail = min(avail, cache->limit);
+		}
+		for (i = 0; i < avail && n < max; i++) {
+			void *obj = ac->entry[i];
+			struct altmm_slab *slab = NULL;
+
+			if (altmm_obj_to_cache(sys, obj, &slab) != cache) {
+				altmm_check_note(e, "CPU %d array entry %u: %p is not the cache's",
+						 cpu, i, obj);
+				continue;
+			}
+			if (altmm_check_obj_index(cache, slab, obj) < 0)
+				altmm_check_note(e, "CPU %d entry %u: %p is not an object start",
+						 cpu, i, obj);
+			if (slab->nid != sys->layout.cpu_node[cpu])
+				altmm_check_note(e, "CPU %d of node %d holds %p of node %d",
+						 cpu, sys->layout.cpu_node[cpu], obj, slab->nid);
+			cpu_objs[n++] = (unsigned long)obj;
+		}
+		local_irq_restore(flags);
+	}
+	return n;
+}
+
+/**
+ * altmm_check_cache() - assert a cache's invariants
+ * @test: the running test
+ * @cache: a cache of a quiet instance (see altmm_check_cpu_arrays())
+ *
+ * Every object is in exactly one place: a CPU's array, its slab's free
+ * set (freelist[active..num)), or handed out; none is counted twice.  On
+ * each node, total_slabs, free_slabs and free_objects match the lists;
+ * each slab is on the list its fill level says, is an arena block of the
+ * cache's order marked as a slab, on the node's frames; its objects start
+ * a whole number of colours (fewer than max(colour, 1)) after its header,
+ * aligned.  CPU arrays hold only their node's objects.  With debug flags,
+ * red zones and poison are in the state the object's place says.  The
+ * geometry fits the slab.
+ *
+ * Takes each node's list_lock in turn (irqsave), never two at once.
+ *
+ * Return: the objects handed out (neither free nor in a CPU array), to
+ * compare with what the test holds.
+ */
+static inline unsigned long altmm_check_cache(struct kunit *test,
+					      struct altmm_kmem_cache *cache)
+{
+	struct altmm_system *sys = cache->sys;
+	unsigned long max_cpu_objs = (unsigned long)num_possible_cpus() * cache->limit;
+	unsigned long slab_bytes = PAGE_SIZE << cache->order;
+	unsigned long *cpu_objs, *free_map, nr_cpu_objs, matched = 0, handed_out = 0;
+	unsigned long walk_limit = (sys->layout.end_pfn >> cache->order) + 1;
+	struct altmm_check_err *e;
+	unsigned long i;
+	int nid;
+
+	KUNIT_EXPECT_GE_MSG(test, cache->num, 1U, "cache %s", cache->name);
+	KUNIT_EXPECT_LE_MSG(test, cache->num, ALTMM_SLAB_OBJ_MAX_NUM, "cache %s", cache->name);
+	KUNIT_EXPECT_LE_MSG(test, cache->order, ALTMM_SLAB_MAX_ORDER, "cache %s", cache->name);
+	KUNIT_EXPECT_GE_MSG(test, cache->mgmt_size,
+			    (unsigned int)(sizeof(struct altmm_slab) + cache->num * sizeof(u16)),
+			    "cache %s", cache->name);
+	KUNIT_EXPECT_LE_MSG(test, cache->mgmt_size + (max(cache->colour, 1U) - 1) *
+			    cache->colour_off + (unsigned long)cache->num * cache->size,
+			    slab_bytes, "cache %s: the last colour overflows", cache->name);
+	KUNIT_EXPECT_GE_MSG(test, cache->size, cache->obj_offset + cache->object_size,
+			    "cache %s", cache->name);
+	KUNIT_EXPECT_TRUE_MSG(test, is_power_of_2(cache->align) &&
+			      IS_ALIGNED(cache->size, cache->align) &&
+			      IS_ALIGNED(cache->mgmt_size, cache->align) &&
+			      IS_ALIGNED(cache->colour_off, cache->align) &&
+			      IS_ALIGNED(cache->obj_offset, cache->align),
+			      "cache %s: align %u, size %u, mgmt %u, colour_off %u, obj_offset %u",
+			      cache->name, cache->align, cache->size, cache->mgmt_size,
+			      cache->colour_off, cache->obj_offset);
+	KUNIT_EXPECT_TRUE_MSG(test, cache->batchcount && cache->batchcount <= cache->limit,
+			      "cache %s: batchcount %u, limit %u", cache->name,
+			      cache->batchcount, cache->limit);
+	if (!cache->num || cache->num > ALTMM_SLAB_OBJ_MAX_NUM)
+		return 0;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	cpu_objs = kvmalloc_array(max(max_cpu_objs, 1UL), sizeof(*cpu_objs), GFP_KERNEL);
+	free_map = bitmap_zalloc(cache->num, GFP_KERNEL);
+	if (!e || !cpu_objs || !free_map) {
+		KUNIT_FAIL(test, "no memory to check cache %s", cache->name);
+		goto out;
+	}
+
+	nr_cpu_objs = altmm_check_cpu_arrays(cache, cpu_objs, max_cpu_objs, e);
+	sort(cpu_objs, nr_cpu_objs, sizeof(*cpu_objs), altmm_check_cmp_ulong, NULL);
+	for (i = 1; i < nr_cpu_objs; i++)
+		if (cpu_objs[i] == cpu_objs[i - 1])
+			altmm_check_note(e, "object %#lx is in CPU arrays twice", cpu_objs[i]);
+
+	for (nid = 0; nid < sys->layout.nr_nodes; nid++) {
+		struct altmm_kmem_cache_node *n = cache->node[nid];
+		unsigned long slabs = 0, free_slabs = 0, free_objs = 0, flags;
+		struct list_head *lists[3];
+		struct altmm_slab *slab;
+		int l;
+
+		if (!n) {
+			altmm_check_note(e, "node %d has no lists", nid);
+			continue;
+		}
+		lists[0] = &n->slabs_full;
+		lists[1] = &n->slabs_partial;
+		lists[2] = &n->slabs_free;
+		spin_lock_irqsave(&n->list_lock, flags);
+		for (l = 0; l < ARRAY_SIZE(lists); l++) {
+			list_for_each_entry(slab, lists[l], list) {
+				if (++slabs > walk_limit) {
+					altmm_check_note(e, "node %d: a list does not end", nid);
+					break;
+				}
+				altmm_check_one_slab(cache, nid, l, slab, free_map, cpu_objs,
+						     nr_cpu_objs, &matched, &handed_out, e);
+				if (slab->active <= cache->num)
+					free_objs += cache->num - slab->active;
+				free_slabs += l == 2;
+			}
+		}
+		if (slabs != n->total_slabs || free_slabs != n->free_slabs ||
+		    free_objs != n->free_objects)
+			/* total_slabs, free_slabs, free_objects: kept, then found */
+			altmm_check_note(e, "node %d: counts %lu %lu %lu, lists %lu %lu %lu",
+					 nid, n->total_slabs, n->free_slabs, n->free_objects,
+					 slabs, free_slabs, free_objs);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	if (matched != nr_cpu_objs)
+		altmm_check_note(e, "%lu of %lu CPU array objects are in no listed slab",
+				 nr_cpu_objs - matched, nr_cpu_objs);
+
+	KUNIT_EXPECT_EQ_MSG(test, e->n, 0UL, "cache %s: %lu problems, the first: %s",
+			    cache->name, e->n, e->msg);
+out:
+	kfree(e);
+	kvfree(cpu_objs);
+	bitmap_free(free_map);
+	return handed_out;
+}
+
+/* Slabs on a cache's lists, over its nodes (after altmm_check_cache()). */
+static inline unsigned long altmm_test_cache_slabs(struct altmm_kmem_cache *cache)
+{
+	unsigned long n = 0;
+	int nid;
+
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++)
+		n += READ_ONCE(cache->node[nid]->total_slabs);
+	return n;
+}
+
+/**
+ * altmm_check_slab_layer() - assert the invariants of every cache of an instance
+ * @test: the running test
+ * @sys: a quiet instance
+ *
+ * altmm_check_cache() on every cache, under the slab mutex; every kmalloc
+ * class is present with its size; and, once RCU-deferred slab frees have
+ * run, the arena holds exactly as many frames marked as slab heads as the
+ * caches list slabs: no slab is lost or freed without its mark cleared.
+ */
+static inline void altmm_check_slab_layer(struct kunit *test, struct altmm_system *sys)
+{
+	struct altmm_kmem_cache *cache;
+	unsigned long listed = 0, marked = 0, nr, i;
+	int type, index;
+
+	if (!sys->slab) {
+		KUNIT_FAIL(test, "instance without a slab layer");
+		return;
+	}
+	rcu_barrier();		/* SLAB_TYPESAFE_BY_RCU slabs on their way out */
+
+	mutex_lock(&sys->slab->mutex);
+	list_for_each_entry(cache, &sys->slab->caches, list) {
+		altmm_check_cache(test, cache);
+		listed += altmm_test_cache_slabs(cache);
+	}
+	for (type = 0; type < ALTMM_NR_KMALLOC_TYPES; type++) {
+		for (index = 1; index < ALTMM_NR_KMALLOC_CLASSES; index++) {
+			cache = sys->slab->kmalloc[type][index];
+			KUNIT_EXPECT_NOT_NULL_MSG(test, cache, "kmalloc type %d class %d",
+						  type, index);
+			if (cache)
+				KUNIT_EXPECT_EQ_MSG(test, cache->object_size,
+						    altmm_kmalloc_size(index), "%s", cache->name);
+		}
+	}
+	mutex_unlock(&sys->slab->mutex);
+
+	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
+		const struct altmm_section *sec = &sys->sections[nr];
+
+		if (!(sec->flags & ALTMM_SECTION_PRESENT))
+			continue;
+		for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++)
+			marked += altmm_desc_test(&sec->mem_map[i], ALTMM_PG_slab);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, marked, listed,
+			    "frames marked as slabs vs slabs the caches list");
+}
+
 /**
  * altmm_check_system() - assert every invariant of a built instance
  * @test: the running test
@@ -627,7 +1037,8 @@ static inline void altmm_test_quiesce(struct kunit *test, struct altmm_system *s
  * = present and unreserved = managed, zone by zone.  Zones: managed <=
  * present <= spanned, no two zones of a node overlap, and the page
  * allocator's invariants hold (altmm_check_zone()).  Memory: the zones'
- * present frames add up to the arena less holes and device.
+ * present frames add up to the arena less holes and device.  Slabs: every
+ * cache's invariants hold (altmm_check_slab_layer()).
  *
  * The instance must be quiet: the test has stopped allocating and
  * freeing; this waits for its reclaim threads to go back to sleep.
@@ -736,6 +1147,7 @@ static inline void altmm_check_system(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, present_total,
 			l->end_pfn - altmm_test_hole_pages(l) -
 			altmm_test_device_pages(l));
+	altmm_check_slab_layer(test, sys);
 }
 
 /* === Helpers for the page allocator's suites === */
