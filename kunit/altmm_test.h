@@ -5,6 +5,7 @@
  * ends, and the invariant checker every suite runs over every instance it
  * built.  The checker recomputes what it asserts from first principles
  * (walking frames, regions and sections) rather than trusting a counter.
+ * The slab suites also read altmm's reports back from the kernel log.
  */
 #ifndef _ALTMM_TEST_H
 #define _ALTMM_TEST_H
@@ -19,6 +20,8 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sort.h>
+#include <linux/tracepoint.h>
+#include <trace/events/printk.h>
 
 #include "internal.h"
 #include "page_alloc.h"
@@ -1023,6 +1026,117 @@ static inline void altmm_check_slab_layer(struct kunit *test, struct altmm_syste
 	}
 	KUNIT_EXPECT_EQ_MSG(test, marked, listed,
 			    "frames marked as slabs vs slabs the caches list");
+}
+
+/* === Kernel log capture for the slab suites === */
+
+/*
+ * The slab layer's reports go to the kernel log.  As kfence_test does, a
+ * probe on the "console" tracepoint keeps the last lines that start with
+ * "altmm" (every instance's lines do), for a test to look for its report.
+ */
+#define ALTMM_TEST_LOG_LINES	16
+
+/**
+ * struct altmm_test_log - the last lines of altmm's log
+ * @lock: protects the rest
+ * @registered: the probe is on the tracepoint
+ * @next: lines seen since the last clear
+ * @line: a ring of the last ALTMM_TEST_LOG_LINES of them
+ */
+struct altmm_test_log {
+	spinlock_t lock;	/* the rest; any context printk runs in */
+	bool registered;
+	unsigned int next;
+	char line[ALTMM_TEST_LOG_LINES][256];
+};
+
+static inline struct altmm_test_log *altmm_test_log(void)
+{
+	static struct altmm_test_log log = {
+		.lock = __SPIN_LOCK_UNLOCKED(log.lock),
+	};
+
+	return &log;
+}
+
+static inline void altmm_test_log_probe(void *ignore, const char *buf, size_t len)
+{
+	struct altmm_test_log *log = altmm_test_log();
+	unsigned long flags;
+
+	if (len < 5 || strncmp(buf, "altmm", 5))
+		return;
+	spin_lock_irqsave(&log->lock, flags);
+	/* @buf is not NUL-terminated: copy @len bytes and let strscpy() end it. */
+	strscpy(log->line[log->next++ % ALTMM_TEST_LOG_LINES], buf,
+		min(len + 1, sizeof(log->line[0])));
+	spin_unlock_irqrestore(&log->lock, flags);
+}
+
+static inline void altmm_test_log_register(struct tracepoint *tp, void *ignore)
+{
+	check_trace_callback_type_console(altmm_test_log_probe);
+	if (!strcmp(tp->name, "console") &&
+	    !tracepoint_probe_register(tp, altmm_test_log_probe, NULL))
+		altmm_test_log()->registered = true;
+}
+
+static inline void altmm_test_log_unregister(struct tracepoint *tp, void *ignore)
+{
+	if (!strcmp(tp->name, "console"))
+		tracepoint_probe_unregister(tp, altmm_test_log_probe, NULL);
+}
+
+/* Suite .suite_init: start capturing. */
+static inline int altmm_test_log_start(struct kunit_suite *suite)
+{
+	for_each_kernel_tracepoint(altmm_test_log_register, NULL);
+	return 0;
+}
+
+/* Suite .suite_exit: stop, and wait until no probe runs. */
+static inline void altmm_test_log_stop(struct kunit_suite *suite)
+{
+	if (!altmm_test_log()->registered)
+		return;
+	for_each_kernel_tracepoint(altmm_test_log_unregister, NULL);
+	tracepoint_synchronize_unregister();
+	altmm_test_log()->registered = false;
+}
+
+/* Forget what was captured; skips the test when nothing can be. */
+static inline void altmm_test_log_clear(struct kunit *test)
+{
+	struct altmm_test_log *log = altmm_test_log();
+	unsigned long flags;
+
+	if (!log->registered)
+		kunit_skip(test, "no console tracepoint to read reports from");
+	spin_lock_irqsave(&log->lock, flags);
+	log->next = 0;
+	spin_unlock_irqrestore(&log->lock, flags);
+}
+
+/* Lines captured since the last clear that contain @needle. */
+static inline unsigned int altmm_test_log_count(const char *needle)
+{
+	struct altmm_test_log *log = altmm_test_log();
+	unsigned int i, first, found = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&log->lock, flags);
+	first = log->next > ALTMM_TEST_LOG_LINES ? log->next - ALTMM_TEST_LOG_LINES : 0;
+	for (i = first; i < log->next; i++)
+		found += !!strstr(log->line[i % ALTMM_TEST_LOG_LINES], needle);
+	spin_unlock_irqrestore(&log->lock, flags);
+	return found;
+}
+
+/* Lines captured since the last clear. */
+static inline unsigned int altmm_test_log_lines(void)
+{
+	return READ_ONCE(altmm_test_log()->next);
 }
 
 /**
