@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What an instance shows under debugfs about its memory model; the files
- * shaped like /proc ones (zoneinfo, buddyinfo, ...) are in procfs.c.
+ * shaped like /proc ones (zoneinfo, buddyinfo, ...) are in procfs.c,
+ * slabinfo and slab/ in slabinfo.c.
  *
  *   sections            one line per section of the emulated space
  *   layout              the boot-log summary of free_area_init()
@@ -22,6 +23,7 @@
 
 #include "internal.h"
 #include "ctl.h"
+#include "slabinfo.h"
 #include "tunables.h"
 #include "vmalloc.h"
 
@@ -190,6 +192,7 @@ void altmm_debugfs_create(struct altmm_system *sys, struct dentry *dir)
 	altmm_procfs_create(sys, dir);
 	altmm_ctl_create(sys, dir);
 	altmm_tunables_create(sys, dir);
+	altmm_slabinfo_create(sys, dir);
 	altmm_vmalloc_debugfs_create(sys, dir);
 	debugfs_create_file("sections", 0444, dir, sys, &sections_fops);
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
@@ -208,6 +211,7 @@ void altmm_debugfs_create(struct altmm_system *sys, struct dentry *dir)
  */
 void altmm_debugfs_remove(struct altmm_system *sys)
 {
+	altmm_slabinfo_remove(sys);
 	debugfs_remove(sys->debugfs);
 	sys->debugfs = NULL;
 }
