@@ -22,6 +22,7 @@
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
+#include <linux/stdarg.h>
 #include <linux/types.h>
 
 /* Frames are 4 KiB; a section is 4 MiB, the host chunk behind it. */
@@ -90,6 +91,24 @@ void *altmm_vmalloc(unsigned long size);
 void *altmm_vzalloc(unsigned long size);
 void *altmm_vmalloc_node(unsigned long size, int node);
 void altmm_vfree(const void *addr);
+
+/* === What altmm_compat.h needs beyond the above (api_compat.c) === */
+
+bool altmm_addr_is_altmm(const void *addr);
+void *altmm_kvmalloc_node(size_t size, gfp_t gfp, int nid);
+void altmm_kvfree(const void *p);
+void altmm_kvfree_call_rcu(struct rcu_head *head, rcu_callback_t func);
+unsigned int altmm_kmem_cache_size(struct kmem_cache *s);
+void *altmm_kmemdup(const void *src, size_t len, gfp_t gfp);
+char *altmm_kmemdup_nul(const char *s, size_t len, gfp_t gfp);
+char *altmm_kstrdup(const char *s, gfp_t gfp);
+char *altmm_kstrndup(const char *s, size_t max, gfp_t gfp);
+__printf(2, 0) char *altmm_kvasprintf(gfp_t gfp, const char *fmt, va_list ap);
+__printf(2, 3) char *altmm_kasprintf(gfp_t gfp, const char *fmt, ...);
+void *altmm_memdup_user(const void __user *src, size_t len);
+void *altmm_memdup_user_nul(const void __user *src, size_t len);
+void *altmm_vmemdup_user(const void __user *src, size_t len);
+void *altmm_vzalloc_node(unsigned long size, int node);
 
 /* === Shrinkers === */
 
