@@ -41,6 +41,14 @@ static u32 test_seed(struct kunit *test)
 	return s;
 }
 
+/* gfp_t is a sparse-restricted type: compare the bits. */
+#define EXPECT_GFP_EQ(test, a, b) \
+	KUNIT_EXPECT_EQ(test, (__force u32)(a), (__force u32)(b))
+#define EXPECT_GFP_EQ_MSG(test, a, b, fmt, ...) \
+	KUNIT_EXPECT_EQ_MSG(test, (__force u32)(a), (__force u32)(b), fmt, ##__VA_ARGS__)
+#define ASSERT_GFP_EQ_MSG(test, a, b, fmt, ...) \
+	KUNIT_ASSERT_EQ_MSG(test, (__force u32)(a), (__force u32)(b), fmt, ##__VA_ARGS__)
+
 /* An ftrace 6.1 context, as `cat trace` prints it. */
 #define CTX	"            init-1       [001] .....     2.002654: "
 
@@ -160,7 +168,7 @@ static void parse_event_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ev.null, c->null);
 	KUNIT_EXPECT_EQ(test, ev.order, c->order);
 	KUNIT_EXPECT_EQ(test, ev.bytes_alloc, c->bytes);
-	KUNIT_EXPECT_EQ(test, ev.gfp, c->gfp);
+	EXPECT_GFP_EQ(test, ev.gfp, c->gfp);
 }
 
 /* === Parser: gfp_flags === */
@@ -279,7 +287,7 @@ static void parse_gfp_spelling_test(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, altmm_replay_parse_gfp(c->text, strlen(c->text),
 						     &gfp, &res), 0);
-	KUNIT_EXPECT_EQ(test, gfp, c->gfp);
+	EXPECT_GFP_EQ(test, gfp, c->gfp);
 	print_gfp(gfp, back, sizeof(back));
 	KUNIT_EXPECT_STREQ(test, back, c->printed ?: c->text);
 
@@ -288,7 +296,7 @@ static void parse_gfp_spelling_test(struct kunit *test)
 		 "mm_page_alloc: page=000000001b6bf347 pfn=0x2ee4 order=0 migratetype=0 gfp_flags=%s",
 		 c->text);
 	KUNIT_ASSERT_EQ(test, parse(line, &ev, &res), ALTMM_REPLAY_LINE_EVENT);
-	KUNIT_EXPECT_EQ(test, ev.gfp, c->gfp);
+	EXPECT_GFP_EQ(test, ev.gfp, c->gfp);
 }
 
 /* Every name of the table alone, and random masks printed and read back. */
@@ -305,7 +313,7 @@ static void parse_gfp_roundtrip_test(struct kunit *test)
 
 		KUNIT_ASSERT_EQ_MSG(test, altmm_replay_parse_gfp(n, strlen(n), &gfp,
 								 &res), 0, "%s", n);
-		KUNIT_EXPECT_EQ_MSG(test, gfp, gfp_names[i].gfp, "%s", n);
+		EXPECT_GFP_EQ_MSG(test, gfp, gfp_names[i].gfp, "%s", n);
 	}
 
 	prandom_seed_state(&rs, test_seed(test));
@@ -320,7 +328,7 @@ static void parse_gfp_roundtrip_test(struct kunit *test)
 		KUNIT_ASSERT_EQ_MSG(test, altmm_replay_parse_gfp(text, strlen(text),
 								 &back, &res), 0,
 				    "%s: %s", text, altmm_replay_reason_names[res.reason]);
-		KUNIT_ASSERT_EQ_MSG(test, back, gfp, "%s", text);
+		ASSERT_GFP_EQ_MSG(test, back, gfp, "%s", text);
 	}
 }
 
@@ -829,10 +837,10 @@ static struct altmm_replay_trace *compile(struct kunit *test, const char *text,
 			" order=" order " migratetype=0 gfp_flags=GFP_KERNEL\n"
 #define PF(pfn, order)	CTX "mm_page_free: page=0000000011111111 pfn=" pfn " order=" order "\n"
 #define PB(pfn)		CTX "mm_page_free_batched: page=0000000011111111 pfn=" pfn " order=0\n"
-#define KM(ptr, size)	CTX "kmalloc: call_site=f+0x1/0x2 ptr=" ptr " bytes_req=" size \
+#define KM(ptr, size)	CTX "kmalloc: call_site=f+0x1/0x2 ptr=" ptr " bytes_req=8" \
 			" bytes_alloc=" size " gfp_flags=GFP_KERNEL node=-1 accounted=false\n"
 #define KC(ptr, size)	CTX "kmem_cache_alloc: call_site=f+0x1/0x2 ptr=" ptr \
-			" bytes_req=" size " bytes_alloc=" size \
+			" bytes_req=8 bytes_alloc=" size \
 			" gfp_flags=GFP_KERNEL|__GFP_ZERO node=-1 accounted=true\n"
 #define KF(ptr)		CTX "kfree: call_site=f+0x1/0x2 ptr=" ptr "\n"
 #define KCF(ptr)	CTX "kmem_cache_free: call_site=f+0x1/0x2 ptr=" ptr " name=c\n"
@@ -918,27 +926,26 @@ static void compile_pairing_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->ops[1].size, 64U);
 	KUNIT_EXPECT_EQ(test, t->ops[4].cache, 1);
 	/* The replayed masks can fail and never warn. */
-	KUNIT_EXPECT_EQ(test, (gfp_t)(__force gfp_t)t->ops[0].gfp,
-			GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	EXPECT_GFP_EQ(test, t->ops[0].gfp,
+		      GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
 }
 
 static void compile_safe_gfp_test(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, altmm_replay_safe_gfp(GFP_KERNEL | __GFP_NOFAIL, false),
-			GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
-	KUNIT_EXPECT_EQ(test, altmm_replay_safe_gfp(GFP_ATOMIC, false),
-			GFP_ATOMIC | __GFP_NOWARN);
-	KUNIT_EXPECT_EQ(test, altmm_replay_safe_gfp(GFP_KERNEL | __GFP_NORETRY, false),
-			GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
-	KUNIT_EXPECT_EQ(test, altmm_replay_safe_gfp(GFP_HIGHUSER_MOVABLE, true),
-			(GFP_HIGHUSER_MOVABLE & ~__GFP_HIGHMEM) | __GFP_NOWARN |
-			__GFP_RETRY_MAYFAIL);
-	KUNIT_EXPECT_EQ(test, altmm_replay_safe_gfp(GFP_DMA32, true),
-			__GFP_NOWARN);
-	KUNIT_EXPECT_EQ(test, altmm_replay_safe_gfp(GFP_DMA, true),
-			GFP_DMA | __GFP_NOWARN);
-	KUNIT_EXPECT_EQ(test, altmm_replay_safe_gfp((__force gfp_t)0xfffffff, false) &
-			~__GFP_BITS_MASK, 0);
+	EXPECT_GFP_EQ(test, altmm_replay_safe_gfp(GFP_KERNEL | __GFP_NOFAIL, false),
+		      GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	EXPECT_GFP_EQ(test, altmm_replay_safe_gfp(GFP_ATOMIC, false),
+		      GFP_ATOMIC | __GFP_NOWARN);
+	EXPECT_GFP_EQ(test, altmm_replay_safe_gfp(GFP_KERNEL | __GFP_NORETRY, false),
+		      GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	EXPECT_GFP_EQ(test, altmm_replay_safe_gfp(GFP_HIGHUSER_MOVABLE, true),
+		      (GFP_HIGHUSER_MOVABLE & ~__GFP_HIGHMEM) | __GFP_NOWARN |
+		      __GFP_RETRY_MAYFAIL);
+	EXPECT_GFP_EQ(test, altmm_replay_safe_gfp(GFP_DMA32, true), __GFP_NOWARN);
+	EXPECT_GFP_EQ(test, altmm_replay_safe_gfp(GFP_DMA, true),
+		      GFP_DMA | __GFP_NOWARN);
+	EXPECT_GFP_EQ(test, altmm_replay_safe_gfp((__force gfp_t)0xfffffff, false) &
+		      ~__GFP_BITS_MASK, 0);
 }
 
 /* kmem_cache sizes: one cache each, up to the limits; then kmalloc. */

@@ -280,43 +280,52 @@ static void log_summary(const struct altmm_replay_trace *t,
 			t->malformed[i].detail);
 }
 
+/**
+ * struct replay_buf - what a replay needs beyond its trace, off the stack
+ * @p: the instance's parameters
+ * @perr: why they were refused
+ * @res: the results
+ */
+struct replay_buf {
+	struct altmm_params p;
+	struct altmm_param_error perr;
+	struct altmm_replay_result res;
+};
+
 static void replay(struct altmm_replay_trace *t)
 {
-	struct altmm_params p = {
-		.arena_mb = READ_ONCE(arena_mb),
-		.nr_nodes = READ_ONCE(nodes),
-		.dma_mb = 16,
-		.dma32_mb = 128,
-	};
 	unsigned int nr_rounds = clamp_t(unsigned int, READ_ONCE(rounds), 1,
 					 ALTMM_REPLAY_MAX_ROUNDS);
-	struct altmm_replay_result *res;
-	struct altmm_param_error perr;
 	struct altmm_system *sys = NULL;
+	struct replay_buf *b;
 	struct out o = {};
 	int error;
 
 	error = altmm_replay_trace_finish(t);
-	res = kzalloc(sizeof(*res), GFP_KERNEL);
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	o.buf = kvmalloc(REPORT_SIZE, GFP_KERNEL);
-	if (!res || !o.buf) {
-		kfree(res);
+	if (!b || !o.buf) {
+		kfree(b);
 		kvfree(o.buf);
 		set_report(NULL, 0, STATE_FAILED);
 		return;
 	}
 	o.size = REPORT_SIZE;
+	b->p.arena_mb = READ_ONCE(arena_mb);
+	b->p.nr_nodes = READ_ONCE(nodes);
+	b->p.dma_mb = 16;
+	b->p.dma32_mb = 128;
 
 	if (!error)
-		error = altmm_system_create(&p, KBUILD_MODNAME, &sys, &perr);
+		error = altmm_system_create(&b->p, KBUILD_MODNAME, &sys, &b->perr);
 	if (!error)
-		error = altmm_replay_run(t, sys, nr_rounds, res);
+		error = altmm_replay_run(t, sys, nr_rounds, &b->res);
 	altmm_system_destroy(sys);
 
-	render_report(&o, error ? STATE_FAILED : STATE_DONE, error, t, res,
-		      nr_rounds, &p);
-	log_summary(t, res, error);
-	kfree(res);
+	render_report(&o, error ? STATE_FAILED : STATE_DONE, error, t, &b->res,
+		      nr_rounds, &b->p);
+	log_summary(t, &b->res, error);
+	kfree(b);
 	set_report(o.buf, o.len, error ? STATE_FAILED : STATE_DONE);
 }
 
