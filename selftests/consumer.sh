@@ -16,7 +16,7 @@
 #     pages, 1056768 bytes with the guard page (when altmm has the file);
 #   - rmmod of the consumer takes the cache out of slabinfo and slab/;
 #   - a second load and unload works the same (a cache of that name can be
-#     created again);
+#     created again), with altmm's init_on_alloc and init_on_free set;
 #   - rmmod of altmm works, and free memory is back to within 1 MiB of
 #     where it was before altmm was loaded.
 
@@ -151,12 +151,18 @@ tap_check $? "after rmmod, $CACHE is gone from slabinfo and slab/"
 check_log_clean "unload"
 tap_check $? "the kernel log has no report from the unload (no leaked object)"
 
-# === Second load: the cache is created again ===
-consumer_load
-rc=$?
-[ $rc -eq 0 ] || tap_diag "$LOAD_ERR"
+# === Second load: the cache is created again, now with init_on_alloc=1
+# and init_on_free=1 (writable at run time), under which the constructed
+# state of the requests must still survive ===
+params=/sys/module/altmm/parameters
+rc=0
+write_file $params/init_on_alloc 1 && write_file $params/init_on_free 1 || rc=1
+consumer_load || rc=1
+[ "$LOAD_RC" -eq 0 ] || tap_diag "$LOAD_ERR"
 check_summary "second load" || rc=1
-tap_check $rc "$CONSUMER loads and passes a second time"
+write_file $params/init_on_alloc 0
+write_file $params/init_on_free 0
+tap_check $rc "$CONSUMER loads and passes again, with init_on_alloc=1 init_on_free=1"
 
 consumer_unload
 rc=$?
