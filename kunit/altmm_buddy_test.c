@@ -424,6 +424,22 @@ static unsigned long highatomic_blocks(struct altmm_system *sys, struct altmm_zo
 	return count[ALTMM_MIGRATE_HIGHATOMIC];
 }
 
+/**
+ * struct ha_run - the high-atomic scenario's state, for the tests built on it
+ * @sys: the instance ("one_zone")
+ * @z: its zone
+ * @h: the movable fill
+ * @atomic: the GFP_ATOMIC order-1 blocks
+ * @sleeping: the mask of the sleeping requests
+ */
+struct ha_run {
+	struct altmm_system *sys;
+	struct altmm_zone *z;
+	struct altmm_test_hold *h;
+	struct page *atomic[6];
+	gfp_t sleeping;
+};
+
 /*
  * reserve_highatomic_pageblock(): a high-order atomic allocation that had
  * to leave the fast path (the zone is below its low mark) sets its
@@ -445,7 +461,7 @@ static unsigned long highatomic_blocks(struct altmm_system *sys, struct altmm_zo
  * min), reclaims the few frames left on the per-CPU lists, still fails,
  * and releases one reserved block, which lets it through.
  */
-static void buddy_highatomic_reserve(struct kunit *test)
+static void ha_reserve_and_release_one(struct kunit *test, struct ha_run *r)
 {
 	struct altmm_system *sys = altmm_test_create(test, &one_zone);
 	struct altmm_zone *z = one_zone_normal(test, sys);
@@ -454,16 +470,19 @@ static void buddy_highatomic_reserve(struct kunit *test)
 	unsigned long cap_blocks = DIV_ROUND_UP(cap, ALTMM_PAGEBLOCK_NR_PAGES);
 	unsigned long reserve0, unreserve0, stall0, p, i, pfn, free, min;
 	unsigned long ha[2] = { ULONG_MAX, ULONG_MAX };
-	struct page *atomic[6] = { NULL }, *page;
 	struct altmm_test_hold *h;
 	unsigned int pairs = 0, *idx;
-	gfp_t sleeping = (GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM) | __GFP_NOWARN;
+	struct page *page;
 
+	r->sys = sys;
+	r->z = z;
+	r->sleeping = (GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM) | __GFP_NOWARN;
 	kunit_info(test, "managed %lu: cap %lu frames, %lu pageblocks\n",
 		   managed, cap, cap_blocks);
 	KUNIT_ASSERT_EQ(test, cap_blocks, 2UL);
 
 	h = altmm_test_hold_new(test, managed + 1);
+	r->h = h;
 	altmm_test_fill(sys, h, ALTMM_TEST_GFP_QUIET | __GFP_MOVABLE | __GFP_THISNODE, 0, 0);
 	altmm_drain_all_pages(sys, NULL);
 	idx = hold_index(test, sys, z, h);
@@ -482,12 +501,12 @@ static void buddy_highatomic_reserve(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, z->nr_reserved_highatomic, 0UL);
 
 	reserve0 = event(sys, ALTMM_HIGHATOMIC_RESERVE);
-	for (i = 0; i < ARRAY_SIZE(atomic); i++) {
+	for (i = 0; i < ARRAY_SIZE(r->atomic); i++) {
 		unsigned long want = min(i + 1, cap_blocks) * ALTMM_PAGEBLOCK_NR_PAGES;
 
-		atomic[i] = altmm_sys_alloc_pages(sys, ATOMIC_QUIET, 1, 0);
-		KUNIT_ASSERT_NOT_NULL_MSG(test, atomic[i], "atomic allocation %lu", i);
-		pfn = altmm_test_pfn(test, sys, atomic[i]);
+		r->atomic[i] = altmm_sys_alloc_pages(sys, ATOMIC_QUIET, 1, 0);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, r->atomic[i], "atomic allocation %lu", i);
+		pfn = altmm_test_pfn(test, sys, r->atomic[i]);
 		if (i < cap_blocks) {
 			ha[i] = round_down(pfn, ALTMM_PAGEBLOCK_NR_PAGES);
 			KUNIT_EXPECT_EQ_MSG(test, altmm_get_pageblock_migratetype(sys, pfn),
@@ -527,7 +546,7 @@ static void buddy_highatomic_reserve(struct kunit *test)
 
 	unreserve0 = event(sys, ALTMM_HIGHATOMIC_UNRESERVE);
 	stall0 = event(sys, ALTMM_ALLOCSTALL + ALTMM_ZONE_NORMAL);
-	page = altmm_sys_alloc_pages(sys, sleeping, 0, 0);
+	page = altmm_sys_alloc_pages(sys, r->sleeping, 0, 0);
 	KUNIT_EXPECT_NOT_NULL(test, page);
 	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_HIGHATOMIC_UNRESERVE), unreserve0 + 1);
 	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_ALLOCSTALL + ALTMM_ZONE_NORMAL), stall0 + 1);
@@ -535,12 +554,66 @@ static void buddy_highatomic_reserve(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, highatomic_blocks(sys, z), 1UL);
 	KUNIT_EXPECT_NE(test, altmm_get_pageblock_migratetype(sys, ha[0]),
 			altmm_get_pageblock_migratetype(sys, ha[1]));
-
 	if (page)
 		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 0, false), 0);
-	for (i = 0; i < ARRAY_SIZE(atomic); i++)
-		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, atomic[i], 1, false), 0);
-	altmm_test_release(test, sys, h);
+}
+
+static void ha_run_release(struct kunit *test, struct ha_run *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(r->atomic); i++)
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(r->sys, r->atomic[i], 1, false), 0);
+	altmm_test_release(test, r->sys, r->h);
+}
+
+static void buddy_highatomic_reserve(struct kunit *test)
+{
+	struct ha_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	ha_reserve_and_release_one(test, r);
+	ha_run_release(test, r);
+}
+
+/*
+ * The last reserved block is kept from the non-forced unreserve, but
+ * 6.1.192's should_reclaim_retry() gives it up (unreserve with force, at
+ * its "out:" label) whenever no zone could meet min even with everything
+ * reclaimable, before a sleeping request fails for good.  Continuing the
+ * scenario above with one block still reserved: sleeping __GFP_NORETRY
+ * requests, which never get that far, take all but the reserve; a
+ * request without __GFP_NORETRY then still succeeds, releasing the block.
+ */
+static void buddy_highatomic_last_block_before_failing(struct kunit *test)
+{
+	struct ha_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct altmm_test_hold *more;
+	unsigned long free, min, unreserve0;
+	struct page *page;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	ha_reserve_and_release_one(test, r);
+	more = altmm_test_hold_new(test, altmm_zone_managed(r->z));
+	altmm_test_fill(r->sys, more, r->sleeping | __GFP_NORETRY, 0, 0);
+	altmm_drain_all_pages(r->sys, NULL);
+	free = altmm_zone_free(r->z);
+	min = altmm_wmark(r->z, ALTMM_WMARK_MIN);
+	KUNIT_ASSERT_EQ(test, r->z->nr_reserved_highatomic,
+			(unsigned long)ALTMM_PAGEBLOCK_NR_PAGES);
+	KUNIT_ASSERT_LE(test, (long)(free - r->z->nr_reserved_highatomic), (long)min);
+	KUNIT_ASSERT_GT(test, free, min);
+
+	unreserve0 = event(r->sys, ALTMM_HIGHATOMIC_UNRESERVE);
+	page = altmm_sys_alloc_pages(r->sys, r->sleeping, 0, 0);
+	KUNIT_EXPECT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, event(r->sys, ALTMM_HIGHATOMIC_UNRESERVE), unreserve0 + 1);
+	KUNIT_EXPECT_EQ(test, r->z->nr_reserved_highatomic, 0UL);
+	KUNIT_EXPECT_EQ(test, highatomic_blocks(r->sys, r->z), 0UL);
+	if (page)
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(r->sys, page, 0, false), 0);
+	altmm_test_release(test, r->sys, more);
+	ha_run_release(test, r);
 }
 
 /* === A long random sequence === */
@@ -763,6 +836,7 @@ static struct kunit_case altmm_buddy_cases[] = {
 	KUNIT_CASE(buddy_fallback_claims_max_order_block),
 	KUNIT_CASE(buddy_fallback_claims_half_free_pageblock),
 	KUNIT_CASE(buddy_highatomic_reserve),
+	KUNIT_CASE(buddy_highatomic_last_block_before_failing),
 	KUNIT_CASE_PARAM(buddy_random_sequence, layouts_gen_params),
 	{}
 };

@@ -397,12 +397,108 @@ static void reclaim_kswapd_asks_its_node(struct kunit *test)
 	altmm_test_release(test, sys, h);
 }
 
+/**
+ * struct quiet_freer - a shrinker that frees memory it does not report
+ * @s: registered with the instance
+ * @sys: the instance
+ * @block: order-4 blocks it holds (they go straight to the buddy lists)
+ * @nr: blocks held
+ * @calls: scan calls
+ *
+ * As a kernel shrinker that frees memory its caller cannot count as
+ * reclaimed pages (direct reclaim sees no progress), while the memory is
+ * there for the next look at the free lists.
+ */
+struct quiet_freer {
+	struct altmm_shrinker s;
+	struct altmm_system *sys;
+	struct page *block[8];
+	unsigned int nr;
+	unsigned int calls;
+};
+
+static unsigned long quiet_count(struct altmm_shrinker *s, struct altmm_shrink_control *sc)
+{
+	struct quiet_freer *q = container_of(s, struct quiet_freer, s);
+
+	return READ_ONCE(q->nr) << 4;
+}
+
+static unsigned long quiet_scan(struct altmm_shrinker *s, struct altmm_shrink_control *sc)
+{
+	struct quiet_freer *q = container_of(s, struct quiet_freer, s);
+
+	q->calls++;
+	if (q->nr)
+		altmm_sys_free_pages(q->sys, q->block[--q->nr], 4, false);
+	sc->nr_scanned = 16;
+	return 0;
+}
+
+/*
+ * Between two rounds of direct reclaim, 6.1's slow path looks at the free
+ * lists again (__alloc_pages_slowpath(): "retry:" calls
+ * get_page_from_freelist() before __alloc_pages_direct_reclaim()), so
+ * memory that turned up meanwhile (freed by another task, by kswapd, or,
+ * here, by a shrinker that does not report it) serves the request even
+ * when this task's own reclaim made no progress.  The zone is filled to
+ * its min mark; the shrinker frees one order-4 block per call and reports
+ * nothing, so the first round already leaves min + 16 free: a sleeping
+ * request must succeed, by the second look at the free lists at the
+ * latest, rather than give up after ALTMM_MAX_RECLAIM_RETRIES rounds
+ * without progress.
+ */
+static void reclaim_retry_finds_memory_freed_meanwhile(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_zone);
+	struct altmm_zone *z = altmm_test_zone(sys, 0, ALTMM_ZONE_NORMAL);
+	struct altmm_test_hold *h = altmm_test_hold_new(test, altmm_zone_managed(z));
+	struct quiet_freer *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	gfp_t gfp = (GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM) | __GFP_NOWARN;
+	struct page *page;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	q->sys = sys;
+	q->s = (struct altmm_shrinker){ .count = quiet_count, .scan = quiet_scan,
+					.name = "kunit-quiet" };
+	for (q->nr = 0; q->nr < ARRAY_SIZE(q->block); q->nr++) {
+		q->block[q->nr] = altmm_sys_alloc_pages(sys, ALTMM_TEST_GFP_QUIET, 4, 0);
+		KUNIT_ASSERT_NOT_NULL(test, q->block[q->nr]);
+	}
+
+	/* Let the slab layer give back its empty slabs first, unregistered. */
+	altmm_test_fill(sys, h, ALTMM_TEST_GFP_QUIET, 0, 0);
+	altmm_drain_all_pages(sys, NULL);
+	page = altmm_sys_alloc_pages(sys, gfp | __GFP_NORETRY, 0, 0);
+	if (page) {
+		h->page[h->nr] = page;
+		h->order[h->nr++] = 0;
+	}
+	altmm_test_fill(sys, h, ALTMM_TEST_GFP_QUIET, 0, 0);
+	altmm_drain_all_pages(sys, NULL);
+	KUNIT_ASSERT_EQ(test, altmm_zone_free(z), altmm_wmark(z, ALTMM_WMARK_MIN));
+
+	KUNIT_ASSERT_EQ(test, altmm_sys_register_shrinker(sys, &q->s), 0);
+	page = altmm_sys_alloc_pages(sys, gfp, 0, 0);
+	altmm_sys_unregister_shrinker(sys, &q->s);
+	kunit_info(test, "the shrinker was called %u times\n", q->calls);
+	KUNIT_EXPECT_NOT_NULL(test, page);
+	KUNIT_EXPECT_GE(test, q->calls, 1U);
+	KUNIT_EXPECT_LE(test, q->calls, 2U);
+	if (page)
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 0, false), 0);
+	while (q->nr)
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, q->block[--q->nr], 4, false), 0);
+	altmm_test_release(test, sys, h);
+}
+
 static struct kunit_case altmm_reclaim_cases[] = {
 	KUNIT_CASE(reclaim_kswapd_wakes_below_low),
 	KUNIT_CASE(reclaim_kswapd_gives_up),
 	KUNIT_CASE(reclaim_register_needs_callbacks),
 	KUNIT_CASE(reclaim_direct_runs_shrinkers),
 	KUNIT_CASE(reclaim_kswapd_asks_its_node),
+	KUNIT_CASE(reclaim_retry_finds_memory_freed_meanwhile),
 	{}
 };
 
