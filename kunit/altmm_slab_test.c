@@ -243,46 +243,51 @@ struct geometry_case {
 };
 
 static const struct geometry_case geometry_cases[] = {
-	/* 4040 / 66 = 61; mgmt ALIGN(178, 8) = 184; 184 + 3904 = 4088, left 8 */
-	{ "64", 64, 0, 0, 8, 64, 0, 61, 0, 184, 0, 120 },
-	/* mgmt ALIGN(178, 64) = 192; 192 + 3904 = 4096, left 0 */
-	{ "64-align64", 64, 64, 0, 64, 64, 0, 61, 0, 192, 0, 120 },
-	/* size ALIGN(104, 128) = 128; 4040 / 130 = 31; mgmt 128; 128 + 3968 = 4096 */
-	{ "100-align128", 100, 128, 0, 128, 128, 0, 31, 0, 128, 0, 120 },
-	/* size 256; 4040 / 258 = 15; mgmt ALIGN(86, 256) = 256; 256 + 3840 = 4096 */
-	{ "100-align256", 100, 256, 0, 256, 256, 0, 15, 0, 256, 0, 120 },
+	/*
+	 * An order-n slab of B bytes holds num = (B - 56) / (slot + 2)
+	 * objects from its first byte, then num u16 indices and the 56-byte
+	 * header at its end: mgmt = 56 + 2 num, left = B - mgmt - num slot.
+	 */
+	/* 4040 / 66 = 61; mgmt 178; 178 + 3904 = 4082, left 14: no colour */
+	{ "64", 64, 0, 0, 8, 64, 0, 61, 0, 178, 0, 120 },
+	/* the same slots, aligned to 64 by starting at the block's base */
+	{ "64-align64", 64, 64, 0, 64, 64, 0, 61, 0, 178, 0, 120 },
+	/* size ALIGN(104, 128) = 128; 4040 / 130 = 31; mgmt 118; left 10 */
+	{ "100-align128", 100, 128, 0, 128, 128, 0, 31, 0, 118, 0, 120 },
+	/* size 256; 4040 / 258 = 15; mgmt 86; 86 + 3840 = 3926, left 170 < 256 */
+	{ "100-align256", 100, 256, 0, 256, 256, 0, 15, 0, 86, 0, 120 },
 	/* line 64 -> 32 (20 <= 32, not <= 16); size 32; 4040 / 34 = 118;
-	 * mgmt ALIGN(292, 32) = 320; 320 + 3776 = 4096
+	 * mgmt 292; 292 + 3776 = 4068, left 28
 	 */
-	{ "20-hwcache", 20, 0, SLAB_HWCACHE_ALIGN, 32, 32, 0, 118, 0, 320, 0, 120 },
-	/* 4040 / 514 = 7; mgmt 72; 72 + 3584 = 3656, left 440 (x8 = 3520
-	 * fits 4096), 440 / 64 = 6 colours; size > 256: limit 54
+	{ "20-hwcache", 20, 0, SLAB_HWCACHE_ALIGN, 32, 32, 0, 118, 0, 292, 0, 120 },
+	/* 4040 / 514 = 7; mgmt 70; 70 + 3584 = 3654, left 442 (x8 = 3536
+	 * fits 4096), 442 / 64 = 6 colours; size > 256: limit 54
 	 */
-	{ "512", 512, 0, 0, 8, 512, 0, 7, 0, 72, 6, 54 },
-	/* slot 8 + 256 + 8 = 272; 4040 / 274 = 14; mgmt ALIGN(84, 8) = 88;
-	 * 88 + 3808 = 3896, left 200, 3 colours
+	{ "512", 512, 0, 0, 8, 512, 0, 7, 0, 70, 6, 54 },
+	/* slot 8 + 256 + 8 = 272; 4040 / 274 = 14; mgmt 84;
+	 * 84 + 3808 = 3892, left 204, 3 colours
 	 */
-	{ "256-redzone", 256, 0, SLAB_RED_ZONE, 8, 272, 8, 14, 0, 88, 3, 54 },
-	/* slot 272 + 16 = 288; 4040 / 290 = 13; mgmt 88; 88 + 3744 = 3832,
-	 * left 264, 4 colours
+	{ "256-redzone", 256, 0, SLAB_RED_ZONE, 8, 272, 8, 14, 0, 84, 3, 54 },
+	/* slot 272 + 16 = 288; 4040 / 290 = 13; mgmt 82; 82 + 3744 = 3826,
+	 * left 270, 4 colours
 	 */
 	{ "256-redzone-user", 256, 0, SLAB_RED_ZONE | SLAB_STORE_USER,
-	  8, 288, 8, 13, 0, 88, 4, 54 },
-	/* order 0: 1 object, left 1032 (x8 > 4096); order 1: 2, left 2128
-	 * (x8 > 8192); order 2: 16328 / 3002 = 5, mgmt ALIGN(66, 8) = 72,
-	 * 72 + 15000 = 15072, left 1312 (x8 = 10496 fits 16384), 20 colours
+	  8, 288, 8, 13, 0, 82, 4, 54 },
+	/* order 0: 1 object, left 1038 (x8 > 4096); order 1: 2, left 2132
+	 * (x8 > 8192); order 2: 16328 / 3002 = 5, mgmt 66, 66 + 15000 =
+	 * 15066, left 1318 (x8 = 10544 fits 16384), 20 colours
 	 */
-	{ "3000", 3000, 0, 0, 8, 3000, 0, 5, 2, 72, 20, 24 },
-	/* reclaimable: the first order that fits: 1 object, mgmt 64, left 1032 */
-	{ "3000-reclaim", 3000, 0, SLAB_RECLAIM_ACCOUNT, 8, 3000, 0, 1, 0, 64, 16, 24 },
-	/* 4040 / 10 = 404; mgmt ALIGN(864, 8) = 864; 864 + 3232 = 4096 */
+	{ "3000", 3000, 0, 0, 8, 3000, 0, 5, 2, 66, 20, 24 },
+	/* reclaimable: the first order that fits: 1 object, mgmt 58, left 1038 */
+	{ "3000-reclaim", 3000, 0, SLAB_RECLAIM_ACCOUNT, 8, 3000, 0, 1, 0, 58, 16, 24 },
+	/* 4040 / 10 = 404; mgmt 864; 864 + 3232 = 4096, left 0 */
 	{ "8", 8, 0, 0, 8, 8, 0, 404, 0, 864, 0, 120 },
 	/* a 1-byte object takes an 8-byte slot: as "8" */
 	{ "1", 1, 0, 0, 8, 8, 0, 404, 0, 864, 0, 120 },
-	/* slot 8 + 64 + 8 = 80; 4040 / 82 = 49; mgmt ALIGN(154, 8) = 160;
-	 * 160 + 3920 = 4080, left 16
+	/* slot 8 + 64 + 8 = 80; 4040 / 82 = 49; mgmt 154;
+	 * 154 + 3920 = 4074, left 22
 	 */
-	{ "64-redzone", 64, 0, SLAB_RED_ZONE, 8, 80, 8, 49, 0, 160, 0, 120 },
+	{ "64-redzone", 64, 0, SLAB_RED_ZONE, 8, 80, 8, 49, 0, 154, 0, 120 },
 };
 
 static void geometry_desc(const struct geometry_case *c, char *desc)
@@ -542,7 +547,8 @@ static void slab_colour_cycle(struct kunit *test)
 				n++;
 			}
 			KUNIT_EXPECT_EQ(test, slab->nid, nid);
-			off = slab->s_mem - ((void *)slab + cache->mgmt_size);
+			/* The header is at the block's end; objects from its base. */
+			off = slab->s_mem - ((void *)(slab + 1) - (PAGE_SIZE << cache->order));
 			KUNIT_EXPECT_EQ_MSG(test, off, (long)((r % colours) * cache->colour_off),
 					    "round %u node %d", r, nid);
 		}
@@ -977,7 +983,8 @@ static void slab_debug_misaligned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_test_log_count("object (offset 1 in a slot of 64 bytes)"), 1U);
 	KUNIT_EXPECT_EQ(test, altmm_cache_free(cache, obj + 63, _RET_IP_), -EINVAL);
 	KUNIT_EXPECT_EQ(test, altmm_cache_free(cache, slab, _RET_IP_), -EINVAL);
-	KUNIT_EXPECT_EQ(test, altmm_cache_free(cache, slab->freelist, _RET_IP_), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_cache_free(cache, (u16 *)slab - cache->num, _RET_IP_),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, altmm_test_log_count("not the start of an object"), 4U);
 	KUNIT_EXPECT_EQ(test, refused(cache), 4UL);
 	/* The start of the slot, where the left red zone is, is not the object. */
@@ -1097,15 +1104,13 @@ static void slab_debug_poison(struct kunit *test)
 /*
  * Destroying a cache with objects out reports each one (with its
  * allocator under SLAB_STORE_USER) and refuses: -EBUSY, the slabs kept,
- * the objects still usable and freeable.  The cache has then been
- * destroyed once (refcount 0), and a second destroy, even with every
- * object back, is refused again and reports nothing: as the kernel's
- * kmem_cache_destroy(), which leaves such a cache for good.
+ * the objects still usable and freeable, its name free for a new cache.
+ * Once every object is back, destroying it again succeeds.
  */
 static void slab_destroy_busy(struct kunit *test)
 {
 	struct altmm_system *sys = one_node(test);
-	struct altmm_kmem_cache *cache;
+	struct altmm_kmem_cache *cache, *other;
 	struct altmm_page *d;
 	char want[64];
 	void *a, *b;
@@ -1135,14 +1140,19 @@ static void slab_destroy_busy(struct kunit *test)
 	free_obj(test, cache, b);
 	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
 
-	altmm_test_log_clear(test);
-	KUNIT_EXPECT_EQ(test, cache->refcount, 0);
-	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), -EBUSY);
-	KUNIT_EXPECT_EQ(test, altmm_test_log_lines(), 0U);
-	KUNIT_EXPECT_TRUE(test, is_cache_listed(sys, cache));
-	/* Still a working cache. */
+	/* The refused cache does not hold its name. */
+	other = altmm_sys_cache_create(sys, "destroy-busy", 64, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(other), 0);
+
+	/* Still a working cache, and now it can go. */
 	a = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
 	free_obj(test, cache, a);
+	altmm_test_log_clear(test);
+	KUNIT_EXPECT_EQ(test, cache->refcount, 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), 0);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("leaked"), 0U);
+	KUNIT_EXPECT_FALSE(test, is_cache_listed(sys, cache));
 }
 
 /* A cache with nothing out goes, and every frame its slabs held comes back. */
@@ -1193,10 +1203,12 @@ static void slab_create_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), 0);
 
 	/*
-	 * The largest object an order-3 slab (32768 bytes) holds: one, after
-	 * a header of ALIGN(56 + 2, 8) = 64 bytes, so 32704.
+	 * The largest object an order-3 slab (32768 bytes) holds: one 8-byte
+	 * aligned slot before one index and the 56-byte header, so
+	 * round_down(32768 - 58, 8) = 32704, which is the documented bound.
 	 */
 	require_hand_geometry(test);
+	KUNIT_EXPECT_EQ(test, (unsigned long)ALTMM_SLAB_MAX_SIZE, 32704UL);
 	cache = new_cache(test, sys, "largest-fit", 32704, 0, 0, NULL);
 	KUNIT_EXPECT_EQ(test, cache->num, 1U);
 	KUNIT_EXPECT_EQ(test, cache->order, 3U);
@@ -1204,15 +1216,16 @@ static void slab_create_limits(struct kunit *test)
 	memset(obj, 0x55, 32704);
 	free_obj(test, cache, obj);
 
-	/* The kernel-doc's upper bound, 4 x 8192, must work too. */
-	cache = altmm_sys_cache_create(sys, "documented-max", 4 * 8192, 0, 0, NULL);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, cache,
-				  "a cache of 32768-byte objects is in the documented range but was refused");
-	if (cache) {
-		obj = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
-		memset(obj, 0x55, 4 * 8192);
-		free_obj(test, cache, obj);
-	}
+	/* One byte more is refused up front, saying why. */
+	altmm_test_log_clear(test);
+	KUNIT_EXPECT_NULL(test, altmm_sys_cache_create(sys, "too-large", 32705, 0, 0, NULL));
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("size out of range"), 1U);
+
+	/* In range, but red zones push the slot past the slab: refused, saying why. */
+	altmm_test_log_clear(test);
+	KUNIT_EXPECT_NULL(test, altmm_sys_cache_create(sys, "too-large-rz", 32704, 0,
+						       SLAB_RED_ZONE, NULL));
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("does not fit an order-3 slab"), 1U);
 }
 
 /* === init_on_alloc, init_on_free === */

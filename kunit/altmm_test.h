@@ -712,16 +712,19 @@ static inline void altmm_check_one_slab(struct altmm_kmem_cache *cache, int nid,
 {
 	static const char * const names[] = { "full", "partial", "free" };
 	struct altmm_system *sys = cache->sys;
-	unsigned long start = (unsigned long)slab, pfn, i, in_arrays = 0;
+	/* The header is the last bytes of its block; objects start at its base. */
+	void *base = (void *)(slab + 1) - (PAGE_SIZE << cache->order);
+	unsigned long start = (unsigned long)base, pfn, i, in_arrays = 0;
 	unsigned long end = start + (PAGE_SIZE << cache->order);
 	unsigned int colours = max(cache->colour, 1U);
+	u16 *freelist = (u16 *)slab - cache->num;
 	struct altmm_page *d;
 	long colour_bytes;
 
 	if (slab->cache != cache || slab->nid != nid)
 		altmm_check_note(e, "slab %p on node %d's %s list: cache %p nid %d",
 				 slab, nid, names[list], slab->cache, slab->nid);
-	if (!altmm_virt_to_pfn(sys, slab, &pfn) || offset_in_page(slab) ||
+	if (!altmm_virt_to_pfn(sys, base, &pfn) || offset_in_page(base) ||
 	    !IS_ALIGNED(pfn, BIT(cache->order))) {
 		altmm_check_note(e, "slab %p is not an aligned block of the arena", slab);
 		return;
@@ -744,10 +747,10 @@ static inline void altmm_check_one_slab(struct altmm_kmem_cache *cache, int nid,
 		altmm_check_note(e, "slab %p with %u of %u objects active is on the %s list",
 				 slab, slab->active, cache->num, names[list]);
 
-	colour_bytes = slab->s_mem - ((void *)slab + cache->mgmt_size);
+	colour_bytes = slab->s_mem - base;
 	if (colour_bytes < 0 || colour_bytes % cache->colour_off ||
 	    colour_bytes / cache->colour_off >= colours)
-		altmm_check_note(e, "slab %p: objects %ld bytes after the header, colours %u of %u",
+		altmm_check_note(e, "slab %p: objects %ld bytes into the block, colours %u of %u",
 				 slab, colour_bytes, cache->colour, cache->colour_off);
 	if (!IS_ALIGNED((unsigned long)slab->s_mem + cache->obj_offset, cache->align))
 		altmm_check_note(e, "slab %p: first object %p not aligned to %u", slab,
@@ -757,7 +760,7 @@ static inline void altmm_check_one_slab(struct altmm_kmem_cache *cache, int nid,
 
 	bitmap_zero(free_map, cache->num);
 	for (i = slab->active; i < cache->num; i++) {
-		unsigned int idx = slab->freelist[i];
+		unsigned int idx = freelist[i];
 
 		if (idx >= cache->num)
 			altmm_check_note(e, "slab %p: free index %u of %u objects", slab,
@@ -891,7 +894,6 @@ static inline unsigned long altmm_check_cache(struct kunit *test,
 			    "cache %s", cache->name);
 	KUNIT_EXPECT_TRUE_MSG(test, is_power_of_2(cache->align) &&
 			      IS_ALIGNED(cache->size, cache->align) &&
-			      IS_ALIGNED(cache->mgmt_size, cache->align) &&
 			      IS_ALIGNED(cache->colour_off, cache->align) &&
 			      IS_ALIGNED(cache->obj_offset, cache->align),
 			      "cache %s: align %u, size %u, mgmt %u, colour_off %u, obj_offset %u",

@@ -65,10 +65,12 @@ module_param(movablecore, charp, 0444);
 MODULE_PARM_DESC(movablecore, "As the kernel parameter: memory for ZONE_MOVABLE, e.g. 32M or 10%");
 
 bool altmm_init_on_alloc;
+EXPORT_SYMBOL_NS_GPL(altmm_init_on_alloc, ALTMM_INTERNAL);
 module_param_named(init_on_alloc, altmm_init_on_alloc, bool, 0644);
 MODULE_PARM_DESC(init_on_alloc, "Zero pages and objects when they are allocated, as the kernel's init_on_alloc=1 (default 0)");
 
 bool altmm_init_on_free;
+EXPORT_SYMBOL_NS_GPL(altmm_init_on_free, ALTMM_INTERNAL);
 module_param_named(init_on_free, altmm_init_on_free, bool, 0644);
 MODULE_PARM_DESC(init_on_free, "Zero pages and objects when they are freed, as the kernel's init_on_free=1 (default 0)");
 
@@ -82,6 +84,7 @@ module_param(holes, charp, 0444);
 MODULE_PARM_DESC(holes, "Absent ranges size@start[,size@start...], 4M aligned, e.g. 8M@64M");
 
 struct altmm_system *altmm_default_sys;
+EXPORT_SYMBOL_NS_GPL(altmm_default_sys, ALTMM_INTERNAL);
 
 static void fill_params(struct altmm_params *p)
 {

@@ -75,6 +75,27 @@ EXPORT_SYMBOL_NS_GPL(altmm_cache_stat, ALTMM_INTERNAL);
 
 /* === Objects and slabs === */
 
+static_assert(sizeof(struct altmm_slab) % sizeof(long) == 0,
+	      "the header at a block's end must stay aligned");
+static_assert(sizeof(struct altmm_slab) == 56 || BITS_PER_LONG == 32,
+	      "ALTMM_SLAB_MAX_SIZE assumes a 56-byte header");
+
+static u16 *slab_freelist(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
+{
+	return (u16 *)slab - cache->num;
+}
+
+/* The first byte of the slab's block. */
+static void *slab_base(unsigned int order, struct altmm_slab *slab)
+{
+	return (void *)(slab + 1) - (PAGE_SIZE << order);
+}
+
+static struct altmm_slab *slab_header(void *base, unsigned int order)
+{
+	return base + (PAGE_SIZE << order) - sizeof(struct altmm_slab);
+}
+
 static void *slot_of(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
 		     unsigned int idx)
 {
@@ -131,7 +152,8 @@ struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 		d -= d->private;
 	if (!test_bit(ALTMM_PG_slab, &d->flags))
 		return NULL;
-	slab = altmm_pfn_to_virt(sys, altmm_desc_to_pfn(sys, d));
+	slab = slab_header(altmm_pfn_to_virt(sys, altmm_desc_to_pfn(sys, d)),
+			   altmm_alloc_order(d));
 	*slabp = slab;
 	return READ_ONCE(slab->cache);
 }
@@ -282,13 +304,13 @@ static void fix_slab_list(struct altmm_kmem_cache *cache,
 
 static void *slab_get_obj(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
 {
-	return obj_of(cache, slab, slab->freelist[slab->active++]);
+	return obj_of(cache, slab, slab_freelist(cache, slab)[slab->active++]);
 }
 
 static void slab_put_obj(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
 			 void *obj)
 {
-	slab->freelist[--slab->active] = obj_index(cache, slab, obj);
+	slab_freelist(cache, slab)[--slab->active] = obj_index(cache, slab, obj);
 }
 
 /* A slab with free objects on @n, partial ones first; list_lock held. */
@@ -318,7 +340,7 @@ static void free_slab_pages(struct altmm_kmem_cache *cache, struct altmm_slab *s
 	struct altmm_system *sys = cache->sys;
 	unsigned long pfn;
 
-	altmm_virt_to_pfn(sys, slab, &pfn);
+	altmm_virt_to_pfn(sys, slab_base(cache->order, slab), &pfn);
 	__clear_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 	slab_account(cache, slab->nid, -(1L << cache->order));
 	count_stat(cache, ALTMM_SLAB_SHRINK);
@@ -366,11 +388,12 @@ static bool cache_grow(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 	unsigned long flags, pfn;
 	struct page *page;
 	unsigned int i, colour;
+	u16 *freelist;
 
 	page = altmm_sys_alloc_pages(sys, page_gfp, cache->order, nid);
 	if (!page)
 		return false;
-	slab = page_address(page);
+	slab = slab_header(page_address(page), cache->order);
 	altmm_host_page_to_pfn(sys, page, &pfn);
 	__set_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 	slab->cache = cache;
@@ -384,11 +407,12 @@ static bool cache_grow(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 		n->colour_next = 0;
 	spin_unlock_irqrestore(&n->list_lock, flags);
 
-	slab->s_mem = (void *)slab + cache->mgmt_size + colour * cache->colour_off;
+	slab->s_mem = page_address(page) + colour * cache->colour_off;
+	freelist = slab_freelist(cache, slab);
 	for (i = 0; i < cache->num; i++) {
 		void *obj = obj_of(cache, slab, i);
 
-		slab->freelist[i] = i;
+		freelist[i] = i;
 		if (cache->flags & SLAB_RED_ZONE) {
 			*redzone1(cache, obj) = RED_INACTIVE;
 			*redzone2(cache, obj) = RED_INACTIVE;
@@ -866,8 +890,7 @@ static unsigned int cache_estimate(struct altmm_kmem_cache *cache,
 	num = (bytes - sizeof(struct altmm_slab)) / (cache->size + sizeof(u16));
 	num = min(num, ALTMM_SLAB_OBJ_MAX_NUM);
 	for (; num; num--) {
-		*mgmt = ALIGN(sizeof(struct altmm_slab) + num * sizeof(u16),
-			      cache->align);
+		*mgmt = sizeof(struct altmm_slab) + num * sizeof(u16);
 		if (*mgmt + num * cache->size <= bytes)
 			break;
 	}
@@ -1019,8 +1042,9 @@ static struct altmm_kmem_cache *find_mergeable(struct altmm_system *sys,
 {
 	struct altmm_kmem_cache *cache;
 
+	/* A cache whose destroy was refused keeps its slabs, not its name. */
 	list_for_each_entry(cache, &sys->slab->caches, list)
-		if (!strcmp(cache->name, name))
+		if (cache->refcount > 0 && !strcmp(cache->name, name))
 			return cache;
 	return NULL;
 }
@@ -1037,7 +1061,9 @@ static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
  * altmm_sys_cache_create() - a new cache (kmem_cache_create())
  * @sys: instance
  * @name: shown in slabinfo; copied
- * @size: object size, 1..kmalloc's largest class x 4
+ * @size: object size, 1..ALTMM_SLAB_MAX_SIZE (32704: one object with its
+ *	index and the slab header in an order-3 slab; debug fields must fit
+ *	too)
  * @align: minimum alignment (0 for the architecture's)
  * @flags: SLAB_HWCACHE_ALIGN, SLAB_TYPESAFE_BY_RCU, SLAB_RECLAIM_ACCOUNT,
  *	SLAB_POISON, SLAB_RED_ZONE, SLAB_STORE_USER, SLAB_ACCOUNT (accepted,
@@ -1078,8 +1104,10 @@ struct altmm_kmem_cache *altmm_create_boot_cache(struct altmm_system *sys,
 						 slab_flags_t flags,
 						 struct altmm_kmem_cache_node *boot)
 {
-	return cache_create(sys, name, size, ARCH_KMALLOC_MINALIGN, flags, NULL,
-			    boot);
+	/* As create_boot_cache(): kmalloc(2^n) is aligned to 2^n. */
+	unsigned int align = is_power_of_2(size) ? size : ARCH_KMALLOC_MINALIGN;
+
+	return cache_create(sys, name, size, align, flags, NULL, boot);
 }
 
 static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
@@ -1093,10 +1121,11 @@ static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
 	struct altmm_kmem_cache *cache = NULL;
 	const char *why = NULL;
 	const char *copy = NULL;
+	int ret;
 
 	if (!name || !*name)
 		why = "no name";
-	else if (!size || size > 4 * ALTMM_KMALLOC_MAX_CACHE_SIZE)
+	else if (!size || size > ALTMM_SLAB_MAX_SIZE)
 		why = "size out of range";
 	else if (align & (align - 1))
 		why = "alignment not a power of two";
@@ -1124,7 +1153,8 @@ static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
 				  NUMA_NO_NODE);
 	if (!copy || !cache)
 		goto fail;
-	if (setup_cache(cache, sys, copy, size, align, flags, ctor, boot))
+	ret = setup_cache(cache, sys, copy, size, align, flags, ctor, boot);
+	if (ret)
 		goto fail_parts;
 	list_add_tail(&cache->list, &sys->slab->caches);
 out:
@@ -1133,8 +1163,11 @@ out:
 
 fail_parts:
 	release_cache_parts(cache, !boot);
+	if (ret == -E2BIG)
+		why = "with its debug fields, an object does not fit an order-3 slab";
 fail:
-	pr_err("%s: kmem_cache_create(%s, %u): no memory\n", sys->name, name, size);
+	pr_err("%s: kmem_cache_create(%s, %u): %s\n", sys->name, name, size,
+	       why ?: "no memory");
 	if (cache)
 		altmm_cache_free(&sys->slab->cache_cache, cache, _RET_IP_);
 	kfree_const(copy);
@@ -1163,7 +1196,7 @@ static bool report_leaks(struct altmm_kmem_cache *cache)
 			list_for_each_entry(slab, lists[l], list) {
 				bitmap_zero(free_map, cache->num);
 				for (i = slab->active; i < cache->num; i++)
-					__set_bit(slab->freelist[i], free_map);
+					__set_bit(slab_freelist(cache, slab)[i], free_map);
 				for (i = 0; i < cache->num; i++) {
 					void *obj = obj_of(cache, slab, i);
 
@@ -1193,7 +1226,8 @@ static bool report_leaks(struct altmm_kmem_cache *cache)
  *
  * Objects still allocated are each reported, and their slabs (and the
  * cache's own structure, which they point to) are kept, never freed under
- * a user.
+ * a user; the cache stays in slabinfo, its name free for a new cache, and
+ * a later call tries again.
  *
  * Context: process context, may sleep.
  * Return: 0, or -EBUSY when objects were still allocated.
@@ -1207,12 +1241,8 @@ int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache)
 		return 0;
 	sys = cache->sys;
 	mutex_lock(&sys->slab->mutex);
-	if (cache->refcount <= 0) {
-		/* Destroyed before, with objects left: still refused. */
-		mutex_unlock(&sys->slab->mutex);
-		return -EBUSY;
-	}
-	if (--cache->refcount)
+	/* A refused destroy left it at 0: try again, the objects may be back. */
+	if (cache->refcount > 0 && --cache->refcount)
 		goto out;
 	on_each_cpu(drain_cpu, cache, 1);
 	free_empty_slabs(cache, NUMA_NO_NODE);
@@ -1369,7 +1399,7 @@ void altmm_slab_exit(struct altmm_system *sys)
 	for (i = 0; i < nr; i++) {
 		unsigned long pfn;
 
-		altmm_virt_to_pfn(sys, pages[i].slab, &pfn);
+		altmm_virt_to_pfn(sys, slab_base(pages[i].order, pages[i].slab), &pfn);
 		__clear_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 		altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn),
 				     pages[i].order, true);

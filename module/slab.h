@@ -9,9 +9,17 @@
  * to per-node lists of slabs (full, partial, free) in batches.  A slab is
  * a compound allocation of 2^order frames from the page allocator; its
  * first bytes hold its header and its free-object index array, then the
- * colour offset, then the objects:
+ * objects, after the colour offset, and its last bytes hold its
+ * free-object index array and its header:
  *
- *   | struct altmm_slab | freelist[num] | colour | obj 0 | obj 1 | ...
+ *   | colour | obj 0 | obj 1 | ... | obj num-1 | ... | freelist[num] | header |
+ *
+ * Objects start at a colour offset from the slab's first byte, which is
+ * aligned to the slab's size, so a power-of-two class gets its natural
+ * alignment without giving a whole object's room to the header.  The
+ * header sits at a fixed distance from the block's end, so an object's
+ * slab is found from its frame alone: the head frame's descriptor gives
+ * the block and its order.
  *
  * With debugging, an object's slot is
  *
@@ -43,6 +51,9 @@
 #define ALTMM_KMALLOC_MIN_SIZE		8
 #define ALTMM_NR_KMALLOC_CLASSES	(ALTMM_KMALLOC_SHIFT_HIGH + 1)
 #define ALTMM_REDZONE_BYTES		sizeof(u64)
+/* One object, one index and the header in an order-3 slab. */
+#define ALTMM_SLAB_MAX_SIZE		\
+	round_down((PAGE_SIZE << ALTMM_SLAB_MAX_ORDER) - 56 - sizeof(u16), sizeof(void *))
 
 /* Flags the slab layer sets for itself, above the kernel's SLAB_* bits. */
 #define ALTMM_CFLGS_KMALLOC		((__force slab_flags_t)0x40000000U)
@@ -132,7 +143,7 @@ struct altmm_slab_stats {
  * @order: slab order
  * @colour: colours available (left-over space / @colour_off)
  * @colour_off: bytes per colour
- * @mgmt_size: header and freelist bytes at the start of a slab
+ * @mgmt_size: header and freelist bytes at the end of a slab
  * @limit: array capacity
  * @batchcount: array refill/flush size
  * @flags: SLAB_* and ALTMM_CFLGS_*
@@ -170,14 +181,16 @@ struct altmm_kmem_cache {
 };
 
 /**
- * struct altmm_slab - the header at the start of every slab
+ * struct altmm_slab - the header at the end of every slab
  * @cache: the cache it belongs to
  * @list: on one of its node's lists
  * @s_mem: the first object slot
  * @active: objects handed out (to users or to array caches)
  * @nid: its node
  * @rcu: for SLAB_TYPESAFE_BY_RCU, the deferred free
- * @freelist: indices of the free objects in [@active, num)
+ *
+ * The indices of the free objects, freelist[@active..num), are the num
+ * u16s just before the header.
  */
 struct altmm_slab {
 	struct altmm_kmem_cache *cache;
@@ -186,7 +199,6 @@ struct altmm_slab {
 	unsigned int active;
 	int nid;
 	struct rcu_head rcu;
-	u16 freelist[];
 };
 
 /**
