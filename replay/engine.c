@@ -39,6 +39,7 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
@@ -321,8 +322,11 @@ static void run_round(struct engine *e, struct altmm_replay_result *res,
  * @rounds: 1..ALTMM_REPLAY_MAX_ROUNDS; the sides alternate going first
  * @res: the results (zeroed here)
  *
+ * A fatal signal stops it between rounds; each round it ran has freed
+ * all it allocated.
+ *
  * Context: process context, may sleep; allocates with the trace's masks.
- * Return: 0, or -ENOMEM for the handle array.
+ * Return: 0, -ENOMEM for the handle array, or -EINTR.
  */
 int altmm_replay_run(const struct altmm_replay_trace *t,
 		     struct altmm_system *sys, unsigned int rounds,
@@ -330,6 +334,7 @@ int altmm_replay_run(const struct altmm_replay_trace *t,
 {
 	struct engine *e;
 	unsigned int i;
+	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	rounds = clamp_t(unsigned int, rounds, 1, ALTMM_REPLAY_MAX_ROUNDS);
@@ -347,15 +352,21 @@ int altmm_replay_run(const struct altmm_replay_trace *t,
 	find_zones(e);
 	create_caches(e, res);
 
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; i < rounds && !ret; i++) {
 		bool altmm_first = !(i & 1);
 
 		run_round(e, res, altmm_first ? ALTMM_REPLAY_ALTMM : ALTMM_REPLAY_HOST);
-		run_round(e, res, altmm_first ? ALTMM_REPLAY_HOST : ALTMM_REPLAY_ALTMM);
+		if (fatal_signal_pending(current))
+			ret = -EINTR;
+		else
+			run_round(e, res, altmm_first ? ALTMM_REPLAY_HOST :
+					  ALTMM_REPLAY_ALTMM);
+		if (fatal_signal_pending(current))
+			ret = -EINTR;
 	}
 
 	destroy_caches(e);
 	kvfree(e->handles);
 	kfree(e);
-	return 0;
+	return ret;
 }

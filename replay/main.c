@@ -17,7 +17,9 @@
  * to 128 MiB), runs the trace on it and on the host for `rounds` rounds,
  * reads its buddy lists after the last event, and destroys it: a replay
  * starts from a fresh allocator every time, whatever ran before, and
- * leaves altmm's default instance alone.
+ * leaves altmm's default instance alone.  A writer killed before or
+ * during the replay (a fatal signal) stops it between rounds: the report
+ * then says "state failed", "error -4", with the rounds that ran.
  *
  * Locking: replay_lock protects state and report; it is never held while
  * a trace is compiled or replayed.  The writer's own mutex serialises
@@ -32,6 +34,7 @@
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -210,7 +213,7 @@ static void render_zones(struct out *o, const struct altmm_replay_result *res)
 static void render_report(struct out *o, enum replay_state st, int error,
 			  const struct altmm_replay_trace *t,
 			  const struct altmm_replay_result *res,
-			  unsigned int nr_rounds, const struct altmm_params *p)
+			  const struct altmm_params *p)
 {
 	u64 events = t->count[ALTMM_REPLAY_EVENTS_REPLAYED];
 	u64 am, hm;
@@ -225,7 +228,7 @@ static void render_report(struct out *o, enum replay_state st, int error,
 		out(o, "event_%s %llu\n", altmm_replay_event_names[i], t->events[i]);
 	out(o, "ops %u\n", t->nr_ops);
 	out(o, "caches %u\n", t->nr_caches);
-	out(o, "rounds %u\n", nr_rounds);
+	out(o, "rounds %u\n", res->side[ALTMM_REPLAY_ALTMM].nr_rounds);
 	out(o, "altmm_arena_mb %u\n", p->arena_mb);
 	out(o, "altmm_nodes %u\n", p->nr_nodes);
 	render_side(o, "altmm", &res->side[ALTMM_REPLAY_ALTMM], events);
@@ -292,6 +295,17 @@ struct replay_buf {
 	struct altmm_replay_result res;
 };
 
+/*
+ * The writer was killed (^C on zcat): it closes the file in its exit
+ * path, where the signal that killed it is no longer pending but is the
+ * low bits of its exit code; no replay is wanted there.
+ */
+static bool writer_killed(void)
+{
+	return fatal_signal_pending(current) ||
+	       ((current->flags & PF_EXITING) && (current->exit_code & 0x7f));
+}
+
 static void replay(struct altmm_replay_trace *t)
 {
 	unsigned int nr_rounds = clamp_t(unsigned int, READ_ONCE(rounds), 1,
@@ -302,6 +316,8 @@ static void replay(struct altmm_replay_trace *t)
 	int error;
 
 	error = altmm_replay_trace_finish(t);
+	if (!error && writer_killed())
+		error = -EINTR;
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	o.buf = kvmalloc(REPORT_SIZE, GFP_KERNEL);
 	if (!b || !o.buf) {
@@ -323,7 +339,7 @@ static void replay(struct altmm_replay_trace *t)
 	altmm_system_destroy(sys);
 
 	render_report(&o, error ? STATE_FAILED : STATE_DONE, error, t, &b->res,
-		      nr_rounds, &b->p);
+		      &b->p);
 	log_summary(t, &b->res, error);
 	kfree(b);
 	set_report(o.buf, o.len, error ? STATE_FAILED : STATE_DONE);

@@ -15,7 +15,9 @@
 #   - a trace with bad lines is replayed too, its malformed lines counted
 #     and listed with their numbers and reasons, and unsupported events
 #     named;
-#   - a second writer is refused with EBUSY while one is open;
+#   - a second writer is refused with EBUSY while one is open; a writer
+#     killed with the file open leaves "state failed", "error -4" and no
+#     replay behind;
 #   - nothing in the kernel log, and after both modules are unloaded free
 #     memory is back where it was: altmm gives every page back.
 
@@ -50,7 +52,7 @@ require_altmm
 if [ -z "$REPLAY_KO" ] || [ ! -f "$REPLAY_KO" ]; then
 	skip_all "altmm_replay.ko not found (set REPLAY_KO)"
 fi
-tap_plan 14
+tap_plan 15
 
 # get KEY: the first value of KEY in the saved report.
 get()
@@ -248,11 +250,23 @@ cat "$RDIR/report" >"$REPORT"
 expect state "done" && expect lines 0 || rc=1
 tap_check $rc "a second writer gets EBUSY; an empty trace replays to nothing"
 
-# 13. log
+# 13. a killed writer: no replay in its exit path
+exec_sleep="exec 3>$RDIR/trace; echo 'x-1 [0] 1: kfree: ptr=0' >&3; exec sleep 60"
+sh -c "$exec_sleep" &
+pid=$!
+sleep 2
+kill -9 $pid
+wait $pid 2>/dev/null
+cat "$RDIR/report" >"$REPORT"
+rc=0
+expect state failed && expect error -4 && expect rounds 0 && expect lines 1 || rc=1
+tap_check $rc "a writer killed with the trace open: state failed, error -4, no replay"
+
+# 14. log
 check_log_clean "replay"
 tap_check $? "nothing in the kernel log"
 
-# 14. memory back
+# 15. memory back
 rc=0
 "$MODLOAD" -r altmm_replay >/dev/null 2>&1 || { tap_diag "cannot unload altmm_replay"; rc=1; }
 altmm_unload || { tap_diag "unload: $UNLOAD_ERR"; rc=1; }
