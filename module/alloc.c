@@ -315,7 +315,8 @@ retry:
 /*
  * should_reclaim_retry(): keep trying while reclaim makes progress and a
  * zone could meet its min watermark with what is reclaimable, for at most
- * ALTMM_MAX_RECLAIM_RETRIES rounds without progress.
+ * ALTMM_MAX_RECLAIM_RETRIES rounds without progress; before giving up,
+ * the high-atomic reserve goes, to the last pageblock.
  */
 static bool should_reclaim_retry(struct altmm_system *sys, gfp_t gfp,
 				 unsigned int order,
@@ -330,23 +331,23 @@ static bool should_reclaim_retry(struct altmm_system *sys, gfp_t gfp,
 		*no_progress_loops = 0;
 	else
 		(*no_progress_loops)++;
-	if (*no_progress_loops > ALTMM_MAX_RECLAIM_RETRIES) {
-		/* Last resort before failing: the whole high-atomic reserve. */
-		return altmm_unreserve_highatomic_pageblock(sys, ac->zonelist,
-							    ac->highest_zoneidx,
-							    ac->migratetype, true);
-	}
-	for_each_usable_zone(ac, zone, i) {
-		unsigned long available = altmm_zone_free(zone) +
-			altmm_node_pcp_pages(sys, altmm_zone_nid(zone));
+	if (*no_progress_loops <= ALTMM_MAX_RECLAIM_RETRIES) {
+		for_each_usable_zone(ac, zone, i) {
+			unsigned long available = altmm_zone_free(zone) +
+				altmm_node_pcp_pages(sys, altmm_zone_nid(zone));
 
-		if (altmm_zone_watermark_ok(zone, order,
-					    altmm_wmark(zone, ALTMM_WMARK_MIN),
-					    ac->highest_zoneidx, alloc_flags,
-					    available))
-			return true;
+			if (altmm_zone_watermark_ok(zone, order,
+						    altmm_wmark(zone, ALTMM_WMARK_MIN),
+						    ac->highest_zoneidx, alloc_flags,
+						    available))
+				return true;
+		}
+		cond_resched();
 	}
-	return false;
+	/* Before failing (where the kernel would OOM), the reserve goes. */
+	return altmm_unreserve_highatomic_pageblock(sys, ac->zonelist,
+						    ac->highest_zoneidx,
+						    ac->migratetype, true);
 }
 
 static struct page *alloc_pages_slowpath(struct altmm_system *sys, gfp_t gfp,
@@ -371,6 +372,10 @@ static struct page *alloc_pages_slowpath(struct altmm_system *sys, gfp_t gfp,
 retry:
 	if (alloc_flags & ALTMM_ALLOC_KSWAPD)
 		wake_all_kswapds(sys, gfp, order, ac);
+	/* Others (kswapd, frees, a released reserve) may have made room. */
+	page = get_page_from_freelist(sys, gfp, order, alloc_flags, ac);
+	if (page)
+		return page;
 	page = direct_reclaim(sys, gfp, order, alloc_flags, ac, &progress);
 	if (page)
 		return page;

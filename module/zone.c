@@ -339,6 +339,7 @@ void altmm_setup_watermarks(struct altmm_system *sys)
 	for_each_altmm_populated_zone(sys, zone, nid, zt)
 		altmm_zone_pcp_update(sys, zone, 0);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_setup_watermarks, ALTMM_INTERNAL);
 
 /* === The watermark check === */
 
