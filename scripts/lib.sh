@@ -79,8 +79,8 @@ kernel_src() {
 	echo "$dir"
 }
 
-# sync_sources DIR: copy Kbuild, module/, kunit/, replay/ and consumer/ from
-# $ALTMM_SRC into DIR.
+# sync_sources DIR: copy Kbuild, module/, kunit/, bench/, consumer/ and
+# replay/ from $ALTMM_SRC into DIR.
 # Only sources travel, and --delete spares what is excluded, so objects
 # survive for incremental builds while removed sources disappear. Files
 # are compared by content and written with the current time (no -t): a
@@ -88,7 +88,7 @@ kernel_src() {
 sync_sources() {
 	local dest=$1 what=() f
 
-	for f in Kbuild module kunit replay consumer; do
+	for f in Kbuild module kunit bench consumer replay; do
 		[[ -e $ALTMM_SRC/$f ]] && what+=("$f")
 	done
 	((${#what[@]})) || die "nothing to build in $ALTMM_SRC"
