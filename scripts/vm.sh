@@ -26,6 +26,7 @@ usage()
 	cat <<EOF
 usage: scripts/vm.sh [OPTIONS] selftests [TEST ...]
        scripts/vm.sh [OPTIONS] run [PARAM=VALUE ...]
+       scripts/vm.sh [OPTIONS] bench [PARAM=VALUE ...] [-- ALTMM_PARAM=VALUE ...]
        scripts/vm.sh [OPTIONS] script PATH [ARG ...]
        scripts/vm.sh [OPTIONS] shell
 
@@ -41,6 +42,11 @@ busybox initramfs holding the altmm modules and selftests.
                         parameters (e.g. nodes=4 arena_mb=512), run
                         scripts/workload.sh if the tree has one, print every
                         file under /sys/kernel/debug/altmm, unload.
+  bench [PARAM=VALUE ...] [-- ALTMM_PARAM=VALUE ...]
+                        run bench/run.sh: load altmm.ko (with the parameters
+                        after --, default arena_mb=512 nodes=1) and
+                        altmm_bench.ko with the given parameters, print its
+                        CSV files, unload (scripts/bench.sh reads them).
   script PATH [ARG ...] run "sh PATH ARG..." in the VM after the canary, no
                         module loaded; PATH is in the image: /altmm/replay.sh
                         (replay/run.sh), or /altmm/files/NAME for a file
@@ -51,7 +57,8 @@ busybox initramfs holding the altmm modules and selftests.
 Options:
   --no-build            use the modules already in build/amd64
   --timeout SECONDS     kill the VM after this long (default 900 for
-                        selftests, 300 for run); a timeout is a failure
+                        selftests and bench, 300 for run); a timeout is a
+                        failure
   --test-timeout SECS   per selftest script inside the VM (default 300)
   -f FILE               put FILE in the image as /altmm/files/NAME (repeatable)
   -h, --help            this text
@@ -387,6 +394,39 @@ cmd_run()
 	return "$rc"
 }
 
+cmd_bench()
+{
+	local rc=0 reports status bench=() altmm=()
+
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		bench+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	altmm=("$@")
+	boot bench "${timeout:-900}" altmm_mode=bench \
+		"altmm_bench_args=\"${bench[*]}\"" "altmm_args=\"${altmm[*]}\"" || rc=$?
+	echo
+	echo "vm.sh: VM ran $(elapsed "$boot_start" "$boot_end") s wall," \
+		"guest uptime $(guest_uptime) s"
+	reports=$(scan_kernel_log)
+	sed '$d' <<<"$reports"
+	if [ "$(tail -n 1 <<<"$reports")" -ne 0 ]; then
+		echo "vm.sh: $(tail -n 1 <<<"$reports") kernel log report(s) after the canary (see above)"
+		rc=1
+	fi
+	status=$(sed -n 's/^altmm-vm: done rc=\([0-9]*\).*/\1/p' \
+		"$results/vm-output.log" | tail -n 1)
+	if [ -z "$status" ]; then
+		echo "vm.sh: /init did not finish (see $results/vm-console.log)"
+		rc=1
+	elif [ "$status" -ne 0 ]; then
+		echo "vm.sh: the benchmark failed in the VM (status $status)"
+		rc=1
+	fi
+	return "$rc"
+}
+
 cmd_script()
 {
 	local rc=0 reports status path=$1
@@ -437,7 +477,7 @@ done
 cmd=$1
 shift
 case "$cmd" in
-selftests | run | script | shell) ;;
+selftests | run | bench | script | shell) ;;
 *) usage >&2; exit 2 ;;
 esac
 
@@ -467,6 +507,7 @@ rc=0
 case "$cmd" in
 selftests) cmd_selftests "$@" || rc=$? ;;
 run) cmd_run "$@" || rc=$? ;;
+bench) cmd_bench "$@" || rc=$? ;;
 script) [ $# -gt 0 ] || { usage >&2; exit 2; }
 	cmd_script "$@" || rc=$? ;;
 shell) boot shell 0 altmm_mode=shell ;;
