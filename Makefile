@@ -7,7 +7,7 @@
 KDIR ?= $(shell scripts/lib.sh kdir)
 AMD64 := $(CURDIR)/build/amd64
 
-.PHONY: all modules deps check lint kunit uml-kernel selftests run replay clean help
+.PHONY: all modules deps check lint kunit uml-kernel selftests run replay bench clean help
 
 all: modules
 
@@ -41,6 +41,10 @@ run: deps
 replay: deps
 	@scripts/replay.sh $(if $(TRACE),"$(TRACE)",$(error make replay needs TRACE=path (plain or .gz))) $(ARGS)
 
+# Not part of check: timings, on the fast UML kernel and in the VM.
+bench: deps
+	@scripts/bench.sh $(BENCH_ARGS)
+
 clean:
 	rm -rf build
 
@@ -55,4 +59,6 @@ help:
 	@echo 'make run         boot the VM (ARGS="...")'
 	@echo 'make replay TRACE=path  replay a kmem trace on altmm and the host'
 	@echo '                 in the VM (ARGS="rounds=5 arena_mb=512 ...")'
+	@echo 'make bench       altmm against the host allocator, UML and VM: table,'
+	@echo '                 CSV and plots in build/bench/ (BENCH_ARGS="--help")'
 	@echo 'make clean       remove build/'
