@@ -544,7 +544,8 @@ static void self_check(void)
 		      altmm_page_is_altmm(virt_to_page(held.exact + HELD_EXACT_SIZE - 1)),
 		      "alloc_pages_exact() is altmm's");
 	if (ring)
-		CHECK(vmalloc_is_altmm(ring, RING_SIZE), "every page of the vmalloc ring is altmm's");
+		CHECK(vmalloc_is_altmm(ring, RING_SIZE),
+		      "every page of the vmalloc ring is altmm's");
 	if (held.kvbig)
 		CHECK(vmalloc_is_altmm(held.kvbig, HELD_KVBIG_SIZE),
 		      "every page of the kvmalloc(8 MiB) area is altmm's");
