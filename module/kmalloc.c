@@ -107,16 +107,22 @@ static int create_class(struct altmm_system *sys, enum altmm_kmalloc_type type,
  */
 int altmm_kmalloc_init(struct altmm_system *sys)
 {
+	static const int creation_order[] = { 3, 4, 5, 6, 1, 7, 2, 8, 9, 10, 11, 12, 13 };
 	int node_index = altmm_kmalloc_index(sizeof(struct altmm_kmem_cache_node));
 	int type, index, ret;
+	unsigned int i;
+
+	static_assert(ARRAY_SIZE(creation_order) == ALTMM_NR_KMALLOC_CLASSES - 1);
 
 	ret = create_class(sys, ALTMM_KMALLOC_NORMAL, node_index,
 			   sys->slab->boot_node_kmalloc);
 	if (ret)
 		return ret;
 	sys->slab->up = 2;
+	/* In 6.1's order: 96 after 64, 192 after 128. */
 	for (type = 0; type < ALTMM_NR_KMALLOC_TYPES; type++) {
-		for (index = 1; index < ALTMM_NR_KMALLOC_CLASSES; index++) {
+		for (i = 0; i < ARRAY_SIZE(creation_order); i++) {
+			index = creation_order[i];
 			if (type == ALTMM_KMALLOC_NORMAL && index == node_index)
 				continue;
 			ret = create_class(sys, type, index, NULL);

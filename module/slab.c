@@ -44,6 +44,7 @@
 #include "internal.h"
 #include "page_alloc.h"
 #include "slab.h"
+#include "slabinfo.h"
 
 #define slab_err(cache, fmt, ...)					\
 	pr_err("%s: slab %s: " fmt, (cache)->sys->name, (cache)->name,	\
@@ -1157,6 +1158,7 @@ static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
 	if (ret)
 		goto fail_parts;
 	list_add_tail(&cache->list, &sys->slab->caches);
+	altmm_slabinfo_cache_added(cache);
 out:
 	mutex_unlock(&sys->slab->mutex);
 	return cache;
@@ -1251,6 +1253,7 @@ int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache)
 		mutex_unlock(&sys->slab->mutex);
 		return -EBUSY;
 	}
+	altmm_slabinfo_cache_removed(cache);
 	list_del(&cache->list);
 	if (cache->flags & SLAB_TYPESAFE_BY_RCU)
 		rcu_barrier();

@@ -285,6 +285,8 @@ void altmm_system_destroy(struct altmm_system *sys)
 {
 	if (!sys)
 		return;
+	/* RCU callbacks (kfree_rcu, TYPESAFE_BY_RCU slabs) use every layer. */
+	rcu_barrier();
 	altmm_debugfs_remove(sys);
 	altmm_ctl_release(sys);
 	altmm_vmalloc_exit(sys);

@@ -194,7 +194,7 @@ run_flow()
 	if [ -f /altmm/workload.sh ]; then
 		echo "altmm-vm: workload.sh $DEBUGFS"
 		echo "altmm_vm: workload starts" >/dev/kmsg
-		sh /altmm/workload.sh "$DEBUGFS" || rc=$?
+		MODLOAD=$MODLOAD sh /altmm/workload.sh "$DEBUGFS" || rc=$?
 		echo "altmm-vm: workload.sh exit=$rc"
 	fi
 
@@ -205,6 +205,8 @@ run_flow()
 	done
 
 	echo "altmm_vm: rmmod" >/dev/kmsg
+	# The workload may have loaded the consumer, which uses altmm.
+	grep -q '^altmm_consumer ' /proc/modules && { $MODLOAD -r altmm_consumer || rc=$?; }
 	$MODLOAD -r altmm || rc=$?
 	klog_after "altmm_vm: rmmod" | grep altmm
 	return $rc

@@ -10,7 +10,9 @@
 # (single pages, order-3 and order-4 blocks, compound and zeroed blocks,
 # DMA and DMA32 requests, atomic and movable ones, THP-sized movable
 # blocks), frees part of it so the free lists are fragmented, and keeps
-# the rest: rmmod gives it back (the log says how much). It runs in the
+# the rest: rmmod gives it back (the log says how much).  Then it loads
+# the consumer module (when the image has it) so the slab caches, kmalloc
+# and vmalloc are in use too. It runs in the
 # VM's busybox sh as well as in any POSIX shell, as root; it prints each
 # command and ctl_status.
 
@@ -69,6 +71,18 @@ while [ "$n" -lt "$nodes" ]; do
 done
 cmd "free tag=dma count=100"
 cmd "drain"
+
+# Fill caches: the consumer module is ordinary kernel code allocating
+# through altmm_compat.h (a request cache, kmalloc of many sizes, vmalloc);
+# it stays loaded, so slabinfo, slab/ and vmallocinfo show it.
+consumer=/altmm/modules/altmm_consumer.ko
+if [ -f "$consumer" ]; then
+	echo "workload: insmod $consumer"
+	if ! ${MODLOAD:-insmod} "$consumer"; then
+		echo "workload: altmm_consumer refused to load" >&2
+		rc=1
+	fi
+fi
 
 echo "==> $dir/ctl_status <=="
 cat "$dir/ctl_status"
