@@ -75,6 +75,10 @@ static ulong seed = 1;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "Seed of kmalloc_mixed and of the fragmentation workload (default 1)");
 
+static char *side = "both";
+module_param(side, charp, 0444);
+MODULE_PARM_DESC(side, "Sides to run: both, host or altmm (one side alone is for profiling: the other reads \"skipped\"; default both)");
+
 static unsigned int frag_mb = 128;
 module_param(frag_mb, uint, 0444);
 MODULE_PARM_DESC(frag_mb, "Size of the fragmentation workload's private instance in MiB, 8..1024, a multiple of 4 (default 128)");
@@ -704,6 +708,7 @@ static void bench_run_threads(struct bench_run *run, struct bench_sample *out)
 #define BENCH_MAX_SERIES	(BENCH_NR_CASES * 8)
 
 static struct bench_series bench_series_all[BENCH_MAX_SERIES];
+static unsigned int bench_only = BENCH_NR_SIDES;	/* side=: one side, or both */
 static unsigned int bench_nr_series;
 
 static struct bench_series *series_new(const char *name, unsigned int cpus)
@@ -766,9 +771,13 @@ static int bench_case_run(const struct bench_case *bc, unsigned int nr)
 		if (ret)
 			goto out;
 	}
-	if (bc->needs_vmalloc && !altmm_vmalloc_fn) {
-		series_mark(sr, BENCH_ALTMM, BENCH_SKIPPED);
+	if (bc->needs_vmalloc && !altmm_vmalloc_fn)
 		skip[BENCH_ALTMM] = true;
+	for (i = 0; i < BENCH_NR_SIDES; i++) {
+		if (bench_only != BENCH_NR_SIDES && i != bench_only)
+			skip[i] = true;
+		if (skip[i])
+			series_mark(sr, i, BENCH_SKIPPED);
 	}
 
 	for (r = 0; r <= rounds; r++) {
@@ -1276,6 +1285,14 @@ static int check_params(void)
 		pr_err("frag_rounds: %u is not in 1..1000\n", frag_rounds);
 		return -EINVAL;
 	}
+	if (!strcmp(side, "host")) {
+		bench_only = BENCH_HOST;
+	} else if (!strcmp(side, "altmm")) {
+		bench_only = BENCH_ALTMM;
+	} else if (strcmp(side, "both")) {
+		pr_err("side: '%s' is not both, host or altmm\n", side);
+		return -EINVAL;
+	}
 	return parse_cases();
 }
 
@@ -1310,8 +1327,8 @@ static int __init altmm_bench_init(void)
 
 	altmm_vmalloc_fn = symbol_get(altmm_vmalloc);
 	altmm_vfree_fn = symbol_get(altmm_vfree);
-	pr_info("seed=%lu rounds=%u (+1 warm-up) scale=%u%% cpus=%u cycles=%s host init_on_alloc=%d altmm_vmalloc=%s\n",
-		seed, rounds, scale, bench_nr_cpus,
+	pr_info("seed=%lu rounds=%u (+1 warm-up) scale=%u%% side=%s cpus=%u cycles=%s host init_on_alloc=%d altmm_vmalloc=%s\n",
+		seed, rounds, scale, side, bench_nr_cpus,
 		bench_have_cycles() ? "yes" : "no",
 		want_init_on_alloc(GFP_KERNEL),
 		altmm_vmalloc_fn && altmm_vfree_fn ? "yes" : "no");
