@@ -250,13 +250,16 @@ static void bench_test_csv_complete(struct kunit *test)
 	static const u64 ps[ROUNDS] = { 1000, 2000, 3000, 4000, 5000 };
 	static const char * const names[] = { "order0_pair", "slab64_pair",
 					      "vmalloc64k_pair" };
-	struct test_series t[ARRAY_SIZE(names)];
 	unsigned int i, r, side, rows = 0, seen[ARRAY_SIZE(names)][2][ROUNDS];
+	struct test_series *t;
 	unsigned int missing = 0, n_missing = 0;
 	char line[160], name[32], sidename[8], a[16], b[16];
 	unsigned int cpus, round;
 	int fields;
 
+	/* Off the stack: UML kernels warn above 1 KiB frames. */
+	t = kunit_kcalloc(test, ARRAY_SIZE(names), sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		series_init(&t[i], ps, ps);
