@@ -1071,38 +1071,65 @@ out:
 
 /* === Output === */
 
+/* "min/median/max" of a side's ns/op, or why there is none. */
+static void fmt_side(char *buf, size_t len, const struct bench_series *sr,
+		     enum bench_side side, const struct bench_summary *ns)
+{
+	char f[3][24];
+
+	if (!ns->n) {
+		strscpy(buf, sr->s[side][0].status == BENCH_SKIPPED ? "skipped" :
+			"failed", len);
+		return;
+	}
+	bench_fmt_milli(f[0], sizeof(f[0]), ns->min);
+	bench_fmt_milli(f[1], sizeof(f[1]), ns->median);
+	bench_fmt_milli(f[2], sizeof(f[2]), ns->max);
+	scnprintf(buf, len, "%s/%s/%s", f[0], f[1], f[2]);
+}
+
+/* The median, or "-" for an empty summary. */
+static void fmt_median(char *buf, size_t len, const struct bench_summary *s)
+{
+	if (s->n)
+		bench_fmt_milli(buf, len, s->median);
+	else
+		strscpy(buf, "-", len);
+}
+
+/*
+ * One line per series: kept rounds per side, ns/op min/median/max per
+ * side, median cycles/op per side, and the per-round ratio's median
+ * (min-max).
+ */
 static void print_summary(void)
 {
+	struct bench_summary ns[BENCH_NR_SIDES], cyc[BENCH_NR_SIDES], ratio;
 	u64 *scratch = kcalloc(rounds, sizeof(u64), GFP_KERNEL);
-	struct bench_summary ns[BENCH_NR_SIDES], cyc, ratio;
-	char f[6][24];
+	char t[BENCH_NR_SIDES][80], c[BENCH_NR_SIDES][24], r[3][24];
 	unsigned int i, side;
 
 	if (!scratch)
 		return;
-	pr_info("%-22s %4s %32s %32s %7s\n", "case", "cpus",
+	pr_info("%-22s %4s %5s %32s %32s %10s %10s %s\n", "case", "cpus", "kept",
 		"host ns/op min/median/max", "altmm ns/op min/median/max",
-		"ratio");
+		"host cyc", "altmm cyc", "ratio (min-max)");
 	for (i = 0; i < bench_nr_series; i++) {
 		struct bench_series *sr = &bench_series_all[i];
 
 		for (side = 0; side < BENCH_NR_SIDES; side++) {
-			bench_series_side(sr, side, scratch, &ns[side], &cyc);
-			bench_fmt_milli(f[side * 3], 24, ns[side].min);
-			bench_fmt_milli(f[side * 3 + 1], 24, ns[side].median);
-			bench_fmt_milli(f[side * 3 + 2], 24, ns[side].max);
+			bench_series_side(sr, side, scratch, &ns[side], &cyc[side]);
+			fmt_side(t[side], sizeof(t[side]), sr, side, &ns[side]);
+			fmt_median(c[side], sizeof(c[side]), &cyc[side]);
 		}
 		bench_series_ratio(sr, scratch, &ratio);
-		if (!ns[BENCH_ALTMM].n) {
-			pr_info("%-22s %4u %10s/%10s/%10s %32s %7s\n", sr->name,
-				sr->cpus, f[0], f[1], f[2],
-				sr->s[BENCH_ALTMM][0].status == BENCH_SKIPPED ?
-				"skipped" : "failed", "-");
-			continue;
-		}
-		pr_info("%-22s %4u %10s/%10s/%10s %10s/%10s/%10s %3llu.%03llu\n",
-			sr->name, sr->cpus, f[0], f[1], f[2], f[3], f[4], f[5],
-			ratio.median / 1000, ratio.median % 1000);
+		fmt_median(r[0], sizeof(r[0]), &ratio);
+		bench_fmt_milli(r[1], sizeof(r[1]), ratio.min);
+		bench_fmt_milli(r[2], sizeof(r[2]), ratio.max);
+		pr_info("%-22s %4u %2u+%-2u %32s %32s %10s %10s %s (%s-%s)\n",
+			sr->name, sr->cpus, ns[BENCH_HOST].n, ns[BENCH_ALTMM].n,
+			t[BENCH_HOST], t[BENCH_ALTMM], c[BENCH_HOST],
+			c[BENCH_ALTMM], r[0], r[1], r[2]);
 	}
 	kfree(scratch);
 }
