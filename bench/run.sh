@@ -112,6 +112,8 @@ if ! load "$altmm_ko" $altmm_args; then
 	echo "run.sh: altmm.ko did not load" >&2
 	exit 1
 fi
+# What altmm's own frame descriptors and tables cost (a target of the issue).
+grep '^AltmmMeta' /sys/kernel/debug/altmm/meminfo 2>/dev/null | sed 's/^/run.sh: /'
 echo "run.sh: load altmm_bench.ko $* (the benchmark runs now)"
 start=$(cut -d' ' -f1 /proc/uptime)
 if load "$bench_ko" "$@"; then

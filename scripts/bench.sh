@@ -238,6 +238,20 @@ table() {
 	}' "${files[@]}"
 }
 
+# altmm's metadata per frame, as each run's meminfo said.
+metadata() {
+	local env log v
+
+	for env in uml vm; do
+		log=$out/$env-run.log
+		[[ $env == uml ]] && log=$out/uml/run.log
+		[[ -f $log ]] || continue
+		v=$(sed -n 's/.*AltmmMetaPerFrame: *//p' "$log" | head -n 1)
+		[[ -n $v ]] && printf '\naltmm metadata per frame (%s): %s\n' "$env" "$v"
+	done
+	return 0
+}
+
 frag_table() {
 	local env f
 
@@ -340,6 +354,7 @@ report() {
 		echo
 		table
 		frag_table
+		metadata
 	} >"$out/table.txt"
 	plots
 	echo
