@@ -45,41 +45,6 @@ static struct altmm_kmem_cache *class_cache(struct altmm_system *sys, int kind, 
 	return sys->slab->kmalloc[kind][index];
 }
 
-static struct altmm_page *desc_of(struct kunit *test, struct altmm_system *sys,
-				  const void *addr)
-{
-	unsigned long pfn;
-
-	KUNIT_ASSERT_TRUE(test, altmm_virt_to_pfn(sys, addr, &pfn));
-	return altmm_pfn_to_desc(sys, pfn);
-}
-
-/* Frames the page allocator can hand out: on free lists or per-CPU lists. */
-static unsigned long free_frames(struct altmm_system *sys)
-{
-	struct altmm_zone *zone;
-	unsigned long n = 0;
-	int nid, zt, cpu;
-
-	for_each_altmm_populated_zone(sys, zone, nid, zt) {
-		n += altmm_zone_free(zone);
-		for_each_possible_cpu(cpu)
-			n += READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
-	}
-	return n;
-}
-
-static long first_not(const void *p, u8 c, size_t len)
-{
-	const u8 *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != c)
-			return i;
-	return -1;
-}
-
 /* === Size classes === */
 
 struct class_case {
@@ -206,7 +171,7 @@ static void kmalloc_kinds(struct kunit *test)
 	kf(test, sys, p);
 	q = km(test, sys, 100, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_PTR_EQ(test, q, p);
-	KUNIT_EXPECT_EQ(test, first_not(q, 0, 128), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(q, 0, 128), -1L);
 	kf(test, sys, q);
 }
 
@@ -258,20 +223,20 @@ static void kmalloc_large_block(struct kunit *test)
 {
 	const struct large_case *c = test->param_value;
 	struct altmm_system *sys = one_node(test);
-	unsigned long before = free_frames(sys);
+	unsigned long before = altmm_test_free_frames(sys);
 	struct altmm_page *d;
 	u8 *p;
 
 	p = km(test, sys, c->size, GFP_KERNEL);
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, PAGE_SIZE));
-	d = desc_of(test, sys, p);
+	d = altmm_test_desc_of(test, sys, p);
 	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_alloc));
 	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_head));
 	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d + 1, ALTMM_PG_tail));
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_slab));
 	KUNIT_EXPECT_EQ(test, altmm_alloc_order(d), c->order);
 	KUNIT_EXPECT_EQ(test, altmm_sys_ksize(sys, p), PAGE_SIZE << c->order);
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before - (1UL << c->order));
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before - (1UL << c->order));
 	memset(p, 0x77, PAGE_SIZE << c->order);
 
 	altmm_test_log_clear(test);
@@ -283,7 +248,7 @@ static void kmalloc_large_block(struct kunit *test)
 	kf(test, sys, p);
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_alloc));
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_head));
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before);
 	/* Twice is refused. */
 	KUNIT_EXPECT_EQ(test, altmm_sys_kfree(sys, p, _RET_IP_), -EINVAL);
 }
@@ -292,7 +257,7 @@ static void kmalloc_large_block(struct kunit *test)
 static void kmalloc_too_large(struct kunit *test)
 {
 	struct altmm_system *sys = one_node(test);
-	unsigned long before = free_frames(sys);
+	unsigned long before = altmm_test_free_frames(sys);
 
 	altmm_test_log_clear(test);
 	KUNIT_EXPECT_NULL(test, altmm_sys_kmalloc(sys, (4UL << 20) + 1, GFP_KERNEL,
@@ -301,7 +266,7 @@ static void kmalloc_too_large(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, altmm_sys_kmalloc(sys, SIZE_MAX, GFP_KERNEL | __GFP_NOWARN,
 						  NUMA_NO_NODE, _RET_IP_));
 	KUNIT_EXPECT_EQ(test, altmm_test_log_lines(), 1U);
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before);
 }
 
 /*
@@ -378,7 +343,7 @@ static void kmalloc_array_overflow(struct kunit *test)
 	q = altmm_kcalloc(5, 10, GFP_KERNEL);
 	KUNIT_ASSERT_PTR_EQ(test, q, p);
 	KUNIT_EXPECT_EQ(test, altmm_ksize(q), (size_t)64);
-	KUNIT_EXPECT_EQ(test, first_not(q, 0, 50), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(q, 0, 50), -1L);
 	altmm_kfree(q);
 }
 
@@ -432,11 +397,11 @@ static void krealloc_keeps_contents(struct kunit *test)
 	/* Too large: refused, the old block intact and still ours to free. */
 	KUNIT_EXPECT_NULL(test, altmm_sys_krealloc(sys, r, 8UL << 20, GFP_KERNEL | __GFP_NOWARN));
 	KUNIT_EXPECT_EQ(test, r[23], 23);
-	KUNIT_EXPECT_EQ(test, first_not(r + 24, 0x66, 20000 - 24), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(r + 24, 0x66, 20000 - 24), -1L);
 
 	/* krealloc(p, 0) frees. */
 	KUNIT_EXPECT_PTR_EQ(test, altmm_sys_krealloc(sys, r, 0, GFP_KERNEL), ZERO_SIZE_PTR);
-	KUNIT_EXPECT_FALSE(test, altmm_desc_test(desc_of(test, sys, r), ALTMM_PG_alloc));
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(altmm_test_desc_of(test, sys, r), ALTMM_PG_alloc));
 
 	/* Growing within the class: in place. */
 	p = altmm_sys_krealloc(sys, NULL, 100, GFP_KERNEL);
@@ -464,8 +429,8 @@ static void krealloc_gfp_zero(struct kunit *test)
 	kf(test, sys, dirty);
 	q = altmm_sys_krealloc(sys, p, 500, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_PTR_EQ(test, q, dirty);
-	KUNIT_EXPECT_EQ(test, first_not(q, 0xaa, 30), -1L);
-	KUNIT_EXPECT_EQ(test, first_not(q + 30, 0, 500 - 30), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(q, 0xaa, 30), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(q + 30, 0, 500 - 30), -1L);
 	kf(test, sys, q);
 
 	/* Within the class, the tail was zeroed by the first kzalloc(). */
@@ -473,7 +438,7 @@ static void krealloc_gfp_zero(struct kunit *test)
 	memset(p, 0xaa, 10);
 	q = altmm_sys_krealloc(sys, p, 16, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_EXPECT_PTR_EQ(test, q, p);
-	KUNIT_EXPECT_EQ(test, first_not(q + 10, 0, 6), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(q + 10, 0, 6), -1L);
 	kf(test, sys, q);
 }
 

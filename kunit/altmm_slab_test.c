@@ -93,16 +93,6 @@ static struct altmm_slab *slab_of(struct kunit *test, struct altmm_kmem_cache *c
 	return slab;
 }
 
-/* The frame descriptor holding @addr. */
-static struct altmm_page *desc_of(struct kunit *test, struct altmm_system *sys,
-				  const void *addr)
-{
-	unsigned long pfn;
-
-	KUNIT_ASSERT_TRUE(test, altmm_virt_to_pfn(sys, addr, &pfn));
-	return altmm_pfn_to_desc(sys, pfn);
-}
-
 static int node_of(struct kunit *test, struct altmm_system *sys, const void *addr)
 {
 	unsigned long pfn;
@@ -111,37 +101,10 @@ static int node_of(struct kunit *test, struct altmm_system *sys, const void *add
 	return altmm_zone_nid(altmm_pfn_to_zone(sys, pfn));
 }
 
-/* Frames the page allocator can hand out: on free lists or per-CPU lists. */
-static unsigned long free_frames(struct altmm_system *sys)
-{
-	struct altmm_zone *zone;
-	unsigned long n = 0;
-	int nid, zt, cpu;
-
-	for_each_altmm_populated_zone(sys, zone, nid, zt) {
-		n += altmm_zone_free(zone);
-		for_each_possible_cpu(cpu)
-			n += READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
-	}
-	return n;
-}
-
 /* Objects in the running CPU's array of @cache. */
 static unsigned int cpu_avail(struct altmm_kmem_cache *cache)
 {
 	return READ_ONCE(per_cpu_ptr(cache->cpu_cache, raw_smp_processor_id())->avail);
-}
-
-/* The first byte of @p[0..@len) that is not @c, or -1. */
-static long first_not(const void *p, u8 c, size_t len)
-{
-	const u8 *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != c)
-			return i;
-	return -1;
 }
 
 static bool is_cache_listed(struct altmm_system *sys, struct altmm_kmem_cache *cache)
@@ -436,7 +399,7 @@ static void slab_ctor_once(struct kunit *test)
 	atomic_set(&ctor_calls, 0);
 	objs[0] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), num);
-	KUNIT_EXPECT_EQ(test, first_not(objs[0], CTOR_BYTE, CTOR_BYTES), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(objs[0], CTOR_BYTE, CTOR_BYTES), -1L);
 
 	/* Handed out again: not constructed again. */
 	free_obj(test, cache, objs[0]);
@@ -445,7 +408,7 @@ static void slab_ctor_once(struct kunit *test)
 
 	for (i = 1; i < num; i++) {
 		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
-		KUNIT_EXPECT_EQ(test, first_not(objs[i], CTOR_BYTE, CTOR_BYTES), -1L);
+		KUNIT_EXPECT_EQ(test, altmm_test_first_not(objs[i], CTOR_BYTE, CTOR_BYTES), -1L);
 	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), num);
 	/* The slab is full: one more object makes a second slab. */
@@ -467,7 +430,7 @@ static void slab_ctor_once(struct kunit *test)
 	atomic_set(&ctor_calls, 0);
 	obj = alloc_obj(test, rz, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 49);
-	KUNIT_EXPECT_EQ(test, first_not(obj, CTOR_BYTE, CTOR_BYTES), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, CTOR_BYTE, CTOR_BYTES), -1L);
 	free_obj(test, rz, obj);
 }
 
@@ -488,13 +451,13 @@ static void slab_ctor_poison(struct kunit *test)
 	atomic_set(&ctor_calls, 0);
 	objs[0] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 1);
-	KUNIT_EXPECT_EQ(test, first_not(objs[0], CTOR_BYTE, CTOR_BYTES), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(objs[0], CTOR_BYTE, CTOR_BYTES), -1L);
 	free_obj(test, cache, objs[0]);
 	/* Freed, it is poison; handed out again, constructed again. */
-	KUNIT_EXPECT_EQ(test, first_not(objs[0], POISON_FREE, 63), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(objs[0], POISON_FREE, 63), -1L);
 	objs[0] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 2);
-	KUNIT_EXPECT_EQ(test, first_not(objs[0], CTOR_BYTE, CTOR_BYTES), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(objs[0], CTOR_BYTE, CTOR_BYTES), -1L);
 	for (i = 1; i < ARRAY_SIZE(objs); i++)
 		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 1 + ARRAY_SIZE(objs));
@@ -587,9 +550,9 @@ static void slab_typesafe_by_rcu(struct kunit *test)
 	pobj = alloc_obj(test, plain, GFP_KERNEL, NUMA_NO_NODE);
 	*obj = RCU_MAGIC;
 	slab = slab_of(test, rcu, obj);
-	d = desc_of(test, sys, slab);
-	pd = desc_of(test, sys, slab_of(test, plain, pobj));
-	before = free_frames(sys);
+	d = altmm_test_desc_of(test, sys, slab);
+	pd = altmm_test_desc_of(test, sys, slab_of(test, plain, pobj));
+	before = altmm_test_free_frames(sys);
 
 	/*
 	 * A reader found obj; meanwhile it is freed and its slab shrunk.
@@ -605,13 +568,13 @@ static void slab_typesafe_by_rcu(struct kunit *test)
 	still_alloc = altmm_desc_test(d, ALTMM_PG_alloc);
 	magic = *obj;
 	shrink_stat = altmm_cache_stat(rcu, ALTMM_SLAB_SHRINK);
-	frames_rcu = free_frames(sys);
+	frames_rcu = altmm_test_free_frames(sys);
 	/* The same steps without the flag free the frame under the reader. */
 	pret = altmm_cache_free(plain, pobj, _RET_IP_);
 	pshrunk = altmm_cache_shrink(plain);
 	plain_slab = altmm_desc_test(pd, ALTMM_PG_slab);
 	plain_alloc = altmm_desc_test(pd, ALTMM_PG_alloc);
-	frames_plain = free_frames(sys);
+	frames_plain = altmm_test_free_frames(sys);
 	rcu_read_unlock();
 
 	KUNIT_EXPECT_EQ(test, ret, 0);
@@ -636,7 +599,7 @@ static void slab_typesafe_by_rcu(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_alloc));
 	KUNIT_EXPECT_NULL(test, altmm_obj_to_cache(sys, obj, &seen));
 	KUNIT_EXPECT_EQ(test, altmm_cache_stat(rcu, ALTMM_SLAB_SHRINK), 1UL);
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before + 2);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before + 2);
 
 	/* Poisoning would break type stability: it is dropped. */
 	rcu = new_cache(test, sys, "typesafe-poison", 64, 0,
@@ -674,7 +637,7 @@ static void slab_bulk(struct kunit *test)
 	p = kunit_kcalloc(test, too_many, sizeof(*p), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 
-	before = free_frames(sys);
+	before = altmm_test_free_frames(sys);
 	KUNIT_EXPECT_EQ(test, altmm_cache_alloc_bulk(cache, __GFP_NOWARN, too_many, p), 0);
 	grown = altmm_cache_stat(cache, ALTMM_SLAB_GROW);
 	/* It did get far: most of the instance's free frames became slabs. */
@@ -683,7 +646,7 @@ static void slab_bulk(struct kunit *test)
 	altmm_cache_shrink(cache);
 	KUNIT_EXPECT_EQ(test, altmm_test_cache_slabs(cache), 0UL);
 	KUNIT_EXPECT_EQ(test, altmm_cache_stat(cache, ALTMM_SLAB_SHRINK), grown);
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before);
 
 	memset(p, 0, fits * sizeof(*p));
 	KUNIT_ASSERT_EQ(test, altmm_cache_alloc_bulk(cache, GFP_KERNEL, fits, p), (int)fits);
@@ -832,9 +795,9 @@ static void slab_shrink(struct kunit *test)
 	for (i = 0; i < 14; i++)
 		free_obj(test, small, objs[i]);
 	KUNIT_EXPECT_EQ(test, cpu_avail(small), 14U);
-	before = free_frames(sys);
+	before = altmm_test_free_frames(sys);
 	KUNIT_EXPECT_EQ(test, altmm_cache_shrink(small), 2UL);
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before + 2);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before + 2);
 	KUNIT_EXPECT_EQ(test, cpu_avail(small), 0U);
 	KUNIT_EXPECT_EQ(test, altmm_test_cache_slabs(small), 1UL);
 	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, small), 7UL);
@@ -842,17 +805,17 @@ static void slab_shrink(struct kunit *test)
 	for (i = 14; i < 21; i++)
 		free_obj(test, small, objs[i]);
 	KUNIT_EXPECT_EQ(test, altmm_cache_shrink(small), 1UL);
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before + 3);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before + 3);
 
 	/* Order-2 slabs: 10 objects, 2 slabs, 8 frames. */
-	before = free_frames(sys);
+	before = altmm_test_free_frames(sys);
 	for (i = 0; i < 10; i++)
 		objs[i] = alloc_obj(test, big, GFP_KERNEL, NUMA_NO_NODE);
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before - 8);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before - 8);
 	for (i = 0; i < 10; i++)
 		free_obj(test, big, objs[i]);
 	KUNIT_EXPECT_EQ(test, altmm_cache_shrink(big), 8UL);
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before);
 	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, big), 0UL);
 }
 
@@ -1076,7 +1039,7 @@ static void slab_debug_poison(struct kunit *test)
 			  NULL);
 	obj = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
 	free_obj(test, cache, obj);
-	KUNIT_EXPECT_EQ(test, first_not(obj, POISON_FREE, 63), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, POISON_FREE, 63), -1L);
 	KUNIT_EXPECT_EQ(test, obj[63], POISON_END);
 	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
 
@@ -1121,7 +1084,7 @@ static void slab_destroy_busy(struct kunit *test)
 	b = altmm_cache_alloc(cache, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	d = desc_of(test, sys, slab_of(test, cache, a));
+	d = altmm_test_desc_of(test, sys, slab_of(test, cache, a));
 
 	altmm_test_log_clear(test);
 	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), -EBUSY);
@@ -1135,7 +1098,7 @@ static void slab_destroy_busy(struct kunit *test)
 
 	memset(a, 0x33, 64);
 	memset(b, 0x44, 64);
-	KUNIT_EXPECT_EQ(test, first_not(a, 0x33, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(a, 0x33, 64), -1L);
 	free_obj(test, cache, a);
 	free_obj(test, cache, b);
 	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
@@ -1165,15 +1128,15 @@ static void slab_destroy_returns_frames(struct kunit *test)
 	int i;
 
 	cache = new_cache(test, sys, "destroy-me", 300, 0, SLAB_RED_ZONE, NULL);
-	before = free_frames(sys);
+	before = altmm_test_free_frames(sys);
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
-	KUNIT_EXPECT_LT(test, free_frames(sys), before);
+	KUNIT_EXPECT_LT(test, altmm_test_free_frames(sys), before);
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		free_obj(test, cache, objs[i]);
 	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), 0);
 	KUNIT_EXPECT_FALSE(test, is_cache_listed(sys, cache));
-	KUNIT_EXPECT_EQ(test, free_frames(sys), before);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before);
 	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(NULL), 0);
 	/* Its name is free again. */
 	cache = new_cache(test, sys, "destroy-me", 300, 0, 0, NULL);
@@ -1300,45 +1263,45 @@ static void slab_init_on_alloc(struct kunit *test)
 	want = dirty_one(test, c.plain);
 	obj = alloc_obj(test, c.plain, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_ASSERT_PTR_EQ(test, obj, want);
-	KUNIT_EXPECT_EQ(test, first_not(obj, DIRTY, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, DIRTY, 64), -1L);
 	free_obj(test, c.plain, obj);
 	p = dirty_page(test, sys);
 	KUNIT_ASSERT_PTR_EQ(test, alloc_page_addr(test, sys, GFP_KERNEL), p);
-	KUNIT_EXPECT_EQ(test, first_not(p, DIRTY, PAGE_SIZE), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, DIRTY, PAGE_SIZE), -1L);
 	free_page_addr(test, sys, p);
 
 	set_param(test, "init_on_alloc", true);
 	want = dirty_one(test, c.plain);
 	obj = alloc_obj(test, c.plain, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_ASSERT_PTR_EQ(test, obj, want);
-	KUNIT_EXPECT_EQ(test, first_not(obj, 0, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, 0, 64), -1L);
 	free_obj(test, c.plain, obj);
 
 	/* A constructed object keeps its constructed state. */
 	obj = alloc_obj(test, c.ctor, GFP_KERNEL, NUMA_NO_NODE);
-	KUNIT_EXPECT_EQ(test, first_not(obj, CTOR_BYTE, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, CTOR_BYTE, 64), -1L);
 	free_obj(test, c.ctor, obj);
 
 	/* Type-stable memory is not wiped, unless asked. */
 	want = dirty_one(test, c.rcu);
 	obj = alloc_obj(test, c.rcu, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_ASSERT_PTR_EQ(test, obj, want);
-	KUNIT_EXPECT_EQ(test, first_not(obj, DIRTY, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, DIRTY, 64), -1L);
 	memset(obj, DIRTY, 64);
 	free_obj(test, c.rcu, obj);
 	obj = alloc_obj(test, c.rcu, GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
 	KUNIT_ASSERT_PTR_EQ(test, obj, want);
-	KUNIT_EXPECT_EQ(test, first_not(obj, 0, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, 0, 64), -1L);
 	free_obj(test, c.rcu, obj);
 
 	/* A poisoned cache hands its objects out poisoned. */
 	obj = alloc_obj(test, c.poison, GFP_KERNEL, NUMA_NO_NODE);
-	KUNIT_EXPECT_EQ(test, first_not(obj, POISON_FREE, 63), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, POISON_FREE, 63), -1L);
 	free_obj(test, c.poison, obj);
 
 	p = dirty_page(test, sys);
 	KUNIT_ASSERT_PTR_EQ(test, alloc_page_addr(test, sys, GFP_KERNEL), p);
-	KUNIT_EXPECT_EQ(test, first_not(p, 0, PAGE_SIZE), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, 0, PAGE_SIZE), -1L);
 	free_page_addr(test, sys, p);
 }
 
@@ -1358,26 +1321,26 @@ static void slab_init_on_free(struct kunit *test)
 
 	set_param(test, "init_on_free", false);
 	obj = dirty_one(test, c.plain);
-	KUNIT_EXPECT_EQ(test, first_not(obj, DIRTY, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, DIRTY, 64), -1L);
 	p = dirty_page(test, sys);
-	KUNIT_EXPECT_EQ(test, first_not(p, DIRTY, PAGE_SIZE), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, DIRTY, PAGE_SIZE), -1L);
 
 	set_param(test, "init_on_free", true);
 	obj = dirty_one(test, c.plain);
-	KUNIT_EXPECT_EQ(test, first_not(obj, 0, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, 0, 64), -1L);
 
 	obj = alloc_obj(test, c.ctor, GFP_KERNEL, NUMA_NO_NODE);
 	free_obj(test, c.ctor, obj);
-	KUNIT_EXPECT_EQ(test, first_not(obj, CTOR_BYTE, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, CTOR_BYTE, 64), -1L);
 
 	obj = dirty_one(test, c.rcu);
-	KUNIT_EXPECT_EQ(test, first_not(obj, DIRTY, 64), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, DIRTY, 64), -1L);
 
 	obj = dirty_one(test, c.poison);
-	KUNIT_EXPECT_EQ(test, first_not(obj, POISON_FREE, 63), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, POISON_FREE, 63), -1L);
 
 	p = dirty_page(test, sys);
-	KUNIT_EXPECT_EQ(test, first_not(p, 0, PAGE_SIZE), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, 0, PAGE_SIZE), -1L);
 }
 
 /* === A seeded random workload === */
@@ -1458,7 +1421,7 @@ static void rw_stamp(struct rw_obj *o)
 
 static bool rw_stamp_intact(const struct rw_obj *o)
 {
-	return first_not(o->p, o->tag, min_t(u32, o->size, 16)) < 0 &&
+	return altmm_test_first_not(o->p, o->tag, min_t(u32, o->size, 16)) < 0 &&
 	       ((u8 *)o->p)[o->size - 1] == o->tag;
 }
 
@@ -1482,7 +1445,7 @@ static void rw_took(struct kunit *test, struct rw_state *s, struct rw_obj *o)
 		KUNIT_EXPECT_PTR_EQ(test, altmm_obj_to_cache(s->sys, o->p, &slab),
 				    s->cache[o->kind]);
 		if (rw_caches[o->kind].ctor)
-			KUNIT_EXPECT_EQ(test, first_not(o->p, CTOR_BYTE, CTOR_BYTES), -1L);
+			KUNIT_EXPECT_EQ(test, altmm_test_first_not(o->p, CTOR_BYTE, CTOR_BYTES), -1L);
 		else
 			rw_stamp(o);
 	} else {

@@ -1381,4 +1381,44 @@ static inline void altmm_test_exit(struct kunit *test)
 	}
 }
 
+/* === Small helpers the suites share === */
+
+/* The frame descriptor holding @addr, one of @sys's frames. */
+static inline struct altmm_page *altmm_test_desc_of(struct kunit *test,
+						    struct altmm_system *sys,
+						    const void *addr)
+{
+	unsigned long pfn;
+
+	KUNIT_ASSERT_TRUE(test, altmm_virt_to_pfn(sys, addr, &pfn));
+	return altmm_pfn_to_desc(sys, pfn);
+}
+
+/* Frames the page allocator can hand out: on free lists or per-CPU lists. */
+static inline unsigned long altmm_test_free_frames(struct altmm_system *sys)
+{
+	struct altmm_zone *zone;
+	unsigned long n = 0;
+	int nid, zt, cpu;
+
+	for_each_altmm_populated_zone(sys, zone, nid, zt) {
+		n += altmm_zone_free(zone);
+		for_each_possible_cpu(cpu)
+			n += READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
+	}
+	return n;
+}
+
+/* The first byte of @p[0..@len) that is not @c, or -1. */
+static inline long altmm_test_first_not(const void *p, u8 c, size_t len)
+{
+	const u8 *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != c)
+			return i;
+	return -1;
+}
+
 #endif /* _ALTMM_TEST_H */

@@ -837,7 +837,10 @@ static unsigned long slab_shrinker_count(struct altmm_shrinker *s,
 	struct altmm_kmem_cache *cache;
 	unsigned long count = 0;
 
-	/* Racy and lockless, as shrinker counts are; the list is RCU-free. */
+	/*
+	 * Trylock: reclaim can run inside cache creation, which allocates
+	 * with the mutex held; a busy mutex just means "nothing now".
+	 */
 	if (!mutex_trylock(&sys->slab->mutex))
 		return 0;
 	list_for_each_entry(cache, &sys->slab->caches, list)
