@@ -240,16 +240,16 @@ table() {
 
 # altmm's metadata per frame, as each run's meminfo said.
 metadata() {
-	local env log v
+	local env log v line=
 
 	for env in uml vm; do
 		log=$out/$env-run.log
 		[[ $env == uml ]] && log=$out/uml/run.log
 		[[ -f $log ]] || continue
 		v=$(sed -n 's/.*AltmmMetaPerFrame: *//p' "$log" | head -n 1)
-		[[ -n $v ]] && printf '\naltmm metadata per frame (%s): %s\n' "$env" "$v"
+		[[ -n $v ]] && line+="${line:+, }$v ($env)"
 	done
-	return 0
+	[[ -z $line ]] || printf '\naltmm metadata per frame: %s\n' "$line"
 }
 
 frag_table() {
