@@ -1445,7 +1445,8 @@ static void rw_took(struct kunit *test, struct rw_state *s, struct rw_obj *o)
 		KUNIT_EXPECT_PTR_EQ(test, altmm_obj_to_cache(s->sys, o->p, &slab),
 				    s->cache[o->kind]);
 		if (rw_caches[o->kind].ctor)
-			KUNIT_EXPECT_EQ(test, altmm_test_first_not(o->p, CTOR_BYTE, CTOR_BYTES), -1L);
+			KUNIT_EXPECT_EQ(test, altmm_test_first_not(o->p, CTOR_BYTE, CTOR_BYTES),
+					-1L);
 		else
 			rw_stamp(o);
 	} else {

@@ -425,7 +425,6 @@ enum altmm_zone_stat_item {
 	ALTMM_NR_ZONE_STAT_ITEMS
 };
 
-
 /*
  * The node counters altmm moves; the rest of 6.1's list prints 0.  The
  * two slab counters are in bytes (their _B suffix), misc in frames.
