@@ -94,10 +94,16 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t debugfs debugfs /sys/kernel/debug
+# Where each section of a module went: "NAME ADDRESS" lines.
+sections() {
+	for f in /sys/module/\$1/sections/.*; do
+		[ -f "\$f" ] && echo "\${f##*/} \$(cat "\$f")"
+	done
+}
 insmod '$bdir/module/altmm.ko' arena_mb=512 nodes=1
-cat /sys/module/altmm/sections/.text >'$dir/altmm.text'
+sections altmm >'$dir/altmm.sections'
 insmod '$bdir/bench/altmm_bench.ko' cases=$c side=$s rounds=4 scale=$scale
-cat /sys/module/altmm_bench/sections/.text >'$dir/bench.text'
+sections altmm_bench >'$dir/bench.sections'
 dmesg | sed 's/^\[[ 0-9.]*\] //' | grep 'altmm_bench: $c ' >'$dir/line'
 rmmod altmm_bench
 rmmod altmm
@@ -110,7 +116,7 @@ EOF
 		"$uml/linux" mem=2048M init_on_alloc=0 rootfstype=hostfs \
 		rootflags=/ rw init="$dir/init.sh" con=null con0=fd:0,fd:1 \
 		</dev/null >"$dir/console.log" 2>&1) || true
-	[[ -s $dir/altmm.text && -s $dir/bench.text ]] ||
+	[[ -s $dir/altmm.sections && -s $dir/bench.sections ]] ||
 		die "UML: the run did not load the modules; see $dir/console.log"
 	echo "=== $c side=$s"
 	cat "$dir/line"
@@ -119,19 +125,24 @@ import bisect, collections, subprocess, sys
 
 d, bdir, symoff = sys.argv[1], sys.argv[2], sys.argv[3] == '1'
 
-def text_symbols(ko, base):
-    nm = subprocess.run(['nm', '-n', '--defined-only', ko],
-                        capture_output=True, text=True, check=True).stdout
-    return [(base + int(a, 16), n) for a, t, n in
-            (l.split()[:3] for l in nm.splitlines()) if t in 'tT']
+# Functions of a module at their load addresses: objdump -t gives each
+# symbol's section and offset, the module's sections/ where they went.
+def functions(ko, sections):
+    base = dict(l.split() for l in open(sections))
+    table = subprocess.run(['objdump', '-t', ko], capture_output=True,
+                           text=True, check=True).stdout
+    out = []
+    for l in table.splitlines():
+        f = l.split()
+        if len(f) >= 6 and 'F' in f[-4:-2] and f[-3] in base:
+            out.append((int(base[f[-3]], 16) + int(f[0], 16), f[-1]))
+    return out
 
-mods = []
-for name, ko in (('altmm', 'module/altmm.ko'), ('bench', 'bench/altmm_bench.ko')):
-    base = int(open(f'{d}/{name}.text').read(), 16)
-    mods.append((base, text_symbols(f'{bdir}/{ko}', base)))
-syms = sorted(s for _, S in mods for s in S)
+syms = sorted(functions(f'{bdir}/module/altmm.ko', f'{d}/altmm.sections') +
+              functions(f'{bdir}/bench/altmm_bench.ko', f'{d}/bench.sections'))
 keys = [a for a, _ in syms]
-in_module = lambda ip: any(b <= ip < b + (2 << 20) for b, _ in mods)
+lo, hi = syms[0][0], syms[-1][0] + (64 << 10)
+in_module = lambda ip: lo <= ip < hi
 
 count, total = collections.Counter(), 0
 script = subprocess.run(['perf', 'script', '-i', f'{d}/perf.data', '-F', 'ip,sym,symoff'],
@@ -149,6 +160,8 @@ for line in script.splitlines():
         key = f[1].split(' (')[0] if len(f) > 1 else '[unknown]'
         if not symoff:
             key = key.split('+0x')[0]
+        if key == '[unknown]':
+            key = '[UML stub pages or user space]'
     count[key] += 1
 for key, n in count.most_common(40):
     print(f'{100 * n / total:6.2f}%  {key}')
