@@ -1021,13 +1021,16 @@ static void frag_round(struct frag_state *st, unsigned int round)
 
 static void frag_run(enum frag_variant v)
 {
-	struct altmm_params p = {
-		.arena_mb = frag_mb, .nr_nodes = 1, .dma_mb = 0, .dma32_mb = 0,
-	};
-	struct altmm_param_error err = { };
+	/* The layout: one node, one zone. Static: too big for the stack. */
+	static struct altmm_params p;
+	static struct altmm_param_error err;
 	struct frag_state st = { };
 	unsigned int r;
 	int ret;
+
+	memset(&p, 0, sizeof(p));
+	p.arena_mb = frag_mb;
+	p.nr_nodes = 1;		/* and dma_mb = dma32_mb = 0: all Normal */
 
 	frag_rows[v] = kcalloc(frag_rounds + 1, sizeof(*frag_rows[v]), GFP_KERNEL);
 	if (!frag_rows[v]) {
