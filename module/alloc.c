@@ -21,7 +21,10 @@
  * Frees are checked before anything is touched: a page that is not in
  * the arena, that does not start a live allocation, that is freed twice,
  * with the wrong order, or with references still held on the host side
- * is reported (rate-limited), counted, and refused.
+ * is reported (rate-limited), counted, and refused.  A frame's flags are
+ * written with plain stores by whoever owns it (the lock of its list, or
+ * the caller while it is allocated); the reference count, decremented
+ * once per free, decides between two frees racing on one block.
  */
 
 /* Lines about an instance start with its name, which for the default is "altmm". */
@@ -121,25 +124,6 @@ static void report_alloc_failure(struct altmm_system *sys, gfp_t gfp,
 
 /* === Counters === */
 
-/* zone_statistics(): was the preferred node served, and from where? */
-static void zone_statistics(struct altmm_system *sys, struct altmm_zone *preferred,
-			    struct altmm_zone *z)
-{
-	int local = altmm_numa_node_id(sys);
-
-	/* Per-CPU, as the kernel's: no shared cache line per allocation. */
-	if (altmm_zone_nid(z) == altmm_zone_nid(preferred)) {
-		this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_HIT]);
-	} else {
-		this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_MISS]);
-		this_cpu_inc(preferred->pcp->numa_stat[ALTMM_NUMA_FOREIGN]);
-	}
-	if (altmm_zone_nid(z) == local)
-		this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_LOCAL]);
-	else
-		this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_OTHER]);
-}
-
 /* === The new page === */
 
 static bool is_chunk_head(unsigned long pfn)
@@ -154,18 +138,22 @@ static struct page *prep_new_page(struct altmm_system *sys, unsigned long pfn,
 	struct page *page = altmm_pfn_to_host_page(sys, pfn);
 	unsigned long i;
 
-	altmm_set_alloc_order(d, order);
+	unsigned long flags = (d->flags & ~ALTMM_PG_ORDER_MASK) | BIT(ALTMM_PG_alloc) |
+			      ((unsigned long)order << ALTMM_PG_ORDER_SHIFT);
+
+	/*
+	 * The frame is ours alone until it is returned: plain stores.  Two
+	 * frees racing later are told apart by the reference count.
+	 */
 	atomic_set(&d->refcount, 1);
 	if ((gfp & __GFP_COMP) && order) {
-		__set_bit(ALTMM_PG_head, &d->flags);
+		flags |= BIT(ALTMM_PG_head);
 		for (i = 1; i < BIT(order); i++) {
 			__set_bit(ALTMM_PG_tail, &d[i].flags);
 			d[i].private = i;
 		}
 	}
-	/* The release pairs with the test-and-clear in altmm_free_pages(). */
-	smp_mb__before_atomic();
-	set_bit(ALTMM_PG_alloc, &d->flags);
+	WRITE_ONCE(d->flags, flags);
 
 	if (!is_chunk_head(pfn))
 		set_page_count(page, 1);
@@ -197,16 +185,13 @@ static unsigned long rmqueue(struct altmm_system *sys, const struct alloc_contex
 {
 	unsigned long pfn = ALTMM_NO_PFN;
 
+	/* Both count the allocation inside their interrupts-off section. */
 	if (order <= ALTMM_PCP_MAX_ORDER)
-		pfn = altmm_rmqueue_pcplist(sys, zone, order, ac->migratetype,
-					    alloc_flags);
+		pfn = altmm_rmqueue_pcplist(sys, ac->preferred_zone, zone, order,
+					    ac->migratetype, alloc_flags);
 	if (pfn == ALTMM_NO_PFN)
-		pfn = altmm_rmqueue_buddy(sys, zone, order, ac->migratetype,
-					  alloc_flags);
-	if (pfn == ALTMM_NO_PFN)
-		return pfn;
-	altmm_count_event(sys, ALTMM_PGALLOC + zone->type, BIT(order));
-	zone_statistics(sys, ac->preferred_zone, zone);
+		pfn = altmm_rmqueue_buddy(sys, ac->preferred_zone, zone, order,
+					  ac->migratetype, alloc_flags);
 	return pfn;
 }
 
@@ -404,6 +389,56 @@ nopage:
 
 /* === Entry points === */
 
+/*
+ * Decode a request into @ac: its highest zone, migrate type, zonelist and
+ * preferred zone.  Misuse (a bad order, mask or node) is reported; a
+ * request no zone can serve is reported as a failure.
+ */
+static bool prepare_alloc(struct altmm_system *sys, gfp_t gfp,
+			  unsigned int order, int nid, struct alloc_context *ac)
+{
+	struct altmm_zone *zone;
+	int i;
+
+	if (unlikely(!READ_ONCE(sys->ready)))
+		return false;
+	if (unlikely(order >= ALTMM_MAX_ORDER)) {
+		if (!(gfp & __GFP_NOWARN))
+			altmm_misuse(sys, "order %u allocation: orders 0..%d exist\n",
+				     order, ALTMM_MAX_ORDER - 1);
+		return false;
+	}
+	ac->highest_zoneidx = altmm_gfp_zone(gfp);
+	ac->migratetype = altmm_gfp_migratetype(gfp,
+				READ_ONCE(sys->tune.page_group_by_mobility_disabled));
+	if (unlikely(ac->highest_zoneidx < 0 || ac->migratetype < 0)) {
+		altmm_misuse(sys, "invalid GFP mask %#x(%pGg)\n", gfp, &gfp);
+		return false;
+	}
+	if (nid == NUMA_NO_NODE)
+		nid = altmm_numa_node_id(sys);
+	if (unlikely(nid < 0 || nid >= sys->layout.nr_nodes)) {
+		altmm_misuse(sys, "allocation on node %d: there are %d nodes\n",
+			     nid, sys->layout.nr_nodes);
+		return false;
+	}
+	might_sleep_if(gfp & __GFP_DIRECT_RECLAIM);
+
+	ac->zonelist = &sys->nodes[nid]->zonelists[(gfp & __GFP_THISNODE) ?
+						   ALTMM_ZONELIST_NOFALLBACK :
+						   ALTMM_ZONELIST_FALLBACK];
+	ac->preferred_zone = NULL;
+	for_each_usable_zone(ac, zone, i) {
+		ac->preferred_zone = zone;
+		break;
+	}
+	if (unlikely(!ac->preferred_zone)) {
+		report_alloc_failure(sys, gfp, order, NULL);
+		return false;
+	}
+	return true;
+}
+
 /**
  * altmm_sys_alloc_pages() - allocate 2^@order frames from an instance
  * @sys: instance
@@ -420,48 +455,10 @@ struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 {
 	struct alloc_context ac;
 	unsigned int alloc_flags;
-	struct altmm_zone *zone;
-	bool mobility_off;
 	struct page *page;
-	int i;
 
-	if (unlikely(!READ_ONCE(sys->ready)))
+	if (unlikely(!prepare_alloc(sys, gfp, order, nid, &ac)))
 		return NULL;
-	if (unlikely(order >= ALTMM_MAX_ORDER)) {
-		if (!(gfp & __GFP_NOWARN))
-			altmm_misuse(sys, "order %u allocation: orders 0..%d exist\n",
-				     order, ALTMM_MAX_ORDER - 1);
-		return NULL;
-	}
-	ac.highest_zoneidx = altmm_gfp_zone(gfp);
-	mobility_off = READ_ONCE(sys->tune.page_group_by_mobility_disabled);
-	ac.migratetype = altmm_gfp_migratetype(gfp, mobility_off);
-	if (unlikely(ac.highest_zoneidx < 0 || ac.migratetype < 0)) {
-		altmm_misuse(sys, "invalid GFP mask %#x(%pGg)\n", gfp, &gfp);
-		return NULL;
-	}
-	if (nid == NUMA_NO_NODE)
-		nid = altmm_numa_node_id(sys);
-	if (unlikely(nid < 0 || nid >= sys->layout.nr_nodes)) {
-		altmm_misuse(sys, "allocation on node %d: there are %d nodes\n",
-			     nid, sys->layout.nr_nodes);
-		return NULL;
-	}
-	might_sleep_if(gfp & __GFP_DIRECT_RECLAIM);
-
-	ac.zonelist = &sys->nodes[nid]->zonelists[(gfp & __GFP_THISNODE) ?
-						  ALTMM_ZONELIST_NOFALLBACK :
-						  ALTMM_ZONELIST_FALLBACK];
-	ac.preferred_zone = NULL;
-	for_each_usable_zone(&ac, zone, i) {
-		ac.preferred_zone = zone;
-		break;
-	}
-	if (!ac.preferred_zone) {
-		report_alloc_failure(sys, gfp, order, NULL);
-		return NULL;
-	}
-
 	alloc_flags = ALTMM_ALLOC_WMARK_LOW |
 		      alloc_flags_nofragment(sys, ac.preferred_zone, gfp);
 	page = get_page_from_freelist(sys, gfp, order, alloc_flags, &ac);
@@ -477,12 +474,12 @@ static void free_block(struct altmm_system *sys, unsigned long pfn,
 	struct altmm_zone *zone = altmm_pfn_to_zone(sys, pfn);
 	unsigned long flags;
 
-	altmm_count_event(sys, ALTMM_PGFREE, BIT(order));
 	if (order <= ALTMM_PCP_MAX_ORDER) {
 		altmm_free_to_pcp(sys, zone, pfn, order, cold);
 		return;
 	}
 	spin_lock_irqsave(&zone->lock, flags);
+	__this_cpu_add(sys->vm_events->event[ALTMM_PGFREE], BIT(order));
 	altmm_free_one_page(sys, zone, pfn, order,
 			    altmm_get_pageblock_migratetype(sys, pfn), cold);
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -521,6 +518,7 @@ int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
 	struct altmm_page *d;
 	unsigned long pfn, i;
 	const char *why;
+	int refs;
 
 	if (unlikely(!page))
 		return 0;
@@ -542,21 +540,24 @@ int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
 			     pfn, page_ref_count(page));
 		return -EINVAL;
 	}
-	if (!atomic_dec_and_test(&d->refcount))
+	/* The one locked operation of a free: it also decides a racing pair. */
+	refs = atomic_dec_return(&d->refcount);
+	if (refs > 0)
 		return 0;
-	if (unlikely(!test_and_clear_bit(ALTMM_PG_alloc, &d->flags))) {
+	if (unlikely(refs < 0)) {
+		atomic_inc(&d->refcount);
 		altmm_misuse(sys, "free of pfn %#lx refused: freed twice at once\n", pfn);
 		return -EINVAL;
 	}
 
 	if (test_bit(ALTMM_PG_head, &d->flags)) {
-		__clear_bit(ALTMM_PG_head, &d->flags);
 		for (i = 1; i < BIT(order); i++) {
 			__clear_bit(ALTMM_PG_tail, &d[i].flags);
 			d[i].private = 0;
 		}
 	}
-	altmm_set_alloc_order(d, 0);
+	WRITE_ONCE(d->flags, d->flags & ~(BIT(ALTMM_PG_alloc) | BIT(ALTMM_PG_head) |
+					  ALTMM_PG_ORDER_MASK));
 	d->private = 0;
 	if (!is_chunk_head(pfn))
 		set_page_count(page, 0);
@@ -648,13 +649,16 @@ int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
 	for (i = 1; i < BIT(order); i++) {
 		altmm_set_alloc_order(&d[i], 0);
 		atomic_set(&d[i].refcount, 1);
-		set_bit(ALTMM_PG_alloc, &d[i].flags);
+		__set_bit(ALTMM_PG_alloc, &d[i].flags);
 		set_page_count(page + i, 1);
 	}
 	altmm_set_alloc_order(d, 0);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_split_page, ALTMM_INTERNAL);
+
+/* Frames taken from a CPU's list per interrupts-off section. */
+#define BULK_CHUNK	64
 
 /**
  * altmm_sys_alloc_pages_bulk() - fill the NULL slots of an array with
@@ -672,8 +676,50 @@ unsigned long altmm_sys_alloc_pages_bulk(struct altmm_system *sys, gfp_t gfp,
 					 int nid, unsigned long nr_pages,
 					 struct page **page_array)
 {
-	unsigned long i, populated = 0;
+	unsigned long pfns[BULK_CHUNK], i, want = 0, got = 0, populated = 0, n;
+	struct altmm_zone *zone = NULL;
+	struct alloc_context ac;
+	unsigned int alloc_flags;
+	int z;
 
+	for (i = 0; i < nr_pages; i++)
+		want += !page_array[i];
+	if (!want)
+		return nr_pages;
+	/* Refused (and reported) once: the single way would refuse it again. */
+	if (!prepare_alloc(sys, gfp, 0, nid, &ac))
+		return nr_pages - want;
+
+	/*
+	 * As __alloc_pages_bulk(): the first zone that stays above its low
+	 * mark with every frame taken serves them all from this CPU's list,
+	 * in one section per chunk; whatever it cannot give goes the single
+	 * way, through the slow path if need be.
+	 */
+	alloc_flags = ALTMM_ALLOC_WMARK_LOW |
+		      alloc_flags_nofragment(sys, ac.preferred_zone, gfp);
+	for_each_usable_zone(&ac, zone, z)
+		if (altmm_zone_watermark_fast(zone, 0,
+					      altmm_wmark(zone, ALTMM_WMARK_LOW) + want,
+					      ac.highest_zoneidx, alloc_flags))
+			break;
+	for (i = 0; zone && i < nr_pages && got < want; i += BULK_CHUNK) {
+		unsigned long end = min(nr_pages, i + BULK_CHUNK), j, k = 0, ask = 0;
+
+		for (j = i; j < end; j++)
+			ask += !page_array[j];
+		if (!ask)
+			continue;
+		n = altmm_rmqueue_pcplist_bulk(sys, ac.preferred_zone, zone,
+					       ac.migratetype, alloc_flags, ask, pfns);
+		for (j = i; j < end && k < n; j++)
+			if (!page_array[j])
+				page_array[j] = prep_new_page(sys, pfns[k++], 0, gfp);
+		got += n;
+		if (n < ask)
+			break;	/* the zone ran dry: the single way takes over */
+	}
+	/* The single way, stopping at the first frame it cannot have. */
 	for (i = 0; i < nr_pages; i++) {
 		if (!page_array[i]) {
 			page_array[i] = altmm_sys_alloc_pages(sys, gfp, 0, nid);

@@ -50,6 +50,15 @@ static int build_chunk_map(struct altmm_system *sys)
 	if (!sys->chunk_map)
 		return -ENOMEM;
 	sys->chunk_base = lo;
+	/*
+	 * The direct map is linear on x86_64 and UML: an address maps to a
+	 * host pfn by subtraction.  Checked on the highest chunk; a map that
+	 * is not linear leaves dm_size 0 and the slower way.
+	 */
+	sys->dm_start = (unsigned long)page_address(pfn_to_page(lo << ALTMM_PFN_SECTION_SHIFT));
+	if ((unsigned long)page_address(pfn_to_page(hi << ALTMM_PFN_SECTION_SHIFT)) ==
+	    sys->dm_start + ((hi - lo) << ALTMM_SECTION_SHIFT))
+		sys->dm_size = (hi - lo + 1) << ALTMM_SECTION_SHIFT;
 	for (nr = 0; nr < sys->layout.nr_sections; nr++)
 		if (sys->sections[nr].flags & ALTMM_SECTION_PRESENT)
 			sys->chunk_map[(sys->sections[nr].host_pfn >> ALTMM_PFN_SECTION_SHIFT) -
@@ -123,6 +132,7 @@ void altmm_arena_release(struct altmm_system *sys)
 	unsigned long nr;
 
 	WRITE_ONCE(sys->chunk_span, 0);
+	WRITE_ONCE(sys->dm_size, 0);
 	kvfree(sys->chunk_map);
 	sys->chunk_map = NULL;
 	for (nr = 0; nr < sys->layout.nr_sections; nr++) {

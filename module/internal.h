@@ -603,6 +603,9 @@ struct altmm_tunables {
  *	0 where the chunk is not ours
  * @chunk_base: host chunk number (host pfn >> 10) of @chunk_map[0]
  * @chunk_span: entries in @chunk_map
+ * @dm_start: direct-map address of host chunk @chunk_base
+ * @dm_size: bytes of direct map @chunk_map covers, or 0 when the map was
+ *	found not to be linear (then lookups go through virt_to_page())
  * @nr_chunks: host chunks held
  * @fail_chunk: from &struct altmm_params
  * @memblock: the boot allocator
@@ -634,6 +637,8 @@ struct altmm_system {
 	u32 *chunk_map;
 	unsigned long chunk_base;
 	unsigned long chunk_span;
+	unsigned long dm_start;
+	unsigned long dm_size;
 	unsigned long nr_chunks;
 	unsigned int fail_chunk;
 	struct altmm_memblock memblock;

@@ -438,6 +438,7 @@ unsigned long altmm_rmqueue(struct altmm_system *sys, struct altmm_zone *zone,
 /**
  * altmm_rmqueue_buddy() - take a block straight from the buddy lists
  * @sys: instance
+ * @preferred: the request's preferred zone, for the NUMA counters
  * @zone: the zone
  * @order: order
  * @mt: the migrate type asked for
@@ -450,6 +451,7 @@ unsigned long altmm_rmqueue(struct altmm_system *sys, struct altmm_zone *zone,
  * Return: the first pfn of the block, or ALTMM_NO_PFN.
  */
 unsigned long altmm_rmqueue_buddy(struct altmm_system *sys,
+				  struct altmm_zone *preferred,
 				  struct altmm_zone *zone, unsigned int order,
 				  int mt, unsigned int alloc_flags)
 {
@@ -463,9 +465,11 @@ unsigned long altmm_rmqueue_buddy(struct altmm_system *sys,
 	if (pfn == ALTMM_NO_PFN &&
 	    (alloc_flags & (ALTMM_ALLOC_OOM | ALTMM_ALLOC_NON_BLOCK)))
 		pfn = rmqueue_smallest(sys, zone, order, ALTMM_MIGRATE_HIGHATOMIC);
-	if (pfn != ALTMM_NO_PFN)
+	if (pfn != ALTMM_NO_PFN) {
 		account_freepages(zone, -(long)BIT(order),
 				  altmm_get_pcp_migratetype(altmm_pfn_to_desc(sys, pfn)));
+		altmm_count_alloc(sys, preferred, zone, order);
+	}
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return pfn;
 }

@@ -101,6 +101,33 @@ static inline struct altmm_zone *altmm_next_populated_zone(struct altmm_system *
 	     ((zone) = altmm_next_populated_zone((sys), &(nid), &(zt)));	\
 	     (zt)++)
 
+/*
+ * Count an allocation served from @z for a request preferring @preferred:
+ * pgalloc_<zone>, and the NUMA hit/miss/foreign/local/other events as
+ * zone_statistics() counts them.  Interrupts are off (inside the pcp or
+ * zone lock's section), so __this_cpu operations are enough, as the
+ * kernel's __count_vm_events() there.
+ */
+static inline void altmm_count_alloc(struct altmm_system *sys,
+				     struct altmm_zone *preferred,
+				     struct altmm_zone *z, unsigned int order)
+{
+	int nid = altmm_zone_nid(z);
+
+	lockdep_assert_irqs_disabled();
+	__this_cpu_add(sys->vm_events->event[ALTMM_PGALLOC + z->type], BIT(order));
+	if (nid == altmm_zone_nid(preferred)) {
+		__this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_HIT]);
+	} else {
+		__this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_MISS]);
+		__this_cpu_inc(preferred->pcp->numa_stat[ALTMM_NUMA_FOREIGN]);
+	}
+	if (nid == altmm_numa_node_id(sys))
+		__this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_LOCAL]);
+	else
+		__this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_OTHER]);
+}
+
 /* === page_alloc.c: the buddy lists === */
 
 void altmm_zone_init_free_lists(struct altmm_zone *zone);
@@ -110,6 +137,7 @@ void altmm_free_one_page(struct altmm_system *sys, struct altmm_zone *zone,
 unsigned long altmm_rmqueue(struct altmm_system *sys, struct altmm_zone *zone,
 			    unsigned int order, int mt, unsigned int alloc_flags);
 unsigned long altmm_rmqueue_buddy(struct altmm_system *sys,
+				  struct altmm_zone *preferred,
 				  struct altmm_zone *zone, unsigned int order,
 				  int mt, unsigned int alloc_flags);
 void altmm_reserve_highatomic_pageblock(struct altmm_system *sys,
@@ -126,8 +154,14 @@ void altmm_free_range_core(struct altmm_system *sys, unsigned long start,
 int altmm_pcp_init(struct altmm_system *sys);
 void altmm_pcp_destroy(struct altmm_system *sys);
 unsigned long altmm_rmqueue_pcplist(struct altmm_system *sys,
+				    struct altmm_zone *preferred,
 				    struct altmm_zone *zone, unsigned int order,
 				    int mt, unsigned int alloc_flags);
+unsigned long altmm_rmqueue_pcplist_bulk(struct altmm_system *sys,
+					 struct altmm_zone *preferred,
+					 struct altmm_zone *zone, int mt,
+					 unsigned int alloc_flags,
+					 unsigned long nr, unsigned long *pfns);
 void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
 		       unsigned long pfn, unsigned int order, bool cold);
 unsigned long altmm_drain_zone_cpu(struct altmm_system *sys,

@@ -190,6 +190,7 @@ static int rmqueue_bulk(struct altmm_system *sys, struct altmm_zone *zone,
 /**
  * altmm_rmqueue_pcplist() - take a block from this CPU's list
  * @sys: instance
+ * @preferred: the request's preferred zone, for the NUMA counters
  * @zone: the zone
  * @order: 0..ALTMM_PCP_MAX_ORDER
  * @mt: a pcp migrate type
@@ -199,6 +200,7 @@ static int rmqueue_bulk(struct altmm_system *sys, struct altmm_zone *zone,
  * Return: the block's first pfn, or ALTMM_NO_PFN.
  */
 unsigned long altmm_rmqueue_pcplist(struct altmm_system *sys,
+				    struct altmm_zone *preferred,
 				    struct altmm_zone *zone, unsigned int order,
 				    int mt, unsigned int alloc_flags)
 {
@@ -228,10 +230,64 @@ unsigned long altmm_rmqueue_pcplist(struct altmm_system *sys,
 	__clear_bit(ALTMM_PG_pcp, &d->flags);
 	pcp->count -= BIT(order);
 	pfn = altmm_desc_to_pfn(sys, d);
+	altmm_count_alloc(sys, preferred, zone, order);
 out:
 	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);
 	return pfn;
+}
+
+/**
+ * altmm_rmqueue_pcplist_bulk() - up to @nr order-0 frames in one visit
+ * @sys: instance
+ * @preferred: the request's preferred zone, for the NUMA counters
+ * @zone: the zone, which the caller found above its watermark for @nr
+ * @mt: a pcp migrate type
+ * @alloc_flags: ALTMM_ALLOC_*, for refills from the zone
+ * @nr: frames wanted
+ * @pfns: where their pfns go
+ *
+ * One pcp section for the whole batch, refilling as it goes, as
+ * __alloc_pages_bulk() does.
+ *
+ * Context: any; takes this CPU's pcp lock with interrupts off.
+ * Return: frames taken (fewer when the zone runs dry).
+ */
+unsigned long altmm_rmqueue_pcplist_bulk(struct altmm_system *sys,
+					 struct altmm_zone *preferred,
+					 struct altmm_zone *zone, int mt,
+					 unsigned int alloc_flags,
+					 unsigned long nr, unsigned long *pfns)
+{
+	struct list_head *list;
+	struct altmm_pcp *pcp;
+	unsigned long flags, got = 0;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(zone->pcp);
+	spin_lock(&pcp->lock);
+	pcp->free_factor >>= 1;
+	list = &pcp->lists[order_to_pindex(mt, 0)];
+	while (got < nr) {
+		struct altmm_page *d;
+
+		if (list_empty(list)) {
+			pcp->count += rmqueue_bulk(sys, zone, 0,
+						   max(READ_ONCE(pcp->batch), 2), list,
+						   mt, alloc_flags);
+			if (list_empty(list))
+				break;
+		}
+		d = list_first_entry(list, struct altmm_page, lru);
+		list_del(&d->lru);
+		__clear_bit(ALTMM_PG_pcp, &d->flags);
+		pcp->count--;
+		pfns[got++] = altmm_desc_to_pfn(sys, d);
+		altmm_count_alloc(sys, preferred, zone, 0);
+	}
+	spin_unlock(&pcp->lock);
+	local_irq_restore(flags);
+	return got;
 }
 
 static int nr_pcp_free(struct altmm_pcp *pcp, int high, int batch,
@@ -276,6 +332,7 @@ void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
 	if (mt >= ALTMM_MIGRATE_PCPTYPES) {
 		if (mt == ALTMM_MIGRATE_ISOLATE) {
 			spin_lock_irqsave(&zone->lock, flags);
+			__this_cpu_add(sys->vm_events->event[ALTMM_PGFREE], BIT(order));
 			altmm_free_one_page(sys, zone, pfn, order, mt, false);
 			spin_unlock_irqrestore(&zone->lock, flags);
 			return;
@@ -287,6 +344,7 @@ void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(zone->pcp);
 	spin_lock(&pcp->lock);
+	__this_cpu_add(sys->vm_events->event[ALTMM_PGFREE], BIT(order));
 	pindex = order_to_pindex(mt, order);
 	__set_bit(ALTMM_PG_pcp, &d->flags);
 	if (cold)

@@ -37,6 +37,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
+#include <linux/reciprocal_div.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -53,6 +54,12 @@
 static void count_stat(struct altmm_kmem_cache *cache, enum altmm_slab_stat item)
 {
 	this_cpu_inc(cache->stats->stat[item]);
+}
+
+/* The same with interrupts already off (the array and list sections). */
+static void __count_stat(struct altmm_kmem_cache *cache, enum altmm_slab_stat item)
+{
+	__this_cpu_inc(cache->stats->stat[item]);
 }
 
 /**
@@ -165,10 +172,15 @@ static int obj_index(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
 		     const void *obj)
 {
 	long off = obj - slab->s_mem - cache->obj_offset;
+	u32 idx;
 
-	if (off < 0 || off % cache->size || off / cache->size >= cache->num)
+	/* A slab is at most 32 KiB: a multiply, not a division (as SLAB). */
+	if (off < 0 || off >= (long)cache->num * cache->size)
 		return -1;
-	return off / cache->size;
+	idx = reciprocal_divide(off, cache->reciprocal_size);
+	if (idx * cache->size != off)
+		return -1;
+	return idx;
 }
 
 static void poison_obj(struct altmm_kmem_cache *cache, void *obj)
@@ -558,13 +570,13 @@ static void *cache_alloc_local(struct altmm_kmem_cache *cache, gfp_t gfp)
 		if (likely(ac->avail)) {
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
-			count_stat(cache, ALTMM_SLAB_ALLOC_FASTPATH);
+			__count_stat(cache, ALTMM_SLAB_ALLOC_FASTPATH);
 			local_irq_restore(flags);
 			return obj;
 		}
 		nid = altmm_numa_node_id(cache->sys);
 		ac->avail = take_from_node(cache, nid, ac->entry, ac->batchcount);
-		count_stat(cache, ALTMM_SLAB_ALLOC_SLOWPATH);
+		__count_stat(cache, ALTMM_SLAB_ALLOC_SLOWPATH);
 		if (ac->avail) {
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
@@ -625,7 +637,7 @@ static void free_local(struct altmm_kmem_cache *cache, void *obj, int nid)
 	if (nid != altmm_numa_node_id(cache->sys)) {
 		/* Remote: straight back to its slab, no alien caches. */
 		free_block(cache, nid, &obj, 1, &doomed);
-		count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
+		__count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
 	} else {
 		ac = this_cpu_ptr(cache->cpu_cache);
 		if (unlikely(ac->avail >= ac->limit)) {
@@ -634,9 +646,9 @@ static void free_local(struct altmm_kmem_cache *cache, void *obj, int nid)
 			ac->avail -= ac->batchcount;
 			memmove(ac->entry, ac->entry + ac->batchcount,
 				ac->avail * sizeof(void *));
-			count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
+			__count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
 		} else {
-			count_stat(cache, ALTMM_SLAB_FREE_FASTPATH);
+			__count_stat(cache, ALTMM_SLAB_FREE_FASTPATH);
 		}
 		ac->entry[ac->avail++] = obj;
 	}
@@ -1008,6 +1020,7 @@ static int setup_cache(struct altmm_kmem_cache *cache, struct altmm_system *sys,
 	ret = calculate_slab_order(cache);
 	if (ret)
 		return ret;
+	cache->reciprocal_size = reciprocal_value(cache->size);
 	cpucache_limits(cache);
 
 	cache->cpu_cache = __alloc_percpu(sizeof(struct altmm_array_cache) +

@@ -39,6 +39,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/reciprocal_div.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -143,6 +144,7 @@ struct altmm_slab_stats {
  * @order: slab order
  * @colour: colours available (left-over space / @colour_off)
  * @colour_off: bytes per colour
+ * @reciprocal_size: @size for reciprocal_divide(), as SLAB keeps it
  * @mgmt_size: header and freelist bytes at the end of a slab
  * @limit: array capacity
  * @batchcount: array refill/flush size
@@ -167,6 +169,7 @@ struct altmm_kmem_cache {
 	unsigned int order;
 	unsigned int colour;
 	unsigned int colour_off;
+	struct reciprocal_value reciprocal_size;
 	unsigned int mgmt_size;
 	unsigned int limit;
 	unsigned int batchcount;
