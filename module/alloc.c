@@ -468,20 +468,22 @@ struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_alloc_pages, ALTMM_INTERNAL);
 
+/* @pfn's section, zone and pageblock type are looked up once, here. */
 static void free_block(struct altmm_system *sys, unsigned long pfn,
-		       unsigned int order, bool cold)
+		       struct altmm_page *d, unsigned int order, bool cold)
 {
-	struct altmm_zone *zone = altmm_pfn_to_zone(sys, pfn);
+	struct altmm_zone *zone = altmm_section_zone(sys,
+				&sys->sections[altmm_pfn_to_section_nr(pfn)]);
+	int mt = altmm_get_pageblock_migratetype(sys, pfn);
 	unsigned long flags;
 
 	if (order <= ALTMM_PCP_MAX_ORDER) {
-		altmm_free_to_pcp(sys, zone, pfn, order, cold);
+		altmm_free_to_pcp(sys, zone, pfn, d, mt, order, cold);
 		return;
 	}
 	spin_lock_irqsave(&zone->lock, flags);
 	__this_cpu_add(sys->vm_events->event[ALTMM_PGFREE], BIT(order));
-	altmm_free_one_page(sys, zone, pfn, order,
-			    altmm_get_pageblock_migratetype(sys, pfn), cold);
+	altmm_free_one_page(sys, zone, pfn, order, mt, cold);
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
@@ -564,7 +566,7 @@ int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
 	if (READ_ONCE(altmm_init_on_free))
 		for (i = 0; i < BIT(order); i++)
 			clear_page(page_address(page + i));
-	free_block(sys, pfn, order, cold);
+	free_block(sys, pfn, d, order, cold);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_free_pages, ALTMM_INTERNAL);

@@ -815,6 +815,13 @@ static inline void *altmm_phys_to_virt(const struct altmm_system *sys,
 	return base ? base + offset_in_page(phys) : NULL;
 }
 
+/* The zone of a present section. */
+static inline struct altmm_zone *
+altmm_section_zone(const struct altmm_system *sys, const struct altmm_section *sec)
+{
+	return &sys->nodes[sec->nid]->zones[sec->zone];
+}
+
 static inline struct altmm_zone *
 altmm_pfn_to_zone(const struct altmm_system *sys, unsigned long pfn)
 {

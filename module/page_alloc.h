@@ -163,7 +163,8 @@ unsigned long altmm_rmqueue_pcplist_bulk(struct altmm_system *sys,
 					 unsigned int alloc_flags,
 					 unsigned long nr, unsigned long *pfns);
 void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
-		       unsigned long pfn, unsigned int order, bool cold);
+		       unsigned long pfn, struct altmm_page *d, int mt,
+		       unsigned int order, bool cold);
 unsigned long altmm_drain_zone_cpu(struct altmm_system *sys,
 				   struct altmm_zone *zone, int cpu);
 unsigned long altmm_drain_all_pages(struct altmm_system *sys,

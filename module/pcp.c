@@ -313,16 +313,17 @@ static int nr_pcp_free(struct altmm_pcp *pcp, int high, int batch,
  * @sys: instance
  * @zone: its zone
  * @pfn: first frame
+ * @d: its descriptor
+ * @mt: the migrate type of its pageblock
  * @order: order
  * @cold: queue it at the tail: it will not be touched soon
  *
  * Context: any; takes this CPU's pcp lock with interrupts off.
  */
 void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
-		       unsigned long pfn, unsigned int order, bool cold)
+		       unsigned long pfn, struct altmm_page *d, int mt,
+		       unsigned int order, bool cold)
 {
-	int mt = altmm_get_pageblock_migratetype(sys, pfn);
-	struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
 	unsigned long flags;
 	struct altmm_pcp *pcp;
 	bool free_high;

@@ -149,19 +149,21 @@ struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 					    const void *obj,
 					    struct altmm_slab **slabp)
 {
-	struct altmm_page *d;
-	unsigned long pfn;
+	struct altmm_page *d, *head;
 	struct altmm_slab *slab;
+	unsigned long pfn;
+	void *base;
 
 	if (!altmm_virt_to_pfn(sys, obj, &pfn))
 		return NULL;
-	d = altmm_pfn_to_desc(sys, pfn);
+	head = d = altmm_pfn_to_desc(sys, pfn);
 	if (test_bit(ALTMM_PG_tail, &d->flags))
-		d -= d->private;
-	if (!test_bit(ALTMM_PG_slab, &d->flags))
+		head = d - d->private;
+	if (!test_bit(ALTMM_PG_slab, &head->flags))
 		return NULL;
-	slab = slab_header(altmm_pfn_to_virt(sys, altmm_desc_to_pfn(sys, d)),
-			   altmm_alloc_order(d));
+	/* The block is virtually contiguous: its base is frames back from @obj's. */
+	base = (void *)((unsigned long)obj & PAGE_MASK) - (d - head) * PAGE_SIZE;
+	slab = slab_header(base, altmm_alloc_order(head));
 	*slabp = slab;
 	return READ_ONCE(slab->cache);
 }
