@@ -368,11 +368,12 @@ cmd_selftests()
 	[ "$failed" -eq 0 ]
 }
 
-cmd_run()
+# After a boot: its times, any kernel log report after the canary, and
+# the status /init wrote; WHAT says what failed.  Returns 1 on any problem.
+judge_boot()
 {
-	local rc=0 reports status
+	local what=$1 rc=0 reports status
 
-	boot run "${timeout:-300}" altmm_mode=run "altmm_args=\"$*\"" || rc=$?
 	echo
 	echo "vm.sh: VM ran $(elapsed "$boot_start" "$boot_end") s wall," \
 		"guest uptime $(guest_uptime) s"
@@ -388,15 +389,24 @@ cmd_run()
 		echo "vm.sh: /init did not finish (see $results/vm-console.log)"
 		rc=1
 	elif [ "$status" -ne 0 ]; then
-		echo "vm.sh: the run failed in the VM (status $status)"
+		echo "vm.sh: $what (status $status)"
 		rc=1
 	fi
 	return "$rc"
 }
 
+cmd_run()
+{
+	local rc=0
+
+	boot run "${timeout:-300}" altmm_mode=run "altmm_args=\"$*\"" || rc=$?
+	judge_boot "the run failed in the VM" || rc=1
+	return "$rc"
+}
+
 cmd_bench()
 {
-	local rc=0 reports status bench=() altmm=()
+	local rc=0 bench=() altmm=()
 
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		bench+=("$1")
@@ -406,52 +416,18 @@ cmd_bench()
 	altmm=("$@")
 	boot bench "${timeout:-900}" altmm_mode=bench \
 		"altmm_bench_args=\"${bench[*]}\"" "altmm_args=\"${altmm[*]}\"" || rc=$?
-	echo
-	echo "vm.sh: VM ran $(elapsed "$boot_start" "$boot_end") s wall," \
-		"guest uptime $(guest_uptime) s"
-	reports=$(scan_kernel_log)
-	sed '$d' <<<"$reports"
-	if [ "$(tail -n 1 <<<"$reports")" -ne 0 ]; then
-		echo "vm.sh: $(tail -n 1 <<<"$reports") kernel log report(s) after the canary (see above)"
-		rc=1
-	fi
-	status=$(sed -n 's/^altmm-vm: done rc=\([0-9]*\).*/\1/p' \
-		"$results/vm-output.log" | tail -n 1)
-	if [ -z "$status" ]; then
-		echo "vm.sh: /init did not finish (see $results/vm-console.log)"
-		rc=1
-	elif [ "$status" -ne 0 ]; then
-		echo "vm.sh: the benchmark failed in the VM (status $status)"
-		rc=1
-	fi
+	judge_boot "the benchmark failed in the VM" || rc=1
 	return "$rc"
 }
 
 cmd_script()
 {
-	local rc=0 reports status path=$1
+	local rc=0 path=$1
 
 	shift
 	boot script "${timeout:-900}" altmm_mode=script "altmm_script=$path" \
 		"altmm_script_args=\"$*\"" || rc=$?
-	echo
-	echo "vm.sh: VM ran $(elapsed "$boot_start" "$boot_end") s wall," \
-		"guest uptime $(guest_uptime) s"
-	reports=$(scan_kernel_log)
-	sed '$d' <<<"$reports"
-	if [ "$(tail -n 1 <<<"$reports")" -ne 0 ]; then
-		echo "vm.sh: $(tail -n 1 <<<"$reports") kernel log report(s) after the canary (see above)"
-		rc=1
-	fi
-	status=$(sed -n 's/^altmm-vm: done rc=\([0-9]*\).*/\1/p' \
-		"$results/vm-output.log" | tail -n 1)
-	if [ -z "$status" ]; then
-		echo "vm.sh: /init did not finish (see $results/vm-console.log)"
-		rc=1
-	elif [ "$status" -ne 0 ]; then
-		echo "vm.sh: $path failed in the VM (status $status)"
-		rc=1
-	fi
+	judge_boot "$path failed in the VM" || rc=1
 	return "$rc"
 }
 
