@@ -15,6 +15,7 @@
 #   uml-frag.csv, vm-frag.csv       the fragmentation workload, per round
 #   uml-dmesg.txt, vm-dmesg.txt     the kernel log of each run
 #   machine.txt, table.txt          where and when; the table printed last
+#   replay-report.txt, replay.log   the real trace replayed on both (VM)
 #   scaling.png, frag.png           the plots (gnuplot)
 
 # shellcheck source=scripts/lib.sh
@@ -175,22 +176,36 @@ step_vm() {
 	extract "$log" dmesg.txt "$out/vm-dmesg.txt"
 }
 
-# === Replay hook ===
+# === Replay ===
 
-# The trace replayer's step of `make bench`. Once scripts/replay.sh takes
-# --bench (its --help says so), it runs as `scripts/replay.sh --bench DIR`
-# after the micro-benchmarks, with DIR = build/bench: it replays the
-# traces of ../shared/traces/ on both allocators, prints its own table and
-# leaves its files in DIR (replay-*). Its exit status is the step's.
+# The real trace shipped with the selftests (../shared/traces/'s sample),
+# replayed in the VM on a fresh altmm instance and on the VM kernel's own
+# allocator (scripts/replay.sh); its report lands in $out/replay-report.txt
+# and its per-event medians in the table.  Skipped with the VM.
 step_replay() {
-	local replay=$ALTMM_ROOT/scripts/replay.sh
+	local trace=$ALTMM_ROOT/selftests/traces/vm-smallfiles-pipes.trace.gz
 
-	if [[ ! -x $replay ]] || ! "$replay" --help 2>&1 | grep -q -- '--bench'; then
-		info "scripts/replay.sh has no --bench step yet: no trace replay"
+	if ! ((run_vm)); then
+		info "replay: skipped with the VM"
 		return 0
 	fi
-	info "replaying traces: $replay --bench $out"
-	"$replay" --bench "$out"
+	info "replay: $trace in the VM (5 rounds)"
+	"$ALTMM_ROOT/scripts/replay.sh" --no-build -o "$out/replay-report.txt" \
+		"$trace" rounds=5 >"$out/replay.log" 2>&1 ||
+		die "the replay failed (see $out/replay.log)"
+}
+
+# The replay's line of the table: median ns per event on each side.
+replay_row() {
+	local r=$out/replay-report.txt
+
+	[[ -f $r ]] || return 0
+	awk '$1 == "altmm_ns_per_event_median" { a = $2 }
+	     $1 == "host_ns_per_event_median" { h = $2 }
+	     $1 == "events_replayed" { n = $2 }
+	     END { if (a && h)
+		printf "%-22s %4s %-4s %12.3f %12.3f %7.3f   (%s events)\n",
+		       "replay_smallfiles", "2", "vm", h, a, a / h, n }' "$r"
 }
 
 # === Report ===
@@ -353,6 +368,7 @@ report() {
 		cat "$out/machine.txt"
 		echo
 		table
+		replay_row
 		frag_table
 		metadata
 	} >"$out/table.txt"
