@@ -398,6 +398,7 @@ static bool prepare_alloc(struct altmm_system *sys, gfp_t gfp,
 			  unsigned int order, int nid, struct alloc_context *ac)
 {
 	struct altmm_zone *zone;
+	bool mobility_off;
 	int i;
 
 	if (unlikely(!READ_ONCE(sys->ready)))
@@ -408,9 +409,9 @@ static bool prepare_alloc(struct altmm_system *sys, gfp_t gfp,
 				     order, ALTMM_MAX_ORDER - 1);
 		return false;
 	}
+	mobility_off = READ_ONCE(sys->tune.page_group_by_mobility_disabled);
 	ac->highest_zoneidx = altmm_gfp_zone(gfp);
-	ac->migratetype = altmm_gfp_migratetype(gfp,
-				READ_ONCE(sys->tune.page_group_by_mobility_disabled));
+	ac->migratetype = altmm_gfp_migratetype(gfp, mobility_off);
 	if (unlikely(ac->highest_zoneidx < 0 || ac->migratetype < 0)) {
 		altmm_misuse(sys, "invalid GFP mask %#x(%pGg)\n", gfp, &gfp);
 		return false;

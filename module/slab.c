@@ -156,7 +156,8 @@ struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 
 	if (!altmm_virt_to_pfn(sys, obj, &pfn))
 		return NULL;
-	head = d = altmm_pfn_to_desc(sys, pfn);
+	d = altmm_pfn_to_desc(sys, pfn);
+	head = d;
 	if (test_bit(ALTMM_PG_tail, &d->flags))
 		head = d - d->private;
 	if (!test_bit(ALTMM_PG_slab, &head->flags))

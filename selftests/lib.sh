@@ -185,6 +185,20 @@ altmm_loaded()
 
 # altmm_load [PARAM=VALUE ...]: one finit_module(2) of altmm.ko. Sets
 # LOAD_RC (0 or the errno) and LOAD_ERR (modload's message).
+# altmm_load_or_bail: load altmm with its defaults as the first test;
+# if it does not load, fail that test, skip the rest of the plan and end.
+altmm_load_or_bail()
+{
+	if ! altmm_load; then
+		tap_fail "altmm.ko loads with the defaults ($LOAD_ERR)"
+		while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
+			tap_skip "the rest" "altmm did not load"
+		done
+		tap_done
+	fi
+	tap_ok "altmm.ko loads with the defaults"
+}
+
 altmm_load()
 {
 	kmsg_mark "load $*"

@@ -106,14 +106,7 @@ NGOOD=$(lines "$GOOD")
 require_altmm
 tap_plan $((2 + NBAD + 2 * NGOOD + 1 + 3 + 1 + 3 + 1 + 1))
 
-if ! altmm_load; then
-	tap_fail "altmm.ko loads with the defaults ($LOAD_ERR)"
-	while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
-		tap_skip "the rest" "altmm did not load"
-	done
-	tap_done
-fi
-tap_ok "altmm.ko loads with the defaults"
+altmm_load_or_bail
 
 rc=0
 perm=$(stat -c %a "$ALTMM_DEBUGFS/ctl" 2>&1)

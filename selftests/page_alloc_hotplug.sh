@@ -35,14 +35,7 @@ on_cpu1()
 	taskset 2 sh -c "echo '$*' > $ALTMM_DEBUGFS/ctl"
 }
 
-if ! altmm_load; then
-	tap_fail "altmm.ko loads with the defaults ($LOAD_ERR)"
-	while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
-		tap_skip "the rest" "altmm did not load"
-	done
-	tap_done
-fi
-tap_ok "altmm.ko loads with the defaults"
+altmm_load_or_bail
 
 if [ ! -w "$CPU1" ] || ! taskset 2 true 2>/dev/null; then
 	while [ "$TAP_NR" -lt "$((TAP_PLANNED - 1))" ]; do

@@ -24,14 +24,7 @@ TMP=/tmp/altmm-smp.$$
 require_altmm
 tap_plan 7
 
-if ! altmm_load; then
-	tap_fail "altmm.ko loads with the defaults ($LOAD_ERR)"
-	while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
-		tap_skip "the rest" "altmm did not load"
-	done
-	tap_done
-fi
-tap_ok "altmm.ko loads with the defaults"
+altmm_load_or_bail
 
 # The baseline: at load, other layers' frees may sit on per-CPU lists.
 ctl drain

@@ -219,14 +219,7 @@ set_tunable()
 	tap_check $rc "vm/$1 = $2: reads back '$3', zoneinfo follows the formulas"
 }
 
-if ! altmm_load; then
-	tap_fail "altmm.ko loads with the defaults ($LOAD_ERR)"
-	while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
-		tap_skip "the rest" "altmm did not load"
-	done
-	tap_done
-fi
-tap_ok "altmm.ko loads with the defaults"
+altmm_load_or_bail
 
 # === Reading ===
 
