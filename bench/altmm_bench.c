@@ -52,7 +52,7 @@
 #include <linux/vmalloc.h>
 
 #include "altmm.h"
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 #include "procfs.h"
 #include "bench_stats.h"

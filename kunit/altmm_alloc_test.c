@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite for the allocator's front end (alloc.c): GFP_ATOMIC from
+ * KUnit suite for the allocator's front end (page_alloc.c): GFP_ATOMIC from
  * hard and soft interrupt context, __GFP_ZERO and __GFP_COMP, reference
  * counting, split_page(), the bulk call, the host's own reference counts
  * on the pages handed out, NUMA counters, and every misuse refused,

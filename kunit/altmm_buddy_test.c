@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite for the buddy allocator (page_alloc.c): splitting and
+ * KUnit suite for the buddy allocator (buddy.c): splitting and
  * merging are exact, fallback between migrate types claims pageblocks as
  * 6.1's steal_suitable_fallback() does, the high-atomic reserve grows to
  * its cap and is given back under pressure, and a long seeded random

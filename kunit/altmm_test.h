@@ -23,7 +23,7 @@
 #include <linux/tracepoint.h>
 #include <trace/events/printk.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 #include "slab.h"
 

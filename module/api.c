@@ -3,7 +3,7 @@
  * The exported page-allocator API: the kernel's calls with an altmm_
  * prefix, served by the default instance (the one the module parameters
  * describe).  Each is a thin wrapper over the instance functions in
- * alloc.c, keeping the kernel's conventions: __get_free_pages() returns a
+ * page_alloc.c, keeping the kernel's conventions: __get_free_pages() returns a
  * direct-map address and never highmem, free_pages(0) does nothing,
  * alloc_pages_exact() gives back the tail it did not need, the bulk call
  * fills only the empty slots of its array.
@@ -14,7 +14,7 @@
 #include <linux/export.h>
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 
 /**

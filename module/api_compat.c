@@ -27,7 +27,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "slab.h"
 #include "vmalloc.h"
 

@@ -12,7 +12,7 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "slab.h"
 
 static struct altmm_kmem_cache *to_altmm(struct kmem_cache *s)

@@ -46,7 +46,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 #include "ctl.h"
 

@@ -21,7 +21,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "mmzone.h"
+#include "debugfs.h"
 #include "ctl.h"
 #include "slabinfo.h"
 #include "tunables.h"

@@ -13,7 +13,8 @@
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "mmzone.h"
+#include "debugfs.h"
 #include "page_alloc.h"
 #include "slab.h"
 

@@ -26,7 +26,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "mmzone.h"
 
 static u64 region_end(const struct altmm_mb_region *r)
 {

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Between the layers of the page allocator: allocation flags, descriptor
- * field helpers, and what page_alloc.c (buddy), pcp.c (per-CPU lists),
- * zone.c (watermarks, zonelists, tunables), alloc.c (the front end) and
+ * field helpers, and what buddy.c (the buddy lists), pcp.c (per-CPU lists),
+ * zone.c (watermarks, zonelists, tunables), page_alloc.c (the front end) and
  * reclaim.c (kswapd, shrinkers) call in each other.
  */
 #ifndef _ALTMM_PAGE_ALLOC_H
 #define _ALTMM_PAGE_ALLOC_H
 
-#include "internal.h"
+#include "mmzone.h"
 
 #define ALTMM_NO_PFN	ULONG_MAX
 
@@ -36,6 +36,24 @@ static_assert((__force unsigned int)__GFP_HIGH == ALTMM_ALLOC_MIN_RESERVE);
 static_assert((__force unsigned int)__GFP_KSWAPD_RECLAIM == ALTMM_ALLOC_KSWAPD);
 
 #define ALTMM_MAX_RECLAIM_RETRIES	16
+
+/* page_alloc.c */
+struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
+				   unsigned int order, int nid);
+int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
+			 unsigned int order, bool cold);
+int altmm_sys_get_page(struct altmm_system *sys, struct page *page);
+int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
+			 unsigned int order);
+unsigned long altmm_sys_alloc_pages_bulk(struct altmm_system *sys, gfp_t gfp,
+					 int nid, unsigned long nr_pages,
+					 struct page **page_array);
+int altmm_sys_put_page(struct altmm_system *sys, struct page *page);
+
+/* reclaim.c */
+int altmm_sys_register_shrinker(struct altmm_system *sys, struct altmm_shrinker *s);
+void altmm_sys_unregister_shrinker(struct altmm_system *sys,
+				   struct altmm_shrinker *s);
 
 /* === Descriptor fields === */
 
@@ -128,7 +146,7 @@ static inline void altmm_count_alloc(struct altmm_system *sys,
 		__this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_OTHER]);
 }
 
-/* === page_alloc.c: the buddy lists === */
+/* === buddy.c: the buddy lists === */
 
 void altmm_zone_init_free_lists(struct altmm_zone *zone);
 void altmm_free_one_page(struct altmm_system *sys, struct altmm_zone *zone,

@@ -27,7 +27,7 @@
 #include <linux/percpu.h>
 #include <linux/sizes.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 
 static int order_to_pindex(int mt, unsigned int order)

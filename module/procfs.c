@@ -43,10 +43,11 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 #include "vmalloc.h"
 #include "procfs.h"
+#include "debugfs.h"
 
 /* === Counter names and where altmm keeps them, in 6.1's vmstat_text order === */
 

@@ -26,7 +26,7 @@
 #include <linux/sched.h>
 #include <linux/swap.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 
 /* === Shrinkers === */

@@ -42,7 +42,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 #include "slab.h"
 #include "slabinfo.h"

@@ -27,7 +27,7 @@
  *
  * and the pointer handed out is the object's first byte.
  *
- * Locking, within the module's order (page_alloc.c): the instance's slab
+ * Locking, within the module's order (buddy.c): the instance's slab
  * mutex (cache creation, destruction, shrinking) is taken before any
  * spinlock; a node's list_lock is taken with interrupts off, never two at
  * once, and never around a call into the page allocator.
@@ -43,7 +43,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "internal.h"
+#include "mmzone.h"
 
 #define ALTMM_SLAB_MAX_ORDER		3	/* PAGE_ALLOC_COSTLY_ORDER */
 #define ALTMM_SLAB_OBJ_MAX_NUM		BIT(15)

@@ -41,7 +41,7 @@
 #include <linux/err.h>
 #include <linux/seq_file.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "slab.h"
 #include "slabinfo.h"
 

@@ -16,7 +16,7 @@
 
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "mmzone.h"
 
 static void init_section_descs(struct altmm_system *sys,
 			       struct altmm_section *sec, unsigned long nr)
@@ -165,3 +165,51 @@ bool altmm_virt_to_pfn(const struct altmm_system *sys, const void *addr,
 	return altmm_host_page_to_pfn(sys, virt_to_page(addr), pfn);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_virt_to_pfn, ALTMM_INTERNAL);
+
+/* === Pageblock bits: the usemap of each section === */
+
+static unsigned long *pageblock_word(const struct altmm_system *sys,
+				     unsigned long pfn, unsigned int *shift)
+{
+	unsigned long idx = (pfn & ALTMM_SECTION_MASK) >> ALTMM_PAGEBLOCK_ORDER;
+	unsigned long bit = idx * ALTMM_NR_PAGEBLOCK_BITS;
+
+	*shift = bit % BITS_PER_LONG;
+	return &altmm_pfn_to_section(sys, pfn)->usemap[bit / BITS_PER_LONG];
+}
+
+/**
+ * altmm_get_pageblock_migratetype() - the migrate type of a frame's pageblock
+ * @sys: instance
+ * @pfn: a present frame
+ *
+ * Context: any; a racy read, as get_pageblock_migratetype() is.
+ * Return: an &enum altmm_migratetype.
+ */
+int altmm_get_pageblock_migratetype(const struct altmm_system *sys,
+				    unsigned long pfn)
+{
+	unsigned int shift;
+	unsigned long word = READ_ONCE(*pageblock_word(sys, pfn, &shift));
+
+	return (word >> shift) & (BIT(ALTMM_NR_PAGEBLOCK_BITS) - 1);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_get_pageblock_migratetype, ALTMM_INTERNAL);
+
+/**
+ * altmm_set_pageblock_migratetype() - retype a pageblock
+ * @sys: instance
+ * @pfn: any frame of the pageblock
+ * @migratetype: its new type
+ *
+ * Context: the zone lock, or instance construction.
+ */
+void altmm_set_pageblock_migratetype(struct altmm_system *sys,
+				     unsigned long pfn, int migratetype)
+{
+	unsigned int shift;
+	unsigned long *word = pageblock_word(sys, pfn, &shift);
+	unsigned long mask = (BIT(ALTMM_NR_PAGEBLOCK_BITS) - 1) << shift;
+
+	WRITE_ONCE(*word, (*word & ~mask) | ((unsigned long)migratetype << shift));
+}

@@ -8,7 +8,7 @@
  *   4. nodes     node data, allocated node-local from the arena
  *   5. sparse    descriptors and usemaps per section (sparse.c)
  *   6. hand-over every free frame leaves the boot allocator for the buddy
- *                lists of its zone (page_alloc.c)
+ *                lists of its zone (buddy.c)
  *   7. allocator zonelists, watermarks, per-CPU lists, kswapd threads,
  *                CPU hotplug; then it is ready
  *
@@ -26,7 +26,8 @@
 #include <linux/page_ref.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "mmzone.h"
+#include "debugfs.h"
 #include "page_alloc.h"
 #include "slab.h"
 #include "ctl.h"

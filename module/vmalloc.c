@@ -46,7 +46,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 #include "slab.h"
 #include "vmalloc.h"

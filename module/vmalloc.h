@@ -6,7 +6,7 @@
 #ifndef _ALTMM_VMALLOC_H
 #define _ALTMM_VMALLOC_H
 
-#include "internal.h"
+#include "mmzone.h"
 
 struct dentry;
 

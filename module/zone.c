@@ -26,7 +26,7 @@
 #include <linux/math64.h>
 #include <linux/nodemask.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "page_alloc.h"
 
 /* === Tunables === */

@@ -44,7 +44,8 @@
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
 
-#include "internal.h"
+#include "mmzone.h"
+#include "page_alloc.h"
 #include "slab.h"
 #include "replay.h"
 

@@ -38,7 +38,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "internal.h"
+#include "mmzone.h"
 #include "procfs.h"
 #include "replay.h"
 

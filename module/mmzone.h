@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * altmm internals: the data structures shared by the layers of altmm.ko and
- * by its KUnit suites.  Nothing here is a stable interface; consumers use
+ * The memory model of altmm.ko: frame descriptors, sections, zones, nodes
+ * and the instance that holds them, shared by every layer and by the
+ * KUnit suites.  Nothing here is a stable interface; consumers use
  * include/altmm.h.
  *
  * One struct altmm_system is one complete memory stack.  Its emulated
@@ -17,13 +18,14 @@
  * Every conversion is therefore O(1), and a host page that is not in an
  * arena chunk is foreign.
  *
- * Locking: at this stage everything below is written only while an
- * instance is built or torn down, single-threaded, and is read-only while
- * it is visible (debugfs removes its files before teardown).  The page
- * allocator adds the zone locks and documents the order in page_alloc.c.
+ * Locking: the layout, the section table and the chunk map are written
+ * only while an instance is built or torn down, single-threaded, and are
+ * read-only while it is visible.  Each structure below that changes at
+ * run time names the lock that protects it; the one lock order of the
+ * module is in buddy.c's head comment.
  */
-#ifndef _ALTMM_INTERNAL_H
-#define _ALTMM_INTERNAL_H
+#ifndef _ALTMM_MMZONE_H
+#define _ALTMM_MMZONE_H
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
@@ -39,170 +41,11 @@
 #include <linux/wait.h>
 
 #include "altmm.h"
+#include "layout.h"
+#include "memblock.h"
 
-/* === Geometry === */
-
-#define ALTMM_SECTION_SHIFT		22	/* bytes: 4 MiB */
-#define ALTMM_PFN_SECTION_SHIFT		(ALTMM_SECTION_SHIFT - PAGE_SHIFT)
-#define ALTMM_PAGES_PER_SECTION		BIT(ALTMM_PFN_SECTION_SHIFT)
-#define ALTMM_SECTION_MASK		(ALTMM_PAGES_PER_SECTION - 1)
-#define ALTMM_SECTION_MB		(1U << (ALTMM_SECTION_SHIFT - 20))
-
-/* Orders 0..10 as in 6.1; a max-order block is exactly one section. */
-#define ALTMM_MAX_ORDER			11
-#define ALTMM_MAX_ORDER_NR_PAGES	(1UL << (ALTMM_MAX_ORDER - 1))
-#define ALTMM_PAGEBLOCK_ORDER		9
-#define ALTMM_PAGEBLOCK_NR_PAGES	BIT(ALTMM_PAGEBLOCK_ORDER)
-#define ALTMM_PAGEBLOCKS_PER_SECTION	\
-	(ALTMM_PAGES_PER_SECTION / ALTMM_PAGEBLOCK_NR_PAGES)
-#define ALTMM_NR_PAGEBLOCK_BITS		4
-#define ALTMM_USEMAP_LONGS		\
-	BITS_TO_LONGS(ALTMM_PAGEBLOCKS_PER_SECTION * ALTMM_NR_PAGEBLOCK_BITS)
-
-static_assert(PAGE_SHIFT == 12, "altmm models 4 KiB frames");
-static_assert(ALTMM_MAX_ORDER_NR_PAGES == ALTMM_PAGES_PER_SECTION,
-	      "a max-order block must be one section");
-
-#define ALTMM_MAX_NUMNODES		8
-#define ALTMM_MAX_HOLES			16
-#define ALTMM_MAX_MEM_RANGES		(ALTMM_MAX_NUMNODES + ALTMM_MAX_HOLES + 1)
-#define ALTMM_MAX_CPU_PARAMS		64
-#define ALTMM_LOCAL_DISTANCE		10
-#define ALTMM_REMOTE_DISTANCE		20
-#define ALTMM_MAX_DISTANCE		254
-#define ALTMM_MAX_ARENA_MB		65536
-
-/* === Zones === */
-
-enum altmm_zone_type {
-	ALTMM_ZONE_DMA,
-	ALTMM_ZONE_DMA32,
-	ALTMM_ZONE_NORMAL,
-	ALTMM_ZONE_HIGHMEM,
-	ALTMM_ZONE_MOVABLE,
-	ALTMM_ZONE_DEVICE,
-	ALTMM_NR_ZONES
-};
-
-extern const char * const altmm_zone_names[ALTMM_NR_ZONES];
-
-/* === Parameters and layout === */
-
-/**
- * struct altmm_params - the description of one instance, as a person gives it
- * @arena_mb: size of the emulated physical address space, MiB
- * @nr_nodes: number of nodes
- * @node_mb: per-node sizes in MiB, or all zero for an even split
- * @nr_node_mb: entries given in @node_mb (0 = even split)
- * @distance: row-major @nr_nodes x @nr_nodes distance table
- * @nr_distance: entries given in @distance (0 = 10 local, 20 remote)
- * @cpu_node: node of each CPU
- * @nr_cpu_node: entries given in @cpu_node (0 = CPU i on node i % nodes)
- * @dma_mb: end of ZONE_DMA (0: no DMA zone)
- * @dma32_mb: end of ZONE_DMA32, standing in for 4 GiB (0: no DMA32 zone)
- * @highmem_mb: start of ZONE_HIGHMEM (0: no highmem)
- * @device_mb: size of the ZONE_DEVICE range at the top of the space
- * @kernelcore: kernelcore= string ("64M", "25%"), or NULL
- * @movablecore: movablecore= string, or NULL
- * @holes: "size@start[,size@start...]" absent ranges, or NULL
- * @fail_chunk: fault injection for tests: the host refuses the n-th chunk
- *	(1-based); 0 never
- */
-struct altmm_params {
-	unsigned int arena_mb;
-	unsigned int nr_nodes;
-	unsigned int node_mb[ALTMM_MAX_NUMNODES];
-	unsigned int nr_node_mb;
-	unsigned int distance[ALTMM_MAX_NUMNODES * ALTMM_MAX_NUMNODES];
-	unsigned int nr_distance;
-	unsigned int cpu_node[ALTMM_MAX_CPU_PARAMS];
-	unsigned int nr_cpu_node;
-	unsigned int dma_mb;
-	unsigned int dma32_mb;
-	unsigned int highmem_mb;
-	unsigned int device_mb;
-	const char *kernelcore;
-	const char *movablecore;
-	const char *holes;
-	unsigned int fail_chunk;
-};
-
-/**
- * struct altmm_param_error - why a layout was refused
- * @param: the module parameter at fault
- * @reason: what is wrong with it, for the log
- */
-struct altmm_param_error {
-	const char *param;
-	char reason[128];
-};
-
-/**
- * struct altmm_range - a half-open pfn range, with the node it belongs to
- * @start: first pfn
- * @end: pfn after the last
- * @nid: node
- */
-struct altmm_range {
-	unsigned long start;
-	unsigned long end;
-	int nid;
-};
-
-/**
- * struct altmm_layout - a validated physical memory map, all in pfns
- * @end_pfn: end of the emulated space (arena_mb)
- * @nr_sections: sections in the emulated space, present or not
- * @nr_nodes: nodes
- * @node_range: the part of the space each node was given
- * @distance: node distance table
- * @cpu_node: node of each possible CPU (nr_cpu_ids entries)
- * @holes: absent ranges, sorted
- * @nr_holes: entries in @holes
- * @device: the ZONE_DEVICE range (empty when start == end)
- * @mem: memory ranges (node ranges less holes and device), sorted
- * @nr_mem: entries in @mem
- * @mem_start: first memory pfn ("start of DRAM")
- * @mem_end: pfn after the last memory pfn
- * @zone_low: lowest possible pfn of each zone type (arch_zone_lowest_...)
- * @zone_high: highest possible pfn of each zone type, exclusive
- * @movable_zone: zone type ZONE_MOVABLE is carved from
- * @zone_movable_pfn: where ZONE_MOVABLE starts on each node, 0 if nowhere
- * @required_kernelcore: pages asked for by kernelcore=/movablecore=, for
- *	the log
- */
-struct altmm_layout {
-	unsigned long end_pfn;
-	unsigned long nr_sections;
-	int nr_nodes;
-	struct altmm_range node_range[ALTMM_MAX_NUMNODES];
-	u8 distance[ALTMM_MAX_NUMNODES][ALTMM_MAX_NUMNODES];
-	u8 *cpu_node;
-	struct altmm_range holes[ALTMM_MAX_HOLES];
-	int nr_holes;
-	struct altmm_range device;
-	struct altmm_range mem[ALTMM_MAX_MEM_RANGES];
-	int nr_mem;
-	unsigned long mem_start;
-	unsigned long mem_end;
-	unsigned long zone_low[ALTMM_NR_ZONES];
-	unsigned long zone_high[ALTMM_NR_ZONES];
-	enum altmm_zone_type movable_zone;
-	unsigned long zone_movable_pfn[ALTMM_MAX_NUMNODES];
-	unsigned long required_kernelcore;
-};
-
-int altmm_layout_build(const struct altmm_params *p, struct altmm_layout *l,
-		       struct altmm_param_error *err);
-void altmm_layout_free(struct altmm_layout *l);
-void altmm_layout_zone_span(const struct altmm_layout *l, int nid,
-			    enum altmm_zone_type zt, unsigned long *start,
-			    unsigned long *end);
-unsigned long altmm_layout_mem_pages(const struct altmm_layout *l,
-				     unsigned long start, unsigned long end);
-void altmm_layout_node_mem_span(const struct altmm_layout *l, int nid,
-				unsigned long *start, unsigned long *end);
-bool altmm_layout_pfn_absent(const struct altmm_layout *l, unsigned long pfn);
+struct altmm_slab_state;
+struct altmm_vmalloc_state;
 
 /* === Migrate types === */
 
@@ -290,67 +133,6 @@ struct altmm_section {
 	u8 nid;
 	u8 zone;
 };
-
-/* === Boot allocator === */
-
-#define ALTMM_MEMBLOCK_REGIONS	128
-
-/**
- * struct altmm_mb_region - one memblock region, in bytes as memblock keeps them
- * @base: first byte
- * @size: bytes
- * @nid: node (memory regions only)
- */
-struct altmm_mb_region {
-	u64 base;
-	u64 size;
-	int nid;
-};
-
-/**
- * struct altmm_mb_type - a sorted, merged array of regions
- * @cnt: regions in use
- * @name: "memory" or "reserved"
- * @regions: the regions
- */
-struct altmm_mb_type {
-	unsigned int cnt;
-	const char *name;
-	struct altmm_mb_region regions[ALTMM_MEMBLOCK_REGIONS];
-};
-
-/**
- * struct altmm_memblock - the boot allocator of one instance
- * @memory: memory present in the emulated space
- * @reserved: the firmware page and every allocation
- * @handed_over: set once free frames went to the page allocator; no
- *	allocation is possible afterwards
- */
-struct altmm_memblock {
-	struct altmm_mb_type memory;
-	struct altmm_mb_type reserved;
-	bool handed_over;
-};
-
-struct altmm_system;
-struct altmm_slab_state;
-struct altmm_vmalloc_state;
-
-void altmm_memblock_init(struct altmm_memblock *mb);
-int altmm_memblock_add(struct altmm_memblock *mb, u64 base, u64 size, int nid);
-int altmm_memblock_reserve(struct altmm_memblock *mb, u64 base, u64 size);
-u64 altmm_memblock_phys_alloc(struct altmm_memblock *mb, u64 size, u64 align,
-			      int nid, bool exact_nid);
-void *altmm_memblock_alloc(struct altmm_system *sys, u64 size, u64 align,
-			   int nid);
-bool altmm_memblock_is_reserved(const struct altmm_memblock *mb, u64 addr);
-bool altmm_memblock_is_memory(const struct altmm_memblock *mb, u64 addr);
-bool altmm_memblock_next_free(const struct altmm_memblock *mb, u64 *pos,
-			      u64 *start, u64 *end);
-
-/* === Nodes and zones === */
-
-struct altmm_node;
 
 /* === Zones, per-CPU lists, counters === */
 
@@ -676,12 +458,12 @@ bool altmm_host_page_to_pfn(const struct altmm_system *sys,
 			    const struct page *page, unsigned long *pfn);
 bool altmm_virt_to_pfn(const struct altmm_system *sys, const void *addr,
 		       unsigned long *pfn);
-
-/* page_alloc.c */
 int altmm_get_pageblock_migratetype(const struct altmm_system *sys,
 				    unsigned long pfn);
 void altmm_set_pageblock_migratetype(struct altmm_system *sys,
 				     unsigned long pfn, int migratetype);
+
+/* Counters: events per CPU, zone counts and watermarks (vmstat). */
 
 static inline void altmm_count_event(struct altmm_system *sys,
 				     enum altmm_vm_event_item item,
@@ -709,34 +491,8 @@ static inline unsigned long altmm_wmark(const struct altmm_zone *zone,
 	return READ_ONCE(zone->watermark[w]) + READ_ONCE(zone->watermark_boost);
 }
 
-/* alloc.c */
-struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
-				   unsigned int order, int nid);
-int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
-			 unsigned int order, bool cold);
-int altmm_sys_get_page(struct altmm_system *sys, struct page *page);
-int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
-			 unsigned int order);
-unsigned long altmm_sys_alloc_pages_bulk(struct altmm_system *sys, gfp_t gfp,
-					 int nid, unsigned long nr_pages,
-					 struct page **page_array);
-int altmm_sys_put_page(struct altmm_system *sys, struct page *page);
-
-/* reclaim.c */
-int altmm_sys_register_shrinker(struct altmm_system *sys, struct altmm_shrinker *s);
-void altmm_sys_unregister_shrinker(struct altmm_system *sys,
-				   struct altmm_shrinker *s);
-
 /* main.c: the instance the module parameters describe */
 extern struct altmm_system *altmm_default_sys;
-
-/* procfs.c: the files shaped like the kernel's /proc ones */
-void altmm_procfs_create(struct altmm_system *sys, struct dentry *dir);
-
-/* debugfs.c */
-void altmm_debugfs_create(struct altmm_system *sys, struct dentry *parent);
-void altmm_debugfs_remove(struct altmm_system *sys);
-int altmm_layout_render(struct altmm_system *sys);
 
 /* === O(1) conversions === */
 
@@ -835,4 +591,4 @@ static inline bool altmm_desc_test(const struct altmm_page *d, int flag)
 	return test_bit(flag, &d->flags);
 }
 
-#endif /* _ALTMM_INTERNAL_H */
+#endif /* _ALTMM_MMZONE_H */
