@@ -14,7 +14,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/spinlock.h>
 #include <linux/swap.h>
@@ -71,6 +73,9 @@ static bool wait_kswapd_runs(struct kunit *test, struct altmm_system *sys,
  * @asked: frames asked for in all scan calls
  * @freed: frames freed by scan calls
  * @gfp: the mask of the last call
+ * @noreclaim_calls: calls made in a no-reclaim scope (PF_MEMALLOC)
+ * @active_calls: calls that found the node's Normal zone marked
+ *	ALTMM_ZONE_RECLAIM_ACTIVE
  */
 struct held_shrinker {
 	struct altmm_shrinker s;
@@ -82,6 +87,8 @@ struct held_shrinker {
 	unsigned long asked;
 	unsigned long freed;
 	gfp_t gfp;
+	unsigned int noreclaim_calls;
+	unsigned int active_calls;
 };
 
 static unsigned long held_count(struct altmm_shrinker *s, struct altmm_shrink_control *sc)
@@ -102,6 +109,9 @@ static unsigned long held_scan(struct altmm_shrinker *s, struct altmm_shrink_con
 	h->calls[sc->nid]++;
 	h->asked += sc->nr_to_scan;
 	h->gfp = sc->gfp_mask;
+	h->noreclaim_calls += !!(current->flags & PF_MEMALLOC);
+	h->active_calls += test_bit(ALTMM_ZONE_RECLAIM_ACTIVE,
+				    &h->sys->nodes[sc->nid]->zones[ALTMM_ZONE_NORMAL].flags);
 	while (sc->nid < 2 && h->nr[sc->nid] && n < min_t(unsigned long, sc->nr_to_scan, 32))
 		batch[n++] = h->page[sc->nid][--h->nr[sc->nid]];
 	h->freed += n;
@@ -212,18 +222,22 @@ static void reclaim_kswapd_wakes_below_low(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, altmm_node_balanced(sys, node, 0, ALTMM_ZONE_NORMAL));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_failures), 0);
 
-	/* Balanced: it stays asleep. */
-	msleep(100);
+	/* Balanced: after its nap it sleeps, and stays asleep. */
+	msleep(200);
 	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_KSWAPD_WAKE), runs + 1);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_order), -1);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(node->kswapd_asleep));
+	KUNIT_EXPECT_FALSE(test, test_bit(ALTMM_ZONE_RECLAIM_ACTIVE, &z->flags));
 	altmm_test_release(test, sys, h);
 }
 
 /*
- * A run that reclaims nothing counts a failure; a run that reclaims
- * something clears them (the slab layer may have an empty slab or two to
- * give at first).  After ALTMM_MAX_RECLAIM_RETRIES failures in a row the
- * node is left alone: a wake-up returns at once, and no run follows.
+ * A node kswapd cannot balance: woken once, it does not sleep while the
+ * node is short (kswapd_high_wmark_hit_quickly counts each time it finds
+ * it so after a run) and runs again at once; a run that reclaims nothing
+ * counts a failure (one that reclaims something, as the slab layer's
+ * empty slabs may at first, clears them).  After ALTMM_MAX_RECLAIM_RETRIES
+ * failures in a row the node is hopeless: kswapd sleeps, and a wake-up
+ * leaves it asleep (6.1's prepare_kswapd_sleep() and wakeup_kswapd()).
  */
 static void reclaim_kswapd_gives_up(struct kunit *test)
 {
@@ -231,38 +245,105 @@ static void reclaim_kswapd_gives_up(struct kunit *test)
 	struct altmm_zone *z = altmm_test_zone(sys, 0, ALTMM_ZONE_NORMAL);
 	struct altmm_node *node = sys->nodes[0];
 	struct altmm_test_hold *h = altmm_test_hold_new(test, altmm_zone_managed(z));
-	unsigned long runs;
-	int i;
+	unsigned long runs, quick, deadline;
 
 	altmm_test_fill(sys, h, ALTMM_TEST_GFP_QUIET, 0, 0);
 	altmm_drain_all_pages(sys, NULL);
 	altmm_test_quiesce(test, sys);
 	runs = event(sys, ALTMM_KSWAPD_WAKE);
-	for (i = 0; i < 2 * ALTMM_MAX_RECLAIM_RETRIES; i++) {
-		unsigned long steal = event(sys, ALTMM_PGSTEAL_KSWAPD);
-		int failures = READ_ONCE(node->kswapd_failures);
+	quick = event(sys, ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(node->kswapd_failures), 0);
 
-		if (failures >= ALTMM_MAX_RECLAIM_RETRIES)
-			break;
-
-		/* A GFP_NOWAIT request below min: refused, but kswapd is woken. */
-		KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, GFP_NOWAIT | __GFP_NOWARN,
-							      0, 0));
-		KUNIT_ASSERT_TRUE_MSG(test, wait_kswapd_runs(test, sys, ++runs),
-				      "run %d did not happen", i);
-		if (event(sys, ALTMM_PGSTEAL_KSWAPD) == steal)
-			KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_failures), failures + 1);
-		else
-			KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_failures), 0);
-	}
-	KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_failures), ALTMM_MAX_RECLAIM_RETRIES);
-	KUNIT_EXPECT_LE(test, i, ALTMM_MAX_RECLAIM_RETRIES + 4);
-
+	/* A GFP_NOWAIT request below min: refused, but kswapd is woken. */
 	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, GFP_NOWAIT | __GFP_NOWARN, 0, 0));
-	msleep(100);
+	deadline = jiffies + 10 * HZ;
+	while (READ_ONCE(node->kswapd_failures) < ALTMM_MAX_RECLAIM_RETRIES &&
+	       time_before(jiffies, deadline))
+		msleep(20);
+	altmm_test_quiesce(test, sys);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_failures), ALTMM_MAX_RECLAIM_RETRIES);
+	/* One wake-up, every run after the first without one. */
+	KUNIT_EXPECT_GE(test, event(sys, ALTMM_KSWAPD_WAKE) - runs,
+			(unsigned long)ALTMM_MAX_RECLAIM_RETRIES);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY) - quick,
+			event(sys, ALTMM_KSWAPD_WAKE) - runs - 1);
+
+	runs = event(sys, ALTMM_KSWAPD_WAKE);
+	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, GFP_NOWAIT | __GFP_NOWARN, 0, 0));
+	msleep(200);
 	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_KSWAPD_WAKE), runs);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_order), -1);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(node->kswapd_asleep));
+	/* The request is kept for when kswapd next wakes, as 6.1 keeps it. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(node->kswapd_highest_zoneidx), ALTMM_ZONE_NORMAL);
 	altmm_test_release(test, sys, h);
+}
+
+/**
+ * struct rwsem_reclaimer - direct reclaim run from a thread of its own
+ * @sys: the instance
+ * @done: completed when reclaim returned
+ * @freed: what it returned
+ */
+struct rwsem_reclaimer {
+	struct altmm_system *sys;
+	struct completion done;
+	unsigned long freed;
+};
+
+static int rwsem_reclaimer_fn(void *data)
+{
+	struct rwsem_reclaimer *r = data;
+	struct altmm_node *node = r->sys->nodes[0];
+
+	r->freed = altmm_try_to_free_pages(r->sys,
+					   &node->zonelists[ALTMM_ZONELIST_FALLBACK],
+					   0, GFP_KERNEL, 0);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * Direct reclaim trylocks the shrinker rwsem, as 6.1's shrink_slab()
+ * does: while a register holds it (and may itself be waiting for
+ * memory), reclaim returns at once with nothing instead of waiting.
+ */
+static void reclaim_does_not_wait_for_register(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_zone);
+	struct held_shrinker *held = held_new(test, sys);
+	struct rwsem_reclaimer *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct task_struct *t;
+	bool returned;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	held_fill(test, held, 0, 16);
+	KUNIT_ASSERT_EQ(test, altmm_sys_register_shrinker(sys, &held->s), 0);
+	r->sys = sys;
+	init_completion(&r->done);
+
+	down_write(&sys->shrinker_rwsem);
+	t = kthread_run(rwsem_reclaimer_fn, r, "altmm_kunit_reclaim");
+	if (IS_ERR(t)) {
+		up_write(&sys->shrinker_rwsem);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		return;
+	}
+	returned = wait_for_completion_timeout(&r->done, 2 * HZ);
+	up_write(&sys->shrinker_rwsem);
+	if (!returned)
+		wait_for_completion(&r->done);
+	KUNIT_EXPECT_TRUE_MSG(test, returned, "reclaim waited for the rwsem");
+	KUNIT_EXPECT_EQ(test, r->freed, 0UL);
+	KUNIT_EXPECT_EQ(test, held->calls[0], 0U);
+
+	/* Free again, it reaches the shrinker. */
+	reinit_completion(&r->done);
+	t = kthread_run(rwsem_reclaimer_fn, r, "altmm_kunit_reclaim");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&r->done);
+	KUNIT_EXPECT_GT(test, held->calls[0], 0U);
+	altmm_sys_unregister_shrinker(sys, &held->s);
+	held_release(test, held);
 }
 
 /* === Shrinkers === */
@@ -318,6 +399,10 @@ static void reclaim_direct_runs_shrinkers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, held->calls[0], 1U);
 	KUNIT_EXPECT_EQ(test, held->calls[1], 0U);
 	KUNIT_EXPECT_TRUE(test, held->gfp == SLEEPING_QUIET);
+	/* Inside a no-reclaim scope, and outside it again afterwards. */
+	KUNIT_EXPECT_EQ(test, held->noreclaim_calls, 1U);
+	KUNIT_EXPECT_FALSE(test, current->flags & PF_MEMALLOC);
+	KUNIT_EXPECT_EQ(test, held->active_calls, 0U);
 	other = event(sys, ALTMM_PGSTEAL_DIRECT) - steal - held->freed;
 	KUNIT_EXPECT_LT(test, other, (unsigned long)SWAP_CLUSTER_MAX);
 	KUNIT_EXPECT_EQ(test, held->asked, min(64UL, SWAP_CLUSTER_MAX - other));
@@ -378,6 +463,10 @@ static void reclaim_kswapd_asks_its_node(struct kunit *test)
 
 	KUNIT_EXPECT_GT(test, held->calls[1], 0U);
 	KUNIT_EXPECT_EQ(test, held->calls[0], 0U);
+	/* kswapd reclaims as PF_MEMALLOC, with the node's zones marked. */
+	KUNIT_EXPECT_EQ(test, held->noreclaim_calls, held->calls[1]);
+	KUNIT_EXPECT_EQ(test, held->active_calls, held->calls[1]);
+	KUNIT_EXPECT_FALSE(test, test_bit(ALTMM_ZONE_RECLAIM_ACTIVE, &z1->flags));
 	KUNIT_EXPECT_EQ(test, held->nr[0], 64U);
 	KUNIT_EXPECT_EQ(test, held->nr[1], 128 - (unsigned int)held->freed);
 	KUNIT_EXPECT_GT(test, held->freed, 0UL);
@@ -495,6 +584,7 @@ static void reclaim_retry_finds_memory_freed_meanwhile(struct kunit *test)
 static struct kunit_case altmm_reclaim_cases[] = {
 	KUNIT_CASE(reclaim_kswapd_wakes_below_low),
 	KUNIT_CASE(reclaim_kswapd_gives_up),
+	KUNIT_CASE(reclaim_does_not_wait_for_register),
 	KUNIT_CASE(reclaim_register_needs_callbacks),
 	KUNIT_CASE(reclaim_direct_runs_shrinkers),
 	KUNIT_CASE(reclaim_kswapd_asks_its_node),

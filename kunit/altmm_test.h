@@ -377,6 +377,18 @@ static inline void altmm_check_free_lists(struct altmm_system *sys,
  * migratetype field is the list's type, or HighAtomic on the movable
  * list (a reserved pageblock's frames queue there and go home on drain).
  */
+/*
+ * The migrate type a pcp list holds: its own for the low orders; on the
+ * pageblock-order lists, movable or -1 for "any but movable".
+ */
+static inline int altmm_check_pcp_list_type(int pindex, unsigned int order)
+{
+	if (pindex < ALTMM_NR_LOWORDER_PCP_LISTS)
+		return pindex % ALTMM_MIGRATE_PCPTYPES;
+	return pindex == altmm_pcp_order_to_pindex(ALTMM_MIGRATE_MOVABLE, order) ?
+	       ALTMM_MIGRATE_MOVABLE : -1;
+}
+
 static inline void altmm_check_pcp_block(struct altmm_system *sys,
 					 struct altmm_zone *z,
 					 unsigned long *seen,
@@ -394,9 +406,10 @@ static inline void altmm_check_pcp_block(struct altmm_system *sys,
 	if ((d->flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_pcp))
 		altmm_check_note(e, "CPU %d: pcp %#lx order %u: flags %#lx",
 				 cpu, pfn, o, d->flags & ALTMM_CHECK_PLACE_FLAGS);
-	if (own != mt && !(mt == ALTMM_MIGRATE_MOVABLE && own == ALTMM_MIGRATE_HIGHATOMIC))
+	if (mt < 0 ? own == ALTMM_MIGRATE_MOVABLE || own == ALTMM_MIGRATE_HIGHATOMIC :
+		     own != mt && !(mt == ALTMM_MIGRATE_MOVABLE && own == ALTMM_MIGRATE_HIGHATOMIC))
 		altmm_check_note(e, "CPU %d: pcp %#lx of type %d on the %s list",
-				 cpu, pfn, own, altmm_migratetype_names[mt]);
+				 cpu, pfn, own, mt < 0 ? "non-movable" : altmm_migratetype_names[mt]);
 	if (!IS_ALIGNED(pfn, BIT(o)))
 		altmm_check_note(e, "CPU %d: pcp %#lx of order %u is not aligned", cpu, pfn, o);
 	if (!altmm_check_claim(seen, z, pfn, o))
@@ -407,8 +420,8 @@ static inline void altmm_check_pcp_block(struct altmm_system *sys,
 }
 
 /*
- * Under each CPU's pcp lock in turn: its lists, whose index is order *
- * ALTMM_MIGRATE_PCPTYPES + migratetype, and its count.
+ * Under each CPU's pcp lock in turn: its lists (altmm_pcp_order_to_pindex()
+ * says which holds what) and its count.
  */
 static inline void altmm_check_pcp_lists(struct altmm_system *sys,
 					 struct altmm_zone *z,
@@ -426,8 +439,8 @@ static inline void altmm_check_pcp_lists(struct altmm_system *sys,
 
 		spin_lock_irqsave(&pcp->lock, flags);
 		for (i = 0; i < ALTMM_NR_PCP_LISTS; i++) {
-			unsigned int o = i / ALTMM_MIGRATE_PCPTYPES;
-			int mt = i % ALTMM_MIGRATE_PCPTYPES;
+			unsigned int o = altmm_pcp_pindex_to_order(i);
+			int mt = altmm_check_pcp_list_type(i, o);
 			struct altmm_page *d;
 
 			list_for_each_entry(d, &pcp->lists[i], lru) {
@@ -601,8 +614,8 @@ static inline void altmm_check_zone(struct kunit *test, struct altmm_system *sys
  * @sys: the instance
  *
  * kswapd drains per-CPU lists while it balances a node; a walk of the
- * lists must not race with it.  Its work is done when no waker asked for
- * more (kswapd_order is -1 again) and it is back asleep.
+ * lists must not race with it.  Its work is done when it is in its long
+ * sleep (past the nap after a run) and nobody has woken it since.
  */
 static inline void altmm_test_quiesce(struct kunit *test, struct altmm_system *sys)
 {
@@ -611,7 +624,7 @@ static inline void altmm_test_quiesce(struct kunit *test, struct altmm_system *s
 	int nid;
 
 	for_each_altmm_node(sys, node, nid) {
-		while (node->kswapd && (READ_ONCE(node->kswapd_order) >= 0 ||
+		while (node->kswapd && (!READ_ONCE(node->kswapd_asleep) ||
 					task_is_running(node->kswapd))) {
 			if (time_after(jiffies, deadline)) {
 				KUNIT_FAIL(test, "altmm_kswapd%d still busy after 5 s", nid);

@@ -20,9 +20,16 @@
  * atomic allocations and is given back under pressure.
  *
  * Locking (the whole module's order, outermost first):
- *   1. &altmm_system.tune_lock (mutex)  tunable writes and recomputation
- *   2. &altmm_system.shrinker_rwsem     reclaim (read), (un)register (write)
- *   3. &altmm_pcp.lock                  a CPU's lists of a zone, irqs off
+ *   0. altmm_reclaim (a lockdep map)    held by kswapd and direct reclaim,
+ *                                       as fs_reclaim is in the kernel
+ *   1. &altmm_system.tune_lock (mutex)  tunable writes and recomputation;
+ *                                       CPU hotplug takes it inside the
+ *                                       hotplug lock, so nothing under it
+ *                                       may call cpus_read_lock()
+ *   2. &altmm_system.shrinker_rwsem     reclaim (read, trylock only),
+ *                                       (un)register (write)
+ *   3. &altmm_pcp.lock                  a CPU's lists of a zone, irqs off;
+ *                                       its owner only trylocks it
  *   4. &altmm_zone.lock                 free_area, pageblock bits, the
  *                                       high-atomic reserve; irqs off
  * Beside them, taken with no other altmm lock held and never around a

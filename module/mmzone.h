@@ -144,9 +144,16 @@ enum altmm_wmark {
 	ALTMM_NR_WMARK
 };
 
-/* Per-CPU lists hold orders 0..PAGE_ALLOC_COSTLY_ORDER of each pcp type. */
+/*
+ * Per-CPU lists hold orders 0..PAGE_ALLOC_COSTLY_ORDER of each pcp type,
+ * and, as in a kernel with transparent huge pages (Debian's), pageblock
+ * order blocks on two more lists: movable ones and the rest.
+ */
 #define ALTMM_PCP_MAX_ORDER	3
-#define ALTMM_NR_PCP_LISTS	(ALTMM_MIGRATE_PCPTYPES * (ALTMM_PCP_MAX_ORDER + 1))
+#define ALTMM_NR_LOWORDER_PCP_LISTS	\
+	(ALTMM_MIGRATE_PCPTYPES * (ALTMM_PCP_MAX_ORDER + 1))
+#define ALTMM_NR_PCP_THP	2
+#define ALTMM_NR_PCP_LISTS	(ALTMM_NR_LOWORDER_PCP_LISTS + ALTMM_NR_PCP_THP)
 #define ALTMM_PCP_BATCH_SCALE_MAX	5
 
 /**
@@ -270,6 +277,7 @@ struct altmm_node;
  * @spanned_pages: pfns spanned, holes included
  * @present_pages: frames present (holes excluded)
  * @managed_pages: frames handed to the allocator (reserved excluded)
+ * @flags: &enum altmm_zone_flags, atomic bit operations
  */
 struct altmm_zone {
 	spinlock_t lock;		/* free_area, pageblock bits, highatomic */
@@ -288,6 +296,12 @@ struct altmm_zone {
 	unsigned long spanned_pages;
 	unsigned long present_pages;
 	atomic_long_t managed_pages;
+	unsigned long flags;
+};
+
+enum altmm_zone_flags {
+	/* kswapd is balancing the zone's node: per-CPU lists stay short. */
+	ALTMM_ZONE_RECLAIM_ACTIVE,
 };
 
 /* Zonelists: nodes by distance, each node's zones highest first. */
@@ -319,11 +333,15 @@ struct altmm_zonelist {
  * @kswapd: the node's reclaim thread (altmm_kswapd<nid>)
  * @kswapd_wait: where it sleeps
  * @kswapd_order: highest order a waker wants (READ_ONCE/WRITE_ONCE)
- * @kswapd_highest_zoneidx: highest zone a waker wants
+ * @kswapd_highest_zoneidx: highest zone a waker wants, ALTMM_NR_ZONES
+ *	when no request is pending
  * @kswapd_failures: balance runs that reclaimed nothing in a row
+ * @kswapd_asleep: kswapd is in its long sleep, until a waker wakes it
+ *	(for tests waiting for a quiet node)
  * @sys: the instance it belongs to
  *
- * @kswapd_order is -1 while kswapd has nothing to do.
+ * As in 6.1, a waker records its order and zone whether or not kswapd
+ * sleeps; kswapd reads and resets them each time it wakes.
  */
 struct altmm_node {
 	struct altmm_zone zones[ALTMM_NR_ZONES];
@@ -339,6 +357,7 @@ struct altmm_node {
 	int kswapd_order;
 	int kswapd_highest_zoneidx;
 	int kswapd_failures;
+	bool kswapd_asleep;
 	struct altmm_system *sys;
 };
 

@@ -8,9 +8,23 @@
  * above its high watermark (pgdat_balanced() semantics: one balanced
  * eligible zone suffices) or a pass frees nothing; after
  * ALTMM_MAX_RECLAIM_RETRIES fruitless runs the node counts as
- * unreclaimable until something is reclaimed again.  Allocations that may
- * sleep reclaim directly through the same shrinkers when the fast path
- * and kswapd have not been enough.
+ * unreclaimable until something is reclaimed again.  While it balances,
+ * the node's eligible zones are marked ALTMM_ZONE_RECLAIM_ACTIVE, which
+ * keeps the per-CPU lists short.  Before its long sleep it naps for a
+ * tenth of a second, as 6.1's kswapd_try_to_sleep() does: a wake-up in
+ * the nap counts kswapd_low_wmark_hit_quickly, a node found unbalanced
+ * after it kswapd_high_wmark_hit_quickly.  Allocations that may sleep
+ * reclaim directly through the same shrinkers when the fast path and
+ * kswapd have not been enough.
+ *
+ * Reclaim runs in a no-reclaim scope (PF_MEMALLOC, as kswapd and 6.1's
+ * __perform_reclaim() have it), so that a shrinker that allocates neither
+ * recurses into reclaim nor waits for it; and it only trylocks the
+ * shrinker rwsem, as shrink_slab() does, so that it never waits behind a
+ * register that itself waits for memory.  The lockdep map altmm_reclaim
+ * plays fs_reclaim's part: reclaim holds it, and every allocation that
+ * may enter reclaim takes it for a moment, so that lockdep sees a lock
+ * held both around such an allocation and inside a shrinker.
  *
  * altmm has no LRU lists yet, so what can be reclaimed is what its
  * shrinkers hold: the per-CPU lists (registered here, always) and
@@ -23,11 +37,48 @@
 
 #include <linux/freezer.h>
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/swap.h>
 
 #include "mmzone.h"
 #include "page_alloc.h"
+
+#ifdef CONFIG_LOCKDEP
+static struct lockdep_map altmm_reclaim_map = {
+	.name = "altmm_reclaim"
+};
+
+static void reclaim_acquire(void)
+{
+	lock_map_acquire(&altmm_reclaim_map);
+}
+
+static void reclaim_release(void)
+{
+	lock_map_release(&altmm_reclaim_map);
+}
+
+/**
+ * altmm_might_reclaim() - tell lockdep an allocation may enter reclaim
+ * @gfp: the allocation's mask
+ *
+ * Context: the allocating task, before it takes anything.
+ */
+void altmm_might_reclaim(gfp_t gfp)
+{
+	gfp = current_gfp_context(gfp);
+	if (!(gfp & __GFP_DIRECT_RECLAIM) || (current->flags & PF_MEMALLOC))
+		return;
+	reclaim_acquire();
+	reclaim_release();
+}
+#else
+static void reclaim_acquire(void) { }
+static void reclaim_release(void) { }
+void altmm_might_reclaim(gfp_t gfp) { }
+#endif
 
 /* === Shrinkers === */
 
@@ -104,7 +155,9 @@ static unsigned long shrink_node(struct altmm_system *sys, int nid,
 	struct altmm_shrinker *s;
 	unsigned long freed = 0, scanned = 0;
 
-	down_read(&sys->shrinker_rwsem);
+	/* A register in progress may itself be waiting for memory. */
+	if (!down_read_trylock(&sys->shrinker_rwsem))
+		return 0;
 	list_for_each_entry(s, &sys->shrinkers, list) {
 		struct altmm_shrink_control sc = { .nid = nid, .gfp_mask = gfp };
 		unsigned long can = s->count(s, &sc);
@@ -160,43 +213,141 @@ bool altmm_node_balanced(struct altmm_system *sys, struct altmm_node *node,
 }
 EXPORT_SYMBOL_NS_GPL(altmm_node_balanced, ALTMM_INTERNAL);
 
+static void set_reclaim_active(struct altmm_node *node, int highest_zoneidx,
+			       bool active)
+{
+	int zt;
+
+	for (zt = 0; zt <= highest_zoneidx; zt++) {
+		struct altmm_zone *zone = &node->zones[zt];
+
+		if (!altmm_zone_managed(zone))
+			continue;
+		if (active)
+			set_bit(ALTMM_ZONE_RECLAIM_ACTIVE, &zone->flags);
+		else
+			clear_bit(ALTMM_ZONE_RECLAIM_ACTIVE, &zone->flags);
+	}
+}
+
+/* balance_pgdat(): shrink until balanced or nothing more comes back. */
 static void balance_node(struct altmm_system *sys, struct altmm_node *node,
 			 unsigned int order, int highest_zoneidx)
 {
 	unsigned long total = 0, freed;
 
-	if (altmm_node_balanced(sys, node, order, highest_zoneidx)) {
-		altmm_count_event(sys, ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY, 1);
-		return;
-	}
 	altmm_count_event(sys, ALTMM_KSWAPD_WAKE, 1);
+	reclaim_acquire();
+	set_reclaim_active(node, highest_zoneidx, true);
+	if (altmm_node_balanced(sys, node, order, highest_zoneidx))
+		goto out;
 	do {
 		freed = shrink_node(sys, node->nid, SWAP_CLUSTER_MAX, GFP_KERNEL, true);
 		total += freed;
 		cond_resched();
 	} while (freed && !kthread_should_stop() &&
 		 !altmm_node_balanced(sys, node, order, highest_zoneidx));
-
 	if (!total)
 		WRITE_ONCE(node->kswapd_failures, node->kswapd_failures + 1);
+out:
+	set_reclaim_active(node, highest_zoneidx, false);
+	reclaim_release();
+}
+
+/* prepare_kswapd_sleep(): a hopeless or balanced node lets kswapd sleep. */
+static bool kswapd_may_sleep(struct altmm_node *node, int order,
+			     int highest_zoneidx)
+{
+	if (READ_ONCE(node->kswapd_failures) >= ALTMM_MAX_RECLAIM_RETRIES)
+		return true;
+	return altmm_node_balanced(node->sys, node, order, highest_zoneidx);
+}
+
+/* The zone a waker asked for, or @prev when nobody asked. */
+static int kswapd_highest_zoneidx(struct altmm_node *node, int prev)
+{
+	int cur = READ_ONCE(node->kswapd_highest_zoneidx);
+
+	return cur == ALTMM_NR_ZONES ? prev : cur;
+}
+
+/*
+ * kswapd_try_to_sleep(): a short nap, then the long sleep if still fine.
+ * The first time, right after the instance was built, kswapd sleeps until
+ * somebody asks for something, whatever the watermarks say by the time it
+ * first runs (6.1 naps and checks then too; altmm does not, so that a
+ * test that fills a new instance at once does not find kswapd awake
+ * behind it, having never asked for it).
+ */
+static void kswapd_try_to_sleep(struct altmm_node *node, int order,
+				int highest_zoneidx, bool first)
+{
+	struct altmm_system *sys = node->sys;
+	long remaining = 0;
+	bool sleep;
+	DEFINE_WAIT(wait);
+
+	if (freezing(current) || kthread_should_stop())
+		return;
+
+	prepare_to_wait(&node->kswapd_wait, &wait, TASK_INTERRUPTIBLE);
+	if (first) {
+		sleep = READ_ONCE(node->kswapd_highest_zoneidx) == ALTMM_NR_ZONES;
+	} else {
+		if (kswapd_may_sleep(node, order, highest_zoneidx)) {
+			remaining = schedule_timeout(HZ / 10);
+			/* Woken in the nap: keep what this request wanted too. */
+			if (remaining) {
+				WRITE_ONCE(node->kswapd_highest_zoneidx,
+					   kswapd_highest_zoneidx(node, highest_zoneidx));
+				if (READ_ONCE(node->kswapd_order) < order)
+					WRITE_ONCE(node->kswapd_order, order);
+			}
+			finish_wait(&node->kswapd_wait, &wait);
+			prepare_to_wait(&node->kswapd_wait, &wait, TASK_INTERRUPTIBLE);
+		}
+		sleep = !remaining && kswapd_may_sleep(node, order, highest_zoneidx);
+		if (!sleep)
+			altmm_count_event(sys, remaining ?
+					  ALTMM_KSWAPD_LOW_WMARK_HIT_QUICKLY :
+					  ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY, 1);
+	}
+	if (sleep) {
+		WRITE_ONCE(node->kswapd_asleep, true);
+		if (!kthread_should_stop())
+			schedule();
+		WRITE_ONCE(node->kswapd_asleep, false);
+	}
+	finish_wait(&node->kswapd_wait, &wait);
 }
 
 static int kswapd(void *data)
 {
 	struct altmm_node *node = data;
+	int order, highest = ALTMM_NR_ZONES - 1;
+	bool first = true;
 
+	/* Reclaim must not recurse into reclaim (6.1 sets the same flag). */
+	current->flags |= PF_MEMALLOC;
 	set_freezable();
-	while (!kthread_should_stop()) {
-		int order, highest;
+	for (;;) {
+		order = READ_ONCE(node->kswapd_order);
+		highest = kswapd_highest_zoneidx(node, highest);
+		kswapd_try_to_sleep(node, order, highest, first);
+		first = false;
 
-		wait_event_freezable(node->kswapd_wait,
-				     READ_ONCE(node->kswapd_order) >= 0 ||
-				     kthread_should_stop());
-		order = xchg(&node->kswapd_order, -1);
-		highest = xchg(&node->kswapd_highest_zoneidx, 0);
-		if (order >= 0)
-			balance_node(node->sys, node, order, highest);
+		order = READ_ONCE(node->kswapd_order);
+		highest = kswapd_highest_zoneidx(node, highest);
+		WRITE_ONCE(node->kswapd_order, 0);
+		WRITE_ONCE(node->kswapd_highest_zoneidx, ALTMM_NR_ZONES);
+
+		if (try_to_freeze())
+			continue;
+		if (kthread_should_stop())
+			break;
+		balance_node(node->sys, node, order, highest);
 	}
+	current->flags &= ~PF_MEMALLOC;
 	return 0;
 }
 
@@ -221,26 +372,26 @@ void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
 
 	if (!node->kswapd || !altmm_zone_managed(zone))
 		return;
-	if (READ_ONCE(node->kswapd_failures) >= ALTMM_MAX_RECLAIM_RETRIES)
-		return;
-	if (altmm_node_balanced(sys, node, order, highest_zoneidx))
-		return;
 
+	/* Recorded even if kswapd is awake: it reads them before it sleeps. */
 	cur = READ_ONCE(node->kswapd_highest_zoneidx);
-	if (cur < highest_zoneidx)
+	if (cur == ALTMM_NR_ZONES || cur < highest_zoneidx)
 		WRITE_ONCE(node->kswapd_highest_zoneidx, highest_zoneidx);
-	cur = READ_ONCE(node->kswapd_order);
-	if (cur < (int)order)
+	if (READ_ONCE(node->kswapd_order) < (int)order)
 		WRITE_ONCE(node->kswapd_order, order);
 	/*
 	 * Order the request's writes before the waitqueue check; pairs with
-	 * the barrier in wait_event's prepare_to_wait(), so a kswapd about
-	 * to sleep sees the new request.
+	 * the barrier in prepare_to_wait() of kswapd_try_to_sleep(), so a
+	 * kswapd about to sleep sees the new request.
 	 */
 	smp_mb();
 	/* See the barrier just above. */
-	if (waitqueue_active(&node->kswapd_wait))
-		wake_up_interruptible(&node->kswapd_wait);
+	if (!waitqueue_active(&node->kswapd_wait))
+		return;
+	if (READ_ONCE(node->kswapd_failures) >= ALTMM_MAX_RECLAIM_RETRIES ||
+	    altmm_node_balanced(sys, node, order, highest_zoneidx))
+		return;
+	wake_up_interruptible(&node->kswapd_wait);
 }
 
 /**
@@ -261,8 +412,11 @@ unsigned long altmm_try_to_free_pages(struct altmm_system *sys,
 	unsigned long freed = 0, seen = 0;
 	struct altmm_zone *zone;
 	int i, zidx = altmm_gfp_zone(gfp);
+	unsigned int noreclaim;
 
 	altmm_count_event(sys, ALTMM_ALLOCSTALL + max(zidx, 0), 1);
+	reclaim_acquire();
+	noreclaim = memalloc_noreclaim_save();
 	for (i = 0; (zone = zonelist->zones[i]); i++) {
 		int n = altmm_zone_nid(zone);
 
@@ -273,9 +427,12 @@ unsigned long altmm_try_to_free_pages(struct altmm_system *sys,
 		if (freed >= SWAP_CLUSTER_MAX)
 			break;
 	}
+	memalloc_noreclaim_restore(noreclaim);
+	reclaim_release();
 	cond_resched();
 	return freed;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_try_to_free_pages, ALTMM_INTERNAL);
 
 /* === Set-up === */
 
@@ -301,7 +458,9 @@ int altmm_reclaim_init(struct altmm_system *sys)
 		struct task_struct *t;
 
 		init_waitqueue_head(&node->kswapd_wait);
-		node->kswapd_order = -1;
+		/* No request yet; a waker before kswapd runs is kept. */
+		node->kswapd_order = 0;
+		node->kswapd_highest_zoneidx = ALTMM_NR_ZONES;
 		if (!node->node_present_pages)
 			continue;
 		t = kthread_run(kswapd, node, "altmm_kswapd%d", nid);
