@@ -7,14 +7,15 @@
  * zone, doubling while frees run without allocations; an empty list takes
  * a batch from the zone; draining empties every list.
  *
- * A CPU's lists are indexed order * ALTMM_MIGRATE_PCPTYPES + migratetype
- * (6.1's order_to_pindex()).  Tests pin themselves to a CPU while they
+ * A CPU's lists are indexed order * ALTMM_MIGRATE_PCPTYPES + migratetype,
+ * then two pageblock-order lists (6.1's order_to_pindex() with THP).  Tests pin themselves to a CPU while they
  * look at its lists (migrate_disable()), and use masks that neither sleep
  * nor wake kswapd, so nothing else touches the lists meanwhile (UML has
  * one CPU).
  */
 
 #include <kunit/test.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -33,7 +34,7 @@ static struct altmm_zone *normal(struct altmm_system *sys)
 
 static struct list_head *pcp_list(struct altmm_pcp *pcp, unsigned int order, int mt)
 {
-	return &pcp->lists[order * ALTMM_MIGRATE_PCPTYPES + mt];
+	return &pcp->lists[altmm_pcp_order_to_pindex(mt, order)];
 }
 
 /* === batch and high === */
@@ -131,6 +132,34 @@ static void pcp_highsize_by_hand(struct kunit *test)
 
 KUNIT_ARRAY_PARAM(layouts, altmm_test_layouts, altmm_test_layout_desc);
 
+/*
+ * 6.1's rules worked out from the zone's own figures, not through the
+ * functions under test: batch a quarter of managed/1024 (at most 256
+ * frames' worth), then 2^n - 1, at least 1; high the low watermark shared
+ * by the online CPUs of the zone's node (all online CPUs for a node
+ * without), at least four batches.
+ */
+static int expected_batch(const struct altmm_zone *zone)
+{
+	unsigned long b = min(altmm_zone_managed(zone) >> 10, 256UL) / 4;
+
+	b = max(b, 1UL);
+	return max_t(int, rounddown_pow_of_two(b + b / 2) - 1, 1);
+}
+
+static int expected_high(const struct altmm_system *sys,
+			 const struct altmm_zone *zone, int batch)
+{
+	int cpu, cpus = 0;
+
+	for_each_online_cpu(cpu)
+		cpus += sys->layout.cpu_node[cpu] == zone->node->nid;
+	if (!cpus)
+		cpus = num_online_cpus();
+	return max_t(int, READ_ONCE(zone->watermark[ALTMM_WMARK_LOW]) / cpus,
+		     batch * 4);
+}
+
 /* Every CPU's lists of every zone got the batch and high of those rules. */
 static void pcp_limits_of_every_zone(struct kunit *test)
 {
@@ -140,12 +169,9 @@ static void pcp_limits_of_every_zone(struct kunit *test)
 	int nid, zt, cpu;
 
 	for_each_altmm_populated_zone(sys, zone, nid, zt) {
-		int batch = max(1, altmm_zone_batchsize(zone));
-		int high = altmm_zone_highsize(sys, zone, batch, 0);
+		int batch = expected_batch(zone);
+		int high = expected_high(sys, zone, batch);
 
-		/* The batch is the table's, the high at least the low mark on one CPU. */
-		KUNIT_EXPECT_EQ(test, high, max_t(int, altmm_wmark(zone, ALTMM_WMARK_LOW),
-						  batch * 4));
 		for_each_possible_cpu(cpu) {
 			struct altmm_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
 
@@ -418,6 +444,136 @@ static void pcp_drain_empties_lists(struct kunit *test)
 	}
 }
 
+/* === Pageblock order, contention and reclaim === */
+
+/*
+ * As with THP in 6.1, a pageblock-order block is cached too: freed, it
+ * sits on this CPU's movable pageblock list (not the low-order ones), and
+ * the next pageblock-order movable request gets it back without the zone.
+ * A drain gives it back.
+ */
+static void pcp_caches_pageblock_order(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &big_zone);
+	struct altmm_zone *z = normal(sys);
+	const unsigned int o = ALTMM_PAGEBLOCK_ORDER;
+	struct page *a, *again;
+	struct altmm_pcp *pcp;
+	unsigned long free;
+	int count;
+
+	/* High above two blocks, so that the block freed stays cached. */
+	mutex_lock(&sys->tune_lock);
+	WRITE_ONCE(sys->tune.percpu_pagelist_high_fraction, 8);
+	altmm_setup_watermarks(sys);
+	mutex_unlock(&sys->tune_lock);
+
+	migrate_disable();
+	pcp = this_cpu_ptr(z->pcp);
+	KUNIT_ASSERT_GT(test, pcp->high, 3 * (int)BIT(o));
+	a = altmm_sys_alloc_pages(sys, QUIET_MOVABLE, o, 0);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	count = pcp->count;
+	free = altmm_zone_free(z);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, a, o, false), 0);
+	KUNIT_EXPECT_EQ(test, pcp->count, count + (int)BIT(o));
+	KUNIT_EXPECT_EQ(test, altmm_zone_free(z), free);
+	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(pcp_list(pcp, o, ALTMM_MIGRATE_MOVABLE),
+						   struct altmm_page, lru),
+			    altmm_test_desc(test, sys, a));
+	KUNIT_EXPECT_EQ(test, altmm_pcp_order_to_pindex(ALTMM_MIGRATE_MOVABLE, o),
+			ALTMM_NR_PCP_LISTS - 1);
+	KUNIT_EXPECT_EQ(test, altmm_pcp_order_to_pindex(ALTMM_MIGRATE_UNMOVABLE, o),
+			ALTMM_NR_PCP_LISTS - 2);
+	KUNIT_EXPECT_EQ(test, altmm_pcp_order_to_pindex(ALTMM_MIGRATE_RECLAIMABLE, o),
+			ALTMM_NR_PCP_LISTS - 2);
+
+	again = altmm_sys_alloc_pages(sys, QUIET_MOVABLE, o, 0);
+	KUNIT_EXPECT_PTR_EQ(test, again, a);
+	KUNIT_EXPECT_EQ(test, pcp->count, count);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, again, o, false), 0);
+	migrate_enable();
+	altmm_drain_all_pages(sys, NULL);
+	KUNIT_EXPECT_EQ(test, altmm_zone_pcp_pages(z), 0UL);
+}
+
+/*
+ * While another CPU drains this CPU's lists (here: the test holds the
+ * lock, as a drainer would), allocations and frees do not wait: they go
+ * to and from the buddy lists, as 6.1's pcp_spin_trylock() users do, and
+ * the lists are left as they were.
+ */
+static void pcp_busy_lists_fall_back_to_zone(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &small_zone);
+	struct altmm_zone *z = normal(sys);
+	unsigned long flags, free;
+	struct altmm_pcp *pcp;
+	struct page *a;
+	int count;
+
+	if (!IS_ENABLED(CONFIG_SMP))
+		kunit_skip(test, "uniprocessor: no other CPU can hold a CPU's lists");
+	migrate_disable();
+	pcp = this_cpu_ptr(z->pcp);
+	spin_lock_irqsave(&pcp->lock, flags);
+	count = pcp->count;
+	free = altmm_zone_free(z);
+	a = altmm_sys_alloc_pages(sys, GFP_ATOMIC | __GFP_NOWARN | __GFP_THISNODE, 0, 0);
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, pcp->count, count);
+	KUNIT_EXPECT_EQ(test, altmm_zone_free(z), free - 1);
+	if (a) {
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, a, 0, false), 0);
+		KUNIT_EXPECT_EQ(test, pcp->count, count);
+		KUNIT_EXPECT_EQ(test, altmm_zone_free(z), free);
+		KUNIT_EXPECT_FALSE(test, altmm_desc_test(altmm_test_desc(test, sys, a),
+							 ALTMM_PG_pcp));
+	}
+	spin_unlock_irqrestore(&pcp->lock, flags);
+	migrate_enable();
+}
+
+/*
+ * While kswapd balances the node (ALTMM_ZONE_RECLAIM_ACTIVE), frees keep
+ * a CPU's count below four batches (nr_pcp_high()), however high "high"
+ * is; once reclaim is over, the lists may fill to high again.
+ */
+static void pcp_short_while_reclaim_active(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &big_zone);
+	struct altmm_zone *z = normal(sys);
+	struct altmm_test_hold *h;
+	struct altmm_pcp *pcp;
+	int cap, max = 0;
+
+	migrate_disable();
+	pcp = this_cpu_ptr(z->pcp);
+	cap = min(pcp->batch * 4, pcp->high);
+	KUNIT_ASSERT_LT(test, cap, pcp->high);
+	h = altmm_test_hold_new(test, pcp->high * 2);
+	while (h->nr < h->max) {
+		struct page *page = altmm_sys_alloc_pages(sys, QUIET_MOVABLE, 0, 0);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		h->page[h->nr] = page;
+		h->order[h->nr++] = 0;
+	}
+	set_bit(ALTMM_ZONE_RECLAIM_ACTIVE, &z->flags);
+	while (h->nr > pcp->high) {
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, h->page[--h->nr], 0, false), 0);
+		max = max(max, pcp->count);
+	}
+	KUNIT_EXPECT_LT(test, max, cap);
+	clear_bit(ALTMM_ZONE_RECLAIM_ACTIVE, &z->flags);
+	while (h->nr) {
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, h->page[--h->nr], 0, false), 0);
+		max = max(max, pcp->count);
+	}
+	KUNIT_EXPECT_GE(test, max, cap);
+	migrate_enable();
+}
+
 static struct kunit_case altmm_pcp_cases[] = {
 	KUNIT_CASE(pcp_batchsize_by_hand),
 	KUNIT_CASE(pcp_highsize_by_hand),
@@ -427,6 +583,9 @@ static struct kunit_case altmm_pcp_cases[] = {
 	KUNIT_CASE(pcp_refill_takes_a_batch),
 	KUNIT_CASE(pcp_overflow_gives_back_batches),
 	KUNIT_CASE(pcp_drain_empties_lists),
+	KUNIT_CASE(pcp_caches_pageblock_order),
+	KUNIT_CASE(pcp_busy_lists_fall_back_to_zone),
+	KUNIT_CASE(pcp_short_while_reclaim_active),
 	{}
 };
 

@@ -63,21 +63,52 @@ static void sparse_roundtrip_every_frame(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, altmm_pfn_to_desc(sys, ULONG_MAX));
 }
 
-/* Frames of this instance are distinct host frames: no chunk is shared. */
-static void sparse_host_frames_distinct(struct kunit *test)
+/*
+ * The chunk map altmm builds is the inverse of the section table: the
+ * first, middle and last frame of every present section go to the host
+ * and come back to the same altmm pfn through the host pfn and through
+ * the direct-map address; the chunk map names exactly the present
+ * sections, so no two sections share a chunk.
+ */
+static void sparse_host_frames_round_trip(struct kunit *test)
 {
 	const struct altmm_test_layout *t = test->param_value;
 	struct altmm_system *sys = altmm_test_create(test, &t->p);
-	unsigned long a, b;
+	static const unsigned long offs[] = { 0, ALTMM_PAGES_PER_SECTION / 2 + 1,
+					      ALTMM_PAGES_PER_SECTION - 1 };
+	unsigned long nr, i, mapped = 0, present = 0;
 
-	for (a = 0; a < sys->layout.nr_sections; a++) {
-		if (!(sys->sections[a].flags & ALTMM_SECTION_PRESENT))
+	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
+		if (!(sys->sections[nr].flags & ALTMM_SECTION_PRESENT))
 			continue;
-		for (b = a + 1; b < sys->layout.nr_sections; b++)
-			if (sys->sections[b].flags & ALTMM_SECTION_PRESENT)
-				KUNIT_EXPECT_NE(test, sys->sections[a].host_pfn,
-						sys->sections[b].host_pfn);
+		present++;
+		for (i = 0; i < ARRAY_SIZE(offs); i++) {
+			unsigned long pfn = (nr << ALTMM_PFN_SECTION_SHIFT) + offs[i];
+			struct page *host = altmm_pfn_to_host_page(sys, pfn);
+			unsigned long back = ULONG_MAX, via_virt = ULONG_MAX;
+
+			KUNIT_ASSERT_NOT_NULL(test, host);
+			KUNIT_EXPECT_EQ(test, page_to_pfn(host),
+					sys->sections[nr].host_pfn + offs[i]);
+			KUNIT_EXPECT_TRUE(test, altmm_host_page_to_pfn(sys, host, &back));
+			KUNIT_EXPECT_EQ_MSG(test, back, pfn, "section %lu", nr);
+			KUNIT_EXPECT_TRUE(test, altmm_virt_to_pfn(sys, page_address(host) + 17,
+								  &via_virt));
+			KUNIT_EXPECT_EQ_MSG(test, via_virt, pfn, "section %lu", nr);
+		}
 	}
+	for (i = 0; i < sys->chunk_span; i++) {
+		u32 sec = sys->chunk_map[i];
+
+		if (!sec)
+			continue;
+		mapped++;
+		KUNIT_ASSERT_LT(test, (unsigned long)sec - 1, sys->layout.nr_sections);
+		KUNIT_EXPECT_EQ(test, sys->sections[sec - 1].host_pfn >> ALTMM_PFN_SECTION_SHIFT,
+				sys->chunk_base + i);
+	}
+	KUNIT_EXPECT_EQ(test, mapped, present);
+	KUNIT_EXPECT_EQ(test, present, sys->nr_chunks);
 }
 
 static void sparse_foreign_pages(struct kunit *test)
@@ -217,7 +248,7 @@ static void sparse_metadata_in_arena(struct kunit *test)
 
 static struct kunit_case altmm_sparse_cases[] = {
 	KUNIT_CASE_PARAM(sparse_roundtrip_every_frame, layouts_gen_params),
-	KUNIT_CASE_PARAM(sparse_host_frames_distinct, layouts_gen_params),
+	KUNIT_CASE_PARAM(sparse_host_frames_round_trip, layouts_gen_params),
 	KUNIT_CASE_PARAM(sparse_metadata_in_arena, layouts_gen_params),
 	KUNIT_CASE(sparse_foreign_pages),
 	KUNIT_CASE(sparse_arena_returned),

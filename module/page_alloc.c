@@ -186,7 +186,7 @@ static unsigned long rmqueue(struct altmm_system *sys, const struct alloc_contex
 	unsigned long pfn = ALTMM_NO_PFN;
 
 	/* Both count the allocation inside their interrupts-off section. */
-	if (order <= ALTMM_PCP_MAX_ORDER)
+	if (altmm_pcp_allowed_order(order))
 		pfn = altmm_rmqueue_pcplist(sys, ac->preferred_zone, zone, order,
 					    ac->migratetype, alloc_flags);
 	if (pfn == ALTMM_NO_PFN)
@@ -319,7 +319,7 @@ static bool should_reclaim_retry(struct altmm_system *sys, gfp_t gfp,
 	if (*no_progress_loops <= ALTMM_MAX_RECLAIM_RETRIES) {
 		for_each_usable_zone(ac, zone, i) {
 			unsigned long available = altmm_zone_free(zone) +
-				altmm_node_pcp_pages(sys, altmm_zone_nid(zone));
+				altmm_zone_pcp_pages(zone);
 
 			if (altmm_zone_watermark_ok(zone, order,
 						    altmm_wmark(zone, ALTMM_WMARK_MIN),
@@ -424,6 +424,7 @@ static bool prepare_alloc(struct altmm_system *sys, gfp_t gfp,
 		return false;
 	}
 	might_sleep_if(gfp & __GFP_DIRECT_RECLAIM);
+	altmm_might_reclaim(gfp);
 
 	ac->zonelist = &sys->nodes[nid]->zonelists[(gfp & __GFP_THISNODE) ?
 						   ALTMM_ZONELIST_NOFALLBACK :
@@ -478,7 +479,7 @@ static void free_pages_to_zone(struct altmm_system *sys, unsigned long pfn,
 	int mt = altmm_get_pageblock_migratetype(sys, pfn);
 	unsigned long flags;
 
-	if (order <= ALTMM_PCP_MAX_ORDER) {
+	if (altmm_pcp_allowed_order(order)) {
 		altmm_free_to_pcp(sys, zone, pfn, d, mt, order, cold);
 		return;
 	}

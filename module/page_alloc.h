@@ -146,6 +146,28 @@ static inline void altmm_count_alloc(struct altmm_system *sys,
 		__this_cpu_inc(z->pcp->numa_stat[ALTMM_NUMA_OTHER]);
 }
 
+/* === Per-CPU list indexes (order_to_pindex() and friends) === */
+
+/* Orders up to PAGE_ALLOC_COSTLY_ORDER and, as with THP, pageblock order. */
+static inline bool altmm_pcp_allowed_order(unsigned int order)
+{
+	return order <= ALTMM_PCP_MAX_ORDER || order == ALTMM_PAGEBLOCK_ORDER;
+}
+
+static inline int altmm_pcp_order_to_pindex(int mt, unsigned int order)
+{
+	if (order > ALTMM_PCP_MAX_ORDER)
+		return ALTMM_NR_LOWORDER_PCP_LISTS + (mt == ALTMM_MIGRATE_MOVABLE);
+	return order * ALTMM_MIGRATE_PCPTYPES + mt;
+}
+
+static inline unsigned int altmm_pcp_pindex_to_order(int pindex)
+{
+	if (pindex >= ALTMM_NR_LOWORDER_PCP_LISTS)
+		return ALTMM_PAGEBLOCK_ORDER;
+	return pindex / ALTMM_MIGRATE_PCPTYPES;
+}
+
 /* === buddy.c: the buddy lists === */
 
 void altmm_zone_init_free_lists(struct altmm_zone *zone);
@@ -193,6 +215,7 @@ int altmm_zone_batchsize(const struct altmm_zone *zone);
 int altmm_zone_highsize(const struct altmm_system *sys,
 			const struct altmm_zone *zone, int batch,
 			int cpu_online);
+unsigned long altmm_zone_pcp_pages(struct altmm_zone *zone);
 unsigned long altmm_node_pcp_pages(struct altmm_system *sys, int nid);
 int altmm_cpuhp_register(void);
 void altmm_cpuhp_unregister(void);
@@ -220,6 +243,7 @@ int altmm_reclaim_init(struct altmm_system *sys);
 void altmm_reclaim_stop(struct altmm_system *sys);
 void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
 			 gfp_t gfp, unsigned int order, int highest_zoneidx);
+void altmm_might_reclaim(gfp_t gfp);
 unsigned long altmm_try_to_free_pages(struct altmm_system *sys,
 				      struct altmm_zonelist *zonelist,
 				      unsigned int order, gfp_t gfp, int nid);

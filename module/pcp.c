@@ -13,10 +13,24 @@
  * shared among the CPUs of the zone's node (or 1/fraction of the zone
  * when percpu_pagelist_high_fraction is set), at least 4 batches.
  *
- * Each list set is protected by its own spinlock, taken with interrupts
- * off, so another CPU may drain it (drain on demand, on CPU death, by the
- * pcp shrinker) without sending work to its owner.  The lock nests
- * outside the zone lock.
+ * As in a kernel with transparent huge pages, pageblock-order blocks
+ * have two lists of their own (movable, and the rest), so that a freed
+ * huge page can be reused without the zone lock; they count towards
+ * "high" like any other block.  While kswapd balances a zone's node
+ * (ALTMM_ZONE_RECLAIM_ACTIVE) a CPU keeps at most four batches, so that
+ * frames freed under pressure reach the buddy lists where reclaim
+ * looks for them (nr_pcp_high()).
+ *
+ * Each list set is protected by its own spinlock, so another CPU may
+ * drain it (drain on demand, on CPU death, by the pcp shrinker) without
+ * sending work to its owner.  The lock nests outside the zone lock.  The
+ * owner only ever trylocks it: when a drain holds it, an allocation goes
+ * to the buddy lists and a free straight back to the zone, as 6.1's
+ * pcp_spin_trylock() users do, rather than spin behind the drain.  6.1
+ * takes the lock with interrupts on and only migration disabled; altmm
+ * still turns interrupts off around it (its counters are updated inside
+ * the section), which a remote drainer's trylock failure cannot tell
+ * apart.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -30,14 +44,19 @@
 #include "mmzone.h"
 #include "page_alloc.h"
 
-static int order_to_pindex(int mt, unsigned int order)
-{
-	return order * ALTMM_MIGRATE_PCPTYPES + mt;
-}
 
-static unsigned int pindex_to_order(int pindex)
+/*
+ * The owner's way into its lists.  On SMP it trylocks: another CPU may be
+ * draining them.  On UP nobody else can hold them while interrupts are
+ * off, and the debug spinlock reports a failed trylock there as a bug, so
+ * it takes the lock (6.1's pcp_trylock_prepare() makes the same case).
+ */
+static inline bool pcp_trylock(struct altmm_pcp *pcp)
 {
-	return pindex / ALTMM_MIGRATE_PCPTYPES;
+	if (IS_ENABLED(CONFIG_SMP))
+		return spin_trylock(&pcp->lock);
+	spin_lock(&pcp->lock);
+	return true;
 }
 
 /* === batch and high === */
@@ -94,7 +113,8 @@ EXPORT_SYMBOL_NS_GPL(altmm_zone_highsize, ALTMM_INTERNAL);
  * @zone: a populated zone
  * @cpu_online: 1 while a CPU is coming up
  *
- * Context: any; the new values apply from the next free or refill.
+ * Context: &altmm_system.tune_lock, or instance construction; the new
+ * values apply from the next free or refill.
  */
 void altmm_zone_pcp_update(struct altmm_system *sys, struct altmm_zone *zone,
 			   int cpu_online)
@@ -103,6 +123,8 @@ void altmm_zone_pcp_update(struct altmm_system *sys, struct altmm_zone *zone,
 	int high = altmm_zone_highsize(sys, zone, batch, cpu_online);
 	int cpu;
 
+	if (READ_ONCE(sys->ready))
+		lockdep_assert_held(&sys->tune_lock);
 	if (!zone->pcp)
 		return;
 	for_each_possible_cpu(cpu) {
@@ -147,7 +169,7 @@ static unsigned long free_pcppages_bulk(struct altmm_system *sys,
 				min_pindex++;
 		} while (1);
 
-		order = pindex_to_order(pindex);
+		order = altmm_pcp_pindex_to_order(pindex);
 		do {
 			struct altmm_page *d = list_last_entry(list, struct altmm_page, lru);
 
@@ -192,12 +214,13 @@ static int rmqueue_bulk(struct altmm_system *sys, struct altmm_zone *zone,
  * @sys: instance
  * @preferred: the request's preferred zone, for the NUMA counters
  * @zone: the zone
- * @order: 0..ALTMM_PCP_MAX_ORDER
+ * @order: an order altmm_pcp_allowed_order() accepts
  * @mt: a pcp migrate type
  * @alloc_flags: ALTMM_ALLOC_*, for a refill from the zone
  *
- * Context: any; takes this CPU's pcp lock with interrupts off.
- * Return: the block's first pfn, or ALTMM_NO_PFN.
+ * Context: any; trylocks this CPU's pcp lock with interrupts off.
+ * Return: the block's first pfn, or ALTMM_NO_PFN (also when a drain holds
+ * the lists: the caller then takes from the buddy lists).
  */
 unsigned long altmm_rmqueue_pcplist(struct altmm_system *sys,
 				    struct altmm_zone *preferred,
@@ -211,10 +234,14 @@ unsigned long altmm_rmqueue_pcplist(struct altmm_system *sys,
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(zone->pcp);
-	spin_lock(&pcp->lock);
+	if (!pcp_trylock(pcp)) {
+		/* A drain has the lists: the caller goes to the buddy lists. */
+		local_irq_restore(flags);
+		return ALTMM_NO_PFN;
+	}
 	/* An allocation ends a run of frees: drain gently again. */
 	pcp->free_factor >>= 1;
-	list = &pcp->lists[order_to_pindex(mt, order)];
+	list = &pcp->lists[altmm_pcp_order_to_pindex(mt, order)];
 	if (list_empty(list)) {
 		int batch = READ_ONCE(pcp->batch);
 
@@ -250,8 +277,9 @@ out:
  * One pcp section for the whole batch, refilling as it goes, as
  * __alloc_pages_bulk() does.
  *
- * Context: any; takes this CPU's pcp lock with interrupts off.
- * Return: frames taken (fewer when the zone runs dry).
+ * Context: any; trylocks this CPU's pcp lock with interrupts off.
+ * Return: frames taken (fewer when the zone runs dry, none when a drain
+ * holds the lists).
  */
 unsigned long altmm_rmqueue_pcplist_bulk(struct altmm_system *sys,
 					 struct altmm_zone *preferred,
@@ -265,9 +293,12 @@ unsigned long altmm_rmqueue_pcplist_bulk(struct altmm_system *sys,
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(zone->pcp);
-	spin_lock(&pcp->lock);
+	if (!pcp_trylock(pcp)) {
+		local_irq_restore(flags);
+		return 0;
+	}
 	pcp->free_factor >>= 1;
-	list = &pcp->lists[order_to_pindex(mt, 0)];
+	list = &pcp->lists[altmm_pcp_order_to_pindex(mt, 0)];
 	while (got < nr) {
 		struct altmm_page *d;
 
@@ -308,8 +339,21 @@ static int nr_pcp_free(struct altmm_pcp *pcp, int high, int batch,
 	return clamp(batch, min_nr_free, max_nr_free);
 }
 
+/* How many frames a CPU may keep before a free drains (nr_pcp_high()). */
+static int nr_pcp_high(struct altmm_pcp *pcp, struct altmm_zone *zone,
+		       bool free_high)
+{
+	int high = READ_ONCE(pcp->high);
+
+	if (!high || free_high)
+		return 0;
+	if (!test_bit(ALTMM_ZONE_RECLAIM_ACTIVE, &zone->flags))
+		return high;
+	return min(READ_ONCE(pcp->batch) << 2, high);
+}
+
 /**
- * altmm_free_to_pcp() - free a block of order 0..3 to this CPU's lists
+ * altmm_free_to_pcp() - free a block to this CPU's lists
  * @sys: instance
  * @zone: its zone
  * @pfn: first frame
@@ -318,7 +362,7 @@ static int nr_pcp_free(struct altmm_pcp *pcp, int high, int batch,
  * @order: order
  * @cold: queue it at the tail: it will not be touched soon
  *
- * Context: any; takes this CPU's pcp lock with interrupts off.
+ * Context: any; trylocks this CPU's pcp lock with interrupts off.
  */
 void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
 		       unsigned long pfn, struct altmm_page *d, int mt,
@@ -343,10 +387,18 @@ void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
 	}
 
 	local_irq_save(flags);
-	pcp = this_cpu_ptr(zone->pcp);
-	spin_lock(&pcp->lock);
 	__this_cpu_add(sys->vm_events->event[ALTMM_PGFREE], BIT(order));
-	pindex = order_to_pindex(mt, order);
+	pcp = this_cpu_ptr(zone->pcp);
+	if (!pcp_trylock(pcp)) {
+		/* A drain has the lists: straight back to the zone. */
+		spin_lock(&zone->lock);
+		altmm_free_one_page(sys, zone, pfn, order,
+				    altmm_get_pcp_migratetype(d), cold);
+		spin_unlock(&zone->lock);
+		local_irq_restore(flags);
+		return;
+	}
+	pindex = altmm_pcp_order_to_pindex(mt, order);
 	__set_bit(ALTMM_PG_pcp, &d->flags);
 	if (cold)
 		list_add_tail(&d->lru, &pcp->lists[pindex]);
@@ -354,9 +406,9 @@ void altmm_free_to_pcp(struct altmm_system *sys, struct altmm_zone *zone,
 		list_add(&d->lru, &pcp->lists[pindex]);
 	pcp->count += BIT(order);
 
-	/* High orders freed in a burst must not pile up on the lists. */
-	free_high = pcp->free_factor && order;
-	high = free_high ? 0 : READ_ONCE(pcp->high);
+	/* Costly orders freed in a burst must not pile up on the lists. */
+	free_high = pcp->free_factor && order && order <= ALTMM_PCP_MAX_ORDER;
+	high = nr_pcp_high(pcp, zone, free_high);
 	if (pcp->count >= high)
 		free_pcppages_bulk(sys, zone, nr_pcp_free(pcp, high,
 							  READ_ONCE(pcp->batch),
@@ -417,6 +469,26 @@ unsigned long altmm_drain_all_pages(struct altmm_system *sys,
 EXPORT_SYMBOL_NS_GPL(altmm_drain_all_pages, ALTMM_INTERNAL);
 
 /**
+ * altmm_zone_pcp_pages() - frames every CPU caches of one zone
+ * @zone: a zone
+ *
+ * Context: any; a racy sum.
+ * Return: the frames.
+ */
+unsigned long altmm_zone_pcp_pages(struct altmm_zone *zone)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	if (!zone->pcp)
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
+	return sum;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_zone_pcp_pages, ALTMM_INTERNAL);
+
+/**
  * altmm_node_pcp_pages() - frames every CPU caches of a node's zones
  * @sys: instance
  * @nid: node
@@ -427,16 +499,10 @@ EXPORT_SYMBOL_NS_GPL(altmm_drain_all_pages, ALTMM_INTERNAL);
 unsigned long altmm_node_pcp_pages(struct altmm_system *sys, int nid)
 {
 	unsigned long sum = 0;
-	int zt, cpu;
+	int zt;
 
-	for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
-		struct altmm_zone *zone = &sys->nodes[nid]->zones[zt];
-
-		if (!zone->pcp)
-			continue;
-		for_each_possible_cpu(cpu)
-			sum += READ_ONCE(per_cpu_ptr(zone->pcp, cpu)->count);
-	}
+	for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
+		sum += altmm_zone_pcp_pages(&sys->nodes[nid]->zones[zt]);
 	return sum;
 }
 
@@ -501,8 +567,11 @@ static int altmm_cpu_prepare(unsigned int cpu, struct hlist_node *node)
 	struct altmm_zone *zone;
 	int nid, zt;
 
+	/* As a tunable write recomputes them: one writer at a time. */
+	mutex_lock(&sys->tune_lock);
 	for_each_altmm_populated_zone(sys, zone, nid, zt)
 		altmm_zone_pcp_update(sys, zone, 1);
+	mutex_unlock(&sys->tune_lock);
 	return 0;
 }
 
@@ -513,10 +582,12 @@ static int altmm_cpu_dead(unsigned int cpu, struct hlist_node *node)
 	struct altmm_zone *zone;
 	int nid, zt;
 
+	mutex_lock(&sys->tune_lock);
 	for_each_altmm_populated_zone(sys, zone, nid, zt) {
 		altmm_drain_zone_cpu(sys, zone, cpu);
 		altmm_zone_pcp_update(sys, zone, 0);
 	}
+	mutex_unlock(&sys->tune_lock);
 	return 0;
 }
 

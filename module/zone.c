@@ -122,6 +122,8 @@ static bool node_has_cpus(const struct altmm_system *sys, int nid)
 	return false;
 }
 
+#define ALTMM_ZONELIST_DISTANCE_SCALE	1024	/* 1 << CONFIG_NODES_SHIFT */
+
 /* find_next_best_node(): the nearest unused node with memory. */
 static int next_best_node(const struct altmm_system *sys, int local,
 			  unsigned long *used, const int *node_load)
@@ -140,7 +142,12 @@ static int next_best_node(const struct altmm_system *sys, int local,
 		val = sys->layout.distance[local][n];
 		val += n < local;		/* prefer the next node up */
 		val += node_has_cpus(sys, n);	/* and memory-only nodes */
-		val *= ALTMM_MAX_NUMNODES;
+		/*
+		 * 6.1 scales by MAX_NUMNODES, 1024 in Debian's config.  A node's
+		 * load never reaches ALTMM_MAX_NUMNODES, so 8 would order the
+		 * same; the kernel's figure keeps the arithmetic recognisable.
+		 */
+		val *= ALTMM_ZONELIST_DISTANCE_SCALE;
 		val += node_load[n];
 		if (val < min_val) {
 			min_val = val;
