@@ -484,20 +484,26 @@ static void test_vmalloc(void)
 #define MAPPED_PAGES	6
 
 /*
- * vmap() and vm_map_ram() of pages this module allocated: page i of the
- * mapping is pages[i], and unmapping leaves the pages as they were.
+ * vmap() and vm_map_ram() of pages this module allocated, the last one
+ * the kernel's (folio_alloc() is not mapped): page i of the mapping is
+ * pages[i], and unmapping leaves the pages as they were.
  */
 static void test_vmap(void)
 {
 	struct page *pages[MAPPED_PAGES] = {};
+	struct folio *folio;
 	unsigned int i, ok;
 	u8 *v;
 
-	for (i = 0; i < MAPPED_PAGES; i++) {
+	for (i = 0; i < MAPPED_PAGES - 1; i++) {
 		pages[i] = alloc_page(GFP_KERNEL);
 		if (!CHECK(pages[i], "alloc_page() %u for vmap()", i))
 			goto out;
 	}
+	folio = folio_alloc(GFP_KERNEL, 0);
+	if (!CHECK(folio, "folio_alloc() of the kernel's page for vmap()"))
+		goto out;
+	pages[i] = &folio->page;
 	for (i = 0; i < 2; i++) {
 		v = i ? vm_map_ram(pages, MAPPED_PAGES, NUMA_NO_NODE) :
 			vmap(pages, MAPPED_PAGES, VM_MAP, PAGE_KERNEL);
