@@ -18,13 +18,15 @@
  * Loading runs it all once and prints "altmm_consumer: N checks, N
  * failed"; a failure is also a "not ok" line, and fails the load with
  * EINVAL.  While loaded it keeps REQ_KEPT requests and a vmalloc'ed ring,
- * so that slabinfo, slabtop and vmallocinfo have something to show;
- * unloading frees them.
+ * so that slabinfo, slabtop and vmallocinfo have something to show, and
+ * offers debugfs altmm_consumer/usermap, a file whose mmap() is a
+ * vmalloc_user() area (for selftests/usermap.c); unloading frees them.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cleanup.h>
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
@@ -34,6 +36,7 @@
 #include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -100,6 +103,7 @@ static struct {
 	void *pool_elem;
 	mempool_t *pool;
 	char *kernel_path;	/* kobject_get_path(): the kernel's kmalloc */
+	void *vm32;		/* vmalloc_32() */
 } held;
 
 #define HELD_PAGES_ORDER	2
@@ -463,6 +467,66 @@ static void test_vmalloc(void)
 		fill(ring, RING_SIZE, 1);
 		CHECK(intact(ring, RING_SIZE, 1), "the ring holds what was written");
 	}
+
+	/* The rest of the family: a GFP mask, an alignment, DMA32 frames. */
+	p = __vmalloc(3 * PAGE_SIZE, GFP_KERNEL | __GFP_ZERO);
+	CHECK(p && all_zero(p, 3 * PAGE_SIZE), "__vmalloc(3 pages, __GFP_ZERO) is zeroed");
+	vfree(p);
+	p = __vmalloc_node(5 * PAGE_SIZE, SZ_64K, GFP_KERNEL, NUMA_NO_NODE,
+			   __builtin_return_address(0));
+	CHECK(p && IS_ALIGNED((unsigned long)p, SZ_64K),
+	      "__vmalloc_node(5 pages, 64 KiB alignment) is aligned: %p", p);
+	vfree(p);
+	held.vm32 = vmalloc_32(2 * PAGE_SIZE);
+	CHECK(held.vm32, "vmalloc_32(2 pages)");
+}
+
+#define MAPPED_PAGES	6
+
+/*
+ * vmap() and vm_map_ram() of pages this module allocated, the last one
+ * the kernel's (folio_alloc() is not mapped): page i of the mapping is
+ * pages[i], and unmapping leaves the pages as they were.
+ */
+static void test_vmap(void)
+{
+	struct page *pages[MAPPED_PAGES] = {};
+	struct folio *folio;
+	unsigned int i, ok;
+	u8 *v;
+
+	for (i = 0; i < MAPPED_PAGES - 1; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		if (!CHECK(pages[i], "alloc_page() %u for vmap()", i))
+			goto out;
+	}
+	folio = folio_alloc(GFP_KERNEL, 0);
+	if (!CHECK(folio, "folio_alloc() of the kernel's page for vmap()"))
+		goto out;
+	pages[i] = &folio->page;
+	for (i = 0; i < 2; i++) {
+		v = i ? vm_map_ram(pages, MAPPED_PAGES, NUMA_NO_NODE) :
+			vmap(pages, MAPPED_PAGES, VM_MAP, PAGE_KERNEL);
+		if (!CHECK(v, "%s() of %u pages", i ? "vm_map_ram" : "vmap", MAPPED_PAGES))
+			continue;
+		for (ok = 0; ok < MAPPED_PAGES; ok++) {
+			fill(v + ok * PAGE_SIZE, PAGE_SIZE, 20 + ok + 10 * i);
+			if (vmalloc_to_page(v + ok * PAGE_SIZE) != pages[ok] ||
+			    !intact(page_address(pages[ok]), PAGE_SIZE, 20 + ok + 10 * i))
+				break;
+		}
+		if (i)
+			vm_unmap_ram(v, MAPPED_PAGES);
+		else
+			vunmap(v);
+		CHECK(ok == MAPPED_PAGES &&
+		      intact(page_address(pages[0]), PAGE_SIZE, 20 + 10 * i),
+		      "%s() maps the pages in order and the unmapping keeps them",
+		      i ? "vm_map_ram" : "vmap");
+	}
+out:
+	for (i = 0; i < MAPPED_PAGES && pages[i]; i++)
+		__free_page(pages[i]);
 }
 
 /* === mempool, and memory that is the kernel's === */
@@ -520,6 +584,20 @@ static bool vmalloc_is_altmm(const void *addr, size_t size)
 	return true;
 }
 
+/* Every frame in altmm's DMA32 or DMA zone, what vmalloc_32() asks for. */
+static bool vmalloc_is_low(const void *addr, size_t size)
+{
+	const char *zone;
+	size_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		zone = altmm_page_zone_name(vmalloc_to_page(addr + off));
+		if (!zone || (strcmp(zone, "DMA32") && strcmp(zone, "DMA")))
+			return false;
+	}
+	return true;
+}
+
 static void self_check(void)
 {
 	struct consumer_req *req;
@@ -549,6 +627,10 @@ static void self_check(void)
 	if (held.kvbig)
 		CHECK(vmalloc_is_altmm(held.kvbig, HELD_KVBIG_SIZE),
 		      "every page of the kvmalloc(8 MiB) area is altmm's");
+	if (held.vm32)
+		CHECK(vmalloc_is_altmm(held.vm32, 2 * PAGE_SIZE) &&
+		      vmalloc_is_low(held.vm32, 2 * PAGE_SIZE),
+		      "vmalloc_32()'s frames are in altmm's DMA32 or DMA zone");
 	if (held.pool_elem)
 		CHECK(altmm_addr_is_altmm(held.pool_elem), "the mempool element is altmm's");
 	if (held.kernel_path)
@@ -573,8 +655,102 @@ static void release_held(void)
 		mempool_destroy(held.pool);
 	}
 	kfree(held.kernel_path);	/* the kernel's memory, the kernel's kfree */
+	vfree(held.vm32);
 	memset(&held, 0, sizeof(held));
 }
+
+/* === A user-mappable file: vmalloc_user() and remap_vmalloc_range() === */
+
+/*
+ * debugfs altmm_consumer/usermap, for selftests/usermap.c: mmap() of an
+ * open file gets a zeroed vmalloc_user() area of the VMA's size mapped
+ * with remap_vmalloc_range() (-EXDEV if a page of it is not altmm's), and
+ * read() returns what the kernel sees through the vmalloc address, so a
+ * program can check that its stores through the mapping land there.  The
+ * area is freed when the file is released, after the last unmapping.
+ */
+struct usermap {
+	struct mutex lock;	/* @buf and @size */
+	void *buf;
+	size_t size;
+};
+
+static struct dentry *debugfs_dir;
+
+static int usermap_open(struct inode *inode, struct file *file)
+{
+	struct usermap *um = kzalloc(sizeof(*um), GFP_KERNEL);
+
+	if (!um)
+		return -ENOMEM;
+	mutex_init(&um->lock);
+	file->private_data = um;
+	return 0;
+}
+
+static int usermap_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct usermap *um = file->private_data;
+	size_t size = vma->vm_end - vma->vm_start;
+	void *buf;
+	int ret;
+
+	/* One mapping per open file, from its start. */
+	if (vma->vm_pgoff)
+		return -EINVAL;
+	mutex_lock(&um->lock);
+	ret = -EBUSY;
+	if (um->buf)
+		goto out;
+	ret = -ENOMEM;
+	buf = vmalloc_user(size);
+	if (!buf)
+		goto out;
+	ret = -EXDEV;
+	if (!vmalloc_is_altmm(buf, size))
+		goto free;
+	ret = remap_vmalloc_range(vma, buf, 0);
+	if (ret)
+		goto free;
+	um->buf = buf;
+	um->size = size;
+	goto out;
+free:
+	vfree(buf);
+out:
+	mutex_unlock(&um->lock);
+	return ret;
+}
+
+static ssize_t usermap_read(struct file *file, char __user *ubuf, size_t count,
+			    loff_t *ppos)
+{
+	struct usermap *um = file->private_data;
+	ssize_t ret;
+
+	mutex_lock(&um->lock);
+	ret = simple_read_from_buffer(ubuf, count, ppos, um->buf, um->buf ? um->size : 0);
+	mutex_unlock(&um->lock);
+	return ret;
+}
+
+static int usermap_release(struct inode *inode, struct file *file)
+{
+	struct usermap *um = file->private_data;
+
+	vfree(um->buf);
+	kfree(um);
+	return 0;
+}
+
+static const struct file_operations usermap_fops = {
+	.owner		= THIS_MODULE,
+	.open		= usermap_open,
+	.mmap		= usermap_mmap,
+	.read		= usermap_read,
+	.release	= usermap_release,
+	.llseek		= default_llseek,
+};
 
 /* What stays while the module is loaded. */
 static void release_kept(void)
@@ -595,6 +771,7 @@ static int __init altmm_consumer_init(void)
 	test_kmalloc();
 	test_pages();
 	test_vmalloc();
+	test_vmap();
 	test_mempool_and_kernel_memory();
 	self_check();
 	release_held();
@@ -604,11 +781,18 @@ static int __init altmm_consumer_init(void)
 		release_kept();
 		return -EINVAL;
 	}
+	debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	/*
+	 * _unsafe: the full proxy of debugfs_create_file() has no mmap.  An
+	 * open file pins the module (.owner), so the file outlives no fops.
+	 */
+	debugfs_create_file_unsafe("usermap", 0600, debugfs_dir, NULL, &usermap_fops);
 	return 0;
 }
 
 static void __exit altmm_consumer_exit(void)
 {
+	debugfs_remove(debugfs_dir);
 	release_kept();
 }
 

@@ -7,7 +7,11 @@
  * context at once and from atomic or hard interrupt context through the
  * deferred work; misuse is refused without harm; vmallocinfo has 6.1's
  * shape; teardown frees what was left; and a seeded random sequence of
- * vmalloc and vfree keeps all of it true.
+ * vmalloc and vfree keeps all of it true.  The rest of the family:
+ * __vmalloc_node()'s alignment, vmalloc_32()'s zones, vmalloc_user()'s
+ * checks before a user mapping, vmap() and vm_map_ram() of altmm's and
+ * the host's pages, vmalloc_to_page(), each area's one right free, and
+ * vmallocinfo's line for every kind.
  *
  * Expectations are derived from the rules (frames per area, page array
  * sizes, zonelist order), never from a previous run.  Every instance goes
@@ -865,6 +869,695 @@ static void vmalloc_random_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_pages(sys), 0UL);
 }
 
+/* === Alignment, zones, user areas (__vmalloc_node(), vmalloc_32(), vmalloc_user()) === */
+
+struct align_case {
+	unsigned long nr;
+	unsigned long align;
+};
+
+/*
+ * Areas shorter and longer than their alignment, up to the largest the
+ * host's ranges give (1 << IOREMAP_MAX_ORDER), and test_vmalloc's
+ * THREAD_ALIGN << 1 for five pages.
+ */
+static const struct align_case align_cases[] = {
+	{ 1, 2 * PAGE_SIZE }, { 3, SZ_64K }, { 17, SZ_16K }, { 5, THREAD_ALIGN << 1 },
+	{ 2, IOREMAP_MAX_ORDER > 22 ? SZ_4M : 1UL << IOREMAP_MAX_ORDER }, { 300, SZ_128K },
+};
+
+static void align_case_desc(const struct align_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lu_pages_align_%#lx", c->nr, c->align);
+}
+
+KUNIT_ARRAY_PARAM(align_cases, align_cases, align_case_desc);
+
+/*
+ * __vmalloc_node() honours its alignment: the address is a multiple of
+ * it, the area is the instance's frames in order and usable, the page
+ * after it is its guard (no page to vmalloc_to_page()), and vfree()
+ * gives every frame back.
+ */
+static void vmalloc_align_honoured(struct kunit *test)
+{
+	const struct align_case *c = test->param_value;
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	unsigned long before, *pfns, i;
+	u8 *p;
+
+	before = free_frames(test, sys);
+	p = altmm_sys_vmalloc_node(sys, c->nr * PAGE_SIZE, c->align, GFP_KERNEL,
+				   NUMA_NO_NODE, 0, _THIS_IP_);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ_MSG(test, (unsigned long)p & (c->align - 1), 0UL, "%p", p);
+	pfns = area_pfns(test, sys, p, c->nr);
+	check_frames_owned(test, sys, pfns, c->nr);
+	check_rw(test, sys, p, c->nr, pfns, 3);
+	for (i = 0; i < c->nr; i++)
+		KUNIT_EXPECT_PTR_EQ(test, altmm_sys_vmalloc_to_page(sys, p + i * PAGE_SIZE),
+				    altmm_pfn_to_host_page(sys, pfns[i]));
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmalloc_to_page(sys, p + c->nr * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_pages(sys), c->nr);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, p), 0);
+	KUNIT_EXPECT_EQ(test, free_frames(test, sys), before);
+}
+
+/*
+ * Alignments 6.1 cannot serve either: not a power of two (0 included) is
+ * refused and reported; above what the host's ranges give fails, reported
+ * unless __GFP_NOWARN.  Nothing is left allocated.
+ */
+static void vmalloc_align_refused(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	static const unsigned long bad[] = { 0, 3 * PAGE_SIZE, PAGE_SIZE + 1 };
+	unsigned long before, m0, i;
+
+	altmm_test_log_clear(test);
+	before = free_frames(test, sys);
+	m0 = misuse(sys);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_NULL_MSG(test, altmm_sys_vmalloc_node(sys, PAGE_SIZE, bad[i],
+								   GFP_KERNEL, NUMA_NO_NODE,
+								   0, _THIS_IP_),
+				      "align %#lx", bad[i]);
+	KUNIT_EXPECT_EQ(test, misuse(sys), m0 + ARRAY_SIZE(bad));
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("is not a power of 2"),
+			(unsigned int)ARRAY_SIZE(bad));
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmalloc_node(sys, PAGE_SIZE, 2UL << IOREMAP_MAX_ORDER,
+						       GFP_KERNEL, NUMA_NO_NODE, 0,
+						       _THIS_IP_));
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("alignment beyond the host's largest"), 1U);
+	/* Flags other than VM_USERMAP are not the vmalloc family's. */
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmalloc_node(sys, PAGE_SIZE, 1, GFP_KERNEL,
+						       NUMA_NO_NODE, VM_IOREMAP, _THIS_IP_));
+	KUNIT_EXPECT_EQ(test, misuse(sys), m0 + ARRAY_SIZE(bad) + 1);
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_areas(sys), 0UL);
+	KUNIT_EXPECT_EQ(test, free_frames(test, sys), before);
+}
+
+/*
+ * vmalloc_32() and vmalloc_32_user() masks keep every frame in DMA or
+ * DMA32 even with HighMem and Normal free; the _user one is zeroed on
+ * frames that were dirty, page-aligned (SHMLBA) and a "user" area.
+ */
+static void vmalloc_32_zones(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_highmem);
+	const unsigned long nr = 48;
+	unsigned int user;
+
+	for (user = 0; user < 2; user++) {
+		gfp_t gfp = GFP_KERNEL | GFP_DMA32 | (user ? __GFP_ZERO : 0);
+		unsigned long i, low = 0, *pfns;
+		u8 *p, *dirty;
+
+		/* Dirty DMA32 frames that go back to the free lists first. */
+		dirty = test_vmalloc(sys, nr * PAGE_SIZE, GFP_KERNEL | GFP_DMA32, NUMA_NO_NODE);
+		KUNIT_ASSERT_NOT_NULL(test, dirty);
+		memset(dirty, 0xa5, nr * PAGE_SIZE);
+		KUNIT_ASSERT_EQ(test, altmm_sys_vfree(sys, dirty), 0);
+
+		p = altmm_sys_vmalloc_node(sys, nr * PAGE_SIZE, user ? SHMLBA : 1, gfp,
+					   NUMA_NO_NODE, user ? VM_USERMAP : 0, _THIS_IP_);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, SHMLBA));
+		pfns = area_pfns(test, sys, p, nr);
+		for (i = 0; i < nr; i++)
+			low += altmm_pfn_to_zone(sys, pfns[i])->type <= ALTMM_ZONE_DMA32;
+		KUNIT_EXPECT_EQ_MSG(test, low, nr, "user %u", user);
+		if (user)
+			KUNIT_EXPECT_TRUE(test, !memchr_inv(p, 0, nr * PAGE_SIZE));
+		check_rw(test, sys, p, nr, pfns, 9);
+		KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, p), 0);
+	}
+}
+
+/*
+ * remap_vmalloc_range() checks before it maps anything: an area without
+ * VM_USERMAP, a VMA larger than the area from the offset, an offset that
+ * overflows, an unaligned address and one no area has are each refused
+ * and reported, and touch no VMA field but the range (the VMA here is not
+ * a real one: the user mapping itself is tested in the VM by consumer.sh).
+ */
+static void vmalloc_remap_refused(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct vm_area_struct *vma;
+	unsigned long m0;
+	void *plain, *user;
+
+	vma = kunit_kzalloc(test, sizeof(*vma), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	plain = test_vmalloc(sys, 4 * PAGE_SIZE, GFP_KERNEL, NUMA_NO_NODE);
+	user = altmm_sys_vmalloc_node(sys, 4 * PAGE_SIZE, SHMLBA, GFP_KERNEL | __GFP_ZERO,
+				      NUMA_NO_NODE, VM_USERMAP, _THIS_IP_);
+	KUNIT_ASSERT_NOT_NULL(test, plain);
+	KUNIT_ASSERT_NOT_NULL(test, user);
+	altmm_test_log_clear(test);
+	m0 = misuse(sys);
+
+	vma->vm_start = 0x10000000UL;
+	vma->vm_end = vma->vm_start + 4 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, altmm_sys_remap_vmalloc_range(sys, vma, plain, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("the area is not VM_USERMAP"), 1U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_remap_vmalloc_range(sys, vma, user, 1), -EINVAL);
+	vma->vm_end = vma->vm_start + 5 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, altmm_sys_remap_vmalloc_range(sys, vma, user, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("the VMA is larger than the area"), 2U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_remap_vmalloc_range(sys, vma, user, ULONG_MAX >> 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_sys_remap_vmalloc_range(sys, vma, user + 1, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("unaligned or offset too large"), 2U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_remap_vmalloc_range(sys, vma, PTR_ALIGN(vma, PAGE_SIZE), 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("not in an area altmm mapped"), 1U);
+	KUNIT_EXPECT_EQ(test, misuse(sys), m0 + 6);
+	KUNIT_EXPECT_EQ(test, vma->vm_flags, 0UL);
+
+	KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, plain), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, user), 0);
+}
+
+/* === vmap() and vm_map_ram() === */
+
+/*
+ * @nr pages for a vmap(): altmm frames at even indexes, the host's at
+ * odd ones (or all altmm's with !@mixed).
+ */
+static struct page **caller_pages(struct kunit *test, struct altmm_system *sys,
+				  unsigned int nr, bool mixed)
+{
+	struct page **pages = kunit_kcalloc(test, nr, sizeof(*pages), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < nr; i++) {
+		pages[i] = mixed && (i & 1) ? alloc_page(GFP_KERNEL) :
+			altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, NUMA_NO_NODE);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+	return pages;
+}
+
+static bool page_is_altmm(struct altmm_system *sys, struct page *page)
+{
+	unsigned long pfn;
+
+	return altmm_host_page_to_pfn(sys, page, &pfn);
+}
+
+static void put_caller_pages_test(struct altmm_system *sys, struct page **pages,
+				  unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (page_is_altmm(sys, pages[i]))
+			altmm_sys_free_pages(sys, pages[i], 0, false);
+		else
+			__free_page(pages[i]);
+	}
+}
+
+/* Each altmm page among @pages still allocated. */
+static void check_pages_kept_alloc(struct kunit *test, struct altmm_system *sys,
+				   struct page **pages, unsigned int nr)
+{
+	unsigned long pfn;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (altmm_host_page_to_pfn(sys, pages[i], &pfn))
+			KUNIT_EXPECT_TRUE_MSG(test, altmm_desc_test(altmm_pfn_to_desc(sys, pfn),
+								    ALTMM_PG_alloc),
+					      "page %u freed by the unmapping", i);
+}
+
+/* Each page still a live allocation of its owner, holding pattern @salt. */
+static void check_pages_kept(struct kunit *test, struct altmm_system *sys,
+			     struct page **pages, unsigned int nr, u8 salt)
+{
+	unsigned long bad = 0, off;
+	unsigned int i;
+
+	check_pages_kept_alloc(test, sys, pages, nr);
+	for (i = 0; i < nr; i++) {
+		const u8 *direct = page_address(pages[i]);
+
+		for (off = 0; off < PAGE_SIZE; off++)
+			bad += direct[off] != pattern(i * PAGE_SIZE + off, salt);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0UL);
+}
+
+/*
+ * vmap() of altmm's and the host's pages maps them in array order: a
+ * pattern written through the mapping is read back through each page's
+ * direct-map address, vmalloc_to_page() gives each page back, and
+ * vunmap() leaves every page allocated and intact.
+ */
+static void vmap_maps_in_order(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	const unsigned int nr = 9;
+	struct page **pages;
+	unsigned long before, off;
+	unsigned int i;
+	u8 *v;
+
+	before = free_frames(test, sys);
+	pages = caller_pages(test, sys, nr, true);
+	v = altmm_sys_vmap(sys, pages, nr, VM_MAP, PAGE_KERNEL, _THIS_IP_);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(v));
+	KUNIT_EXPECT_TRUE(test, altmm_sys_vmalloc_owns(sys, v + nr * PAGE_SIZE - 1));
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_areas(sys), 1UL);
+	/* A vmap() holds no frames of its own: VmallocUsed does not see it. */
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_pages(sys), 0UL);
+	for (off = 0; off < nr * PAGE_SIZE; off++)
+		v[off] = pattern(off, 4);
+	for (i = 0; i < nr; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, altmm_sys_vmalloc_to_page(sys, v + i * PAGE_SIZE + 5),
+				    pages[i]);
+		KUNIT_EXPECT_PTR_EQ(test, vmalloc_to_page(v + i * PAGE_SIZE), pages[i]);
+	}
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmalloc_to_page(sys, v + nr * PAGE_SIZE));
+	check_pages_kept(test, sys, pages, nr, 4);
+
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, v), 0);
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_areas(sys), 0UL);
+	KUNIT_EXPECT_FALSE(test, altmm_sys_vmalloc_owns(sys, v + PAGE_SIZE));
+	check_pages_kept(test, sys, pages, nr, 4);
+	put_caller_pages_test(sys, pages, nr);
+	KUNIT_EXPECT_EQ(test, free_frames(test, sys), before);
+}
+
+/*
+ * With VM_MAP_PUT_PAGES the area owns the pages and the array: vunmap()
+ * is refused (it would leak them), vfree() gives each page to its owner
+ * and the instance's kmalloc'ed array back to the instance.
+ */
+static void vmap_put_pages(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	const unsigned int nr = 6;
+	struct page **pages, **kept;
+	unsigned long before, m0;
+	void *v;
+
+	before = free_frames(test, sys);
+	kept = caller_pages(test, sys, nr, true);
+	pages = altmm_sys_kmalloc(sys, nr * sizeof(*pages), GFP_KERNEL, NUMA_NO_NODE,
+				  _THIS_IP_);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	memcpy(pages, kept, nr * sizeof(*pages));
+	v = altmm_sys_vmap(sys, pages, nr, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL, _THIS_IP_);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	memset(v, 0x3c, nr * PAGE_SIZE);
+
+	altmm_test_log_clear(test);
+	m0 = misuse(sys);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("is freed by vfree()"), 1U);
+	KUNIT_EXPECT_EQ(test, misuse(sys), m0 + 1);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, v), 0);
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_areas(sys), 0UL);
+	KUNIT_EXPECT_EQ(test, free_frames(test, sys), before);
+}
+
+/*
+ * Each area has one free.  vfree() of a vmap() area (6.1 unmaps it
+ * silently, the pages stay the caller's), vunmap() of a vmalloc area
+ * (6.1 leaks its frames), vunmap() of an interior address, of the host's
+ * vmalloc and kmalloc memory and a second vunmap() are refused with a
+ * report, and every area stays as it was.  vunmap(NULL) is fine;
+ * vunmap() in atomic context is refused.
+ */
+static void vmap_wrong_free_refused(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	const unsigned int nr = 4;
+	unsigned long before, m0, *pfns, flags;
+	struct page **pages;
+	void *host_v, *host_k;
+	u8 *v, *p;
+	int ret;
+
+	before = free_frames(test, sys);
+	pages = caller_pages(test, sys, nr, false);
+	v = altmm_sys_vmap(sys, pages, nr, VM_MAP, PAGE_KERNEL, _THIS_IP_);
+	p = test_vmalloc(sys, nr * PAGE_SIZE, GFP_KERNEL, NUMA_NO_NODE);
+	host_v = vmalloc(PAGE_SIZE);
+	host_k = kmalloc(32, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, host_v);
+	KUNIT_ASSERT_NOT_NULL(test, host_k);
+	memset(v, 0x11, nr * PAGE_SIZE);
+	pfns = area_pfns(test, sys, p, nr);
+	check_rw(test, sys, p, nr, pfns, 5);
+
+	altmm_test_log_clear(test);
+	m0 = misuse(sys);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("is freed by vunmap()"), 1U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("is freed by vfree()"), 1U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, v + PAGE_SIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("not its start"), 1U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, host_v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, host_k), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("not an area altmm mapped"), 2U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, NULL), 0);
+	spin_lock_irqsave(&test_lock, flags);
+	ret = altmm_sys_vunmap(sys, v);
+	spin_unlock_irqrestore(&test_lock, flags);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("refused: atomic context"), 1U);
+	KUNIT_EXPECT_EQ(test, misuse(sys), m0 + 6);
+
+	/* Both areas as they were. */
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_areas(sys), 2UL);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(v, 0x11, nr * PAGE_SIZE));
+	check_rw(test, sys, p, nr, pfns, 6);
+
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, v), 0);
+	m0 = misuse(sys);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("double free"), 1U);
+	KUNIT_EXPECT_EQ(test, misuse(sys), m0 + 1);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, p), 0);
+	put_caller_pages_test(sys, pages, nr);
+	vfree(host_v);
+	kfree(host_k);
+	KUNIT_EXPECT_EQ(test, free_frames(test, sys), before);
+}
+
+/*
+ * Bad vmap() and vm_map_ram() requests: no pages, no array, a NULL page,
+ * more pages than the host has RAM, flags vmap() does not take, atomic
+ * context.  Each is refused with a report; nothing is mapped or kept.
+ */
+static void vmap_bad_requests(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	const unsigned int nr = 3;
+	struct page **pages, **holey;
+	unsigned long before, m0, flags;
+	void *atomic_v, *atomic_r;
+
+	before = free_frames(test, sys);
+	pages = caller_pages(test, sys, nr, false);
+	holey = kunit_kmalloc_array(test, nr, sizeof(*holey), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, holey);
+	memcpy(holey, pages, nr * sizeof(*holey));
+	holey[1] = NULL;
+
+	altmm_test_log_clear(test);
+	m0 = misuse(sys);
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmap(sys, pages, 0, VM_MAP, PAGE_KERNEL, _THIS_IP_));
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmap(sys, NULL, nr, VM_MAP, PAGE_KERNEL, _THIS_IP_));
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmap(sys, holey, nr, VM_MAP, PAGE_KERNEL, _THIS_IP_));
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("page 1 is NULL"), 1U);
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmap(sys, pages, UINT_MAX, VM_MAP, PAGE_KERNEL,
+					       _THIS_IP_));
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("more than the host's"), 1U);
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmap(sys, pages, nr, VM_MAP | VM_ALLOC, PAGE_KERNEL,
+					       _THIS_IP_));
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("not taken"), 1U);
+	KUNIT_EXPECT_NULL(test, altmm_sys_vm_map_ram(sys, pages, 0, NUMA_NO_NODE, _THIS_IP_));
+	KUNIT_EXPECT_NULL(test, altmm_sys_vm_map_ram(sys, holey, nr, NUMA_NO_NODE, _THIS_IP_));
+	spin_lock_irqsave(&test_lock, flags);
+	atomic_v = altmm_sys_vmap(sys, pages, nr, VM_MAP, PAGE_KERNEL, _THIS_IP_);
+	atomic_r = altmm_sys_vm_map_ram(sys, pages, nr, NUMA_NO_NODE, _THIS_IP_);
+	spin_unlock_irqrestore(&test_lock, flags);
+	KUNIT_EXPECT_NULL(test, atomic_v);
+	KUNIT_EXPECT_NULL(test, atomic_r);
+	KUNIT_EXPECT_EQ(test, misuse(sys), m0 + 9);
+
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_areas(sys), 0UL);
+	put_caller_pages_test(sys, pages, nr);
+	KUNIT_EXPECT_EQ(test, free_frames(test, sys), before);
+}
+
+/* Counts below and above VMAP_MAX_ALLOC (64 pages, the per-CPU blocks). */
+static const unsigned int map_ram_counts[] = { 1, 4, 64, 65, 200 };
+
+static void map_ram_desc(const unsigned int *count, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u_pages", *count);
+}
+
+KUNIT_ARRAY_PARAM(map_ram_counts, map_ram_counts, map_ram_desc);
+
+/*
+ * vm_map_ram() maps in order like vmap(); vm_unmap_ram() with another
+ * count, vunmap() and vfree() of it are refused; the right count unmaps
+ * and leaves the pages allocated and intact.
+ */
+static void vm_map_ram_unmap(struct kunit *test)
+{
+	const unsigned int nr = *(const unsigned int *)test->param_value;
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	unsigned long before, m0, off;
+	struct page **pages;
+	unsigned int i;
+	u8 *v;
+
+	before = free_frames(test, sys);
+	pages = caller_pages(test, sys, nr, true);
+	v = altmm_sys_vm_map_ram(sys, pages, nr, NUMA_NO_NODE, _THIS_IP_);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	for (off = 0; off < nr * PAGE_SIZE; off++)
+		v[off] = pattern(off, 7);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_PTR_EQ(test, altmm_sys_vmalloc_to_page(sys, v + i * PAGE_SIZE),
+				    pages[i]);
+	check_pages_kept(test, sys, pages, nr, 7);
+
+	altmm_test_log_clear(test);
+	m0 = misuse(sys);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vm_unmap_ram(sys, v, nr + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("maps"), 1U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("is freed by vm_unmap_ram()"), 2U);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vm_unmap_ram(sys, NULL, nr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(sys), m0 + 4);
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_areas(sys), 1UL);
+
+	KUNIT_EXPECT_EQ(test, altmm_sys_vm_unmap_ram(sys, v, nr), 0);
+	KUNIT_EXPECT_EQ(test, altmm_vmalloc_nr_areas(sys), 0UL);
+	check_pages_kept(test, sys, pages, nr, 7);
+	put_caller_pages_test(sys, pages, nr);
+	KUNIT_EXPECT_EQ(test, free_frames(test, sys), before);
+}
+
+/*
+ * vmalloc_to_page() round trip: for every page of an altmm area the
+ * answer is the host struct page of the frame, the same the page table
+ * gives, and its pfn that frame's; the guard page has none.  For the
+ * host's own vmalloc memory the host answers.
+ */
+static void vmalloc_to_page_round_trip(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &two_nodes);
+	const unsigned long nr = 70;
+	unsigned long *pfns, i, pfn;
+	void *p, *host_v;
+
+	p = test_vmalloc(sys, nr * PAGE_SIZE, GFP_KERNEL, 1);
+	host_v = vmalloc(3 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, host_v);
+	pfns = area_pfns(test, sys, p, nr);
+	for (i = 0; i < nr; i++) {
+		struct page *page = altmm_sys_vmalloc_to_page(sys, p + i * PAGE_SIZE +
+							      (i * 97) % PAGE_SIZE);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_EXPECT_PTR_EQ(test, page, vmalloc_to_page(p + i * PAGE_SIZE));
+		KUNIT_EXPECT_TRUE(test, altmm_host_page_to_pfn(sys, page, &pfn));
+		KUNIT_EXPECT_EQ(test, pfn, pfns[i]);
+		KUNIT_EXPECT_EQ(test, altmm_pfn_to_section(sys, pfn)->nid, 1);
+	}
+	KUNIT_EXPECT_NULL(test, altmm_sys_vmalloc_to_page(sys, p + nr * PAGE_SIZE + 8));
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_PTR_EQ(test, altmm_sys_vmalloc_to_page(sys, host_v + i * PAGE_SIZE),
+				    vmalloc_to_page(host_v + i * PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, altmm_sys_vmalloc_owns(sys, host_v));
+	KUNIT_EXPECT_TRUE(test, altmm_sys_vmalloc_owns(sys, p + nr * PAGE_SIZE));
+	vfree(host_v);
+	KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, p), 0);
+	/* Freed and unmapped: still altmm's to refuse, not the host's to WARN about. */
+	KUNIT_EXPECT_TRUE(test, altmm_sys_vmalloc_owns(sys, p));
+}
+
+/* === vmallocinfo of every kind === */
+
+struct kind_line {
+	void *addr;
+	unsigned long size;
+	char words[64];		/* what follows the caller, or the whole tail */
+	bool map_ram;
+};
+
+static int cmp_kind_line(const void *a, const void *b)
+{
+	const struct kind_line *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * One area of each kind is one line each, in address order, shaped as
+ * 6.1's s_show() shapes it: a vmalloc_user() area "pages=2 vmalloc user
+ * N0=2", an aligned __vmalloc_node() one like any vmalloc area, a vmap()
+ * "vmap" with no pages (they are not the area's), a vmap() that took its
+ * pages "pages=3 vmap" with the altmm ones counted per node, a
+ * VM_IOREMAP|VM_USERMAP vmap() "ioremap vmap user", and a vm_map_ram()
+ * area its range, its size without a guard page and "vm_map_ram", no
+ * caller.
+ */
+static void vmalloc_vmallocinfo_kinds(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct page **mine, **given, **ioremap_pages;
+	struct kind_line *want;
+	char *buf, *s, *line, caller[64];
+	unsigned int n = 0, i = 0;
+	ssize_t len;
+
+	snprintf(caller, sizeof(caller), " %s+0x", __func__);
+	want = kunit_kcalloc(test, 6, sizeof(*want), GFP_KERNEL);
+	buf = kunit_kzalloc(test, INFO_BUF_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	mine = caller_pages(test, sys, 5, true);
+	ioremap_pages = caller_pages(test, sys, 2, false);
+	/* vfree() gives these back: an array of altmm's, all altmm pages. */
+	given = altmm_sys_kmalloc(sys, 3 * sizeof(*given), GFP_KERNEL, NUMA_NO_NODE, _THIS_IP_);
+	KUNIT_ASSERT_NOT_NULL(test, given);
+	memcpy(given, caller_pages(test, sys, 3, false), 3 * sizeof(*given));
+
+	want[n].addr = altmm_sys_vmalloc_node(sys, 2 * PAGE_SIZE, SHMLBA, GFP_KERNEL | __GFP_ZERO,
+					      NUMA_NO_NODE, VM_USERMAP, _THIS_IP_);
+	want[n].size = 3 * PAGE_SIZE;
+	strscpy(want[n++].words, "pages=2 vmalloc user N0=2", sizeof(want->words));
+	want[n].addr = altmm_sys_vmalloc_node(sys, 3 * PAGE_SIZE, SZ_32K, GFP_KERNEL,
+					      NUMA_NO_NODE, 0, _THIS_IP_);
+	want[n].size = 4 * PAGE_SIZE;
+	strscpy(want[n++].words, "pages=3 vmalloc N0=3", sizeof(want->words));
+	want[n].addr = altmm_sys_vmap(sys, mine, 5, VM_MAP, PAGE_KERNEL, _THIS_IP_);
+	want[n].size = 6 * PAGE_SIZE;
+	strscpy(want[n++].words, "vmap", sizeof(want->words));
+	want[n].addr = altmm_sys_vmap(sys, given, 3, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL,
+				      _THIS_IP_);
+	want[n].size = 4 * PAGE_SIZE;
+	strscpy(want[n++].words, "pages=3 vmap N0=3", sizeof(want->words));
+	want[n].addr = altmm_sys_vmap(sys, ioremap_pages, 2, VM_MAP | VM_IOREMAP | VM_USERMAP,
+				      PAGE_KERNEL, _THIS_IP_);
+	want[n].size = 3 * PAGE_SIZE;
+	strscpy(want[n++].words, "ioremap vmap user", sizeof(want->words));
+	want[n].addr = altmm_sys_vm_map_ram(sys, mine, 5, NUMA_NO_NODE, _THIS_IP_);
+	want[n].size = 5 * PAGE_SIZE;
+	want[n++].map_ram = true;
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_NOT_NULL_MSG(test, want[i].addr, "area %u", i);
+	KUNIT_ASSERT_EQ(test, altmm_vmalloc_nr_areas(sys), (unsigned long)n);
+	sort(want, n, sizeof(*want), cmp_kind_line, NULL);
+
+	len = altmm_vmallocinfo_render(sys, buf, INFO_BUF_SIZE);
+	KUNIT_ASSERT_GT(test, len, 0L);
+	kunit_info(test, "vmallocinfo:\n%s", buf);
+
+	i = 0;
+	s = buf;
+	while ((line = strsep(&s, "\n")) && *line) {
+		char copy[256], *rest;
+		unsigned long size;
+		int used = 0, fields;
+
+		strscpy(copy, line, sizeof(copy));
+		if (i >= n) {
+			KUNIT_FAIL(test, "more lines than areas: %s", copy);
+			break;
+		}
+		KUNIT_ASSERT_GE_MSG(test, strlen(line), 45UL, "%s", copy);
+		KUNIT_EXPECT_EQ_MSG(test, strncmp(line, "0x", 2), 0, "%s", copy);
+		KUNIT_EXPECT_TRUE_MSG(test, pk_field(line + 2), "%s", copy);
+		KUNIT_EXPECT_EQ_MSG(test, strncmp(line + 18, "-0x", 3), 0, "%s", copy);
+		KUNIT_EXPECT_TRUE_MSG(test, pk_field(line + 21), "%s", copy);
+		fields = sscanf(line + 37, "%lu%n", &size, &used);
+		KUNIT_ASSERT_EQ_MSG(test, fields, 1, "%s", copy);
+		rest = line + 37 + used;
+		KUNIT_EXPECT_EQ_MSG(test, size, want[i].size, "%s", copy);
+		if (want[i].map_ram) {
+			KUNIT_EXPECT_STREQ_MSG(test, rest, " vm_map_ram", "%s", copy);
+			i++;
+			continue;
+		}
+		KUNIT_EXPECT_TRUE_MSG(test, strstr(rest, caller) == rest, "caller: %s", copy);
+		/* Past the caller, and the module it is in. */
+		rest = strchr(rest + 1, ' ');
+		KUNIT_ASSERT_NOT_NULL_MSG(test, rest, "%s", copy);
+		if (rest[1] == '[')
+			rest = strchr(rest + 1, ' ');
+		KUNIT_ASSERT_NOT_NULL_MSG(test, rest, "%s", copy);
+		KUNIT_EXPECT_STREQ_MSG(test, rest + 1, want[i].words, "%s", copy);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, n);
+
+	for (i = 0; i < n; i++) {
+		if (want[i].map_ram)
+			KUNIT_EXPECT_EQ(test, altmm_sys_vm_unmap_ram(sys, want[i].addr, 5), 0);
+		else if (!strncmp(want[i].words, "pages=", 6))
+			KUNIT_EXPECT_EQ(test, altmm_sys_vfree(sys, want[i].addr), 0);
+		else
+			KUNIT_EXPECT_EQ(test, altmm_sys_vunmap(sys, want[i].addr), 0);
+	}
+	KUNIT_EXPECT_EQ(test, altmm_vmallocinfo_render(sys, buf, INFO_BUF_SIZE), 0L);
+	put_caller_pages_test(sys, mine, 5);
+	put_caller_pages_test(sys, ioremap_pages, 2);
+}
+
+/*
+ * Teardown with an area of every kind left: a vmap() and a vm_map_ram()
+ * of the test's pages (unmapped; the pages stay the test's), and a
+ * VM_MAP_PUT_PAGES vmap() whose array is itself a vmalloc area (the
+ * pages and the array go back, the array after the area that holds it).
+ */
+static void vmalloc_exit_frees_every_kind(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	const unsigned int nr = 5, given_nr = 600;
+	struct page **mine, **given, **tmp;
+	unsigned long before;
+
+	before = free_frames(test, sys);
+	mine = caller_pages(test, sys, nr, true);
+	tmp = caller_pages(test, sys, given_nr, false);
+	given = test_vmalloc(sys, given_nr * sizeof(*given), GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, given);
+	memcpy(given, tmp, given_nr * sizeof(*given));
+	KUNIT_ASSERT_NOT_NULL(test, altmm_sys_vmap(sys, mine, nr, VM_MAP, PAGE_KERNEL,
+						   _THIS_IP_));
+	KUNIT_ASSERT_NOT_NULL(test, altmm_sys_vm_map_ram(sys, mine, nr, NUMA_NO_NODE,
+							 _THIS_IP_));
+	KUNIT_ASSERT_NOT_NULL(test, altmm_sys_vmap(sys, given, given_nr,
+						   VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL,
+						   _THIS_IP_));
+
+	altmm_vmalloc_exit(sys);
+	KUNIT_EXPECT_NULL(test, sys->vmalloc);
+	check_pages_kept_alloc(test, sys, mine, nr);
+	put_caller_pages_test(sys, mine, nr);
+	KUNIT_EXPECT_EQ(test, free_frames(test, sys), before);
+}
+
 static struct kunit_case altmm_vmalloc_cases[] = {
 	KUNIT_CASE_PARAM(vmalloc_area_contiguous, area_sizes_gen_params),
 	KUNIT_CASE(vmalloc_vzalloc_zeroes),
@@ -877,11 +1570,25 @@ static struct kunit_case altmm_vmalloc_cases[] = {
 	KUNIT_CASE(vmalloc_vmallocinfo),
 	KUNIT_CASE(vmalloc_exit_frees_leftovers),
 	KUNIT_CASE_PARAM(vmalloc_random_sequence, layouts_gen_params),
+	KUNIT_CASE_PARAM(vmalloc_align_honoured, align_cases_gen_params),
+	KUNIT_CASE(vmalloc_align_refused),
+	KUNIT_CASE(vmalloc_32_zones),
+	KUNIT_CASE(vmalloc_remap_refused),
+	KUNIT_CASE(vmap_maps_in_order),
+	KUNIT_CASE(vmap_put_pages),
+	KUNIT_CASE(vmap_wrong_free_refused),
+	KUNIT_CASE(vmap_bad_requests),
+	KUNIT_CASE_PARAM(vm_map_ram_unmap, map_ram_counts_gen_params),
+	KUNIT_CASE(vmalloc_to_page_round_trip),
+	KUNIT_CASE(vmalloc_vmallocinfo_kinds),
+	KUNIT_CASE(vmalloc_exit_frees_every_kind),
 	{}
 };
 
 static struct kunit_suite altmm_vmalloc_suite = {
 	.name = "altmm_vmalloc",
+	.suite_init = altmm_test_log_start,
+	.suite_exit = altmm_test_log_stop,
 	.init = altmm_test_init,
 	.exit = altmm_test_exit,
 	.test_cases = altmm_vmalloc_cases,

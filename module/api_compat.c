@@ -39,16 +39,17 @@
  *
  * Context: any.
  * Return: true for a direct-map address of one of the default instance's
- * frames (page, slab and kmalloc memory) and for an address of a vmalloc
- * area whose frame is one of them; false for anything else, NULL and
- * ZERO_SIZE_PTR included.
+ * frames (page, slab and kmalloc memory) and for an address in an area
+ * altmm mapped (vmalloc, vmap() of any pages, vm_map_ram(); see
+ * altmm_sys_vmalloc_owns()); false for anything else - the host's own
+ * vmap() of altmm pages, NULL and ZERO_SIZE_PTR included.
  */
 bool altmm_addr_is_altmm(const void *addr)
 {
 	unsigned long pfn;
 
 	if (is_vmalloc_addr(addr))
-		return altmm_page_is_altmm(vmalloc_to_page(addr));
+		return altmm_sys_vmalloc_owns(altmm_default_sys, addr);
 	return altmm_virt_to_pfn(altmm_default_sys, addr, &pfn);
 }
 EXPORT_SYMBOL_GPL(altmm_addr_is_altmm);

@@ -29,7 +29,7 @@
 #   /init, /bin/busybox and its applets
 #   /usr/bin/slabtop and its libraries, if the host has procps
 #   /altmm/modules/*.ko          flat copy of build/amd64/**/*.ko
-#   /altmm/selftests/            selftests/*.sh, reference/, modload
+#   /altmm/selftests/            selftests/*.sh, reference/, modload, usermap
 #   /altmm/workload.sh           scripts/workload.sh, if the tree has one
 #   /altmm/bench.sh              bench/run.sh, if the tree has one
 #   /altmm/replay.sh             replay/run.sh (replays a kmem trace)
@@ -47,7 +47,8 @@ Build the test VM's initramfs (gzipped newc cpio).
   -m MODULE_DIR  directory searched for *.ko (default build/amd64)
   -f FILE        also copy FILE into /altmm/files/ (repeatable)
 The modules must already be built (make modules). The modload helper is
-compiled from selftests/modload.c into build/selftests/modload as needed.
+compiled from selftests/modload.c into build/selftests/modload as needed,
+and selftests/usermap.c (consumer.sh) beside it.
 EOF
 }
 
@@ -91,6 +92,11 @@ if [ ! -x "$modload" ] || [ "$top/selftests/modload.c" -nt "$modload" ]; then
 	mkdir -p "$(dirname "$modload")"
 	gcc -static -O2 -Wall -o "$modload" "$top/selftests/modload.c"
 fi
+# The user side of remap_vmalloc_range(), for consumer.sh.
+usermap=$top/build/selftests/usermap
+if [ ! -x "$usermap" ] || [ "$top/selftests/usermap.c" -nt "$usermap" ]; then
+	gcc -static -O2 -Wall -o "$usermap" "$top/selftests/usermap.c"
+fi
 
 stage=$top/build/initramfs
 rm -rf "$stage"
@@ -125,6 +131,7 @@ cp "$top"/selftests/*.sh "$stage/altmm/selftests/"
 [ -d "$top/selftests/traces" ] &&
 	cp -r "$top/selftests/traces" "$stage/altmm/selftests/"
 cp "$modload" "$stage/altmm/selftests/modload"
+cp "$usermap" "$stage/altmm/selftests/usermap"
 
 # Hook of the run flow: a workload for the module, once the tree has one.
 if [ -f "$top/scripts/workload.sh" ]; then

@@ -14,6 +14,11 @@
 #     whose counters saw allocations and slab growth;
 #   - its vmalloc'ed ring (1 MiB + 123 bytes) is in vmallocinfo as 257
 #     pages, 1056768 bytes with the guard page (when altmm has the file);
+#   - a user program (usermap) maps the consumer's debugfs file, whose
+#     mmap() is vmalloc_user() + remap_vmalloc_range(): the mapping is
+#     zeroed altmm memory, stores through it are what the kernel reads, the
+#     area is a "vmalloc user" line of vmallocinfo, bad mappings are
+#     refused, and closing it frees the area without a report;
 #   - rmmod of the consumer takes the cache out of slabinfo and slab/;
 #   - a second load and unload works the same (a cache of that name can be
 #     created again), with altmm's init_on_alloc and init_on_free set;
@@ -27,12 +32,14 @@ CACHE=altmm_consumer_req
 KEPT=32
 CONSUMER_KO=${CONSUMER_KO:-$(first_file /altmm/modules/$CONSUMER.ko \
 	"$SELFTESTS_DIR/../build/amd64/consumer/$CONSUMER.ko")}
+USERMAP=${USERMAP:-$(first_file "$SELFTESTS_DIR/usermap" \
+	"$SELFTESTS_DIR/../build/selftests/usermap")}
 
 require_altmm
 if [ -z "$CONSUMER_KO" ] || [ ! -f "$CONSUMER_KO" ]; then
 	skip_all "$CONSUMER.ko not found (set CONSUMER_KO)"
 fi
-tap_plan 14
+tap_plan 15
 
 consumer_loaded()
 {
@@ -140,6 +147,17 @@ if [ -f "$ALTMM_DEBUGFS/vmallocinfo" ]; then
 	tap_check $rc "vmallocinfo has the consumer's ring: 257 pages and a guard page"
 else
 	tap_skip "vmallocinfo has the consumer's ring" "altmm has no vmallocinfo"
+fi
+
+if [ -n "$USERMAP" ] && [ -x "$USERMAP" ]; then
+	kmsg_mark "usermap"
+	out=$("$USERMAP" "/sys/kernel/debug/$CONSUMER/usermap" "$ALTMM_DEBUGFS/vmallocinfo" 2>&1)
+	rc=$?
+	tap_diag "$out"
+	check_log_clean "usermap" || rc=1
+	tap_check $rc "a user mapping of a vmalloc_user() area (remap_vmalloc_range()) is altmm's memory"
+else
+	tap_skip "a user mapping of a vmalloc_user() area" "no usermap helper"
 fi
 
 consumer_unload

@@ -85,12 +85,39 @@ void *altmm_krealloc(const void *p, size_t new_size, gfp_t gfp);
 void altmm_kfree(const void *p);
 size_t altmm_ksize(const void *p);
 
-/* === vmalloc === */
+/*
+ * === vmalloc ===
+ *
+ * The vmalloc family on altmm frames, each with 6.1's semantics (the
+ * kernel-doc is at the definitions in vmalloc.c): an area is mapped by
+ * the host's vmap() and every one, vmap() and vm_map_ram() of pages the
+ * caller brings included, is in the instance's vmallocinfo.  Each area
+ * has one free: vfree() for what altmm allocated (and vmap() with
+ * VM_MAP_PUT_PAGES), vunmap() for vmap(), vm_unmap_ram() for
+ * vm_map_ram(); the wrong one is reported and refused.
+ */
+
+struct vm_area_struct;
 
 void *altmm_vmalloc(unsigned long size);
 void *altmm_vzalloc(unsigned long size);
 void *altmm_vmalloc_node(unsigned long size, int node);
+void *__altmm_vmalloc(unsigned long size, gfp_t gfp);
+void *__altmm_vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp,
+			   int node, const void *caller);
+void *altmm_vmalloc_user(unsigned long size);
+void *altmm_vmalloc_32(unsigned long size);
+void *altmm_vmalloc_32_user(unsigned long size);
 void altmm_vfree(const void *addr);
+int altmm_remap_vmalloc_range(struct vm_area_struct *vma, void *addr,
+			      unsigned long pgoff);
+void *altmm_vmap(struct page **pages, unsigned int count, unsigned long flags,
+		 pgprot_t prot);
+void altmm_vunmap(const void *addr);
+void *altmm_vm_map_ram(struct page **pages, unsigned int count, int node);
+void altmm_vm_unmap_ram(const void *mem, unsigned int count);
+struct page *altmm_vmalloc_to_page(const void *addr);
+unsigned long altmm_vmalloc_to_pfn(const void *addr);
 
 /* === What altmm_compat.h needs beyond the above (api_compat.c) === */
 

@@ -20,7 +20,9 @@
  * declaration of the kernel's function are left alone; the frees that
  * kernel code passes around as callbacks (kfree, kvfree, vfree and
  * mempool's helpers) are object-like, so that a pointer to them is a
- * pointer to altmm's.  Every name is #undef'd first, since the kernel
+ * pointer to altmm's.  (A member of a mapped name that is called with
+ * other arguments, dma_buf_ops' ->vmap(dmabuf, map), no longer compiles
+ * after this header.)  Every name is #undef'd first, since the kernel
  * makes some of them macros (alloc_page, __get_free_page, free_page,
  * __free_page, page_address on x86-64) and its inlines of the others
  * (kmalloc, kzalloc, kcalloc, kmalloc_array, alloc_pages_node, ...) were
@@ -59,7 +61,16 @@
  *             kvfree_sensitive kvfree_call_rcu (so kfree_rcu, kvfree_rcu
  *             and kfree_rcu_mightsleep)
  *   vmalloc   vmalloc vzalloc vmalloc_node vzalloc_node vmalloc_array
- *             vcalloc; by owner: vfree
+ *             vcalloc __vmalloc __vmalloc_node (aligned; Debian's kernel
+ *             does not export its own) vmalloc_huge (order-0 frames, as
+ *             6.1 falls back to) vmalloc_user vmalloc_32 vmalloc_32_user
+ *             vmap vm_map_ram vmalloc_to_page vmalloc_to_pfn (any
+ *             address: altmm's areas answered by altmm, the rest by the
+ *             kernel); by owner: vfree vunmap vm_unmap_ram
+ *             remap_vmalloc_range.  "Owner" of a vmalloc address is who
+ *             made the mapping, whatever pages it maps: a vmap() of the
+ *             kernel's pages through this header is altmm's to vunmap(),
+ *             a kernel helper's vmap() of altmm pages is the kernel's.
  *   mempool   mempool_alloc_slab mempool_free_slab mempool_kmalloc
  *             mempool_kfree mempool_alloc_pages mempool_free_pages (also
  *             as pointers) and the inlines that use them:
@@ -77,11 +88,10 @@
  *
  * Not mapped, and why:
  *   - devm_*, dmam_*, dma_alloc_*: the kernel frees them itself;
- *   - folio_alloc(), __vmalloc(), vmalloc_user(), vmalloc_32(),
- *     __vmalloc_node_range(), alloc_pages_exact_nid(), page_frag_alloc():
- *     ranges, protections and user mappings altmm's API does not have;
- *     their memory is the kernel's, and the frees above give it back to
- *     the kernel;
+ *   - folio_alloc(), __vmalloc_node_range(), vmap_pfn(), ioremap(),
+ *     alloc_pages_exact_nid(), page_frag_alloc(): ranges, protections,
+ *     pfn mappings altmm's API does not have; their memory is the
+ *     kernel's, and the frees above give it back to the kernel;
  *   - folio_get(), folio_put(), page_ref_*(): no folios in altmm; use
  *     get_page()/put_page() on altmm pages.
  *
@@ -416,6 +426,32 @@ static __always_inline void altmm_compat_vfree(const void *p)
 		vfree(p);
 }
 
+static __always_inline void altmm_compat_vunmap(const void *addr)
+{
+	if (altmm_addr_is_altmm(addr))
+		altmm_vunmap(addr);
+	else
+		vunmap(addr);
+}
+
+static __always_inline void altmm_compat_vm_unmap_ram(const void *mem,
+						      unsigned int count)
+{
+	if (altmm_addr_is_altmm(mem))
+		altmm_vm_unmap_ram(mem, count);
+	else
+		vm_unmap_ram(mem, count);
+}
+
+static __always_inline int
+altmm_compat_remap_vmalloc_range(struct vm_area_struct *vma, void *addr,
+				 unsigned long pgoff)
+{
+	if (altmm_addr_is_altmm(addr))
+		return altmm_remap_vmalloc_range(vma, addr, pgoff);
+	return remap_vmalloc_range(vma, addr, pgoff);
+}
+
 /* === mempool === */
 
 static inline void *altmm_compat_mempool_alloc_slab(gfp_t gfp, void *pool_data)
@@ -666,6 +702,34 @@ static inline mempool_t *altmm_compat_mempool_create_page_pool(int min_nr, int o
 #define vcalloc(n, size)		altmm_compat_vcalloc(n, size)
 #undef vfree
 #define vfree				altmm_compat_vfree
+#undef __vmalloc
+#define __vmalloc(size, gfp)		__altmm_vmalloc(size, gfp)
+#undef __vmalloc_node
+#define __vmalloc_node(size, align, gfp, nid, caller) \
+	__altmm_vmalloc_node(size, align, gfp, nid, caller)
+#undef vmalloc_huge
+#define vmalloc_huge(size, gfp)		__altmm_vmalloc(size, gfp)
+#undef vmalloc_user
+#define vmalloc_user(size)		altmm_vmalloc_user(size)
+#undef vmalloc_32
+#define vmalloc_32(size)		altmm_vmalloc_32(size)
+#undef vmalloc_32_user
+#define vmalloc_32_user(size)		altmm_vmalloc_32_user(size)
+#undef remap_vmalloc_range
+#define remap_vmalloc_range(vma, addr, pgoff) \
+	altmm_compat_remap_vmalloc_range(vma, addr, pgoff)
+#undef vmap
+#define vmap(pages, count, flags, prot)	altmm_vmap(pages, count, flags, prot)
+#undef vunmap
+#define vunmap(addr)			altmm_compat_vunmap(addr)
+#undef vm_map_ram
+#define vm_map_ram(pages, count, nid)	altmm_vm_map_ram(pages, count, nid)
+#undef vm_unmap_ram
+#define vm_unmap_ram(mem, count)	altmm_compat_vm_unmap_ram(mem, count)
+#undef vmalloc_to_page
+#define vmalloc_to_page(addr)		altmm_vmalloc_to_page(addr)
+#undef vmalloc_to_pfn
+#define vmalloc_to_pfn(addr)		altmm_vmalloc_to_pfn(addr)
 
 /* mempool */
 #undef mempool_alloc_slab
