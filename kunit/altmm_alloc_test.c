@@ -750,6 +750,7 @@ static void alloc_memory_reserves(struct kunit *test)
  * struct ctx_shrinker - a shrinker that notes how reclaim calls it
  * @s: the shrinker
  * @sys: the instance it allocates from
+ * @task: the test's task: calls from kswapd are not the test's
  * @gfp: the mask of the last reclaim that asked it
  * @memalloc: every call came from a PF_MEMALLOC task
  * @depth: calls in progress
@@ -759,6 +760,7 @@ static void alloc_memory_reserves(struct kunit *test)
 struct ctx_shrinker {
 	struct altmm_shrinker s;
 	struct altmm_system *sys;
+	struct task_struct *task;
 	gfp_t gfp;
 	bool memalloc;
 	int depth;
@@ -770,6 +772,8 @@ static unsigned long ctx_count(struct altmm_shrinker *s, struct altmm_shrink_con
 {
 	struct ctx_shrinker *c = container_of(s, struct ctx_shrinker, s);
 
+	if (current != c->task)
+		return 0;
 	c->gfp = sc->gfp_mask;
 	c->memalloc &= !!(current->flags & PF_MEMALLOC);
 	c->nested |= c->depth > 0;
@@ -782,6 +786,8 @@ static unsigned long ctx_scan(struct altmm_shrinker *s, struct altmm_shrink_cont
 	struct ctx_shrinker *c = container_of(s, struct ctx_shrinker, s);
 	struct page *page;
 
+	if (current != c->task)
+		return 0;
 	if (c->depth++ == 0 && !c->got) {
 		page = altmm_sys_alloc_pages(c->sys, NORETRY_QUIET, 0, 0);
 		c->got = page;
@@ -807,6 +813,7 @@ static void alloc_reclaim_context(struct kunit *test)
 	altmm_test_fill(sys, h, NORETRY_QUIET, 0, 0);
 	KUNIT_ASSERT_GT(test, h->nr, 0UL);
 	c->sys = sys;
+	c->task = current;
 	c->memalloc = true;
 	c->s.count = ctx_count;
 	c->s.scan = ctx_scan;

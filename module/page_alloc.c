@@ -664,20 +664,23 @@ static bool ref_put_unless_last(atomic_t *v)
 /*
  * Drop a reference to the allocation at @pfn; the last one frees it.
  *
- * Two counts describe an allocation's head: the descriptor's, altmm's
- * own references (the allocation's and each altmm get_page()), and the
- * host's _refcount, which is altmm's references plus any the host's own
- * get_page() took.  altmm raises the host count before its own and drops
- * it after, so the host count never falls below altmm's.
+ * Two counts describe an allocation's head.  The host's _refcount counts
+ * every reference: the allocation's, each altmm get_page() (which raises
+ * it first) and any the kernel's own get_page() took.  The descriptor's
+ * counts those altmm knows of.  A reference altmm drops while others
+ * remain comes off both.
  *
- * Only the last altmm reference frees, and only by freezing the host
- * count from 1 to 0 (page_ref_freeze()), in one atomic step that both
- * proves nobody outside altmm holds the page and stops a speculative
+ * The last reference altmm knows of frees only by freezing the host
+ * count from 1 to 0 (page_ref_freeze()), one atomic step that both proves
+ * nobody outside altmm still holds the page and stops a speculative
  * get_page_unless_zero() from taking it while it goes back; a page still
- * held is refused, both counts as they were.  Then the descriptor's count
- * goes from 1 to 0 by compare-and-exchange: of two frees racing, exactly
- * one wins, and the loser writes nothing, so a block freed and handed
- * out again meanwhile keeps its count.
+ * held is refused, both counts as they were.  (So is one whose host count
+ * the kernel's put_page() took below altmm's: then the host has no other
+ * reference left, and this one is the last.)  Then the descriptor's count
+ * goes to 0 by exchange, which a chunk's first frame needs, its host count
+ * being 1 at rest: of two frees racing exactly one wins, and the loser
+ * writes nothing that stays, so a block freed and handed out again
+ * meanwhile keeps its count.
  */
 static int put_allocation(struct altmm_system *sys, struct page *page,
 			  unsigned long pfn, struct altmm_page *d,
@@ -686,8 +689,8 @@ static int put_allocation(struct altmm_system *sys, struct page *page,
 	unsigned long i;
 	int held;
 
-	if (ref_put_unless_last(&d->refcount)) {
-		page_ref_dec(page);
+	if (atomic_read(&d->refcount) > 1 && page_ref_add_unless(page, -1, 1)) {
+		ref_put_unless_last(&d->refcount);
 		return 0;
 	}
 	if (unlikely(!page_ref_freeze(page, 1))) {
@@ -701,7 +704,7 @@ static int put_allocation(struct altmm_system *sys, struct page *page,
 				     pfn, held);
 		return -EINVAL;
 	}
-	if (unlikely(atomic_cmpxchg(&d->refcount, 1, 0) != 1)) {
+	if (unlikely(!atomic_xchg(&d->refcount, 0))) {
 		/* Only a chunk's first frame, whose host count is 1 at rest. */
 		page_ref_unfreeze(page, 1);
 		free_decided(sys, page, false);
