@@ -12,8 +12,10 @@
 #include <linux/completion.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/page_ref.h>
+#include <linux/sched/mm.h>
 #include <linux/string.h>
 
 #include "altmm_test.h"
@@ -26,6 +28,19 @@ static unsigned long misuses(struct altmm_system *sys)
 {
 	return altmm_vm_event_sum(sys, ALTMM_MISUSE);
 }
+
+/*
+ * Every misuse returns -EINVAL (or NULL) and counts exactly one
+ * ALTMM_MISUSE; what was allocated stays allocated and can still be
+ * freed properly.
+ */
+#define EXPECT_MISUSE(test, sys, expr, want)				\
+do {									\
+	unsigned long __before = misuses(sys);				\
+									\
+	KUNIT_EXPECT_EQ_MSG(test, (long)(expr), (long)(want), "%s", #expr); \
+	KUNIT_EXPECT_EQ_MSG(test, misuses(sys), __before + 1, "%s", #expr); \
+} while (0)
 
 /* === Interrupt context === */
 
@@ -227,13 +242,96 @@ static void alloc_compound(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, c[i].private, i, "tail %u", i);
 		KUNIT_EXPECT_FALSE_MSG(test, altmm_desc_test(p + i, ALTMM_PG_tail), "page %u", i);
 	}
+	/* What the kernel's own helpers read from the host's struct pages. */
+	KUNIT_EXPECT_TRUE(test, PageHead(comp));
+	KUNIT_EXPECT_EQ(test, compound_order(comp), 3U);
+	KUNIT_EXPECT_EQ(test, compound_nr(comp), 8UL);
+	KUNIT_EXPECT_EQ(test, page_size(comp), 8 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, compound_order(plain), 0U);
+	KUNIT_EXPECT_EQ(test, page_size(plain), PAGE_SIZE);
+	KUNIT_EXPECT_FALSE(test, PageCompound(plain + 1));
+	for (i = 1; i < 8; i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, PageTail(comp + i), "tail %u", i);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, compound_head(comp + i), comp, "tail %u", i);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, virt_to_head_page(page_address(comp + i) + 100),
+					comp, "tail %u", i);
+	}
 	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, comp, 3, false), 0);
+	KUNIT_EXPECT_FALSE(test, PageCompound(comp));
+	KUNIT_EXPECT_EQ(test, compound_order(comp), 0U);
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(c, ALTMM_PG_head));
 	for (i = 1; i < 8; i++) {
 		KUNIT_EXPECT_FALSE_MSG(test, altmm_desc_test(c + i, ALTMM_PG_tail), "tail %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, c[i].private, 0U, "tail %u", i);
+		KUNIT_EXPECT_FALSE_MSG(test, PageTail(comp + i), "tail %u", i);
+		KUNIT_EXPECT_NULL_MSG(test, comp[i].mapping, "tail %u", i);
 	}
 	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, plain, 3, false), 0);
+}
+
+/*
+ * A compound block goes back to the host's eyes exactly as it came: every
+ * byte of its struct pages is what it was before the __GFP_COMP
+ * allocation (the per-CPU list hands the same hot block back), for a
+ * small block and for a whole chunk, whose first page the arena holds.
+ */
+static void alloc_compound_host_restored(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	unsigned int orders[] = { 1, 3, ALTMM_MAX_ORDER - 1 }, n;
+	struct page *snap = kunit_kmalloc_array(test, BIT(ALTMM_MAX_ORDER - 1),
+						sizeof(*snap), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	for (n = 0; n < ARRAY_SIZE(orders); n++) {
+		unsigned int o = orders[n];
+		struct page *page = altmm_sys_alloc_pages(sys, GFP_KERNEL, o, 0), *comp;
+		unsigned long i;
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_ASSERT_EQ(test, altmm_sys_free_pages(sys, page, o, false), 0);
+		memcpy(snap, page, BIT(o) * sizeof(*snap));
+		comp = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_COMP, o, 0);
+		KUNIT_ASSERT_PTR_EQ_MSG(test, comp, page, "order %u", o);
+		KUNIT_EXPECT_EQ_MSG(test, compound_order(comp), o, "order %u", o);
+		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(comp), 1, "order %u", o);
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, comp, o, false), 0);
+		for (i = 0; i < BIT(o); i++)
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(&snap[i], page + i, sizeof(*snap)), 0,
+					    "order %u page %lu: flags %#lx, was %#lx",
+					    o, i, page[i].flags, snap[i].flags);
+	}
+}
+
+/*
+ * get_page() and put_page() on a tail act on the head, the kernel's and
+ * altmm's alike; only the last reference frees, and a tail never does.
+ */
+static void alloc_compound_tail_refs(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct page *comp = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_COMP, 2, 0);
+	struct altmm_page *d;
+
+	KUNIT_ASSERT_NOT_NULL(test, comp);
+	d = altmm_test_desc(test, sys, comp);
+	get_page(comp + 3);
+	KUNIT_EXPECT_EQ(test, page_ref_count(comp), 2);
+	KUNIT_EXPECT_EQ(test, page_ref_count(comp + 3), 0);
+	put_page(comp + 3);
+	KUNIT_EXPECT_EQ(test, page_ref_count(comp), 1);
+
+	KUNIT_EXPECT_EQ(test, altmm_sys_get_page(sys, comp + 2), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->refcount), 2);
+	KUNIT_EXPECT_EQ(test, page_ref_count(comp), 2);
+	KUNIT_EXPECT_EQ(test, altmm_sys_put_page(sys, comp + 1), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->refcount), 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(comp), 1);
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_alloc));
+	KUNIT_EXPECT_EQ(test, altmm_sys_put_page(sys, comp + 3), 0);
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_alloc));
+	KUNIT_EXPECT_EQ(test, page_ref_count(comp),
+			!(altmm_test_pfn(test, sys, comp) & ALTMM_SECTION_MASK));
 }
 
 /*
@@ -284,6 +382,7 @@ static void alloc_get_put(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_sys_get_page(sys, page), 0);
 	KUNIT_EXPECT_EQ(test, altmm_sys_get_page(sys, page), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&d->refcount), 3);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 3);
 	KUNIT_EXPECT_EQ(test, altmm_sys_put_page(sys, page), 0);
 	/* __free_pages() is a put too. */
 	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 1, false), 0);
@@ -333,6 +432,188 @@ static void alloc_split_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, comp, 3, false), 0);
 }
 
+/* An order-0 page that does not start a chunk: its host count is 0 at rest. */
+static struct page *alloc_inner_page(struct kunit *test, struct altmm_system *sys)
+{
+	struct page *page = altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 0);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	if (!(altmm_test_pfn(test, sys, page) & ALTMM_SECTION_MASK)) {
+		struct page *other = alloc_inner_page(test, sys);
+
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 0, false), 0);
+		page = other;
+	}
+	return page;
+}
+
+/**
+ * struct free_window - what a test does inside a free's decision window
+ * @page: the page the test watches
+ * @grabbed: a speculative get_page_unless_zero() there succeeded
+ * @winner: a free won the page
+ * @winner_decided: the winning free is inside its window
+ * @loser_decided: the losing free is inside its window
+ * @reallocated: the test handed the block out again
+ */
+struct free_window {
+	struct page *page;
+	bool grabbed;
+	bool winner;
+	struct completion winner_decided;
+	struct completion loser_decided;
+	struct completion reallocated;
+};
+
+/* The hook's view of the running test; the suite's exit disarms the hook. */
+static struct free_window *window;
+
+/* Inside a winning free: what a lockless lookup elsewhere might do. */
+static void speculative_get_hook(struct altmm_system *sys, struct page *page, bool won)
+{
+	if (page == window->page && won)
+		window->grabbed = get_page_unless_zero(page);
+}
+
+/*
+ * The host's reference count is the free's to decide on, atomically: a
+ * reference taken before the free refuses it and stays; a speculative
+ * get_page_unless_zero() racing with it either fails or, if it got in,
+ * is kept (it is never overwritten); an altmm get_page() is counted by
+ * the host, so the kernel's own put_page() of it cannot free the frame
+ * to the host's allocator.
+ */
+static void alloc_free_host_refs(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct free_window *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct page *page = alloc_inner_page(test, sys);
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	/* Held before: refused, reported, the count kept. */
+	page_ref_inc(page);
+	EXPECT_MISUSE(test, sys, altmm_sys_free_pages(sys, page, 0, false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&altmm_test_desc(test, sys, page)->refcount), 1);
+	page_ref_dec(page);
+
+	/* Taken inside the free's window. */
+	w->page = page;
+	window = w;
+	altmm_set_free_decided_hook(speculative_get_hook);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 0, false), 0);
+	altmm_set_free_decided_hook(NULL);
+	KUNIT_EXPECT_FALSE(test, w->grabbed);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), w->grabbed ? 1 : 0);
+	if (w->grabbed)
+		page_ref_dec(page);
+
+	/* altmm's get_page(), the kernel's put_page(). */
+	page = alloc_inner_page(test, sys);
+	before = misuses(sys);
+	KUNIT_EXPECT_EQ(test, altmm_sys_get_page(sys, page), 0);
+	KUNIT_ASSERT_EQ(test, page_ref_count(page), 2);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, altmm_sys_put_page(sys, page), 0);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 0);
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(altmm_test_desc(test, sys, page), ALTMM_PG_alloc));
+	KUNIT_EXPECT_EQ(test, misuses(sys), before);
+}
+
+/*
+ * Two frees race: the winner stops in its window until the loser has
+ * made its decision; the block is then freed and handed out again
+ * before the loser goes on.  Exactly one free wins, and the new owner's
+ * block has one reference, not two.
+ */
+static void race_hook(struct altmm_system *sys, struct page *page, bool won)
+{
+	struct free_window *w = window;
+
+	if (page != w->page)
+		return;
+	if (won && !w->winner) {
+		w->winner = true;
+		complete(&w->winner_decided);
+		wait_for_completion_timeout(&w->loser_decided, 10 * HZ);
+	} else if (!won) {
+		complete(&w->loser_decided);
+		wait_for_completion_timeout(&w->reallocated, 10 * HZ);
+	}
+}
+
+/**
+ * struct racing_free - one of the two frees, in a thread of its own
+ * @sys: the instance
+ * @page: what it frees
+ * @wait: a completion to wait for first, or NULL
+ * @ret: what the free returned
+ * @done: the free returned
+ */
+struct racing_free {
+	struct altmm_system *sys;
+	struct page *page;
+	struct completion *wait;
+	int ret;
+	struct completion done;
+};
+
+static int racing_free_fn(void *arg)
+{
+	struct racing_free *f = arg;
+
+	if (f->wait)
+		wait_for_completion(f->wait);
+	f->ret = altmm_sys_free_pages(f->sys, f->page, 0, false);
+	complete(&f->done);
+	return 0;
+}
+
+static void alloc_double_free_race(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct free_window *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct racing_free *f = kunit_kcalloc(test, 2, sizeof(*f), GFP_KERNEL);
+	struct page *page = alloc_inner_page(test, sys), *again;
+	unsigned long before = misuses(sys);
+	struct altmm_page *d = altmm_test_desc(test, sys, page);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	w->page = page;
+	init_completion(&w->winner_decided);
+	init_completion(&w->loser_decided);
+	init_completion(&w->reallocated);
+	window = w;
+	altmm_set_free_decided_hook(race_hook);
+	for (i = 0; i < 2; i++) {
+		f[i] = (struct racing_free){ .sys = sys, .page = page,
+					     .wait = i ? &w->winner_decided : NULL };
+		init_completion(&f[i].done);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(racing_free_fn, &f[i],
+							    "altmm_free%d", i)));
+	}
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f[0].done, 20 * HZ));
+	/* The winner has freed it; the same hot frame comes back at once. */
+	again = altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 0);
+	complete(&w->reallocated);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f[1].done, 20 * HZ));
+	altmm_set_free_decided_hook(NULL);
+
+	KUNIT_EXPECT_TRUE(test, w->winner);
+	KUNIT_EXPECT_EQ(test, f[0].ret, 0);
+	KUNIT_EXPECT_EQ(test, f[1].ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuses(sys), before + 1);
+	KUNIT_ASSERT_PTR_EQ(test, again, page);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->refcount), 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(again), 1);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, again, 0, false), 0);
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_alloc));
+}
+
 /* alloc_pages_bulk_array(): only the empty slots are filled. */
 static void alloc_bulk_fills_holes(struct kunit *test)
 {
@@ -360,6 +641,205 @@ static void alloc_bulk_fills_holes(struct kunit *test)
 	}
 	for (i = 0; i < 16; i++)
 		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, arr[i], 0, false), 0);
+}
+
+static int nid_of(struct kunit *test, struct altmm_system *sys, struct page *page)
+{
+	return altmm_zone_nid(altmm_pfn_to_zone(sys, altmm_test_pfn(test, sys, page)));
+}
+
+/*
+ * 6.1's __alloc_pages_bulk() when the preferred node cannot take the
+ * batch: the next eligible zone is remote, so one page comes the single
+ * way (from node 0 here) and the call returns the populated prefix, 1,
+ * though a later slot was full before; nothing else is filled.  On a node
+ * with room, the whole batch comes from its zone.
+ */
+static void alloc_bulk_as_61(struct kunit *test)
+{
+	static const struct altmm_params two = { .arena_mb = 64, .nr_nodes = 2,
+						 .nr_cpu_node = 1, .cpu_node = { 0 } };
+	struct altmm_system *sys = altmm_test_create(test, &two);
+	struct page **arr = kunit_kcalloc(test, 16, sizeof(*arr), GFP_KERNEL);
+	struct altmm_test_hold *h = altmm_test_hold_new(test, MB_PAGES(32));
+	struct page *kept = altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 0);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, arr);
+	KUNIT_ASSERT_NOT_NULL(test, kept);
+	altmm_test_fill(sys, h, GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY | __GFP_THISNODE,
+			0, 1);
+	KUNIT_ASSERT_GT(test, h->nr, 0UL);
+	arr[10] = kept;
+	KUNIT_EXPECT_EQ(test, altmm_sys_alloc_pages_bulk(sys, GFP_KERNEL, 1, 16, arr), 1UL);
+	KUNIT_ASSERT_NOT_NULL(test, arr[0]);
+	KUNIT_EXPECT_EQ(test, nid_of(test, sys, arr[0]), 0);
+	for (i = 1; i < 16; i++)
+		KUNIT_EXPECT_PTR_EQ_MSG(test, arr[i], i == 10 ? kept : NULL, "slot %u", i);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, arr[0], 0, false), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, kept, 0, false), 0);
+
+	memset(arr, 0, 16 * sizeof(*arr));
+	KUNIT_EXPECT_EQ(test, altmm_sys_alloc_pages_bulk(sys, GFP_KERNEL, 0, 16, arr), 16UL);
+	for (i = 0; i < 16; i++) {
+		KUNIT_ASSERT_NOT_NULL_MSG(test, arr[i], "slot %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, nid_of(test, sys, arr[i]), 0, "slot %u", i);
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, arr[i], 0, false), 0);
+	}
+	altmm_test_release(test, sys, h);
+}
+
+/* === Reserves and the caller's context === */
+
+static unsigned long allocstalls(struct altmm_system *sys)
+{
+	unsigned long n = 0;
+	int z;
+
+	for (z = 0; z < ALTMM_NR_ZONES; z++)
+		n += altmm_vm_event_sum(sys, ALTMM_ALLOCSTALL + z);
+	return n;
+}
+
+#define NORETRY_QUIET	(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY)
+
+/*
+ * With every zone at its min watermark: __GFP_NOFAIL keeps going where
+ * __GFP_NORETRY alone gives up (6.1 checks it at nopage, whatever sent
+ * the request there) and gets part of the reserves; __GFP_MEMALLOC gets
+ * the rest unless __GFP_NOMEMALLOC says no; a PF_MEMALLOC task
+ * (memalloc_noreclaim_save()) gets them too, down to the last frame, and
+ * never reclaims from inside reclaim.
+ */
+static void alloc_memory_reserves(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct altmm_test_hold *h = altmm_test_hold_new(test, MB_PAGES(32));
+	unsigned long stalls, before_fill;
+	unsigned int noreclaim;
+	struct page *page;
+
+	altmm_test_fill(sys, h, NORETRY_QUIET, 0, 0);
+	KUNIT_ASSERT_GT(test, h->nr, 0UL);
+	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, NORETRY_QUIET, 0, 0));
+
+	page = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_NOFAIL | __GFP_NORETRY, 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	h->page[h->nr] = page;
+	h->order[h->nr++] = 0;
+
+	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, NORETRY_QUIET | __GFP_MEMALLOC |
+						      __GFP_NOMEMALLOC, 0, 0));
+	page = altmm_sys_alloc_pages(sys, NORETRY_QUIET | __GFP_MEMALLOC, 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	h->page[h->nr] = page;
+	h->order[h->nr++] = 0;
+
+	stalls = allocstalls(sys);
+	noreclaim = memalloc_noreclaim_save();
+	before_fill = h->nr;
+	altmm_test_fill(sys, h, GFP_KERNEL | __GFP_NOWARN, 0, 0);
+	memalloc_noreclaim_restore(noreclaim);
+	KUNIT_EXPECT_GT(test, h->nr, before_fill);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), 0UL);
+	KUNIT_EXPECT_EQ(test, allocstalls(sys), stalls);
+	altmm_test_release(test, sys, h);
+}
+
+/**
+ * struct ctx_shrinker - a shrinker that notes how reclaim calls it
+ * @s: the shrinker
+ * @sys: the instance it allocates from
+ * @task: the test's task: calls from kswapd are not the test's
+ * @gfp: the mask of the last reclaim that asked it
+ * @memalloc: every call came from a PF_MEMALLOC task
+ * @depth: calls in progress
+ * @nested: a call came from inside another (reclaim recursed)
+ * @got: the page its scan allocated
+ */
+struct ctx_shrinker {
+	struct altmm_shrinker s;
+	struct altmm_system *sys;
+	struct task_struct *task;
+	gfp_t gfp;
+	bool memalloc;
+	int depth;
+	bool nested;
+	struct page *got;
+};
+
+static unsigned long ctx_count(struct altmm_shrinker *s, struct altmm_shrink_control *sc)
+{
+	struct ctx_shrinker *c = container_of(s, struct ctx_shrinker, s);
+
+	if (current != c->task)
+		return 0;
+	c->gfp = sc->gfp_mask;
+	c->memalloc &= !!(current->flags & PF_MEMALLOC);
+	c->nested |= c->depth > 0;
+	return 1;
+}
+
+/* What a cache's shrinker may do: allocate while it frees. */
+static unsigned long ctx_scan(struct altmm_shrinker *s, struct altmm_shrink_control *sc)
+{
+	struct ctx_shrinker *c = container_of(s, struct ctx_shrinker, s);
+	struct page *page;
+
+	if (current != c->task)
+		return 0;
+	if (c->depth++ == 0 && !c->got) {
+		page = altmm_sys_alloc_pages(c->sys, NORETRY_QUIET, 0, 0);
+		c->got = page;
+	}
+	c->depth--;
+	return 0;
+}
+
+/*
+ * memalloc_nofs_save() and memalloc_noio_save() scopes narrow every mask
+ * inside them, as current_gfp_context() does, so reclaim sees no __GFP_FS
+ * (and no __GFP_IO); direct reclaim runs PF_MEMALLOC, so a shrinker that
+ * allocates gets the reserves and does not reclaim again.
+ */
+static void alloc_reclaim_context(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct altmm_test_hold *h = altmm_test_hold_new(test, MB_PAGES(32));
+	struct ctx_shrinker *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	unsigned int scope;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	altmm_test_fill(sys, h, NORETRY_QUIET, 0, 0);
+	KUNIT_ASSERT_GT(test, h->nr, 0UL);
+	c->sys = sys;
+	c->task = current;
+	c->memalloc = true;
+	c->s.count = ctx_count;
+	c->s.scan = ctx_scan;
+	c->s.name = "altmm_ctx_test";
+	KUNIT_ASSERT_EQ(test, altmm_sys_register_shrinker(sys, &c->s), 0);
+
+	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, NORETRY_QUIET, 0, 0));
+	KUNIT_EXPECT_EQ(test, c->gfp & (__GFP_FS | __GFP_IO), __GFP_FS | __GFP_IO);
+
+	scope = memalloc_nofs_save();
+	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, NORETRY_QUIET, 0, 0));
+	memalloc_nofs_restore(scope);
+	KUNIT_EXPECT_EQ(test, c->gfp & (__GFP_FS | __GFP_IO), __GFP_IO);
+
+	scope = memalloc_noio_save();
+	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, NORETRY_QUIET, 0, 0));
+	memalloc_noio_restore(scope);
+	KUNIT_EXPECT_EQ(test, c->gfp & (__GFP_FS | __GFP_IO), 0U);
+
+	altmm_sys_unregister_shrinker(sys, &c->s);
+	KUNIT_EXPECT_TRUE(test, c->memalloc);
+	KUNIT_EXPECT_FALSE(test, c->nested);
+	KUNIT_EXPECT_NOT_NULL(test, c->got);
+	if (c->got)
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, c->got, 0, false), 0);
+	altmm_test_release(test, sys, h);
 }
 
 /* === NUMA counters === */
@@ -460,19 +940,6 @@ static void alloc_numa_counters(struct kunit *test)
 }
 
 /* === Misuse === */
-
-/*
- * Every misuse returns -EINVAL (or NULL) and counts exactly one
- * ALTMM_MISUSE; what was allocated stays allocated and can still be
- * freed properly.
- */
-#define EXPECT_MISUSE(test, sys, expr, want)				\
-do {									\
-	unsigned long __before = misuses(sys);				\
-									\
-	KUNIT_EXPECT_EQ_MSG(test, (long)(expr), (long)(want), "%s", #expr); \
-	KUNIT_EXPECT_EQ_MSG(test, misuses(sys), __before + 1, "%s", #expr); \
-} while (0)
 
 static void alloc_misuse_frees(struct kunit *test)
 {
@@ -598,10 +1065,17 @@ static struct kunit_case altmm_alloc_cases[] = {
 	KUNIT_CASE(alloc_atomic_in_softirq),
 	KUNIT_CASE(alloc_zeroed),
 	KUNIT_CASE(alloc_compound),
+	KUNIT_CASE(alloc_compound_host_restored),
+	KUNIT_CASE(alloc_compound_tail_refs),
+	KUNIT_CASE(alloc_free_host_refs),
+	KUNIT_CASE(alloc_double_free_race),
 	KUNIT_CASE(alloc_host_refcounts),
 	KUNIT_CASE(alloc_get_put),
 	KUNIT_CASE(alloc_split_page),
 	KUNIT_CASE(alloc_bulk_fills_holes),
+	KUNIT_CASE(alloc_bulk_as_61),
+	KUNIT_CASE(alloc_memory_reserves),
+	KUNIT_CASE(alloc_reclaim_context),
 	KUNIT_CASE(alloc_numa_counters),
 	KUNIT_CASE(alloc_misuse_frees),
 	KUNIT_CASE(alloc_misuse_never_allocated),
@@ -609,10 +1083,17 @@ static struct kunit_case altmm_alloc_cases[] = {
 	{}
 };
 
+/* A test stopped by a failed assertion may leave the free hook armed. */
+static void alloc_test_exit(struct kunit *test)
+{
+	altmm_set_free_decided_hook(NULL);
+	altmm_test_exit(test);
+}
+
 static struct kunit_suite altmm_alloc_suite = {
 	.name = "altmm_alloc",
 	.init = altmm_test_init,
-	.exit = altmm_test_exit,
+	.exit = alloc_test_exit,
 	.test_cases = altmm_alloc_cases,
 };
 

@@ -487,9 +487,18 @@ static inline unsigned int altmm_check_allocation(struct altmm_system *sys,
 	if (atomic_read(&d->refcount) < 1)
 		altmm_check_note(e, "allocation %#lx: refcount %d", pfn,
 				 atomic_read(&d->refcount));
-	if (page_ref_count(altmm_pfn_to_host_page(sys, pfn)) != 1)
-		altmm_check_note(e, "allocation %#lx: host refcount %d", pfn,
-				 page_ref_count(altmm_pfn_to_host_page(sys, pfn)));
+	/* The host counts altmm's references and any of its own. */
+	if (page_ref_count(altmm_pfn_to_host_page(sys, pfn)) < atomic_read(&d->refcount))
+		altmm_check_note(e, "allocation %#lx: host refcount %d, altmm's %d", pfn,
+				 page_ref_count(altmm_pfn_to_host_page(sys, pfn)),
+				 atomic_read(&d->refcount));
+	/* A compound allocation is one to the host too, and only such. */
+	if (PageHead(altmm_pfn_to_host_page(sys, pfn)) != altmm_desc_test(d, ALTMM_PG_head) ||
+	    compound_order(altmm_pfn_to_host_page(sys, pfn)) !=
+	    (altmm_desc_test(d, ALTMM_PG_head) ? o : 0))
+		altmm_check_note(e, "allocation %#lx order %u: host head %d, order %u", pfn, o,
+				 PageHead(altmm_pfn_to_host_page(sys, pfn)),
+				 compound_order(altmm_pfn_to_host_page(sys, pfn)));
 	if (!altmm_check_claim(seen, z, pfn, o))
 		altmm_check_note(e, "allocation %#lx order %u overlaps another place", pfn, o);
 	if (!altmm_desc_test(d, ALTMM_PG_head)) {
@@ -499,7 +508,9 @@ static inline unsigned int altmm_check_allocation(struct altmm_system *sys,
 	} else {
 		for (i = 1; i < BIT(o); i++)
 			if ((d[i].flags & ALTMM_CHECK_PLACE_FLAGS) != BIT(ALTMM_PG_tail) ||
-			    d[i].private != i)
+			    d[i].private != i ||
+			    compound_head(altmm_pfn_to_host_page(sys, pfn + i)) !=
+			    altmm_pfn_to_host_page(sys, pfn))
 				altmm_check_note(e, "compound %#lx: tail %lu flags %#lx private %u",
 						 pfn, i, d[i].flags & ALTMM_CHECK_PLACE_FLAGS,
 						 d[i].private);
@@ -542,6 +553,8 @@ static inline void altmm_check_allocated(struct altmm_system *sys,
 		ref = page_ref_count(altmm_pfn_to_host_page(sys, pfn));
 		if (ref != !(pfn & ALTMM_SECTION_MASK))
 			altmm_check_note(e, "free pfn %#lx: host refcount %d", pfn, ref);
+		if (PageCompound(altmm_pfn_to_host_page(sys, pfn)))
+			altmm_check_note(e, "free pfn %#lx: still compound to the host", pfn);
 		pfn++;
 	}
 }

@@ -169,8 +169,8 @@ EXPORT_SYMBOL_GPL(altmm_free_pages_exact);
  * @page_array: NULL slots get an order-0 page each
  *
  * Context: as the kernel's alloc_pages_bulk_array_node().
- * Return: the number of slots that now hold a page; it stops at the first
- * frame it cannot have.
+ * Return: the length of the array's populated prefix, as 6.1's: slots
+ * that were full count, those after the first it could not fill do not.
  */
 unsigned long altmm_alloc_pages_bulk_array_node(gfp_t gfp, int nid,
 						unsigned long nr_pages,
@@ -189,7 +189,7 @@ EXPORT_SYMBOL_GPL(altmm_alloc_pages_bulk_array_node);
  * @page_array: NULL slots get an order-0 page each
  *
  * Context: as the kernel's alloc_pages_bulk_array().
- * Return: the number of slots that now hold a page.
+ * Return: the length of the array's populated prefix.
  */
 unsigned long altmm_alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages,
 					   struct page **page_array)
@@ -201,7 +201,7 @@ EXPORT_SYMBOL_GPL(altmm_alloc_pages_bulk_array);
 
 /**
  * altmm_get_page() - take a reference to an allocation (get_page())
- * @page: its first page
+ * @page: its first page, or any page of a compound one
  *
  * Context: any.
  */
@@ -213,7 +213,7 @@ EXPORT_SYMBOL_GPL(altmm_get_page);
 
 /**
  * altmm_put_page() - drop a reference; the last one frees (put_page())
- * @page: the first page of the allocation
+ * @page: the first page of the allocation, or any page of a compound one
  *
  * Context: any.
  */

@@ -1,30 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The allocator's front end, as __alloc_pages() is the kernel's: turn a
- * GFP mask into a zonelist, a highest zone, a migrate type and the
- * reserves the caller may touch; try every zone of the zonelist against
- * its low watermark (the fast path); failing that, wake the reclaim
- * threads and retry down to the min watermark with whatever reserves the
- * mask allows, then reclaim directly if the caller may sleep, give back
- * the high-atomic reserve, drain the per-CPU lists, and retry as
- * __GFP_NORETRY, __GFP_RETRY_MAYFAIL and __GFP_NOFAIL say.  altmm has no
- * OOM killer yet: where the kernel would call it, a request fails (or,
+ * GFP mask, narrowed by the task's memalloc_no{fs,io} scopes, into a
+ * zonelist, a highest zone, a migrate type and the reserves the caller may
+ * touch; try every zone of the zonelist against its low watermark (the
+ * fast path); failing that, wake the reclaim threads and retry down to
+ * the min watermark with whatever reserves the mask and the task allow
+ * (none watermarks at all for __GFP_MEMALLOC and PF_MEMALLOC tasks), then
+ * reclaim directly if the caller may sleep and is not itself reclaiming,
+ * give back the high-atomic reserve, drain the per-CPU lists, and retry
+ * as __GFP_NORETRY, __GFP_RETRY_MAYFAIL and __GFP_NOFAIL say.  altmm has
+ * no OOM killer yet: where the kernel would call it, a request fails (or,
  * for __GFP_NOFAIL, waits and retries).
  *
  * Pages handed out are the host's own struct pages of arena frames.  The
  * arena's chunks are order-10 blocks whose tail pages have a host
  * reference count of 0, so the first frame of every allocation is given
  * a count of 1 while it is out, as a freshly allocated kernel page has,
- * and 0 again when it comes back; that lets other kernel code take and
- * drop references as it would on any page.
+ * and 0 again when it comes back (a chunk's first frame keeps the
+ * arena's 1 throughout); that lets other kernel code take and drop
+ * references as it would on any page.  A __GFP_COMP block is made a
+ * compound page to the host as well, and plain again when it returns.
  *
  * Frees are checked before anything is touched: a page that is not in
  * the arena, that does not start a live allocation, that is freed twice,
  * with the wrong order, or with references still held on the host side
  * is reported (rate-limited), counted, and refused.  A frame's flags are
  * written with plain stores by whoever owns it (the lock of its list, or
- * the caller while it is allocated); the reference count, decremented
- * once per free, decides between two frees racing on one block.
+ * the caller while it is allocated); ownership passes back to the
+ * allocator in two atomic steps, freezing the host count and clearing
+ * altmm's own (put_allocation()), which also decide between two frees
+ * racing on one block.
  */
 
 /* Lines about an instance start with its name, which for the default is "altmm". */
@@ -33,8 +39,10 @@
 #include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/oom.h>
 #include <linux/page_ref.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 
 #include "mmzone.h"
 #include "page_alloc.h"
@@ -131,6 +139,57 @@ static bool is_chunk_head(unsigned long pfn)
 	return !(pfn & ALTMM_SECTION_MASK);
 }
 
+/*
+ * A __GFP_COMP block is a compound page to the host too, laid out as 6.1's
+ * prep_compound_page() leaves it (PG_head on the head; compound_head with
+ * bit 0 and TAIL_MAPPING on every tail; destructor, order, nr and the
+ * mapcounts in the first tail), so that the kernel's compound_head(),
+ * compound_order(), page_size(), virt_to_head_page() and get_page() or
+ * put_page() on a tail see what they would on a kernel page.
+ *
+ * The first words of a tail's struct page are whatever the host left
+ * there (stale list pointers, at rest unread); prep overwrites them, so
+ * each tail's first word is kept in its altmm descriptor's list head
+ * (unused while the frame is a tail) with the first tail's second word,
+ * and put back on free: the host gets every page back as it handed it
+ * out.
+ */
+static void host_compound_prep(struct page *page, struct altmm_page *d,
+			       unsigned int order)
+{
+	unsigned long i;
+
+	d[1].lru.prev = page[1].lru.prev;
+	for (i = 1; i < BIT(order); i++) {
+		d[i].lru.next = (struct list_head *)page[i].compound_head;
+		page[i].mapping = TAIL_MAPPING;
+		set_compound_head(page + i, page);
+		set_page_private(page + i, 0);
+	}
+	set_compound_page_dtor(page, COMPOUND_PAGE_DTOR);
+	set_compound_order(page, order);
+	atomic_set(compound_mapcount_ptr(page), -1);
+	atomic_set(compound_pincount_ptr(page), 0);
+	__set_bit(PG_head, &page->flags);
+}
+
+/* Undo host_compound_prep(): a plain, non-compound block again. */
+static void host_compound_undo(struct page *page, struct altmm_page *d,
+			       unsigned int order)
+{
+	unsigned long i;
+
+	__clear_bit(PG_head, &page->flags);
+	for (i = 1; i < BIT(order); i++) {
+		/* Also clears the first tail's pincount and nr. */
+		page[i].mapping = NULL;
+		WRITE_ONCE(page[i].compound_head, (unsigned long)d[i].lru.next);
+		d[i].lru.next = &d[i].lru;
+	}
+	page[1].lru.prev = d[1].lru.prev;
+	d[1].lru.prev = &d[1].lru;
+}
+
 static struct page *prep_new_page(struct altmm_system *sys, unsigned long pfn,
 				  unsigned int order, gfp_t gfp)
 {
@@ -142,8 +201,9 @@ static struct page *prep_new_page(struct altmm_system *sys, unsigned long pfn,
 			      ((unsigned long)order << ALTMM_PG_ORDER_SHIFT);
 
 	/*
-	 * The frame is ours alone until it is returned: plain stores.  Two
-	 * frees racing later are told apart by the reference count.
+	 * The frame is ours alone until it is returned: plain stores.  The
+	 * host count goes from 0 (or, on a chunk's first frame, the arena's
+	 * 1, which stands for the allocation's) to 1.
 	 */
 	atomic_set(&d->refcount, 1);
 	if ((gfp & __GFP_COMP) && order) {
@@ -152,6 +212,7 @@ static struct page *prep_new_page(struct altmm_system *sys, unsigned long pfn,
 			__set_bit(ALTMM_PG_tail, &d[i].flags);
 			d[i].private = i;
 		}
+		host_compound_prep(page, d, order);
 	}
 	WRITE_ONCE(d->flags, flags);
 
@@ -279,6 +340,11 @@ static struct page *direct_reclaim(struct altmm_system *sys, gfp_t gfp,
 	bool drained = false;
 	struct page *page;
 
+	/*
+	 * As 6.1's __perform_reclaim(), reclaim runs PF_MEMALLOC (it enters
+	 * the scope itself), so what a shrinker allocates may use the
+	 * reserves and never reclaims again.
+	 */
 	*progress = altmm_try_to_free_pages(sys, ac->zonelist, order, gfp,
 					    altmm_zone_nid(ac->preferred_zone));
 	if (!*progress)
@@ -335,15 +401,43 @@ static bool should_reclaim_retry(struct altmm_system *sys, gfp_t gfp,
 						    ac->migratetype, true);
 }
 
+/*
+ * __gfp_pfmemalloc_flags(): who may ignore the watermarks altogether.
+ * __GFP_NOMEMALLOC forbids it; __GFP_MEMALLOC asks for it; a task in
+ * reclaim (PF_MEMALLOC: kswapd, a direct reclaimer, a
+ * memalloc_noreclaim_save() scope) gets it outside interrupts and in the
+ * softirq it runs itself; a victim of the host's OOM killer gets part of
+ * the reserves so that it can exit.
+ */
+static unsigned int gfp_pfmemalloc_flags(gfp_t gfp)
+{
+	if (unlikely(gfp & __GFP_NOMEMALLOC))
+		return 0;
+	if (gfp & __GFP_MEMALLOC)
+		return ALTMM_ALLOC_NO_WATERMARKS;
+	if (in_serving_softirq() && (current->flags & PF_MEMALLOC))
+		return ALTMM_ALLOC_NO_WATERMARKS;
+	if (!in_interrupt()) {
+		if (current->flags & PF_MEMALLOC)
+			return ALTMM_ALLOC_NO_WATERMARKS;
+		if (tsk_is_oom_victim(current))
+			return ALTMM_ALLOC_OOM;
+	}
+	return 0;
+}
+
 static struct page *alloc_pages_slowpath(struct altmm_system *sys, gfp_t gfp,
 					 unsigned int order,
 					 const struct alloc_context *ac)
 {
 	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
 	bool costly = order > ALTMM_PCP_MAX_ORDER;
+	/* As 6.1 built with CONFIG_COMPACTION (Debian's): compaction needs __GFP_IO. */
+	bool can_compact = gfp & __GFP_IO;
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	unsigned int reserve_flags;
 	int no_progress_loops = 0;
-	unsigned long progress;
+	unsigned long progress = 0;
 	struct page *page;
 
 	if (alloc_flags & ALTMM_ALLOC_KSWAPD)
@@ -351,38 +445,53 @@ static struct page *alloc_pages_slowpath(struct altmm_system *sys, gfp_t gfp,
 	page = get_page_from_freelist(sys, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
-	if (!can_direct_reclaim)
-		goto nopage;
 
 retry:
 	if (alloc_flags & ALTMM_ALLOC_KSWAPD)
 		wake_all_kswapds(sys, gfp, order, ac);
+	reserve_flags = gfp_pfmemalloc_flags(gfp);
+	if (reserve_flags)
+		alloc_flags = reserve_flags | (alloc_flags & ALTMM_ALLOC_KSWAPD);
 	/* Others (kswapd, frees, a released reserve) may have made room. */
 	page = get_page_from_freelist(sys, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
+	if (!can_direct_reclaim)
+		goto nopage;
+	/* A task already reclaiming must not reclaim again from inside it. */
+	if (current->flags & PF_MEMALLOC)
+		goto nopage;
 	page = direct_reclaim(sys, gfp, order, alloc_flags, ac, &progress);
 	if (page)
 		return page;
 	if (gfp & __GFP_NORETRY)
 		goto nopage;
-	if (costly && !(gfp & __GFP_RETRY_MAYFAIL) && !(gfp & __GFP_NOFAIL))
+	if (costly && (!can_compact || !(gfp & __GFP_RETRY_MAYFAIL)))
 		goto nopage;
 	if (should_reclaim_retry(sys, gfp, order, ac, alloc_flags, progress,
 				 &no_progress_loops))
 		goto retry;
+	/* Here 6.1 would call the OOM killer; altmm has none. */
 
+nopage:
+	/* __GFP_NOFAIL never leaks out, whatever sent it here. */
 	if (gfp & __GFP_NOFAIL) {
-		/* Where the kernel would OOM-kill, wait for frees. */
+		/* 6.1 warns and fails a caller that cannot sleep. */
+		if (!can_direct_reclaim)
+			goto fail;
+		/*
+		 * Some of the reserves non-blocking requests use, never all of
+		 * them; then, where 6.1 relies on the OOM killer's progress,
+		 * wait a tick for frees.
+		 */
 		page = get_page_from_freelist(sys, gfp, order,
 					      ALTMM_ALLOC_WMARK_MIN | ALTMM_ALLOC_MIN_RESERVE, ac);
 		if (page)
 			return page;
 		schedule_timeout_uninterruptible(1);
-		no_progress_loops = 0;
 		goto retry;
 	}
-nopage:
+fail:
 	report_alloc_failure(sys, gfp, order, ac);
 	return NULL;
 }
@@ -459,6 +568,8 @@ struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 	unsigned int alloc_flags;
 	struct page *page;
 
+	/* The caller's memalloc_no{fs,io}_save() and pin scopes narrow the mask. */
+	gfp = current_gfp_context(gfp);
 	if (unlikely(!prepare_alloc(sys, gfp, order, nid, &ac)))
 		return NULL;
 	alloc_flags = ALTMM_ALLOC_WMARK_LOW |
@@ -503,6 +614,124 @@ static const char *free_check(const struct altmm_page *d, unsigned int order)
 	return "not the first page of an allocation";
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+static void (*free_decided_hook)(struct altmm_system *sys, struct page *page, bool won);
+
+/**
+ * altmm_set_free_decided_hook() - for KUnit: look into a free's window
+ * @hook: called by every free that reached the decision between freeing
+ *	and refusing, with @won true for the one that frees (before it
+ *	touches the block) and false for one refused there; NULL disarms
+ *
+ * A test can put another free, an allocation or a host reference into
+ * that window.  Built only with CONFIG_KUNIT.
+ *
+ * Context: any; @hook runs in the freeing context.
+ */
+void altmm_set_free_decided_hook(void (*hook)(struct altmm_system *sys,
+					      struct page *page, bool won))
+{
+	WRITE_ONCE(free_decided_hook, hook);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_set_free_decided_hook, ALTMM_INTERNAL);
+#endif
+
+static inline void free_decided(struct altmm_system *sys, struct page *page,
+				bool won)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	void (*hook)(struct altmm_system *sys, struct page *page, bool won);
+
+	hook = READ_ONCE(free_decided_hook);
+	if (unlikely(hook))
+		hook(sys, page, won);
+#endif
+}
+
+/* Drop one of several references: false, untouched, if @v holds one or none. */
+static bool ref_put_unless_last(atomic_t *v)
+{
+	int c = atomic_read(v);
+
+	do {
+		if (c <= 1)
+			return false;
+	} while (!atomic_try_cmpxchg(v, &c, c - 1));
+	return true;
+}
+
+/*
+ * Drop a reference to the allocation at @pfn; the last one frees it.
+ *
+ * Two counts describe an allocation's head.  The host's _refcount counts
+ * every reference: the allocation's, each altmm get_page() (which raises
+ * it first) and any the kernel's own get_page() took.  The descriptor's
+ * counts those altmm knows of.  A reference altmm drops while others
+ * remain comes off both.
+ *
+ * The last reference altmm knows of frees only by freezing the host
+ * count from 1 to 0 (page_ref_freeze()), one atomic step that both proves
+ * nobody outside altmm still holds the page and stops a speculative
+ * get_page_unless_zero() from taking it while it goes back; a page still
+ * held is refused, both counts as they were.  (So is one whose host count
+ * the kernel's put_page() took below altmm's: then the host has no other
+ * reference left, and this one is the last.)  Then the descriptor's count
+ * goes to 0 by exchange, which a chunk's first frame needs, its host count
+ * being 1 at rest: of two frees racing exactly one wins, and the loser
+ * writes nothing that stays, so a block freed and handed out again
+ * meanwhile keeps its count.
+ */
+static int put_allocation(struct altmm_system *sys, struct page *page,
+			  unsigned long pfn, struct altmm_page *d,
+			  unsigned int order, bool cold)
+{
+	unsigned long i;
+	int held;
+
+	if (atomic_read(&d->refcount) > 1 && page_ref_add_unless(page, -1, 1)) {
+		ref_put_unless_last(&d->refcount);
+		return 0;
+	}
+	if (unlikely(!page_ref_freeze(page, 1))) {
+		held = page_ref_count(page);
+		free_decided(sys, page, false);
+		if (!held)
+			altmm_misuse(sys, "free of pfn %#lx refused: freed twice at once\n", pfn);
+		else
+			altmm_misuse(sys,
+				     "free of pfn %#lx refused: the host holds %d references to it\n",
+				     pfn, held);
+		return -EINVAL;
+	}
+	if (unlikely(!atomic_xchg(&d->refcount, 0))) {
+		/* Only a chunk's first frame, whose host count is 1 at rest. */
+		page_ref_unfreeze(page, 1);
+		free_decided(sys, page, false);
+		altmm_misuse(sys, "free of pfn %#lx refused: freed twice at once\n", pfn);
+		return -EINVAL;
+	}
+	free_decided(sys, page, true);
+
+	if (test_bit(ALTMM_PG_head, &d->flags)) {
+		host_compound_undo(page, d, order);
+		for (i = 1; i < BIT(order); i++) {
+			__clear_bit(ALTMM_PG_tail, &d[i].flags);
+			d[i].private = 0;
+		}
+	}
+	WRITE_ONCE(d->flags, d->flags & ~(BIT(ALTMM_PG_alloc) | BIT(ALTMM_PG_head) |
+					  ALTMM_PG_ORDER_MASK));
+	d->private = 0;
+	/* The host count stays frozen at 0, a free frame's; the arena holds a first frame. */
+	if (is_chunk_head(pfn))
+		page_ref_unfreeze(page, 1);
+	if (READ_ONCE(altmm_init_on_free))
+		for (i = 0; i < BIT(order); i++)
+			clear_page(page_address(page + i));
+	free_pages_to_zone(sys, pfn, d, order, cold);
+	return 0;
+}
+
 /**
  * altmm_sys_free_pages() - drop a reference to an allocation, freeing it
  *	when it was the last (__free_pages())
@@ -520,9 +749,8 @@ int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
 			 unsigned int order, bool cold)
 {
 	struct altmm_page *d;
-	unsigned long pfn, i;
+	unsigned long pfn;
 	const char *why;
-	int refs;
 
 	if (unlikely(!page))
 		return 0;
@@ -539,44 +767,35 @@ int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
 			     altmm_alloc_order(d));
 		return -EINVAL;
 	}
-	if (unlikely(!is_chunk_head(pfn) && page_ref_count(page) != 1)) {
-		altmm_misuse(sys, "free of pfn %#lx refused: the host holds %d references to it\n",
-			     pfn, page_ref_count(page));
-		return -EINVAL;
-	}
-	/* The one locked operation of a free: it also decides a racing pair. */
-	refs = atomic_dec_return(&d->refcount);
-	if (refs > 0)
-		return 0;
-	if (unlikely(refs < 0)) {
-		atomic_inc(&d->refcount);
-		altmm_misuse(sys, "free of pfn %#lx refused: freed twice at once\n", pfn);
-		return -EINVAL;
-	}
-
-	if (test_bit(ALTMM_PG_head, &d->flags)) {
-		for (i = 1; i < BIT(order); i++) {
-			__clear_bit(ALTMM_PG_tail, &d[i].flags);
-			d[i].private = 0;
-		}
-	}
-	WRITE_ONCE(d->flags, d->flags & ~(BIT(ALTMM_PG_alloc) | BIT(ALTMM_PG_head) |
-					  ALTMM_PG_ORDER_MASK));
-	d->private = 0;
-	if (!is_chunk_head(pfn))
-		set_page_count(page, 0);
-	if (READ_ONCE(altmm_init_on_free))
-		for (i = 0; i < BIT(order); i++)
-			clear_page(page_address(page + i));
-	free_pages_to_zone(sys, pfn, d, order, cold);
-	return 0;
+	return put_allocation(sys, page, pfn, d, order, cold);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_free_pages, ALTMM_INTERNAL);
+
+/*
+ * The head of the allocation @page is in, as the kernel's get_page() and
+ * put_page() act on a compound page's head whichever page they are given.
+ */
+static struct altmm_page *head_of(struct altmm_system *sys, struct page **page,
+				  unsigned long *pfn)
+{
+	struct altmm_page *d = altmm_pfn_to_desc(sys, *pfn);
+
+	if (test_bit(ALTMM_PG_tail, &d->flags)) {
+		*pfn -= d->private;
+		*page = altmm_pfn_to_host_page(sys, *pfn);
+		d = altmm_pfn_to_desc(sys, *pfn);
+	}
+	return d;
+}
 
 /**
  * altmm_sys_get_page() - take a reference to an allocation (get_page())
  * @sys: instance
- * @page: its first page
+ * @page: any page of a compound allocation, the first of another
+ *
+ * The host count rises with altmm's, so that a put_page() by code that
+ * does not know altmm (the kernel's own) drops a reference without ever
+ * handing the frame to the host's allocator.
  *
  * Context: any.
  * Return: 0, or -EINVAL for a page that is not a live allocation.
@@ -590,38 +809,68 @@ int altmm_sys_get_page(struct altmm_system *sys, struct page *page)
 		altmm_misuse(sys, "get_page of %p: not an altmm page\n", page);
 		return -EINVAL;
 	}
-	d = altmm_pfn_to_desc(sys, pfn);
-	if (!test_bit(ALTMM_PG_alloc, &d->flags) ||
-	    !atomic_inc_not_zero(&d->refcount)) {
-		altmm_misuse(sys, "get_page of pfn %#lx: %s\n", pfn,
-			     free_check(d, altmm_alloc_order(d)) ?: "not allocated");
-		return -EINVAL;
+	d = head_of(sys, &page, &pfn);
+	if (!test_bit(ALTMM_PG_alloc, &d->flags) || !page_ref_add_unless(page, 1, 0))
+		goto refused;
+	if (!atomic_inc_not_zero(&d->refcount)) {
+		page_ref_dec(page);
+		goto refused;
 	}
 	return 0;
+
+refused:
+	altmm_misuse(sys, "get_page of pfn %#lx: %s\n", pfn,
+		     free_check(d, altmm_alloc_order(d)) ?: "not allocated");
+	return -EINVAL;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_get_page, ALTMM_INTERNAL);
 
 /**
  * altmm_sys_put_page() - drop a reference; the last one frees (put_page())
  * @sys: instance
- * @page: the first page of the allocation
+ * @page: any page of a compound allocation, the first of another
  *
  * Context: any.
  * Return: 0, or -EINVAL if refused.
  */
 int altmm_sys_put_page(struct altmm_system *sys, struct page *page)
 {
+	struct altmm_page *d;
 	unsigned long pfn;
 
 	if (!altmm_host_page_to_pfn(sys, page, &pfn)) {
 		altmm_misuse(sys, "put_page of %p: not an altmm page\n", page);
 		return -EINVAL;
 	}
-	return altmm_sys_free_pages(sys, page,
-				    altmm_alloc_order(altmm_pfn_to_desc(sys, pfn)),
-				    false);
+	d = head_of(sys, &page, &pfn);
+	return altmm_sys_free_pages(sys, page, altmm_alloc_order(d), false);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_put_page, ALTMM_INTERNAL);
+
+/**
+ * altmm_sys_forget_allocation() - give the host back the struct pages of
+ *	an allocation nobody freed, as it handed them out
+ * @sys: an instance being torn down, quiet
+ * @pfn: the first frame of an allocation still live
+ *
+ * A leaked __GFP_COMP block is still a compound page to the host; this
+ * makes it a plain one again and puts the host count back at rest (1 on
+ * a chunk's first frame, 0 elsewhere).  The descriptors go with the arena.
+ *
+ * Context: process context, nothing else running on @sys.
+ */
+void altmm_sys_forget_allocation(struct altmm_system *sys, unsigned long pfn)
+{
+	struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+	struct page *page = altmm_pfn_to_host_page(sys, pfn);
+
+	if (!d || !test_bit(ALTMM_PG_alloc, &d->flags))
+		return;
+	if (test_bit(ALTMM_PG_head, &d->flags))
+		host_compound_undo(page, d, altmm_alloc_order(d));
+	set_page_count(page, is_chunk_head(pfn));
+}
+EXPORT_SYMBOL_NS_GPL(altmm_sys_forget_allocation, ALTMM_INTERNAL);
 
 /**
  * altmm_sys_split_page() - make a non-compound allocation 2^@order single
@@ -645,7 +894,7 @@ int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
 	}
 	d = altmm_pfn_to_desc(sys, pfn);
 	if (free_check(d, order) || test_bit(ALTMM_PG_head, &d->flags) ||
-	    atomic_read(&d->refcount) != 1) {
+	    atomic_read(&d->refcount) != 1 || page_ref_count(page) != 1) {
 		altmm_misuse(sys, "split of pfn %#lx order %u refused: shared or compound\n",
 			     pfn, order);
 		return -EINVAL;
@@ -661,8 +910,35 @@ int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_split_page, ALTMM_INTERNAL);
 
-/* Frames taken from a CPU's list per interrupts-off section. */
-#define BULK_CHUNK	64
+/*
+ * The bulk path writes pfns into the array's empty slots and turns each
+ * into its page in place.
+ */
+static_assert(sizeof(struct page *) == sizeof(unsigned long));
+
+/* The first bulk-eligible zone: local, and above its low mark with @nr to spare. */
+static struct altmm_zone *bulk_zone(struct altmm_system *sys,
+				    const struct alloc_context *ac,
+				    unsigned int alloc_flags, unsigned long nr)
+{
+	int preferred_nid = altmm_zone_nid(ac->preferred_zone);
+	struct altmm_zone *zone;
+	int i;
+
+	for_each_usable_zone(ac, zone, i) {
+		unsigned long mark;
+
+		/* A remote node is the single path's business, and reclaim's. */
+		if (sys->layout.nr_nodes > 1 && zone != ac->preferred_zone &&
+		    altmm_zone_nid(zone) != preferred_nid)
+			return NULL;
+		mark = altmm_wmark(zone, alloc_flags & ALTMM_ALLOC_WMARK_MASK) + nr;
+		if (altmm_zone_watermark_fast(zone, 0, mark, ac->preferred_zone->type,
+					      alloc_flags))
+			return zone;
+	}
+	return NULL;
+}
 
 /**
  * altmm_sys_alloc_pages_bulk() - fill the NULL slots of an array with
@@ -673,68 +949,69 @@ EXPORT_SYMBOL_NS_GPL(altmm_sys_split_page, ALTMM_INTERNAL);
  * @nr_pages: slots
  * @page_array: the array
  *
+ * As 6.1's __alloc_pages_bulk(): the first local zone that stays above
+ * its low watermark with @nr_pages more taken serves the empty slots from
+ * this CPU's list, refilled from the zone as it goes, in one pcp section
+ * per run of empty slots (one section for an empty array).  When no such
+ * zone exists, the preferred node's zone would be passed over for a remote
+ * one, or not a frame comes, one page is allocated the single way (which
+ * may reclaim); a batch cut short stops there.  Nothing else falls back.
+ *
  * Context: as the mask allows.
- * Return: slots that hold a page afterwards.
+ * Return: the length of the populated prefix of @page_array: slots that
+ * were full count, those after the first still empty do not.
  */
 unsigned long altmm_sys_alloc_pages_bulk(struct altmm_system *sys, gfp_t gfp,
 					 int nid, unsigned long nr_pages,
 					 struct page **page_array)
 {
-	unsigned long pfns[BULK_CHUNK], i, want = 0, got = 0, populated = 0, n;
-	struct altmm_zone *zone = NULL;
+	unsigned long nr_populated = 0, nr_account = 0;
+	unsigned int alloc_flags = ALTMM_ALLOC_WMARK_LOW;
 	struct alloc_context ac;
-	unsigned int alloc_flags;
-	int z;
+	struct altmm_zone *zone;
+	struct page *page;
 
-	for (i = 0; i < nr_pages; i++)
-		want += !page_array[i];
-	if (!want)
-		return nr_pages;
-	/* Refused (and reported) once: the single way would refuse it again. */
+	while (nr_populated < nr_pages && page_array[nr_populated])
+		nr_populated++;
+	if (nr_populated == nr_pages)
+		return nr_populated;
+	if (nr_pages - nr_populated == 1)
+		goto single;
 	if (!prepare_alloc(sys, gfp, 0, nid, &ac))
-		return nr_pages - want;
+		return nr_populated;
+	zone = bulk_zone(sys, &ac, alloc_flags, nr_pages);
+	if (!zone)
+		goto single;
 
-	/*
-	 * As __alloc_pages_bulk(): the first zone that stays above its low
-	 * mark with every frame taken serves them all from this CPU's list,
-	 * in one section per chunk; whatever it cannot give goes the single
-	 * way, through the slow path if need be.
-	 */
-	alloc_flags = ALTMM_ALLOC_WMARK_LOW |
-		      alloc_flags_nofragment(sys, ac.preferred_zone, gfp);
-	for_each_usable_zone(&ac, zone, z)
-		if (altmm_zone_watermark_fast(zone, 0,
-					      altmm_wmark(zone, ALTMM_WMARK_LOW) + want,
-					      ac.highest_zoneidx, alloc_flags))
-			break;
-	for (i = 0; zone && i < nr_pages && got < want; i += BULK_CHUNK) {
-		unsigned long end = min(nr_pages, i + BULK_CHUNK), j, k = 0, ask = 0;
+	while (nr_populated < nr_pages) {
+		unsigned long *pfns = (unsigned long *)&page_array[nr_populated];
+		unsigned long run = 0, n, i;
 
-		for (j = i; j < end; j++)
-			ask += !page_array[j];
-		if (!ask)
+		if (page_array[nr_populated]) {
+			nr_populated++;
 			continue;
-		n = altmm_rmqueue_pcplist_bulk(sys, ac.preferred_zone, zone,
-					       ac.migratetype, alloc_flags, ask, pfns);
-		for (j = i; j < end && k < n; j++)
-			if (!page_array[j])
-				page_array[j] = prep_new_page(sys, pfns[k++], 0, gfp);
-		got += n;
-		if (n < ask)
-			break;	/* the zone ran dry: the single way takes over */
-	}
-	/* The single way, stopping at the first frame it cannot have. */
-	for (i = 0; i < nr_pages; i++) {
-		if (!page_array[i]) {
-			page_array[i] = altmm_sys_alloc_pages(sys, gfp, 0, nid);
-			if (!page_array[i])
-				break;
 		}
-		populated++;
+		while (nr_populated + run < nr_pages && !page_array[nr_populated + run])
+			run++;
+		n = altmm_rmqueue_pcplist_bulk(sys, ac.preferred_zone, zone,
+					       ac.migratetype, alloc_flags, run, pfns);
+		for (i = 0; i < n; i++)
+			page_array[nr_populated + i] = prep_new_page(sys, pfns[i], 0, gfp);
+		nr_populated += n;
+		nr_account += n;
+		if (n < run) {
+			/* Not one frame: at least one, the single way. */
+			if (!nr_account)
+				goto single;
+			break;
+		}
 	}
-	/* Slots after the first failure that were already full still count. */
-	for (i++; i < nr_pages; i++)
-		populated += !!page_array[i];
-	return populated;
+	return nr_populated;
+
+single:
+	page = altmm_sys_alloc_pages(sys, gfp, 0, nid);
+	if (page)
+		page_array[nr_populated++] = page;
+	return nr_populated;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_alloc_pages_bulk, ALTMM_INTERNAL);

@@ -49,6 +49,12 @@ unsigned long altmm_sys_alloc_pages_bulk(struct altmm_system *sys, gfp_t gfp,
 					 int nid, unsigned long nr_pages,
 					 struct page **page_array);
 int altmm_sys_put_page(struct altmm_system *sys, struct page *page);
+void altmm_sys_forget_allocation(struct altmm_system *sys, unsigned long pfn);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void altmm_set_free_decided_hook(void (*hook)(struct altmm_system *sys,
+					      struct page *page, bool won));
+#endif
 
 /* reclaim.c */
 int altmm_sys_register_shrinker(struct altmm_system *sys, struct altmm_shrinker *s);

@@ -14,15 +14,21 @@
 #     allocations (numa_local of each node moved);
 #   - afterwards nothing is held, a drain restores buddyinfo and
 #     nr_free_pages of load time, nothing was counted as misuse, and the
-#     kernel log has no complaint; rmmod finds nothing allocated.
+#     kernel log has no complaint;
+#   - then both CPUs commit $DOUBLE double frees at once (ctl "misuse
+#     kind=double_free"): every one refused and counted exactly once (a
+#     free that lost a race leaves no count behind), buddyinfo and
+#     nr_free_pages back after a drain, no warning in the log;
+#   - rmmod finds nothing allocated.
 
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=40
+DOUBLE=60
 TMP=/tmp/altmm-smp.$$
 
 require_altmm
-tap_plan 7
+tap_plan 8
 
 altmm_load_or_bail
 
@@ -136,6 +142,52 @@ tap_check $rc "after a drain, buddyinfo and nr_free_pages are as at load"
 rc=0
 check_log_clean "two workers and a reader" || rc=1
 tap_check $rc "no complaint in the kernel log"
+
+# double_free CPU: $DOUBLE double frees; the refusals that failed go to $TMP/df.CPU.
+double_free()
+{
+	local cpu="$1" i=0
+
+	: >"$TMP/df.$cpu"
+	while [ ! -e "$TMP/df-go" ]; do
+		sleep 0.1
+	done
+	while [ $i -lt $DOUBLE ]; do
+		ctl "misuse kind=double_free" || echo "double free $i: $WRITE_ERR" >>"$TMP/df.$cpu"
+		i=$((i + 1))
+	done
+}
+
+kmsg_mark "double frees on both CPUs"
+rc=0
+n0=$(ctl_event misuse)
+double_free 0 &
+w0=$!
+double_free 1 &
+w1=$!
+if [ $pinned = yes ]; then
+	taskset -p 1 $w0 >/dev/null 2>&1 || tap_diag "cannot pin double_free 0"
+	taskset -p 2 $w1 >/dev/null 2>&1 || tap_diag "cannot pin double_free 1"
+fi
+touch "$TMP/df-go"
+wait $w0
+wait $w1
+for cpu in 0 1; do
+	[ -s "$TMP/df.$cpu" ] && { tap_diag "CPU $cpu: $(head -n 5 "$TMP/df.$cpu")"; rc=1; }
+done
+d=$(($(ctl_event misuse) - n0))
+tap_diag "$((2 * DOUBLE)) double frees: misuse counted $d"
+[ "$d" -eq $((2 * DOUBLE)) ] || rc=1
+[ -z "$(ctl_rows)" ] || { tap_diag "still held: $(ctl_rows | head -n 5)"; rc=1; }
+ctl drain || rc=1
+check_buddyinfo_back "$before" "after the double frees and a drain" || rc=1
+[ "$(vmstat_get nr_free_pages)" -eq "$free_before" ] ||
+	{ tap_diag "nr_free_pages $free_before at load, $(vmstat_get nr_free_pages) now"; rc=1; }
+if log_since_mark | grep -Eq 'WARNING:|BUG:|KASAN|UBSAN|Oops|refcount_t:|accepted'; then
+	tap_diag "$(log_since_mark | grep -E 'WARNING:|BUG:|KASAN|UBSAN|Oops|refcount_t:|accepted' | head -n 5)"
+	rc=1
+fi
+tap_check $rc "$DOUBLE double frees on each CPU at once: each refused and counted once"
 
 rc=0
 altmm_unload || { tap_diag "unload: $UNLOAD_ERR"; rc=1; }
