@@ -217,17 +217,23 @@ KUNIT_ARRAY_PARAM(large, large_cases, large_desc);
 /*
  * Above 8 KiB, kmalloc hands out a compound block of the page allocator,
  * of the order the size needs; ksize() is the block; kfree() gives it
- * back whole.  Pointers into it other than its start are refused.
+ * back whole.  Pointers into it other than its start are refused.  The
+ * block counts as unreclaimable slab memory of its node while it lives,
+ * as 6.1's kmalloc_large() counts it.
  */
 static void kmalloc_large_block(struct kunit *test)
 {
 	const struct large_case *c = test->param_value;
 	struct altmm_system *sys = one_node(test);
 	unsigned long before = altmm_test_free_frames(sys);
+	atomic_long_t *unrecl = &sys->nodes[0]->vm_stat[ALTMM_NR_SLAB_UNRECLAIMABLE_B];
+	long slab_before = atomic_long_read(unrecl);
 	struct altmm_page *d;
 	u8 *p;
 
 	p = km(test, sys, c->size, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(unrecl),
+			slab_before + (long)(PAGE_SIZE << c->order));
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, PAGE_SIZE));
 	d = altmm_test_desc_of(test, sys, p);
 	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_alloc));
@@ -244,13 +250,17 @@ static void kmalloc_large_block(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_sys_kfree(sys, p + 8, _RET_IP_), -EINVAL);
 	KUNIT_EXPECT_EQ(test, altmm_test_log_count("refused: not memory from kmalloc"), 2U);
 	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_alloc));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(unrecl),
+			slab_before + (long)(PAGE_SIZE << c->order));
 
 	kf(test, sys, p);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(unrecl), slab_before);
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_alloc));
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_head));
 	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before);
-	/* Twice is refused. */
+	/* Twice is refused, and counted out once. */
 	KUNIT_EXPECT_EQ(test, altmm_sys_kfree(sys, p, _RET_IP_), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(unrecl), slab_before);
 }
 
 /* More than the largest block (4 MiB) is refused, and said so unless __GFP_NOWARN. */

@@ -24,8 +24,9 @@
  *   num      = (slab bytes - 56) / (size + 2), less while
  *              mgmt = ALIGN(56 + 2 num, align) and mgmt + num size overflow
  *   left     = slab bytes - mgmt - num size
- *   order    = the smallest with left * 8 <= slab bytes (reclaimable
- *              caches: the first that fits one object)
+ *   order    = the first that fits an object, then larger while
+ *              left * 8 > slab bytes and order < slab_max_order (0 for
+ *              these 32 MiB instances); reclaimable caches: the first
  *   colour   = left / max(64, align)
  *   limit    = 120 / 54 / 24 / 8 for size <= 256 / 1024 / 4096 / more,
  *              batchcount (limit + 1) / 2
@@ -34,7 +35,9 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/cache.h>
+#include <linux/cpu.h>
 #include <linux/fs.h>
+#include <linux/kallsyms.h>
 #include <linux/moduleparam.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
@@ -236,11 +239,10 @@ static const struct geometry_case geometry_cases[] = {
 	 */
 	{ "256-redzone-user", 256, 0, SLAB_RED_ZONE | SLAB_STORE_USER,
 	  8, 288, 8, 13, 0, 82, 4, 54 },
-	/* order 0: 1 object, left 1038 (x8 > 4096); order 1: 2, left 2132
-	 * (x8 > 8192); order 2: 16328 / 3002 = 5, mgmt 66, 66 + 15000 =
-	 * 15066, left 1318 (x8 = 10544 fits 16384), 20 colours
+	/* order 0: 1 object, left 1038 (x8 > 4096), but slab_max_order is
+	 * 0 on a 32 MiB instance: it stays, as 6.1's does (mgmt 58, 16 colours)
 	 */
-	{ "3000", 3000, 0, 0, 8, 3000, 0, 5, 2, 66, 20, 24 },
+	{ "3000", 3000, 0, 0, 8, 3000, 0, 1, 0, 58, 16, 24 },
 	/* reclaimable: the first order that fits: 1 object, mgmt 58, left 1038 */
 	{ "3000-reclaim", 3000, 0, SLAB_RECLAIM_ACCOUNT, 8, 3000, 0, 1, 0, 58, 16, 24 },
 	/* 4040 / 10 = 404; mgmt 864; 864 + 3232 = 4096, left 0 */
@@ -1628,6 +1630,259 @@ static void slab_random_workload(struct kunit *test)
 		   s->ops, s->allocs, s->frees, s->bulks, s->shrinks);
 }
 
+/* === Reaper, CPU hotplug, slab_max_order, memoryless nodes === */
+
+/* The instance's periodic reapers stop, so that only the test reaps. */
+static void stop_reapers(struct altmm_system *sys)
+{
+	int cpu;
+
+	WRITE_ONCE(sys->slab->reap_stop, true);
+	for_each_possible_cpu(cpu)
+		cancel_delayed_work_sync(&per_cpu_ptr(sys->slab->reaper, cpu)->work);
+}
+
+/* One reaper pass with the node's part due now. */
+static void reap_now(struct altmm_kmem_cache *cache, int nid)
+{
+	WRITE_ONCE(cache->node[nid]->next_reap, jiffies - 1);
+	altmm_slab_reap(cache->sys);
+}
+
+/*
+ * 6.1's cache_reap(): an array that served an allocation since the last
+ * pass is spared once; an untouched one gives back (limit + 4) / 5
+ * objects, or half of what it holds when that is less.  The node gives
+ * back DIV_ROUND_UP(free_limit, 5 num) free slabs a pass, except the
+ * pass after a free slab was taken.  256-byte objects: limit 54, batch
+ * 27, 15 a slab, free_limit (1 + 1 CPU) x 27 + 15 = 69: one slab a pass.
+ */
+static void slab_reap(struct kunit *test)
+{
+	struct altmm_system *sys = one_node(test);
+	struct altmm_kmem_cache *cache;
+	void *objs[54];
+	unsigned int i, pass, expect;
+
+	stop_reapers(sys);
+	cache = new_cache(test, sys, "reap-256", 256, 0, 0, NULL);
+	require_hand_geometry(test);
+	KUNIT_ASSERT_EQ(test, cache->limit, 54U);
+	KUNIT_ASSERT_EQ(test, cache->num, 15U);
+	if (num_online_cpus() != 1)
+		kunit_skip(test, "free_limit worked out for one CPU");
+	KUNIT_ASSERT_EQ(test, cache->node[0]->free_limit, 69U);
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		free_obj(test, cache, objs[i]);
+	KUNIT_ASSERT_EQ(test, cpu_avail(cache), 54U);
+	KUNIT_ASSERT_EQ(test, cache->node[0]->total_slabs, 4UL);
+
+	/* Touched by the allocations, and a free slab was taken: spared. */
+	reap_now(cache, 0);
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 54U);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->total_slabs, 4UL);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->free_touched, 0U);
+
+	/* From now on a fifth of the limit a pass, then half, and a slab a pass. */
+	expect = 54;
+	for (pass = 0; pass < 12; pass++) {
+		unsigned long slabs = cache->node[0]->total_slabs;
+
+		expect -= expect >= 11 ? 11 : (expect + 1) / 2;
+		reap_now(cache, 0);
+		KUNIT_EXPECT_EQ_MSG(test, cpu_avail(cache), expect, "pass %u", pass);
+		/* The array's objects came back first; then one free slab went. */
+		KUNIT_EXPECT_LE_MSG(test, slabs - cache->node[0]->total_slabs, 1UL,
+				    "pass %u", pass);
+		KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
+	}
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 0U);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->total_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), 0);
+}
+
+/*
+ * A dead CPU's arrays go back to their slabs (6.1's slab_dead_cpu()):
+ * called here directly for the running CPU, whose array then holds
+ * nothing, every slab is free and given back, and destroying the cache
+ * finds no leak.  Before, the objects stayed in the array.
+ */
+static void slab_cpu_dead_drain(struct kunit *test)
+{
+	struct altmm_system *sys = one_node(test);
+	struct altmm_kmem_cache *cache;
+	void *objs[20];
+	unsigned int i;
+
+	stop_reapers(sys);
+	cache = new_cache(test, sys, "dead-cpu-128", 128, 0, 0, NULL);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		free_obj(test, cache, objs[i]);
+	KUNIT_ASSERT_GE(test, cpu_avail(cache), 20U);
+
+	cpus_read_lock();
+	altmm_slab_cpu_dead(sys, raw_smp_processor_id());
+	cpus_read_unlock();
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 0U);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->total_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->free_objects, 0UL);
+	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
+	altmm_test_log_clear(test);
+	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), 0);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("leaked"), 0U);
+}
+
+/* Write altmm's int parameter @name; the error the write gave. */
+static int param_write_str(const char *name, const char *val)
+{
+	char path[64];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/module/altmm/parameters/%s", name);
+	f = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, val, strlen(val), &pos);
+	filp_close(f, NULL);
+	return n < 0 ? n : 0;
+}
+
+/*
+ * slab_max_order, as 6.1's: a slab stays at or below it unless no
+ * object fits, whatever the waste.  3000-byte objects waste 1038 bytes
+ * of an order-0 slab: with 0 they stay there (1 object); with 1 they
+ * take order 1 (2 objects, 2132 left) and stop; with 3 they go on to
+ * the first order that wastes at most 1/8 (order 2, 5 objects).  A
+ * 32 MiB instance defaults to 0, a larger one to 1; out-of-range values
+ * are refused with a log line.
+ */
+static void slab_max_order_param(struct kunit *test)
+{
+	struct altmm_system *small = one_node(test);
+	struct altmm_system *big = altmm_test_create(test, &altmm_test_layouts[1].p);
+	static const struct { unsigned int max, order, num; } want[] = {
+		{ 0, 0, 1 }, { 1, 1, 2 }, { 3, 2, 5 }, { 10, 2, 5 },
+	};
+	struct altmm_kmem_cache *cache;
+	unsigned int i, saved;
+	char name[32];
+
+	require_hand_geometry(test);
+	KUNIT_EXPECT_EQ(test, small->slab->max_order, 0U);
+	KUNIT_EXPECT_EQ(test, big->slab->max_order, 1U);
+	saved = small->slab->max_order;
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		small->slab->max_order = want[i].max;
+		snprintf(name, sizeof(name), "max-order-%u", want[i].max);
+		cache = new_cache(test, small, name, 3000, 0, 0, NULL);
+		KUNIT_EXPECT_EQ_MSG(test, cache->order, want[i].order, "max %u", want[i].max);
+		KUNIT_EXPECT_EQ_MSG(test, cache->num, want[i].num, "max %u", want[i].max);
+		KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), 0);
+	}
+	small->slab->max_order = saved;
+
+	altmm_test_log_clear(test);
+	KUNIT_EXPECT_EQ(test, param_write_str("slab_max_order", "11"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, param_write_str("slab_max_order", "-2"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, param_write_str("slab_max_order", "one"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("slab_max_order="), 3U);
+	KUNIT_EXPECT_EQ(test, param_write_str("slab_max_order", "-1"), 0);
+}
+
+/* Node 1's memory is all hole: its CPU takes node 0's objects. */
+static const struct altmm_params memoryless_node1 = {
+	.arena_mb = 64, .nr_nodes = 2, .dma_mb = 16, .dma32_mb = 32,
+	.holes = "32M@32M", .nr_cpu_node = 1, .cpu_node = { 1 },
+};
+
+/*
+ * A CPU on a memoryless node caches objects of its nearest node with
+ * memory (6.1's numa_mem_id()): a free goes into its array, the next
+ * allocation takes it back from there.  Before, the CPU's array was for
+ * node 1, which has no slabs: every object was remote, nothing cached.
+ */
+static void slab_memoryless_node(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &memoryless_node1);
+	struct altmm_kmem_cache *cache;
+	void *obj, *again;
+
+	KUNIT_ASSERT_EQ(test, altmm_numa_node_id(sys), 1);
+	KUNIT_ASSERT_EQ(test, sys->slab->mem_node[1], 0);
+	cache = new_cache(test, sys, "memoryless-64", 64, 0, 0, NULL);
+	obj = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_EXPECT_EQ(test, slab_of(test, cache, obj)->nid, 0);
+	KUNIT_EXPECT_GT(test, cpu_avail(cache), 0U);
+	free_obj(test, cache, obj);
+	again = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_EXPECT_PTR_EQ(test, again, obj);
+	KUNIT_EXPECT_GT(test, altmm_cache_stat(cache, ALTMM_SLAB_FREE_FASTPATH), 0UL);
+	free_obj(test, cache, again);
+	/* Node 1 itself, exactly: nothing there. */
+	KUNIT_EXPECT_NULL(test, altmm_cache_alloc(cache, __GFP_NOWARN | __GFP_THISNODE, 1));
+}
+
+/* === The caller SLAB_STORE_USER records === */
+
+static noinline void *store_user_alloc(struct kmem_cache *s)
+{
+	return altmm_kmem_cache_alloc(s, GFP_KERNEL);
+}
+
+static noinline void store_user_free(struct kmem_cache *s, void *obj)
+{
+	altmm_kmem_cache_free(s, obj);
+}
+
+/* Does the return address @ip lie in the function @fn? */
+static bool ip_in(unsigned long ip, void *fn)
+{
+	char a[KSYM_SYMBOL_LEN], b[KSYM_SYMBOL_LEN];
+	char *plus;
+
+	sprint_symbol(a, ip);
+	sprint_symbol(b, (unsigned long)fn);
+	plus = strchr(a, '+');
+	if (plus)
+		*plus = '\0';
+	plus = strchr(b, '+');
+	if (plus)
+		*plus = '\0';
+	return !strcmp(a, b);
+}
+
+/*
+ * SLAB_STORE_USER stores the exported call's caller, as 6.1's
+ * __kmem_cache_alloc_lru(..., _RET_IP_) does: the function that called
+ * kmem_cache_alloc() and kmem_cache_free(), not the wrapper.
+ */
+static void slab_store_user_caller(struct kunit *test)
+{
+	struct kmem_cache *s;
+	unsigned long *track;
+	void *obj;
+
+	s = altmm_kmem_cache_create("store-user-64", 64, 0, SLAB_STORE_USER, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	obj = store_user_alloc(s);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	/* The tracks follow the object, 8-byte aligned (no red zone). */
+	track = obj + ALIGN(64, ALTMM_REDZONE_BYTES);
+	KUNIT_EXPECT_TRUE_MSG(test, ip_in(track[0], store_user_alloc),
+			      "allocated by %pS", (void *)track[0]);
+	store_user_free(s, obj);
+	KUNIT_EXPECT_TRUE_MSG(test, ip_in(track[1], store_user_free),
+			      "freed by %pS", (void *)track[1]);
+	altmm_kmem_cache_destroy(s);
+}
+
 static struct kunit_case altmm_slab_cases[] = {
 	KUNIT_CASE_PARAM(slab_geometry, geometry_gen_params),
 	KUNIT_CASE_PARAM(slab_object_alignment, alignment_gen_params),
@@ -1649,6 +1904,11 @@ static struct kunit_case altmm_slab_cases[] = {
 	KUNIT_CASE(slab_init_on_alloc),
 	KUNIT_CASE(slab_init_on_free),
 	KUNIT_CASE(slab_random_workload),
+	KUNIT_CASE(slab_reap),
+	KUNIT_CASE(slab_cpu_dead_drain),
+	KUNIT_CASE(slab_max_order_param),
+	KUNIT_CASE(slab_memoryless_node),
+	KUNIT_CASE(slab_store_user_caller),
 	{}
 };
 

@@ -29,6 +29,7 @@
 
 #include "mmzone.h"
 #include "page_alloc.h"
+#include "slab.h"
 
 static int order_to_pindex(int mt, unsigned int order)
 {
@@ -503,6 +504,7 @@ static int altmm_cpu_prepare(unsigned int cpu, struct hlist_node *node)
 
 	for_each_altmm_populated_zone(sys, zone, nid, zt)
 		altmm_zone_pcp_update(sys, zone, 1);
+	altmm_slab_cpu_prepare(sys, cpu);
 	return 0;
 }
 
@@ -513,6 +515,8 @@ static int altmm_cpu_dead(unsigned int cpu, struct hlist_node *node)
 	struct altmm_zone *zone;
 	int nid, zt;
 
+	/* The slab's arrays first: the slabs they empty come back here. */
+	altmm_slab_cpu_dead(sys, cpu);
 	for_each_altmm_populated_zone(sys, zone, nid, zt) {
 		altmm_drain_zone_cpu(sys, zone, cpu);
 		altmm_zone_pcp_update(sys, zone, 0);

@@ -27,10 +27,14 @@
  *
  * and the pointer handed out is the object's first byte.
  *
- * Locking, within the module's order (buddy.c): the instance's slab
- * mutex (cache creation, destruction, shrinking) is taken before any
- * spinlock; a node's list_lock is taken with interrupts off, never two at
- * once, and never around a call into the page allocator.
+ * Locking, within the module's order (buddy.c): the CPU-hotplug lock
+ * (cache destruction, shrinking, the hotplug callbacks), then the
+ * instance's slab mutex (the cache list; creation, destruction, the
+ * hotplug callbacks), which is held around page allocations when a cache
+ * is made, as 6.1's slab_mutex is: reclaim's slab shrinker and the
+ * reaper only trylock it.  A node's list_lock is taken with interrupts
+ * off, never two at once, and never around a call into the page
+ * allocator.
  */
 #ifndef _ALTMM_SLAB_H
 #define _ALTMM_SLAB_H
@@ -42,6 +46,7 @@
 #include <linux/reciprocal_div.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "mmzone.h"
 
@@ -52,6 +57,9 @@
 #define ALTMM_KMALLOC_MIN_SIZE		8
 #define ALTMM_NR_KMALLOC_CLASSES	(ALTMM_KMALLOC_SHIFT_HIGH + 1)
 #define ALTMM_REDZONE_BYTES		sizeof(u64)
+/* 6.1's REAPTIMEOUT_AC and REAPTIMEOUT_NODE: how often the reaper runs. */
+#define ALTMM_SLAB_REAP_INTERVAL	(2 * HZ)
+#define ALTMM_SLAB_REAP_NODE_INTERVAL	(4 * HZ)
 /* One object, one index and the header in an order-3 slab. */
 #define ALTMM_SLAB_MAX_SIZE		\
 	round_down((PAGE_SIZE << ALTMM_SLAB_MAX_ORDER) - 56 - sizeof(u16), sizeof(void *))
@@ -73,16 +81,20 @@
  * @limit: capacity
  * @batchcount: objects moved to or from the node lists at a time
  * @touched: an allocation came since the last reap
+ * @nid: the node its objects come from: its CPU's node, or the nearest
+ *	node with memory when that one has none (numa_mem_id())
  * @entry: the objects
  *
- * Touched only by its CPU with interrupts off (on_each_cpu() drains run
- * there too).
+ * Touched only by its CPU with interrupts off (on_each_cpu() drains and
+ * the reaper run there too), or by the CPU-hotplug teardown once its CPU
+ * is dead.
  */
 struct altmm_array_cache {
 	unsigned int avail;
 	unsigned int limit;
 	unsigned int batchcount;
 	unsigned int touched;
+	int nid;
 	void *entry[];
 };
 
@@ -97,6 +109,9 @@ struct altmm_array_cache {
  * @free_objects: objects free in the slabs (not those in array caches)
  * @free_limit: free objects kept before free slabs go back to the pages
  * @colour_next: the colour of the next slab
+ * @free_touched: a free slab was taken since the last reap
+ * @next_reap: jiffies before which the reaper leaves the node's free
+ *	slabs alone
  */
 struct altmm_kmem_cache_node {
 	spinlock_t list_lock;		/* the lists and counts below */
@@ -108,6 +123,8 @@ struct altmm_kmem_cache_node {
 	unsigned long free_objects;
 	unsigned int free_limit;
 	unsigned int colour_next;
+	unsigned int free_touched;
+	unsigned long next_reap;
 };
 
 /* Per-cache event counters (the /sys/kernel/slab/<cache>/ statistics). */
@@ -215,6 +232,12 @@ struct altmm_slab {
  * @shrinker: frees empty slabs under memory pressure
  * @up: bootstrap stage (0: none, 1: cache_cache, 2: kmalloc, 3: done)
  * @dir: debugfs directory "slab" of per-cache statistics
+ * @mem_node: for each node, itself if it has memory, else the nearest
+ *	node that has (numa_mem_id() of its CPUs)
+ * @max_order: the slab_max_order in force: slabs go above it only when
+ *	no object fits
+ * @reaper: each CPU's periodic cache_reap() work
+ * @reap_stop: set at teardown, before the works are cancelled
  */
 struct altmm_slab_state {
 	struct mutex mutex;		/* @caches, creation, destruction */
@@ -226,6 +249,22 @@ struct altmm_slab_state {
 	struct altmm_shrinker shrinker;
 	int up;
 	struct dentry *dir;
+	int mem_node[ALTMM_MAX_NUMNODES];
+	unsigned int max_order;
+	struct altmm_slab_reaper __percpu *reaper;
+	bool reap_stop;
+};
+
+/**
+ * struct altmm_slab_reaper - one CPU's reaper of one instance
+ * @work: runs every ALTMM_SLAB_REAP_INTERVAL on @cpu
+ * @sys: the instance
+ * @cpu: the CPU whose arrays it trims
+ */
+struct altmm_slab_reaper {
+	struct delayed_work work;
+	struct altmm_system *sys;
+	int cpu;
 };
 
 enum altmm_kmalloc_type {
@@ -257,11 +296,20 @@ struct altmm_kmem_cache *altmm_sys_cache_create(struct altmm_system *sys,
 						void (*ctor)(void *));
 int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache);
 void *altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid);
+void *__altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid,
+			  unsigned long caller);
 int altmm_cache_free(struct altmm_kmem_cache *cache, void *obj,
 		     unsigned long caller);
 int altmm_cache_alloc_bulk(struct altmm_kmem_cache *cache, gfp_t gfp,
 			   size_t nr, void **p);
 void altmm_cache_free_bulk(struct altmm_kmem_cache *cache, size_t nr, void **p);
+int __altmm_cache_alloc_bulk(struct altmm_kmem_cache *cache, gfp_t gfp,
+			     size_t nr, void **p, unsigned long caller);
+void __altmm_cache_free_bulk(struct altmm_kmem_cache *cache, size_t nr, void **p,
+			     unsigned long caller);
+void altmm_slab_reap(struct altmm_system *sys);
+void altmm_slab_cpu_prepare(struct altmm_system *sys, unsigned int cpu);
+void altmm_slab_cpu_dead(struct altmm_system *sys, unsigned int cpu);
 unsigned long altmm_cache_shrink(struct altmm_kmem_cache *cache);
 struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 					    const void *obj,
@@ -281,6 +329,8 @@ int altmm_sys_kfree(struct altmm_system *sys, const void *obj,
 size_t altmm_sys_ksize(struct altmm_system *sys, const void *obj);
 void *altmm_sys_krealloc(struct altmm_system *sys, const void *p,
 			 size_t new_size, gfp_t gfp);
+void *__altmm_sys_krealloc(struct altmm_system *sys, const void *p,
+			   size_t new_size, gfp_t gfp, unsigned long caller);
 int altmm_kmalloc_index(size_t size);
 unsigned int altmm_kmalloc_size(int index);
 
