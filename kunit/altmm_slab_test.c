@@ -21,6 +21,11 @@
  *   slot     = ALIGN(size, 8), or with SLAB_RED_ZONE
  *              ALIGN(8, align) + ALIGN(size, 8) + 8; SLAB_STORE_USER adds 16
  *   size     = ALIGN(slot, align)
+ *   off-slab = tried first, as 6.1's set_off_slab_cache(): num = slab
+ *              bytes / size, left = the rest, mgmt = 0, the header and
+ *              indices (56 + 2 num) in the kmalloc class they fit if it
+ *              is on-slab and at most size / 2; kept only when left is
+ *              less than 56 + 2 num (else the slab holds them anyway)
  *   num      = (slab bytes - 56) / (size + 2), less while
  *              mgmt = ALIGN(56 + 2 num, align) and mgmt + num size overflow
  *   left     = slab bytes - mgmt - num size
@@ -220,27 +225,28 @@ static const struct geometry_case geometry_cases[] = {
 	{ "64-align64", 64, 64, 0, 64, 64, 0, 61, 0, 178, 0, 120 },
 	/* size ALIGN(104, 128) = 128; 4040 / 130 = 31; mgmt 118; left 10 */
 	{ "100-align128", 100, 128, 0, 128, 128, 0, 31, 0, 118, 0, 120 },
-	/* size 256; 4040 / 258 = 15; mgmt 86; 86 + 3840 = 3926, left 170 < 256 */
-	{ "100-align256", 100, 256, 0, 256, 256, 0, 15, 0, 86, 0, 120 },
+	/* size 256: off the slab, 16 a page, left 0; the header and 16
+	 * indices (88 bytes) in kmalloc-96, at most half of 256
+	 */
+	{ "100-align256", 100, 256, 0, 256, 256, 0, 16, 0, 0, 0, 120 },
 	/* line 64 -> 32 (20 <= 32, not <= 16); size 32; 4040 / 34 = 118;
 	 * mgmt 292; 292 + 3776 = 4068, left 28
 	 */
 	{ "20-hwcache", 20, 0, SLAB_HWCACHE_ALIGN, 32, 32, 0, 118, 0, 292, 0, 120 },
-	/* 4040 / 514 = 7; mgmt 70; 70 + 3584 = 3654, left 442 (x8 = 3536
-	 * fits 4096), 442 / 64 = 6 colours; size > 256: limit 54
+	/* off the slab: 8 a page as 6.1's kmalloc-512 (on it, 7), header
+	 * and indices (72 bytes) in kmalloc-96; size > 256: limit 54
 	 */
-	{ "512", 512, 0, 0, 8, 512, 0, 7, 0, 70, 6, 54 },
-	/* slot 8 + 256 + 8 = 272; 4040 / 274 = 14; mgmt 84;
-	 * 84 + 3808 = 3892, left 204, 3 colours
+	{ "512", 512, 0, 0, 8, 512, 0, 8, 0, 0, 0, 54 },
+	/* slot 8 + 256 + 8 = 272; off: 4096 / 272 = 15, left 16, less than
+	 * the 86 bytes of header and indices: off the slab (kmalloc-96)
 	 */
-	{ "256-redzone", 256, 0, SLAB_RED_ZONE, 8, 272, 8, 14, 0, 84, 3, 54 },
-	/* slot 272 + 16 = 288; 4040 / 290 = 13; mgmt 82; 82 + 3744 = 3826,
-	 * left 270, 4 colours
-	 */
+	{ "256-redzone", 256, 0, SLAB_RED_ZONE, 8, 272, 8, 15, 0, 0, 0, 54 },
+	/* slot 272 + 16 = 288; off: 14, left 64 < 84: off the slab, 1 colour */
 	{ "256-redzone-user", 256, 0, SLAB_RED_ZONE | SLAB_STORE_USER,
-	  8, 288, 8, 13, 0, 82, 4, 54 },
+	  8, 288, 8, 14, 0, 0, 1, 54 },
 	/* order 0: 1 object, left 1038 (x8 > 4096), but slab_max_order is
-	 * 0 on a 32 MiB instance: it stays, as 6.1's does (mgmt 58, 16 colours)
+	 * 0 on a 32 MiB instance: it stays, as 6.1's does (mgmt 58, 16
+	 * colours); on the slab, as the 1096 bytes left off it hold the header
 	 */
 	{ "3000", 3000, 0, 0, 8, 3000, 0, 1, 0, 58, 16, 24 },
 	/* reclaimable: the first order that fits: 1 object, mgmt 58, left 1038 */
@@ -478,22 +484,24 @@ static const struct altmm_params two_nodes = {
 
 /*
  * Successive slabs of a node start their objects one colour further on,
- * cycling through the colours; each node keeps its own count.  The
- * "512" geometry: 7 objects a slab, 6 colours of 64 bytes.  Taking 7
- * objects makes exactly one new slab on that node (locally through the
- * CPU's array, remotely one object at a time), so the nodes take turns.
+ * cycling through the colours; each node keeps its own count.  700-byte
+ * objects: 4040 / 702 = 5 a slab, mgmt 66, left 530: 8 colours of 64
+ * bytes (on the slab: its 530 bytes left hold the header anyway).
+ * Taking 5 objects makes exactly one new slab on that node (locally
+ * through the CPU's array, remotely one object at a time), so the nodes
+ * take turns.
  */
 static void slab_colour_cycle(struct kunit *test)
 {
 	struct altmm_system *sys = altmm_test_create(test, &two_nodes);
-	const unsigned int num = 7, colours = 6, rounds = 2 * 6 + 1;
+	const unsigned int num = 5, colours = 8, rounds = 2 * 8 + 1;
 	struct altmm_kmem_cache *cache;
 	unsigned int r, i, n = 0;
 	void **objs;
 	int nid;
 
 	require_hand_geometry(test);
-	cache = new_cache(test, sys, "colour-512", 512, 0, 0, NULL);
+	cache = new_cache(test, sys, "colour-700", 700, 0, 0, NULL);
 	KUNIT_ASSERT_EQ(test, cache->num, num);
 	KUNIT_ASSERT_EQ(test, cache->colour, colours);
 	objs = kunit_kcalloc(test, rounds * 2 * num, sizeof(*objs), GFP_KERNEL);
@@ -512,8 +520,7 @@ static void slab_colour_cycle(struct kunit *test)
 				n++;
 			}
 			KUNIT_EXPECT_EQ(test, slab->nid, nid);
-			/* The header is at the block's end; objects from its base. */
-			off = slab->s_mem - ((void *)(slab + 1) - (PAGE_SIZE << cache->order));
+			off = slab->s_mem - altmm_slab_base(cache, slab);
 			KUNIT_EXPECT_EQ_MSG(test, off, (long)((r % colours) * cache->colour_off),
 					    "round %u node %d", r, nid);
 		}
@@ -948,7 +955,7 @@ static void slab_debug_misaligned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_test_log_count("object (offset 1 in a slot of 64 bytes)"), 1U);
 	KUNIT_EXPECT_EQ(test, altmm_cache_free(cache, obj + 63, _RET_IP_), -EINVAL);
 	KUNIT_EXPECT_EQ(test, altmm_cache_free(cache, slab, _RET_IP_), -EINVAL);
-	KUNIT_EXPECT_EQ(test, altmm_cache_free(cache, (u16 *)slab - cache->num, _RET_IP_),
+	KUNIT_EXPECT_EQ(test, altmm_cache_free(cache, altmm_slab_freelist(cache, slab), _RET_IP_),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, altmm_test_log_count("not the start of an object"), 4U);
 	KUNIT_EXPECT_EQ(test, refused(cache), 4UL);
@@ -1829,6 +1836,38 @@ static void slab_memoryless_node(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, altmm_cache_alloc(cache, __GFP_NOWARN | __GFP_THISNODE, 1));
 }
 
+/*
+ * A request for a node is served from the CPU's array only when the
+ * array holds that node's objects, which is decided with interrupts off.
+ * The race of issue 8 (a task checks its node, is moved to a CPU of
+ * another node, then takes that CPU's array) is played here by making
+ * the instance's CPU map say node 1 while the running CPU's array holds
+ * node 2's objects: a __GFP_THISNODE request for node 1 must still get a
+ * node-1 object.  Before, the check read the CPU map and the array
+ * answered.
+ */
+static void slab_thisnode_checks_array(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &cpu_on_node2);
+	int cpu = raw_smp_processor_id();
+	struct altmm_kmem_cache *cache;
+	void *warm, *obj;
+
+	stop_reapers(sys);
+	cache = new_cache(test, sys, "thisnode-128", 128, 0, 0, NULL);
+	warm = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+	free_obj(test, cache, warm);
+	KUNIT_ASSERT_GT(test, cpu_avail(cache), 0U);
+	KUNIT_ASSERT_EQ(test, per_cpu_ptr(cache->cpu_cache, cpu)->nid, 2);
+
+	sys->layout.cpu_node[cpu] = 1;
+	obj = altmm_cache_alloc(cache, GFP_KERNEL | __GFP_THISNODE, 1);
+	sys->layout.cpu_node[cpu] = 2;
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_EQ(test, slab_of(test, cache, obj)->nid, 1);
+	free_obj(test, cache, obj);
+}
+
 /* === The caller SLAB_STORE_USER records === */
 
 static noinline void *store_user_alloc(struct kmem_cache *s)
@@ -1909,6 +1948,7 @@ static struct kunit_case altmm_slab_cases[] = {
 	KUNIT_CASE(slab_max_order_param),
 	KUNIT_CASE(slab_memoryless_node),
 	KUNIT_CASE(slab_store_user_caller),
+	KUNIT_CASE(slab_thisnode_checks_array),
 	{}
 };
 

@@ -123,18 +123,23 @@ static_assert(sizeof(struct altmm_slab) == 56 || BITS_PER_LONG == 32,
 
 static u16 *slab_freelist(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
 {
-	return (u16 *)slab - cache->num;
+	return altmm_slab_freelist(cache, slab);
 }
 
-/* The first byte of the slab's block. */
-static void *slab_base(unsigned int order, struct altmm_slab *slab)
-{
-	return (void *)(slab + 1) - (PAGE_SIZE << order);
-}
-
+/* Where an on-slab header goes: the last bytes of the block. */
 static struct altmm_slab *slab_header(void *base, unsigned int order)
 {
 	return base + (PAGE_SIZE << order) - sizeof(struct altmm_slab);
+}
+
+/*
+ * The head frame's descriptor points to the slab's header, wherever it
+ * is (6.1 finds its struct slab in struct page): the frame is the slab
+ * layer's while allocated, and its lru is the owner's to use.
+ */
+static void set_desc_slab(struct altmm_page *head, struct altmm_slab *slab)
+{
+	WRITE_ONCE(head->lru.next, (struct list_head *)slab);
 }
 
 static void *slot_of(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
@@ -185,7 +190,6 @@ struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 	struct altmm_page *d, *head;
 	struct altmm_slab *slab;
 	unsigned long pfn;
-	void *base;
 
 	if (!altmm_virt_to_pfn(sys, obj, &pfn))
 		return NULL;
@@ -195,9 +199,7 @@ struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 		head = d - d->private;
 	if (!test_bit(ALTMM_PG_slab, &head->flags))
 		return NULL;
-	/* The block is virtually contiguous: its base is frames back from @obj's. */
-	base = (void *)((unsigned long)obj & PAGE_MASK) - (d - head) * PAGE_SIZE;
-	slab = slab_header(base, altmm_alloc_order(head));
+	slab = (struct altmm_slab *)READ_ONCE(head->lru.next);
 	*slabp = slab;
 	return READ_ONCE(slab->cache);
 }
@@ -383,17 +385,19 @@ static void slab_account(struct altmm_kmem_cache *cache, int nid, long pages)
 	atomic_long_add(pages << PAGE_SHIFT, &cache->sys->nodes[nid]->vm_stat[item]);
 }
 
-/* Give a slab's pages back; the slab is on no list. */
+/* Give a slab's pages (and an off-slab header) back; the slab is on no list. */
 static void free_slab_pages(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
 {
 	struct altmm_system *sys = cache->sys;
 	unsigned long pfn;
 
-	altmm_virt_to_pfn(sys, slab_base(cache->order, slab), &pfn);
+	altmm_virt_to_pfn(sys, altmm_slab_base(cache, slab), &pfn);
 	__clear_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 	slab_account(cache, slab->nid, -(1L << cache->order));
 	count_stat(cache, ALTMM_SLAB_SHRINK);
 	altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn), cache->order, true);
+	if (cache->freelist_cache)
+		altmm_cache_free(cache->freelist_cache, slab, _RET_IP_);
 }
 
 static void free_slab_rcu(struct rcu_head *head)
@@ -438,15 +442,28 @@ static bool cache_grow(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 	struct page *page;
 	unsigned int i, colour;
 	u16 *freelist;
+	int page_nid;
 
 	page = altmm_sys_alloc_pages(sys, page_gfp, cache->order, nid);
 	if (!page)
 		return false;
-	slab = slab_header(page_address(page), cache->order);
 	altmm_host_page_to_pfn(sys, page, &pfn);
+	page_nid = altmm_zone_nid(altmm_pfn_to_zone(sys, pfn));
+	if (cache->freelist_cache) {
+		/* alloc_slabmgmt() of an OFF_SLAB cache: on the slab's node if it can. */
+		slab = __altmm_cache_alloc(cache->freelist_cache,
+					   gfp & ALTMM_GFP_RECLAIM_MASK, page_nid, _RET_IP_);
+		if (!slab) {
+			altmm_sys_free_pages(sys, page, cache->order, true);
+			return false;
+		}
+	} else {
+		slab = slab_header(page_address(page), cache->order);
+	}
+	set_desc_slab(altmm_pfn_to_desc(sys, pfn), slab);
 	__set_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 	slab->cache = cache;
-	slab->nid = altmm_zone_nid(altmm_pfn_to_zone(sys, pfn));
+	slab->nid = page_nid;
 	slab->active = 0;
 	n = get_node(cache, slab->nid);
 
@@ -1239,13 +1256,23 @@ static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 	return ALIGN(align, sizeof(void *));
 }
 
-/* Objects in a slab of @order, and the bytes left over; 0 if none fit. */
+/*
+ * Objects in a slab of @order, the management bytes at its end and the
+ * bytes left over; 0 if none fit.  Off the slab, the header and index
+ * array take no room in it.
+ */
 static unsigned int cache_estimate(struct altmm_kmem_cache *cache,
-				   unsigned int order, unsigned int *mgmt,
-				   unsigned int *left)
+				   unsigned int order, bool off_slab,
+				   unsigned int *mgmt, unsigned int *left)
 {
 	unsigned int bytes = PAGE_SIZE << order, num;
 
+	if (off_slab) {
+		num = bytes / cache->size;
+		*mgmt = 0;
+		*left = bytes - num * cache->size;
+		return num;
+	}
 	num = (bytes - sizeof(struct altmm_slab)) / (cache->size + sizeof(u16));
 	if (num > ALTMM_SLAB_OBJ_MAX_NUM)
 		return num;
@@ -1259,22 +1286,36 @@ static unsigned int cache_estimate(struct altmm_kmem_cache *cache,
 	return num;
 }
 
+static struct altmm_kmem_cache *freelist_class(struct altmm_kmem_cache *cache,
+					       unsigned int num);
+
 /*
  * As 6.1's calculate_slab_order(): the first order that fits an object,
  * then larger ones while the waste is above 1/8 of the slab, up to the
  * instance's slab_max_order; reclaimable caches take the first that fits.
  */
-static int calculate_slab_order(struct altmm_kmem_cache *cache)
+static unsigned int calculate_slab_order(struct altmm_kmem_cache *cache,
+					 bool off_slab)
 {
 	unsigned int max_order = cache->sys->slab->max_order;
-	unsigned int order, num, mgmt, left;
+	unsigned int order, num, mgmt, left = 0;
 
+	cache->num = 0;
+	cache->freelist_cache = NULL;
 	for (order = 0; order <= max(max_order, ALTMM_SLAB_MAX_ORDER); order++) {
-		num = cache_estimate(cache, order, &mgmt, &left);
+		struct altmm_kmem_cache *fl = NULL;
+
+		num = cache_estimate(cache, order, off_slab, &mgmt, &left);
 		if (!num)
 			continue;
 		if (num > ALTMM_SLAB_OBJ_MAX_NUM)
 			break;
+		if (off_slab) {
+			fl = freelist_class(cache, num);
+			if (!fl)
+				continue;
+		}
+		cache->freelist_cache = fl;
 		cache->num = num;
 		cache->order = order;
 		cache->mgmt_size = mgmt;
@@ -1286,6 +1327,45 @@ static int calculate_slab_order(struct altmm_kmem_cache *cache)
 		if (left * 8 <= (PAGE_SIZE << order))
 			break;
 	}
+	return left;
+}
+
+/*
+ * The kmalloc class for the header and @num indices of an off-slab
+ * slab, as 6.1's calculate_slab_order() picks it: one that exists, is
+ * itself on-slab (growing it must not need another header from it), and
+ * is at most half the object size, or the move saves nothing.
+ */
+static struct altmm_kmem_cache *freelist_class(struct altmm_kmem_cache *cache,
+					       unsigned int num)
+{
+	struct altmm_slab_state *st = cache->sys->slab;
+	int index = altmm_kmalloc_index(sizeof(struct altmm_slab) + num * sizeof(u16));
+	struct altmm_kmem_cache *fl;
+
+	if (index <= 0 || st->up < 2)
+		return NULL;
+	fl = st->kmalloc[ALTMM_KMALLOC_NORMAL][index];
+	if (!fl || fl->freelist_cache || fl->size > cache->size / 2)
+		return NULL;
+	return fl;
+}
+
+/*
+ * set_off_slab_cache() then set_on_slab_cache(): off the slab when a
+ * kmalloc class can hold the header and indices and they would not fit
+ * in the bytes left over anyway; on it otherwise.
+ */
+static int choose_layout(struct altmm_kmem_cache *cache)
+{
+	unsigned int left;
+
+	left = calculate_slab_order(cache, true);
+	if (cache->num && left < sizeof(struct altmm_slab) + cache->num * sizeof(u16)) {
+		cache->colour = left / cache->colour_off;
+		return 0;
+	}
+	calculate_slab_order(cache, false);
 	return cache->num ? 0 : -E2BIG;
 }
 
@@ -1367,7 +1447,7 @@ static int setup_cache(struct altmm_kmem_cache *cache, struct altmm_system *sys,
 	else if (flags & SLAB_CACHE_DMA32)
 		cache->gfp |= __GFP_DMA32;
 
-	ret = calculate_slab_order(cache);
+	ret = choose_layout(cache);
 	if (ret)
 		return ret;
 	cache->reciprocal_size = reciprocal_value(cache->size);
@@ -1788,7 +1868,7 @@ void altmm_slab_exit(struct altmm_system *sys)
 {
 	struct altmm_slab_state *st = sys->slab;
 	struct altmm_kmem_cache *cache;
-	struct { void *slab; unsigned int order; } *pages;
+	struct { void *base; unsigned int order; } *pages;
 	unsigned long nr = 0, max = 0, i;
 	int nid, cpu;
 
@@ -1827,7 +1907,7 @@ void altmm_slab_exit(struct altmm_system *sys)
 			for (l = 0; l < ARRAY_SIZE(lists); l++)
 				list_for_each_entry(slab, lists[l], list)
 					if (nr < max) {
-						pages[nr].slab = slab;
+						pages[nr].base = altmm_slab_base(cache, slab);
 						pages[nr++].order = cache->order;
 					}
 		}
@@ -1839,7 +1919,7 @@ void altmm_slab_exit(struct altmm_system *sys)
 	for (i = 0; i < nr; i++) {
 		unsigned long pfn;
 
-		altmm_virt_to_pfn(sys, slab_base(pages[i].order, pages[i].slab), &pfn);
+		altmm_virt_to_pfn(sys, pages[i].base, &pfn);
 		__clear_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 		altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn),
 				     pages[i].order, true);

@@ -7,19 +7,23 @@
  * objects of the cache (struct altmm_array_cache) that serves allocations
  * and takes frees without a lock; the arrays are refilled from and flushed
  * to per-node lists of slabs (full, partial, free) in batches.  A slab is
- * a compound allocation of 2^order frames from the page allocator; its
- * first bytes hold its header and its free-object index array, then the
- * objects, after the colour offset, and its last bytes hold its
- * free-object index array and its header:
+ * a compound allocation of 2^order frames from the page allocator: the
+ * objects, after the colour offset, and, on the slab, its free-object
+ * index array and its header in its last bytes:
  *
- *   | colour | obj 0 | obj 1 | ... | obj num-1 | ... | freelist[num] | header |
+ *   on-slab:   | colour | obj 0 | obj 1 | ... | obj num-1 | ... | freelist[num] | header |
+ *   off-slab:  | colour | obj 0 | obj 1 | ... | obj num-1 | ... |
+ *              header + freelist[num] in an object of a kmalloc class
  *
- * Objects start at a colour offset from the slab's first byte, which is
- * aligned to the slab's size, so a power-of-two class gets its natural
- * alignment without giving a whole object's room to the header.  The
- * header sits at a fixed distance from the block's end, so an object's
- * slab is found from its frame alone: the head frame's descriptor gives
- * the block and its order.
+ * Off the slab (6.1's OFF_SLAB) when the header and indices would not
+ * fit in the bytes the objects leave anyway and a small enough on-slab
+ * kmalloc class can hold them: so kmalloc-256 .. 8k hold as many objects
+ * as 6.1's SLAB gives them (kmalloc-512: 8 a page, not 7).  Objects
+ * start at a colour offset from the slab's first byte, which is aligned
+ * to the slab's size, so a power-of-two class gets its natural
+ * alignment.  The head frame's descriptor points to the header (its lru
+ * is the owner's while the block is allocated), so an object's slab is
+ * found from its frame alone.
  *
  * With debugging, an object's slot is
  *
@@ -162,7 +166,10 @@ struct altmm_slab_stats {
  * @colour: colours available (left-over space / @colour_off)
  * @colour_off: bytes per colour
  * @reciprocal_size: @size for reciprocal_divide(), as SLAB keeps it
- * @mgmt_size: header and freelist bytes at the end of a slab
+ * @mgmt_size: header and freelist bytes at the end of a slab (0 off-slab)
+ * @freelist_cache: for an off-slab cache (6.1's OFF_SLAB), the kmalloc
+ *	class its slab headers and index arrays come from; NULL when they
+ *	are at the end of the slab
  * @limit: array capacity
  * @batchcount: array refill/flush size
  * @flags: SLAB_* and ALTMM_CFLGS_*
@@ -188,6 +195,7 @@ struct altmm_kmem_cache {
 	unsigned int colour_off;
 	struct reciprocal_value reciprocal_size;
 	unsigned int mgmt_size;
+	struct altmm_kmem_cache *freelist_cache;
 	unsigned int limit;
 	unsigned int batchcount;
 	slab_flags_t flags;
@@ -220,6 +228,36 @@ struct altmm_slab {
 	int nid;
 	struct rcu_head rcu;
 };
+
+/**
+ * altmm_slab_base() - the first byte of a slab's block
+ * @cache: its cache
+ * @slab: its header
+ *
+ * Blocks are aligned to their size and the objects start less than a
+ * block into theirs.
+ *
+ * Return: the address.
+ */
+static inline void *altmm_slab_base(const struct altmm_kmem_cache *cache,
+				    const struct altmm_slab *slab)
+{
+	return (void *)ALIGN_DOWN((unsigned long)slab->s_mem, PAGE_SIZE << cache->order);
+}
+
+/**
+ * altmm_slab_freelist() - a slab's free-object index array
+ * @cache: its cache
+ * @slab: its header
+ *
+ * Return: the num indices, just before an on-slab header or just after
+ * an off-slab one.
+ */
+static inline u16 *altmm_slab_freelist(const struct altmm_kmem_cache *cache,
+				       struct altmm_slab *slab)
+{
+	return cache->freelist_cache ? (u16 *)(slab + 1) : (u16 *)slab - cache->num;
+}
 
 /**
  * struct altmm_slab_state - an instance's slab layer
