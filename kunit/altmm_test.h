@@ -839,9 +839,12 @@ static inline unsigned long altmm_check_cpu_arrays(struct altmm_kmem_cache *cach
 			if (altmm_check_obj_index(cache, slab, obj) < 0)
 				altmm_check_note(e, "CPU %d entry %u: %p is not an object start",
 						 cpu, i, obj);
-			if (slab->nid != sys->layout.cpu_node[cpu])
-				altmm_check_note(e, "CPU %d of node %d holds %p of node %d",
-						 cpu, sys->layout.cpu_node[cpu], obj, slab->nid);
+			/* Its CPU's node, or the nearest with memory (numa_mem_id()). */
+			if (slab->nid != ac->nid ||
+			    ac->nid != sys->slab->mem_node[sys->layout.cpu_node[cpu]])
+				altmm_check_note(e, "CPU %d of node %d (array of node %d) holds %p of node %d",
+						 cpu, sys->layout.cpu_node[cpu], ac->nid, obj,
+						 slab->nid);
 			cpu_objs[n++] = (unsigned long)obj;
 		}
 		local_irq_restore(flags);

@@ -10,11 +10,17 @@
  * objects of different slabs do not compete for the same cache sets; and
  * each slab keeps an array of the indices of its free objects.
  *
- * Node awareness: a CPU's array holds only objects of its own node.  A
- * free of a remote object goes straight to its slab; an allocation for
- * another node, or with __GFP_THISNODE, takes from that node's lists.
- * When the local node cannot grow, an allocation that may fall back takes
- * objects from the other nodes, nearest first.
+ * Node awareness: a CPU's array holds only objects of its own node, or,
+ * when that node has no memory, of the nearest that has (numa_mem_id()).
+ * A free of a remote object goes straight to its slab; an allocation for
+ * another node takes from that node's lists.  When the local node cannot
+ * grow, an allocation that may fall back takes objects from the other
+ * nodes, nearest first.
+ *
+ * Upkeep, as SLAB's: a reaper on every CPU (cache_reap()) trims arrays
+ * that served no allocation for a while and a part of each node's free
+ * slabs; a CPU that goes down gives its arrays' objects back
+ * (slab_dead_cpu()).
  *
  * Bootstrap is staged as SLAB's is: the cache of caches (whose objects are
  * the caches) and the kmalloc class that holds node lists start with node
