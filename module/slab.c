@@ -1207,6 +1207,7 @@ void altmm_slab_cpu_dead(struct altmm_system *sys, unsigned int cpu)
 	}
 	mutex_unlock(&st->mutex);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_slab_cpu_dead, ALTMM_INTERNAL);
 
 static unsigned long slab_shrinker_count(struct altmm_shrinker *s,
 					 struct altmm_shrink_control *sc)
