@@ -842,9 +842,8 @@ static inline unsigned long altmm_check_cpu_arrays(struct altmm_kmem_cache *cach
 			/* Its CPU's node, or the nearest with memory (numa_mem_id()). */
 			if (slab->nid != ac->nid ||
 			    ac->nid != sys->slab->mem_node[sys->layout.cpu_node[cpu]])
-				altmm_check_note(e, "CPU %d of node %d (array of node %d) holds %p of node %d",
-						 cpu, sys->layout.cpu_node[cpu], ac->nid, obj,
-						 slab->nid);
+				altmm_check_note(e, "CPU %d (array of node %d) holds %p of node %d",
+						 cpu, ac->nid, obj, slab->nid);
 			cpu_objs[n++] = (unsigned long)obj;
 		}
 		local_irq_restore(flags);
