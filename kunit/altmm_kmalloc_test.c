@@ -175,6 +175,46 @@ static void kmalloc_kinds(struct kunit *test)
 	kf(test, sys, q);
 }
 
+/*
+ * From kmalloc-256 up, each class holds as many objects a slab, in slabs
+ * of the same order, as 6.1's SLAB gives it (calculate_slab_order() with
+ * the header in struct page and the index array off the slab or in a
+ * free object): no object's room goes to the slab's management.  Worked
+ * out by hand: 4096 / 256 = 16 ... 4096 / 4096 = 1 at order 0, and 8k
+ * first fits an order-1 slab.  The same on a 32 MiB instance
+ * (slab_max_order 0) and a 64 MiB one (1): none of them wastes more than
+ * 1/8 at its first fitting order.  Every kind follows its class.
+ */
+static void kmalloc_class_geometry(struct kunit *test)
+{
+	static const struct { int index; unsigned int num, order; } want[] = {
+		{ 8, 16, 0 }, { 9, 8, 0 }, { 10, 4, 0 }, { 11, 2, 0 },
+		{ 12, 1, 0 }, { 13, 1, 1 },
+	};
+	struct altmm_system *sys[2] = {
+		one_node(test), altmm_test_create(test, &altmm_test_layouts[1].p),
+	};
+	unsigned int i, s, kind;
+
+	if (PAGE_SIZE != 4096 || sizeof(struct altmm_slab) != 56)
+		kunit_skip(test, "worked out for 4 KiB pages and a 56-byte header");
+	KUNIT_EXPECT_EQ(test, sys[0]->slab->max_order, 0U);
+	KUNIT_EXPECT_EQ(test, sys[1]->slab->max_order, 1U);
+	for (s = 0; s < 2; s++) {
+		for (kind = 0; kind < ALTMM_NR_KMALLOC_TYPES; kind++) {
+			for (i = 0; i < ARRAY_SIZE(want); i++) {
+				struct altmm_kmem_cache *c = class_cache(sys[s], kind,
+									 want[i].index);
+
+				KUNIT_EXPECT_EQ_MSG(test, c->num, want[i].num, "%s", c->name);
+				KUNIT_EXPECT_EQ_MSG(test, c->order, want[i].order, "%s", c->name);
+				KUNIT_EXPECT_EQ_MSG(test, c->num * c->size, PAGE_SIZE << c->order,
+						    "%s", c->name);
+			}
+		}
+	}
+}
+
 /* kmalloc(0) is ZERO_SIZE_PTR; freeing it or NULL is fine; ksize() of both is 0. */
 static void kmalloc_zero_and_null(struct kunit *test)
 {
@@ -217,17 +257,23 @@ KUNIT_ARRAY_PARAM(large, large_cases, large_desc);
 /*
  * Above 8 KiB, kmalloc hands out a compound block of the page allocator,
  * of the order the size needs; ksize() is the block; kfree() gives it
- * back whole.  Pointers into it other than its start are refused.
+ * back whole.  Pointers into it other than its start are refused.  The
+ * block counts as unreclaimable slab memory of its node while it lives,
+ * as 6.1's kmalloc_large() counts it.
  */
 static void kmalloc_large_block(struct kunit *test)
 {
 	const struct large_case *c = test->param_value;
 	struct altmm_system *sys = one_node(test);
 	unsigned long before = altmm_test_free_frames(sys);
+	atomic_long_t *unrecl = &sys->nodes[0]->vm_stat[ALTMM_NR_SLAB_UNRECLAIMABLE_B];
+	long slab_before = atomic_long_read(unrecl);
 	struct altmm_page *d;
 	u8 *p;
 
 	p = km(test, sys, c->size, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(unrecl),
+			slab_before + (long)(PAGE_SIZE << c->order));
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, PAGE_SIZE));
 	d = altmm_test_desc_of(test, sys, p);
 	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_alloc));
@@ -244,13 +290,17 @@ static void kmalloc_large_block(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_sys_kfree(sys, p + 8, _RET_IP_), -EINVAL);
 	KUNIT_EXPECT_EQ(test, altmm_test_log_count("refused: not memory from kmalloc"), 2U);
 	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_alloc));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(unrecl),
+			slab_before + (long)(PAGE_SIZE << c->order));
 
 	kf(test, sys, p);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(unrecl), slab_before);
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_alloc));
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_head));
 	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before);
-	/* Twice is refused. */
+	/* Twice is refused, and counted out once. */
 	KUNIT_EXPECT_EQ(test, altmm_sys_kfree(sys, p, _RET_IP_), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(unrecl), slab_before);
 }
 
 /* More than the largest block (4 MiB) is refused, and said so unless __GFP_NOWARN. */
@@ -483,6 +533,7 @@ static void kmalloc_node_placement(struct kunit *test)
 static struct kunit_case altmm_kmalloc_cases[] = {
 	KUNIT_CASE_PARAM(kmalloc_size_class, classes_gen_params),
 	KUNIT_CASE(kmalloc_kinds),
+	KUNIT_CASE(kmalloc_class_geometry),
 	KUNIT_CASE(kmalloc_zero_and_null),
 	KUNIT_CASE_PARAM(kmalloc_large_block, large_gen_params),
 	KUNIT_CASE(kmalloc_too_large),

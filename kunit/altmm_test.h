@@ -738,12 +738,12 @@ static inline void altmm_check_one_slab(struct altmm_kmem_cache *cache, int nid,
 {
 	static const char * const names[] = { "full", "partial", "free" };
 	struct altmm_system *sys = cache->sys;
-	/* The header is the last bytes of its block; objects start at its base. */
-	void *base = (void *)(slab + 1) - (PAGE_SIZE << cache->order);
+	/* Blocks are aligned to their size; objects start less than a block in. */
+	void *base = altmm_slab_base(cache, slab);
 	unsigned long start = (unsigned long)base, pfn, i, in_arrays = 0;
 	unsigned long end = start + (PAGE_SIZE << cache->order);
 	unsigned int colours = max(cache->colour, 1U);
-	u16 *freelist = (u16 *)slab - cache->num;
+	u16 *freelist = altmm_slab_freelist(cache, slab);
 	struct altmm_page *d;
 	long colour_bytes;
 
@@ -865,9 +865,11 @@ static inline unsigned long altmm_check_cpu_arrays(struct altmm_kmem_cache *cach
 			if (altmm_check_obj_index(cache, slab, obj) < 0)
 				altmm_check_note(e, "CPU %d entry %u: %p is not an object start",
 						 cpu, i, obj);
-			if (slab->nid != sys->layout.cpu_node[cpu])
-				altmm_check_note(e, "CPU %d of node %d holds %p of node %d",
-						 cpu, sys->layout.cpu_node[cpu], obj, slab->nid);
+			/* Its CPU's node, or the nearest with memory (numa_mem_id()). */
+			if (slab->nid != ac->nid ||
+			    ac->nid != sys->slab->mem_node[sys->layout.cpu_node[cpu]])
+				altmm_check_note(e, "CPU %d (array of node %d) holds %p of node %d",
+						 cpu, ac->nid, obj, slab->nid);
 			cpu_objs[n++] = (unsigned long)obj;
 		}
 		local_irq_restore(flags);
@@ -910,9 +912,17 @@ static inline unsigned long altmm_check_cache(struct kunit *test,
 	KUNIT_EXPECT_GE_MSG(test, cache->num, 1U, "cache %s", cache->name);
 	KUNIT_EXPECT_LE_MSG(test, cache->num, ALTMM_SLAB_OBJ_MAX_NUM, "cache %s", cache->name);
 	KUNIT_EXPECT_LE_MSG(test, cache->order, ALTMM_SLAB_MAX_ORDER, "cache %s", cache->name);
-	KUNIT_EXPECT_GE_MSG(test, cache->mgmt_size,
-			    (unsigned int)(sizeof(struct altmm_slab) + cache->num * sizeof(u16)),
-			    "cache %s", cache->name);
+	if (cache->freelist_cache)
+		KUNIT_EXPECT_GE_MSG(test, cache->freelist_cache->object_size,
+				    (unsigned int)(sizeof(struct altmm_slab) +
+						   cache->num * sizeof(u16)),
+				    "cache %s: off-slab headers in %s", cache->name,
+				    cache->freelist_cache->name);
+	else
+		KUNIT_EXPECT_GE_MSG(test, cache->mgmt_size,
+				    (unsigned int)(sizeof(struct altmm_slab) +
+						   cache->num * sizeof(u16)),
+				    "cache %s", cache->name);
 	KUNIT_EXPECT_LE_MSG(test, cache->mgmt_size + (max(cache->colour, 1U) - 1) *
 			    cache->colour_off + (unsigned long)cache->num * cache->size,
 			    slab_bytes, "cache %s: the last colour overflows", cache->name);

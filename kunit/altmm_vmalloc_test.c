@@ -65,8 +65,12 @@ static unsigned long free_frames(struct kunit *test, struct altmm_system *sys)
 
 	altmm_vmalloc_flush(sys);
 	altmm_test_quiesce(test, sys);
-	for (t = 0; t < ALTMM_NR_KMALLOC_TYPES; t++)
-		for (i = 0; i < ALTMM_NR_KMALLOC_CLASSES; i++)
+	/*
+	 * Largest classes first: shrinking an off-slab class frees its slab
+	 * headers into a smaller normal class, which is shrunk after it.
+	 */
+	for (t = ALTMM_NR_KMALLOC_TYPES - 1; t >= 0; t--)
+		for (i = ALTMM_NR_KMALLOC_CLASSES - 1; i >= 0; i--)
 			if (sys->slab->kmalloc[t][i])
 				altmm_cache_shrink(sys->slab->kmalloc[t][i]);
 	altmm_drain_all_pages(sys, NULL);

@@ -63,7 +63,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_destroy);
  */
 void *altmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return altmm_cache_alloc(to_altmm(s), gfp, NUMA_NO_NODE);
+	return __altmm_cache_alloc(to_altmm(s), gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc);
 
@@ -77,7 +77,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc);
  */
 void *altmm_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid)
 {
-	return altmm_cache_alloc(to_altmm(s), gfp, nid);
+	return __altmm_cache_alloc(to_altmm(s), gfp, nid, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc_node);
 
@@ -90,7 +90,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc_node);
  */
 void *altmm_kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return altmm_cache_alloc(to_altmm(s), gfp | __GFP_ZERO, NUMA_NO_NODE);
+	return __altmm_cache_alloc(to_altmm(s), gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_zalloc);
 
@@ -118,7 +118,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_free);
  */
 int altmm_kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 {
-	return altmm_cache_alloc_bulk(to_altmm(s), gfp, nr, p);
+	return __altmm_cache_alloc_bulk(to_altmm(s), gfp, nr, p, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc_bulk);
 
@@ -130,7 +130,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc_bulk);
  */
 void altmm_kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 {
-	altmm_cache_free_bulk(to_altmm(s), nr, p);
+	__altmm_cache_free_bulk(to_altmm(s), nr, p, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_free_bulk);
 
@@ -184,7 +184,8 @@ EXPORT_SYMBOL_GPL(altmm_kmalloc);
  */
 void *altmm_kzalloc(size_t size, gfp_t gfp)
 {
-	return altmm_kmalloc(size, gfp | __GFP_ZERO);
+	return altmm_sys_kmalloc(altmm_default_sys, size, gfp | __GFP_ZERO, NUMA_NO_NODE,
+				 _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kzalloc);
 
@@ -198,7 +199,7 @@ EXPORT_SYMBOL_GPL(altmm_kzalloc);
  */
 void *altmm_kzalloc_node(size_t size, gfp_t gfp, int nid)
 {
-	return altmm_kmalloc_node(size, gfp | __GFP_ZERO, nid);
+	return altmm_sys_kmalloc(altmm_default_sys, size, gfp | __GFP_ZERO, nid, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kzalloc_node);
 
@@ -216,7 +217,7 @@ void *altmm_kmalloc_array(size_t n, size_t size, gfp_t gfp)
 
 	if (unlikely(check_mul_overflow(n, size, &bytes)))
 		return NULL;
-	return altmm_kmalloc(bytes, gfp);
+	return altmm_sys_kmalloc(altmm_default_sys, bytes, gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmalloc_array);
 
@@ -230,7 +231,12 @@ EXPORT_SYMBOL_GPL(altmm_kmalloc_array);
  */
 void *altmm_kcalloc(size_t n, size_t size, gfp_t gfp)
 {
-	return altmm_kmalloc_array(n, size, gfp | __GFP_ZERO);
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return altmm_sys_kmalloc(altmm_default_sys, bytes, gfp | __GFP_ZERO, NUMA_NO_NODE,
+				 _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kcalloc);
 
@@ -244,7 +250,7 @@ EXPORT_SYMBOL_GPL(altmm_kcalloc);
  */
 void *altmm_krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
-	return altmm_sys_krealloc(altmm_default_sys, p, new_size, gfp);
+	return __altmm_sys_krealloc(altmm_default_sys, p, new_size, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_krealloc);
 

@@ -20,22 +20,25 @@
  * atomic allocations and is given back under pressure.
  *
  * Locking (the whole module's order, outermost first):
- *   0. altmm_reclaim (a lockdep map)    held by kswapd and direct reclaim,
+ *   0. the kernel's cpu_hotplug_lock, then &altmm_slab_state.mutex: the
+ *      slab mutex is held around page allocations (cache creation, as
+ *      6.1's slab_mutex is around kmem_cache_create()'s), so reclaim's
+ *      slab shrinker and the slab reaper only trylock it
+ *   1. altmm_reclaim (a lockdep map)    held by kswapd and direct reclaim,
  *                                       as fs_reclaim is in the kernel
- *   1. &altmm_system.tune_lock (mutex)  tunable writes and recomputation;
+ *   2. &altmm_system.tune_lock (mutex)  tunable writes and recomputation;
  *                                       CPU hotplug takes it inside the
  *                                       hotplug lock, so nothing under it
  *                                       may call cpus_read_lock()
- *   2. &altmm_system.shrinker_rwsem     reclaim (read, trylock only),
+ *   3. &altmm_system.shrinker_rwsem     reclaim (read, trylock only),
  *                                       (un)register (write)
- *   3. &altmm_pcp.lock                  a CPU's lists of a zone, irqs off;
+ *   4. &altmm_pcp.lock                  a CPU's lists of a zone, irqs off;
  *                                       its owner only trylocks it
- *   4. &altmm_zone.lock                 free_area, pageblock bits, the
+ *   5. &altmm_zone.lock                 free_area, pageblock bits, the
  *                                       high-atomic reserve; irqs off
  * Beside them, taken with no other altmm lock held and never around a
- * call into the page allocator: the slab mutex and a cache node's
- * list_lock (slab.h), the vmalloc area lock (a leaf, irq-safe), and the
- * ctl mutex.
+ * call into the page allocator: a cache node's list_lock (slab.h), the
+ * vmalloc area lock (a leaf, irq-safe), and the ctl mutex.
  * No two zone locks and no two pcp locks are ever held together.
  * Descriptor flags of a frame change only under the lock that owns the
  * frame (zone lock for free blocks, pcp lock for cached ones) or by the

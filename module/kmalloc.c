@@ -133,6 +133,22 @@ int altmm_kmalloc_init(struct altmm_system *sys)
 	return 0;
 }
 
+/*
+ * A large kmalloc counts as unreclaimable slab memory of its node, as
+ * 6.1's kmalloc_large_node() and free_large_kmalloc() count it.
+ */
+static void large_kmalloc_account(struct altmm_system *sys, struct page *page,
+				  unsigned int order, int sign)
+{
+	unsigned long pfn;
+	int nid;
+
+	altmm_host_page_to_pfn(sys, page, &pfn);
+	nid = altmm_zone_nid(altmm_pfn_to_zone(sys, pfn));
+	atomic_long_add(sign * (long)(PAGE_SIZE << order),
+			&sys->nodes[nid]->vm_stat[ALTMM_NR_SLAB_UNRECLAIMABLE_B]);
+}
+
 /**
  * altmm_sys_kmalloc() - @size bytes (kmalloc_node())
  * @sys: instance
@@ -153,8 +169,8 @@ void *altmm_sys_kmalloc(struct altmm_system *sys, size_t size, gfp_t gfp,
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	if (likely(index > 0))
-		return altmm_cache_alloc(sys->slab->kmalloc[kmalloc_kind(gfp)][index],
-					 gfp, nid);
+		return __altmm_cache_alloc(sys->slab->kmalloc[kmalloc_kind(gfp)][index],
+					   gfp, nid, caller);
 
 	/* Larger than any class: a compound block from the page allocator. */
 	if (get_order(size) >= ALTMM_MAX_ORDER) {
@@ -165,7 +181,10 @@ void *altmm_sys_kmalloc(struct altmm_system *sys, size_t size, gfp_t gfp,
 	}
 	page = altmm_sys_alloc_pages(sys, (gfp & ~__GFP_HIGHMEM) | __GFP_COMP,
 				     get_order(size), nid);
-	return page ? page_address(page) : NULL;
+	if (!page)
+		return NULL;
+	large_kmalloc_account(sys, page, get_order(size), 1);
+	return page_address(page);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_kmalloc, ALTMM_INTERNAL);
 
@@ -207,9 +226,18 @@ int altmm_sys_kfree(struct altmm_system *sys, const void *obj,
 	if (likely(cache))
 		return altmm_cache_free(cache, (void *)obj, caller);
 	d = large_kmalloc_head(sys, obj, &pfn);
-	if (d)
-		return altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn),
-					    altmm_alloc_order(d), false);
+	if (d) {
+		struct page *page = altmm_pfn_to_host_page(sys, pfn);
+		unsigned int order = altmm_alloc_order(d);
+		int ret;
+
+		/* Counted out before the frames can be anyone else's. */
+		large_kmalloc_account(sys, page, order, -1);
+		ret = altmm_sys_free_pages(sys, page, order, false);
+		if (ret)
+			large_kmalloc_account(sys, page, order, 1);
+		return ret;
+	}
 	pr_err("%s: kfree(%p) by %pS refused: not memory from kmalloc\n",
 	       sys->name, obj, (void *)caller);
 	altmm_count_event(sys, ALTMM_MISUSE, 1);
@@ -243,11 +271,12 @@ size_t altmm_sys_ksize(struct altmm_system *sys, const void *obj)
 EXPORT_SYMBOL_NS_GPL(altmm_sys_ksize, ALTMM_INTERNAL);
 
 /**
- * altmm_sys_krealloc() - resize a kmalloc allocation (krealloc())
+ * __altmm_sys_krealloc() - resize a kmalloc allocation (krealloc())
  * @sys: instance
  * @p: the allocation, or NULL
  * @new_size: bytes; 0 frees @p and gives ZERO_SIZE_PTR
  * @gfp: the kernel's GFP mask; __GFP_ZERO zeroes growth
+ * @caller: who reallocates, for SLAB_STORE_USER
  *
  * The contents up to the smaller of the two sizes are kept; @p stays valid
  * if a larger allocation cannot be had.
@@ -255,14 +284,14 @@ EXPORT_SYMBOL_NS_GPL(altmm_sys_ksize, ALTMM_INTERNAL);
  * Context: any context @gfp allows.
  * Return: the allocation (possibly @p itself), ZERO_SIZE_PTR, or NULL.
  */
-void *altmm_sys_krealloc(struct altmm_system *sys, const void *p,
-			 size_t new_size, gfp_t gfp)
+void *__altmm_sys_krealloc(struct altmm_system *sys, const void *p,
+			   size_t new_size, gfp_t gfp, unsigned long caller)
 {
 	size_t ks;
 	void *ret;
 
 	if (unlikely(!new_size)) {
-		altmm_sys_kfree(sys, p, _RET_IP_);
+		altmm_sys_kfree(sys, p, caller);
 		return ZERO_SIZE_PTR;
 	}
 	ks = altmm_sys_ksize(sys, p);
@@ -270,13 +299,30 @@ void *altmm_sys_krealloc(struct altmm_system *sys, const void *p,
 		/* Shrinking, or growing within the slot: stay in place. */
 		return (void *)p;
 	}
-	ret = altmm_sys_kmalloc(sys, new_size, gfp, NUMA_NO_NODE, _RET_IP_);
+	ret = altmm_sys_kmalloc(sys, new_size, gfp, NUMA_NO_NODE, caller);
 	if (ret && ks) {
 		memcpy(ret, p, ks);
 		if (gfp & __GFP_ZERO)
 			memset(ret + ks, 0, new_size - ks);
-		altmm_sys_kfree(sys, p, _RET_IP_);
+		altmm_sys_kfree(sys, p, caller);
 	}
 	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(__altmm_sys_krealloc, ALTMM_INTERNAL);
+
+/**
+ * altmm_sys_krealloc() - __altmm_sys_krealloc() for the caller of this
+ * @sys: instance
+ * @p: the allocation, or NULL
+ * @new_size: bytes; 0 frees @p and gives ZERO_SIZE_PTR
+ * @gfp: the kernel's GFP mask
+ *
+ * Context: any context @gfp allows.
+ * Return: as __altmm_sys_krealloc().
+ */
+void *altmm_sys_krealloc(struct altmm_system *sys, const void *p,
+			 size_t new_size, gfp_t gfp)
+{
+	return __altmm_sys_krealloc(sys, p, new_size, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_krealloc, ALTMM_INTERNAL);

@@ -43,6 +43,7 @@
 
 #include "mmzone.h"
 #include "page_alloc.h"
+#include "slab.h"
 
 
 /*
@@ -572,6 +573,7 @@ static int altmm_cpu_prepare(unsigned int cpu, struct hlist_node *node)
 	for_each_altmm_populated_zone(sys, zone, nid, zt)
 		altmm_zone_pcp_update(sys, zone, 1);
 	mutex_unlock(&sys->tune_lock);
+	altmm_slab_cpu_prepare(sys, cpu);
 	return 0;
 }
 
@@ -582,6 +584,8 @@ static int altmm_cpu_dead(unsigned int cpu, struct hlist_node *node)
 	struct altmm_zone *zone;
 	int nid, zt;
 
+	/* The slab's arrays first: the slabs they empty come back here. */
+	altmm_slab_cpu_dead(sys, cpu);
 	mutex_lock(&sys->tune_lock);
 	for_each_altmm_populated_zone(sys, zone, nid, zt) {
 		altmm_drain_zone_cpu(sys, zone, cpu);

@@ -10,11 +10,17 @@
  * objects of different slabs do not compete for the same cache sets; and
  * each slab keeps an array of the indices of its free objects.
  *
- * Node awareness: a CPU's array holds only objects of its own node.  A
- * free of a remote object goes straight to its slab; an allocation for
- * another node, or with __GFP_THISNODE, takes from that node's lists.
- * When the local node cannot grow, an allocation that may fall back takes
- * objects from the other nodes, nearest first.
+ * Node awareness: a CPU's array holds only objects of its own node, or,
+ * when that node has no memory, of the nearest that has (numa_mem_id()).
+ * A free of a remote object goes straight to its slab; an allocation for
+ * another node takes from that node's lists.  When the local node cannot
+ * grow, an allocation that may fall back takes objects from the other
+ * nodes, nearest first.
+ *
+ * Upkeep, as SLAB's: a reaper on every CPU (cache_reap()) trims arrays
+ * that served no allocation for a while and a part of each node's free
+ * slabs; a CPU that goes down gives its arrays' objects back
+ * (slab_dead_cpu()).
  *
  * Bootstrap is staged as SLAB's is: the cache of caches (whose objects are
  * the caches) and the kmalloc class that holds node lists start with node
@@ -33,14 +39,18 @@
 /* Lines about an instance start with its name, which for the default is "altmm". */
 #define pr_fmt(fmt) fmt
 
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/reciprocal_div.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
 
 #include "mmzone.h"
 #include "page_alloc.h"
@@ -50,6 +60,35 @@
 #define slab_err(cache, fmt, ...)					\
 	pr_err("%s: slab %s: " fmt, (cache)->sys->name, (cache)->name,	\
 	       ##__VA_ARGS__)
+
+/*
+ * slab_max_order=, as 6.1's boot parameter: slabs stay at or below it
+ * unless no object fits.  -1 (the default) means 6.1's default: 1 for an
+ * instance with more than 32 MiB managed, else 0.  Read when an instance
+ * is created.
+ */
+static int slab_max_order = -1;
+
+static int slab_max_order_set(const char *val, const struct kernel_param *kp)
+{
+	int order, ret;
+
+	ret = kstrtoint(val, 0, &order);
+	if (ret || order < -1 || order >= ALTMM_MAX_ORDER) {
+		pr_err("altmm: slab_max_order=%s refused: an order 0..%d, or -1 for the default\n",
+		       val, ALTMM_MAX_ORDER - 1);
+		return -EINVAL;
+	}
+	WRITE_ONCE(slab_max_order, order);
+	return 0;
+}
+
+static const struct kernel_param_ops slab_max_order_ops = {
+	.set = slab_max_order_set,
+	.get = param_get_int,
+};
+module_param_cb(slab_max_order, &slab_max_order_ops, &slab_max_order, 0644);
+MODULE_PARM_DESC(slab_max_order, "Largest slab order used when a smaller one fits an object (6.1's slab_max_order=; -1: 1 above 32 MiB, else 0); instances created later");
 
 static void count_stat(struct altmm_kmem_cache *cache, enum altmm_slab_stat item)
 {
@@ -90,18 +129,23 @@ static_assert(sizeof(struct altmm_slab) == 56 || BITS_PER_LONG == 32,
 
 static u16 *slab_freelist(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
 {
-	return (u16 *)slab - cache->num;
+	return altmm_slab_freelist(cache, slab);
 }
 
-/* The first byte of the slab's block. */
-static void *slab_base(unsigned int order, struct altmm_slab *slab)
-{
-	return (void *)(slab + 1) - (PAGE_SIZE << order);
-}
-
+/* Where an on-slab header goes: the last bytes of the block. */
 static struct altmm_slab *slab_header(void *base, unsigned int order)
 {
 	return base + (PAGE_SIZE << order) - sizeof(struct altmm_slab);
+}
+
+/*
+ * The head frame's descriptor points to the slab's header, wherever it
+ * is (6.1 finds its struct slab in struct page): the frame is the slab
+ * layer's while allocated, and its lru is the owner's to use.
+ */
+static void set_desc_slab(struct altmm_page *head, struct altmm_slab *slab)
+{
+	WRITE_ONCE(head->lru.next, (struct list_head *)slab);
 }
 
 static void *slot_of(struct altmm_kmem_cache *cache, struct altmm_slab *slab,
@@ -152,7 +196,6 @@ struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 	struct altmm_page *d, *head;
 	struct altmm_slab *slab;
 	unsigned long pfn;
-	void *base;
 
 	if (!altmm_virt_to_pfn(sys, obj, &pfn))
 		return NULL;
@@ -162,9 +205,7 @@ struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 		head = d - d->private;
 	if (!test_bit(ALTMM_PG_slab, &head->flags))
 		return NULL;
-	/* The block is virtually contiguous: its base is frames back from @obj's. */
-	base = (void *)((unsigned long)obj & PAGE_MASK) - (d - head) * PAGE_SIZE;
-	slab = slab_header(base, altmm_alloc_order(head));
+	slab = (struct altmm_slab *)READ_ONCE(head->lru.next);
 	*slabp = slab;
 	return READ_ONCE(slab->cache);
 }
@@ -350,17 +391,19 @@ static void slab_account(struct altmm_kmem_cache *cache, int nid, long pages)
 	atomic_long_add(pages << PAGE_SHIFT, &cache->sys->nodes[nid]->vm_stat[item]);
 }
 
-/* Give a slab's pages back; the slab is on no list. */
+/* Give a slab's pages (and an off-slab header) back; the slab is on no list. */
 static void free_slab_pages(struct altmm_kmem_cache *cache, struct altmm_slab *slab)
 {
 	struct altmm_system *sys = cache->sys;
 	unsigned long pfn;
 
-	altmm_virt_to_pfn(sys, slab_base(cache->order, slab), &pfn);
+	altmm_virt_to_pfn(sys, altmm_slab_base(cache, slab), &pfn);
 	__clear_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 	slab_account(cache, slab->nid, -(1L << cache->order));
 	count_stat(cache, ALTMM_SLAB_SHRINK);
 	altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn), cache->order, true);
+	if (cache->freelist_cache)
+		altmm_cache_free(cache->freelist_cache, slab, _RET_IP_);
 }
 
 static void free_slab_rcu(struct rcu_head *head)
@@ -405,15 +448,28 @@ static bool cache_grow(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 	struct page *page;
 	unsigned int i, colour;
 	u16 *freelist;
+	int page_nid;
 
 	page = altmm_sys_alloc_pages(sys, page_gfp, cache->order, nid);
 	if (!page)
 		return false;
-	slab = slab_header(page_address(page), cache->order);
 	altmm_host_page_to_pfn(sys, page, &pfn);
+	page_nid = altmm_zone_nid(altmm_pfn_to_zone(sys, pfn));
+	if (cache->freelist_cache) {
+		/* alloc_slabmgmt() of an OFF_SLAB cache: on the slab's node if it can. */
+		slab = __altmm_cache_alloc(cache->freelist_cache,
+					   gfp & ALTMM_GFP_RECLAIM_MASK, page_nid, _RET_IP_);
+		if (!slab) {
+			altmm_sys_free_pages(sys, page, cache->order, true);
+			return false;
+		}
+	} else {
+		slab = slab_header(page_address(page), cache->order);
+	}
+	set_desc_slab(altmm_pfn_to_desc(sys, pfn), slab);
 	__set_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 	slab->cache = cache;
-	slab->nid = altmm_zone_nid(altmm_pfn_to_zone(sys, pfn));
+	slab->nid = page_nid;
 	slab->active = 0;
 	n = get_node(cache, slab->nid);
 
@@ -510,6 +566,9 @@ static int take_from_node(struct altmm_kmem_cache *cache, int nid, void **objs,
 		if (!slab)
 			break;
 		was_free = !slab->active;
+		/* The reaper leaves this node's free slabs alone for a round. */
+		if (was_free)
+			n->free_touched = 1;
 		while (got < want && slab->active < cache->num)
 			objs[got++] = slab_get_obj(cache, slab);
 		fix_slab_list(cache, n, slab, was_free);
@@ -560,16 +619,31 @@ static void *fallback_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int local
 	return NULL;
 }
 
-static void *cache_alloc_local(struct altmm_kmem_cache *cache, gfp_t gfp)
+/*
+ * The CPU's array serves when no node is asked for or the one asked for
+ * is the array's.  That is decided with interrupts off, on the CPU whose
+ * array is used: a task moved to a CPU of another node between its call
+ * and here must not take that CPU's objects for a __GFP_THISNODE request
+ * (or any request for a node).
+ */
+static void *slab_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 {
 	struct altmm_array_cache *ac;
 	unsigned long flags;
 	void *obj;
-	int nid;
+	int local;
 
 	for (;;) {
 		local_irq_save(flags);
 		ac = this_cpu_ptr(cache->cpu_cache);
+		if (unlikely(nid != NUMA_NO_NODE && nid != ac->nid)) {
+			__count_stat(cache, ALTMM_SLAB_NODE_ALLOC);
+			local_irq_restore(flags);
+			obj = alloc_from_node(cache, gfp, nid);
+			if (!obj && !(gfp & __GFP_THISNODE))
+				obj = fallback_alloc(cache, gfp, nid);
+			return obj;
+		}
 		if (likely(ac->avail)) {
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
@@ -577,8 +651,8 @@ static void *cache_alloc_local(struct altmm_kmem_cache *cache, gfp_t gfp)
 			local_irq_restore(flags);
 			return obj;
 		}
-		nid = altmm_numa_node_id(cache->sys);
-		ac->avail = take_from_node(cache, nid, ac->entry, ac->batchcount);
+		local = ac->nid;
+		ac->avail = take_from_node(cache, local, ac->entry, ac->batchcount);
 		__count_stat(cache, ALTMM_SLAB_ALLOC_SLOWPATH);
 		if (ac->avail) {
 			ac->touched = 1;
@@ -587,11 +661,43 @@ static void *cache_alloc_local(struct altmm_kmem_cache *cache, gfp_t gfp)
 			return obj;
 		}
 		local_irq_restore(flags);
-		if (!cache_grow(cache, gfp | __GFP_THISNODE, nid))
+		if (!cache_grow(cache, gfp | __GFP_THISNODE, local))
 			break;
 	}
-	return (gfp & __GFP_THISNODE) ? NULL : fallback_alloc(cache, gfp, nid);
+	return (gfp & __GFP_THISNODE) ? NULL : fallback_alloc(cache, gfp, local);
 }
+
+/**
+ * __altmm_cache_alloc() - an object from a cache, for a named caller
+ * @cache: the cache
+ * @gfp: the kernel's GFP mask; __GFP_ZERO zeroes, __GFP_THISNODE keeps to
+ *	the node
+ * @nid: preferred node, or NUMA_NO_NODE for the running CPU's (its
+ *	nearest node with memory, if it has none)
+ * @caller: the return address SLAB_STORE_USER records
+ *
+ * Context: any context @gfp allows.
+ * Return: the object, or NULL.
+ */
+void *__altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid,
+			  unsigned long caller)
+{
+	void *obj;
+
+	might_sleep_if(gfp & __GFP_DIRECT_RECLAIM);
+	if (unlikely(nid != NUMA_NO_NODE &&
+		     (nid < 0 || nid >= cache->sys->layout.nr_nodes)))
+		return NULL;
+	obj = slab_alloc(cache, gfp, nid);
+	if (unlikely(!obj))
+		return NULL;
+	if (cache->flags & ALTMM_SLAB_DEBUG_FLAGS)
+		debug_alloc(cache, obj, caller);
+	if (slab_init_on_alloc(cache, gfp))
+		memset(obj, 0, cache->object_size);
+	return obj;
+}
+EXPORT_SYMBOL_NS_GPL(__altmm_cache_alloc, ALTMM_INTERNAL);
 
 /**
  * altmm_cache_alloc() - an object from a cache (kmem_cache_alloc_node())
@@ -605,26 +711,7 @@ static void *cache_alloc_local(struct altmm_kmem_cache *cache, gfp_t gfp)
  */
 void *altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 {
-	void *obj;
-
-	might_sleep_if(gfp & __GFP_DIRECT_RECLAIM);
-	if (nid == NUMA_NO_NODE || nid == altmm_numa_node_id(cache->sys)) {
-		obj = cache_alloc_local(cache, gfp);
-	} else {
-		if (nid < 0 || nid >= cache->sys->layout.nr_nodes)
-			return NULL;
-		count_stat(cache, ALTMM_SLAB_NODE_ALLOC);
-		obj = alloc_from_node(cache, gfp, nid);
-		if (!obj && !(gfp & __GFP_THISNODE))
-			obj = fallback_alloc(cache, gfp, nid);
-	}
-	if (unlikely(!obj))
-		return NULL;
-	if (cache->flags & ALTMM_SLAB_DEBUG_FLAGS)
-		debug_alloc(cache, obj, _RET_IP_);
-	if (slab_init_on_alloc(cache, gfp))
-		memset(obj, 0, cache->object_size);
-	return obj;
+	return __altmm_cache_alloc(cache, gfp, nid, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_cache_alloc, ALTMM_INTERNAL);
 
@@ -637,12 +724,12 @@ static void free_local(struct altmm_kmem_cache *cache, void *obj, int nid)
 	LIST_HEAD(doomed);
 
 	local_irq_save(flags);
-	if (nid != altmm_numa_node_id(cache->sys)) {
+	ac = this_cpu_ptr(cache->cpu_cache);
+	if (nid != ac->nid) {
 		/* Remote: straight back to its slab, no alien caches. */
 		free_block(cache, nid, &obj, 1, &doomed);
 		__count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
 	} else {
-		ac = this_cpu_ptr(cache->cpu_cache);
 		if (unlikely(ac->avail >= ac->limit)) {
 			/* Flush the oldest batch. */
 			free_block(cache, nid, ac->entry, ac->batchcount, &doomed);
@@ -723,18 +810,36 @@ EXPORT_SYMBOL_NS_GPL(altmm_cache_free, ALTMM_INTERNAL);
 int altmm_cache_alloc_bulk(struct altmm_kmem_cache *cache, gfp_t gfp,
 			   size_t nr, void **p)
 {
+	return __altmm_cache_alloc_bulk(cache, gfp, nr, p, _RET_IP_);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_alloc_bulk, ALTMM_INTERNAL);
+
+/**
+ * __altmm_cache_alloc_bulk() - altmm_cache_alloc_bulk() for a named caller
+ * @cache: the cache
+ * @gfp: the kernel's GFP mask
+ * @nr: how many
+ * @p: where to put them
+ * @caller: the return address SLAB_STORE_USER records
+ *
+ * Context: any context @gfp allows.
+ * Return: @nr, or 0 with nothing allocated.
+ */
+int __altmm_cache_alloc_bulk(struct altmm_kmem_cache *cache, gfp_t gfp,
+			     size_t nr, void **p, unsigned long caller)
+{
 	size_t i;
 
 	for (i = 0; i < nr; i++) {
-		p[i] = altmm_cache_alloc(cache, gfp, NUMA_NO_NODE);
+		p[i] = __altmm_cache_alloc(cache, gfp, NUMA_NO_NODE, caller);
 		if (!p[i]) {
-			altmm_cache_free_bulk(cache, i, p);
+			__altmm_cache_free_bulk(cache, i, p, caller);
 			return 0;
 		}
 	}
 	return nr;
 }
-EXPORT_SYMBOL_NS_GPL(altmm_cache_alloc_bulk, ALTMM_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(__altmm_cache_alloc_bulk, ALTMM_INTERNAL);
 
 /**
  * altmm_cache_free_bulk() - free an array of objects (kmem_cache_free_bulk())
@@ -746,26 +851,67 @@ EXPORT_SYMBOL_NS_GPL(altmm_cache_alloc_bulk, ALTMM_INTERNAL);
  */
 void altmm_cache_free_bulk(struct altmm_kmem_cache *cache, size_t nr, void **p)
 {
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		altmm_cache_free(cache, p[i], _RET_IP_);
+	__altmm_cache_free_bulk(cache, nr, p, _RET_IP_);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_cache_free_bulk, ALTMM_INTERNAL);
 
+/**
+ * __altmm_cache_free_bulk() - altmm_cache_free_bulk() for a named caller
+ * @cache: their cache
+ * @nr: how many
+ * @p: the objects
+ * @caller: who frees, for the report and SLAB_STORE_USER
+ *
+ * Context: any.
+ */
+void __altmm_cache_free_bulk(struct altmm_kmem_cache *cache, size_t nr, void **p,
+			     unsigned long caller)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		altmm_cache_free(cache, p[i], caller);
+}
+EXPORT_SYMBOL_NS_GPL(__altmm_cache_free_bulk, ALTMM_INTERNAL);
+
 /* === Draining and shrinking === */
+
+static void drain_array(struct altmm_kmem_cache *cache, struct altmm_array_cache *ac)
+{
+	LIST_HEAD(doomed);
+
+	free_block(cache, ac->nid, ac->entry, ac->avail, &doomed);
+	ac->avail = 0;
+	/* In interrupt context: destroying frees pages, which is fine here. */
+	destroy_slab_list(cache, &doomed);
+}
 
 static void drain_cpu(void *arg)
 {
 	struct altmm_kmem_cache *cache = arg;
-	struct altmm_array_cache *ac = this_cpu_ptr(cache->cpu_cache);
-	LIST_HEAD(doomed);
 
-	free_block(cache, altmm_numa_node_id(cache->sys), ac->entry, ac->avail,
-		   &doomed);
-	ac->avail = 0;
-	/* In interrupt context: destroying frees pages, which is fine here. */
-	destroy_slab_list(cache, &doomed);
+	drain_array(cache, this_cpu_ptr(cache->cpu_cache));
+}
+
+/*
+ * Every CPU's array back to the slabs.  The hotplug lock keeps offline
+ * CPUs offline: their arrays were emptied when they died, and are
+ * drained here too in case one died before its cache was listed.
+ */
+static void drain_all_arrays(struct altmm_kmem_cache *cache)
+{
+	unsigned long flags;
+	int cpu;
+
+	/* Called under cpus_read_lock() (not exported to assert it). */
+	on_each_cpu(drain_cpu, cache, 1);
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu))
+			continue;
+		local_irq_save(flags);
+		drain_array(cache, per_cpu_ptr(cache->cpu_cache, cpu));
+		local_irq_restore(flags);
+	}
 }
 
 static unsigned long free_empty_slabs(struct altmm_kmem_cache *cache, int only_nid)
@@ -800,7 +946,9 @@ static unsigned long free_empty_slabs(struct altmm_kmem_cache *cache, int only_n
  */
 unsigned long altmm_cache_shrink(struct altmm_kmem_cache *cache)
 {
-	on_each_cpu(drain_cpu, cache, 1);
+	cpus_read_lock();
+	drain_all_arrays(cache);
+	cpus_read_unlock();
 	return free_empty_slabs(cache, NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_cache_shrink, ALTMM_INTERNAL);
@@ -844,6 +992,222 @@ void altmm_cache_counts(struct altmm_kmem_cache *cache, unsigned long *active_ob
 	}
 }
 EXPORT_SYMBOL_NS_GPL(altmm_cache_counts, ALTMM_INTERNAL);
+
+/* === The reaper (cache_reap()) and CPU hotplug === */
+
+/*
+ * drain_array(): an array that served no allocation since the last pass
+ * gives a fifth of its capacity back to the slabs (half of what it holds
+ * when that is less); a touched one is spared once.  Interrupts are off,
+ * on @ac's CPU.
+ */
+static void reap_array(struct altmm_kmem_cache *cache, struct altmm_array_cache *ac,
+		       struct list_head *doomed)
+{
+	unsigned int tofree;
+
+	if (!ac->avail)
+		return;
+	if (ac->touched) {
+		ac->touched = 0;
+		return;
+	}
+	tofree = (ac->limit + 4) / 5;
+	if (tofree > ac->avail)
+		tofree = (ac->avail + 1) / 2;
+	free_block(cache, ac->nid, ac->entry, tofree, doomed);
+	ac->avail -= tofree;
+	memmove(ac->entry, ac->entry + tofree, ac->avail * sizeof(void *));
+}
+
+/* drain_freelist(): up to @tofree of @nid's free slabs go back to the pages. */
+static unsigned long drain_free_slabs(struct altmm_kmem_cache *cache, int nid,
+				      unsigned long tofree)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, nid);
+	unsigned long freed = 0;
+	LIST_HEAD(doomed);
+
+	spin_lock_irq(&n->list_lock);
+	while (freed < tofree && !list_empty(&n->slabs_free)) {
+		list_move(n->slabs_free.prev, &doomed);
+		n->free_objects -= cache->num;
+		n->total_slabs--;
+		n->free_slabs--;
+		freed++;
+	}
+	spin_unlock_irq(&n->list_lock);
+	destroy_slab_list(cache, &doomed);
+	return freed;
+}
+
+/**
+ * altmm_slab_reap() - one pass of the reaper on the running CPU (cache_reap())
+ * @sys: instance
+ *
+ * For every cache: the running CPU's array, if untouched since the last
+ * pass, gives back a fifth of its limit; and at most every
+ * ALTMM_SLAB_REAP_NODE_INTERVAL, the CPU's node gives back a fifth of
+ * its free_limit in free slabs, unless a free slab was taken since the
+ * last time.  The instance's reaper works call it every
+ * ALTMM_SLAB_REAP_INTERVAL on each CPU; a busy slab mutex skips a pass.
+ *
+ * Context: process context.
+ */
+void altmm_slab_reap(struct altmm_system *sys)
+{
+	struct altmm_slab_state *st = sys->slab;
+	struct altmm_kmem_cache *cache;
+
+	if (!mutex_trylock(&st->mutex))
+		return;
+	list_for_each_entry(cache, &st->caches, list) {
+		struct altmm_kmem_cache_node *n;
+		LIST_HEAD(doomed);
+		int nid;
+
+		local_irq_disable();
+		nid = this_cpu_ptr(cache->cpu_cache)->nid;
+		reap_array(cache, this_cpu_ptr(cache->cpu_cache), &doomed);
+		local_irq_enable();
+		destroy_slab_list(cache, &doomed);
+
+		/* Racy reads: a pass skipped or repeated does no harm. */
+		n = get_node(cache, nid);
+		if (time_after(READ_ONCE(n->next_reap), jiffies))
+			goto next;
+		WRITE_ONCE(n->next_reap, jiffies + ALTMM_SLAB_REAP_NODE_INTERVAL);
+		if (READ_ONCE(n->free_touched))
+			WRITE_ONCE(n->free_touched, 0);
+		else
+			drain_free_slabs(cache, nid,
+					 DIV_ROUND_UP(n->free_limit, 5 * cache->num));
+next:
+		cond_resched();
+	}
+	mutex_unlock(&st->mutex);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_slab_reap, ALTMM_INTERNAL);
+
+static void reap_work(struct work_struct *w)
+{
+	struct altmm_slab_reaper *r = container_of(to_delayed_work(w),
+						   struct altmm_slab_reaper, work);
+	struct altmm_slab_state *st = r->sys->slab;
+
+	/*
+	 * A work whose CPU went down runs on another: that CPU's arrays are
+	 * not its to trim, and it stops until its CPU comes back
+	 * (altmm_slab_cpu_prepare()).
+	 */
+	if (raw_smp_processor_id() == r->cpu)
+		altmm_slab_reap(r->sys);
+	if (!READ_ONCE(st->reap_stop) && cpu_online(r->cpu))
+		schedule_delayed_work_on(r->cpu, &r->work,
+					 round_jiffies_relative(ALTMM_SLAB_REAP_INTERVAL));
+}
+
+/* start_cpu_timer(): the first pass about a second away, spread by CPU. */
+static void start_reaper(struct altmm_slab_state *st, unsigned int cpu)
+{
+	mod_delayed_work_on(cpu, system_wq, &per_cpu_ptr(st->reaper, cpu)->work,
+			    __round_jiffies_relative(HZ, cpu));
+}
+
+/* CPUs whose arrays hold @nid's objects, counting @extra as one of them. */
+static unsigned int node_cpus(struct altmm_system *sys, int nid, int extra)
+{
+	unsigned int cpus = 0, cpu;
+
+	for_each_possible_cpu(cpu)
+		if ((cpu_online(cpu) || (int)cpu == extra) &&
+		    sys->slab->mem_node[sys->layout.cpu_node[cpu]] == nid)
+			cpus++;
+	return cpus;
+}
+
+/* 6.1's free_limit: one batch per CPU of the node, one more, and a slab. */
+static void set_free_limit(struct altmm_kmem_cache *cache, int nid, int extra)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, nid);
+
+	spin_lock_irq(&n->list_lock);
+	n->free_limit = (1 + node_cpus(cache->sys, nid, extra)) * cache->batchcount +
+			cache->num;
+	spin_unlock_irq(&n->list_lock);
+}
+
+/* The slab state, if bootstrap is over and teardown has not begun. */
+static struct altmm_slab_state *hotplug_state(struct altmm_system *sys)
+{
+	struct altmm_slab_state *st = READ_ONCE(sys->slab);
+
+	return st && READ_ONCE(st->up) == 3 ? st : NULL;
+}
+
+/**
+ * altmm_slab_cpu_prepare() - a CPU is coming up (slab_prepare_cpu())
+ * @sys: instance
+ * @cpu: the CPU
+ *
+ * Its node's free_limit grows by a batch, and its reaper is started.
+ *
+ * Context: the CPU-hotplug prepare stage, hotplug lock held.
+ */
+void altmm_slab_cpu_prepare(struct altmm_system *sys, unsigned int cpu)
+{
+	struct altmm_slab_state *st = hotplug_state(sys);
+	struct altmm_kmem_cache *cache;
+	int nid;
+
+	if (!st)
+		return;
+	nid = st->mem_node[sys->layout.cpu_node[cpu]];
+	mutex_lock(&st->mutex);
+	list_for_each_entry(cache, &st->caches, list)
+		set_free_limit(cache, nid, cpu);
+	mutex_unlock(&st->mutex);
+	start_reaper(st, cpu);
+}
+
+/**
+ * altmm_slab_cpu_dead() - a CPU is gone (slab_dead_cpu())
+ * @sys: instance
+ * @cpu: the dead CPU
+ *
+ * The objects in its arrays go back to their slabs, its node's
+ * free_limit shrinks by a batch, and the node's free slabs go back to
+ * the page allocator, as 6.1's cpuup_canceled() does.  Without this
+ * the objects would be stranded, and a cache destroyed later would
+ * report them leaked.
+ *
+ * Context: the CPU-hotplug teardown, on another CPU, hotplug lock held.
+ */
+void altmm_slab_cpu_dead(struct altmm_system *sys, unsigned int cpu)
+{
+	struct altmm_slab_state *st = hotplug_state(sys);
+	struct altmm_kmem_cache *cache;
+
+	if (!st)
+		return;
+	mutex_lock(&st->mutex);
+	list_for_each_entry(cache, &st->caches, list) {
+		struct altmm_array_cache *ac = per_cpu_ptr(cache->cpu_cache, cpu);
+		LIST_HEAD(doomed);
+
+		/* Its CPU is dead: nothing else touches the array now. */
+		local_irq_disable();
+		free_block(cache, ac->nid, ac->entry, ac->avail, &doomed);
+		ac->avail = 0;
+		ac->touched = 0;
+		local_irq_enable();
+		destroy_slab_list(cache, &doomed);
+		set_free_limit(cache, ac->nid, -1);
+		drain_free_slabs(cache, ac->nid, ULONG_MAX);
+	}
+	mutex_unlock(&st->mutex);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_slab_cpu_dead, ALTMM_INTERNAL);
 
 static unsigned long slab_shrinker_count(struct altmm_shrinker *s,
 					 struct altmm_shrink_control *sc)
@@ -899,15 +1263,26 @@ static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 	return ALIGN(align, sizeof(void *));
 }
 
-/* Objects in a slab of @order, and the bytes left over; 0 if none fit. */
+/*
+ * Objects in a slab of @order, the management bytes at its end and the
+ * bytes left over; 0 if none fit.  Off the slab, the header and index
+ * array take no room in it.
+ */
 static unsigned int cache_estimate(struct altmm_kmem_cache *cache,
-				   unsigned int order, unsigned int *mgmt,
-				   unsigned int *left)
+				   unsigned int order, bool off_slab,
+				   unsigned int *mgmt, unsigned int *left)
 {
 	unsigned int bytes = PAGE_SIZE << order, num;
 
+	if (off_slab) {
+		num = bytes / cache->size;
+		*mgmt = 0;
+		*left = bytes - num * cache->size;
+		return num;
+	}
 	num = (bytes - sizeof(struct altmm_slab)) / (cache->size + sizeof(u16));
-	num = min(num, ALTMM_SLAB_OBJ_MAX_NUM);
+	if (num > ALTMM_SLAB_OBJ_MAX_NUM)
+		return num;
 	for (; num; num--) {
 		*mgmt = sizeof(struct altmm_slab) + num * sizeof(u16);
 		if (*mgmt + num * cache->size <= bytes)
@@ -918,28 +1293,86 @@ static unsigned int cache_estimate(struct altmm_kmem_cache *cache,
 	return num;
 }
 
-/*
- * The smallest order whose waste is at most 1/8 of the slab
- * (calculate_slab_order()); reclaimable caches take the smallest that
- * fits at all.
- */
-static int calculate_slab_order(struct altmm_kmem_cache *cache)
-{
-	unsigned int order, num, mgmt, left;
+static struct altmm_kmem_cache *freelist_class(struct altmm_kmem_cache *cache,
+					       unsigned int num);
 
-	for (order = 0; order <= ALTMM_SLAB_MAX_ORDER; order++) {
-		num = cache_estimate(cache, order, &mgmt, &left);
+/*
+ * As 6.1's calculate_slab_order(): the first order that fits an object,
+ * then larger ones while the waste is above 1/8 of the slab, up to the
+ * instance's slab_max_order; reclaimable caches take the first that fits.
+ */
+static unsigned int calculate_slab_order(struct altmm_kmem_cache *cache,
+					 bool off_slab)
+{
+	unsigned int max_order = cache->sys->slab->max_order;
+	unsigned int order, num, mgmt, left = 0;
+
+	cache->num = 0;
+	cache->freelist_cache = NULL;
+	for (order = 0; order <= max(max_order, ALTMM_SLAB_MAX_ORDER); order++) {
+		struct altmm_kmem_cache *fl = NULL;
+
+		num = cache_estimate(cache, order, off_slab, &mgmt, &left);
 		if (!num)
 			continue;
+		if (num > ALTMM_SLAB_OBJ_MAX_NUM)
+			break;
+		if (off_slab) {
+			fl = freelist_class(cache, num);
+			if (!fl)
+				continue;
+		}
+		cache->freelist_cache = fl;
 		cache->num = num;
 		cache->order = order;
 		cache->mgmt_size = mgmt;
 		cache->colour = left / cache->colour_off;
 		if (cache->flags & SLAB_RECLAIM_ACCOUNT)
 			break;
+		if (order >= max_order)
+			break;
 		if (left * 8 <= (PAGE_SIZE << order))
 			break;
 	}
+	return left;
+}
+
+/*
+ * The kmalloc class for the header and @num indices of an off-slab
+ * slab, as 6.1's calculate_slab_order() picks it: one that exists, is
+ * itself on-slab (growing it must not need another header from it), and
+ * is at most half the object size, or the move saves nothing.
+ */
+static struct altmm_kmem_cache *freelist_class(struct altmm_kmem_cache *cache,
+					       unsigned int num)
+{
+	struct altmm_slab_state *st = cache->sys->slab;
+	int index = altmm_kmalloc_index(sizeof(struct altmm_slab) + num * sizeof(u16));
+	struct altmm_kmem_cache *fl;
+
+	if (index <= 0 || st->up < 2)
+		return NULL;
+	fl = st->kmalloc[ALTMM_KMALLOC_NORMAL][index];
+	if (!fl || fl->freelist_cache || fl->size > cache->size / 2)
+		return NULL;
+	return fl;
+}
+
+/*
+ * set_off_slab_cache() then set_on_slab_cache(): off the slab when a
+ * kmalloc class can hold the header and indices and they would not fit
+ * in the bytes left over anyway; on it otherwise.
+ */
+static int choose_layout(struct altmm_kmem_cache *cache)
+{
+	unsigned int left;
+
+	left = calculate_slab_order(cache, true);
+	if (cache->num && left < sizeof(struct altmm_slab) + cache->num * sizeof(u16)) {
+		cache->colour = left / cache->colour_off;
+		return 0;
+	}
+	calculate_slab_order(cache, false);
 	return cache->num ? 0 : -E2BIG;
 }
 
@@ -962,8 +1395,6 @@ static void cpucache_limits(struct altmm_kmem_cache *cache)
 static int node_init(struct altmm_kmem_cache *cache, int nid,
 		     struct altmm_kmem_cache_node *n)
 {
-	int cpus = 0, cpu;
-
 	if (!n) {
 		n = altmm_sys_kmalloc(cache->sys, sizeof(*n), GFP_KERNEL, nid, _RET_IP_);
 		if (!n)
@@ -977,9 +1408,12 @@ static int node_init(struct altmm_kmem_cache *cache, int nid,
 	n->free_slabs = 0;
 	n->free_objects = 0;
 	n->colour_next = 0;
-	for_each_online_cpu(cpu)
-		cpus += cache->sys->layout.cpu_node[cpu] == nid;
-	n->free_limit = (1 + cpus) * cache->batchcount + cache->num;
+	n->free_touched = 0;
+	/* Nodes of different caches reaped at different times, as 6.1's. */
+	n->next_reap = jiffies + ALTMM_SLAB_REAP_NODE_INTERVAL +
+		       (unsigned long)cache % ALTMM_SLAB_REAP_NODE_INTERVAL;
+	n->free_limit = (1 + node_cpus(cache->sys, nid, -1)) * cache->batchcount +
+			cache->num;
 	cache->node[nid] = n;
 	return 0;
 }
@@ -1020,7 +1454,7 @@ static int setup_cache(struct altmm_kmem_cache *cache, struct altmm_system *sys,
 	else if (flags & SLAB_CACHE_DMA32)
 		cache->gfp |= __GFP_DMA32;
 
-	ret = calculate_slab_order(cache);
+	ret = choose_layout(cache);
 	if (ret)
 		return ret;
 	cache->reciprocal_size = reciprocal_value(cache->size);
@@ -1036,6 +1470,7 @@ static int setup_cache(struct altmm_kmem_cache *cache, struct altmm_system *sys,
 
 		ac->limit = cache->limit;
 		ac->batchcount = cache->batchcount;
+		ac->nid = sys->slab->mem_node[sys->layout.cpu_node[cpu]];
 	}
 	for (nid = 0; nid < sys->layout.nr_nodes; nid++) {
 		ret = node_init(cache, nid, boot ? &boot[nid] : NULL);
@@ -1261,15 +1696,18 @@ int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache)
 	if (!cache)
 		return 0;
 	sys = cache->sys;
+	/* As 6.1's kmem_cache_destroy(): the hotplug lock, then the mutex. */
+	cpus_read_lock();
 	mutex_lock(&sys->slab->mutex);
 	/* A refused destroy left it at 0: try again, the objects may be back. */
 	if (cache->refcount > 0 && --cache->refcount)
 		goto out;
-	on_each_cpu(drain_cpu, cache, 1);
+	drain_all_arrays(cache);
 	free_empty_slabs(cache, NUMA_NO_NODE);
 	if (!report_leaks(cache)) {
 		/* It stays listed, so slabinfo shows what is left. */
 		mutex_unlock(&sys->slab->mutex);
+		cpus_read_unlock();
 		return -EBUSY;
 	}
 	altmm_slabinfo_cache_removed(cache);
@@ -1284,6 +1722,7 @@ int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache)
 	altmm_cache_free(&sys->slab->cache_cache, cache, _RET_IP_);
 out:
 	mutex_unlock(&sys->slab->mutex);
+	cpus_read_unlock();
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_cache_destroy, ALTMM_INTERNAL);
@@ -1317,6 +1756,44 @@ static int move_boot_nodes(struct altmm_kmem_cache *cache)
 	return 0;
 }
 
+/*
+ * numa_mem_id() of every node: a node without memory takes its objects
+ * from the first node of its zonelist that has kernel memory.
+ */
+static void set_mem_nodes(struct altmm_system *sys, struct altmm_slab_state *st)
+{
+	int nid, i;
+
+	for (nid = 0; nid < sys->layout.nr_nodes; nid++) {
+		struct altmm_zonelist *zl =
+			&sys->nodes[nid]->zonelists[ALTMM_ZONELIST_FALLBACK];
+		struct altmm_zone *zone;
+
+		st->mem_node[nid] = nid;
+		for (i = 0; (zone = zl->zones[i]); i++) {
+			if (zone->type <= ALTMM_ZONE_NORMAL) {
+				st->mem_node[nid] = altmm_zone_nid(zone);
+				break;
+			}
+		}
+	}
+}
+
+/* 6.1 raises slab_max_order to 1 on machines with more than 32 MiB. */
+static unsigned int default_max_order(struct altmm_system *sys)
+{
+	int order = READ_ONCE(slab_max_order);
+	unsigned long managed = 0;
+	struct altmm_zone *zone;
+	int nid, zt;
+
+	if (order >= 0)
+		return order;
+	for_each_altmm_populated_zone(sys, zone, nid, zt)
+		managed += altmm_zone_managed(zone);
+	return managed > (SZ_32M >> PAGE_SHIFT) ? 1 : 0;
+}
+
 /**
  * altmm_slab_init() - an instance's slab layer and kmalloc classes
  * @sys: instance whose page allocator is ready
@@ -1327,14 +1804,28 @@ static int move_boot_nodes(struct altmm_kmem_cache *cache)
 int altmm_slab_init(struct altmm_system *sys)
 {
 	struct altmm_slab_state *st;
-	int ret;
+	int ret, cpu;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	sys->slab = st;
 	mutex_init(&st->mutex);
 	INIT_LIST_HEAD(&st->caches);
+	set_mem_nodes(sys, st);
+	st->max_order = default_max_order(sys);
+	st->reaper = alloc_percpu(struct altmm_slab_reaper);
+	if (!st->reaper) {
+		kfree(st);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		struct altmm_slab_reaper *r = per_cpu_ptr(st->reaper, cpu);
+
+		INIT_DEFERRABLE_WORK(&r->work, reap_work);
+		r->sys = sys;
+		r->cpu = cpu;
+	}
+	sys->slab = st;
 
 	/* Stage 1: the cache of caches, with static node lists. */
 	ret = setup_cache(&st->cache_cache, sys, "kmem_cache",
@@ -1357,7 +1848,13 @@ int altmm_slab_init(struct altmm_system *sys)
 				      [altmm_kmalloc_index(sizeof(struct altmm_kmem_cache_node))]);
 	if (ret)
 		return ret;
-	st->up = 3;
+
+	/* From here on CPU hotplug drains and limits the caches, and reaps. */
+	cpus_read_lock();
+	WRITE_ONCE(st->up, 3);
+	for_each_online_cpu(cpu)
+		start_reaper(st, cpu);
+	cpus_read_unlock();
 
 	st->shrinker = (struct altmm_shrinker){
 		.count = slab_shrinker_count, .scan = slab_shrinker_scan,
@@ -1378,12 +1875,20 @@ void altmm_slab_exit(struct altmm_system *sys)
 {
 	struct altmm_slab_state *st = sys->slab;
 	struct altmm_kmem_cache *cache;
-	struct { void *slab; unsigned int order; } *pages;
+	struct { void *base; unsigned int order; } *pages;
 	unsigned long nr = 0, max = 0, i;
-	int nid;
+	int nid, cpu;
 
 	if (!st)
 		return;
+	/* CPU hotplug sees no slab layer from here on; the reapers stop. */
+	cpus_read_lock();
+	WRITE_ONCE(sys->slab, NULL);
+	cpus_read_unlock();
+	WRITE_ONCE(st->reap_stop, true);
+	for_each_possible_cpu(cpu)
+		cancel_delayed_work_sync(&per_cpu_ptr(st->reaper, cpu)->work);
+	free_percpu(st->reaper);
 	if (st->shrinker.count)
 		altmm_sys_unregister_shrinker(sys, &st->shrinker);
 	rcu_barrier();	/* RCU-deferred slab frees touch the arena */
@@ -1409,7 +1914,7 @@ void altmm_slab_exit(struct altmm_system *sys)
 			for (l = 0; l < ARRAY_SIZE(lists); l++)
 				list_for_each_entry(slab, lists[l], list)
 					if (nr < max) {
-						pages[nr].slab = slab;
+						pages[nr].base = altmm_slab_base(cache, slab);
 						pages[nr++].order = cache->order;
 					}
 		}
@@ -1421,12 +1926,11 @@ void altmm_slab_exit(struct altmm_system *sys)
 	for (i = 0; i < nr; i++) {
 		unsigned long pfn;
 
-		altmm_virt_to_pfn(sys, slab_base(pages[i].order, pages[i].slab), &pfn);
+		altmm_virt_to_pfn(sys, pages[i].base, &pfn);
 		__clear_bit(ALTMM_PG_slab, &altmm_pfn_to_desc(sys, pfn)->flags);
 		altmm_sys_free_pages(sys, altmm_pfn_to_host_page(sys, pfn),
 				     pages[i].order, true);
 	}
 	kvfree(pages);
 	kfree(st);
-	sys->slab = NULL;
 }

@@ -7,19 +7,23 @@
  * objects of the cache (struct altmm_array_cache) that serves allocations
  * and takes frees without a lock; the arrays are refilled from and flushed
  * to per-node lists of slabs (full, partial, free) in batches.  A slab is
- * a compound allocation of 2^order frames from the page allocator; its
- * first bytes hold its header and its free-object index array, then the
- * objects, after the colour offset, and its last bytes hold its
- * free-object index array and its header:
+ * a compound allocation of 2^order frames from the page allocator: the
+ * objects, after the colour offset, and, on the slab, its free-object
+ * index array and its header in its last bytes:
  *
- *   | colour | obj 0 | obj 1 | ... | obj num-1 | ... | freelist[num] | header |
+ *   on-slab:   | colour | obj 0 | obj 1 | ... | obj num-1 | ... | freelist[num] | header |
+ *   off-slab:  | colour | obj 0 | obj 1 | ... | obj num-1 | ... |
+ *              header + freelist[num] in an object of a kmalloc class
  *
- * Objects start at a colour offset from the slab's first byte, which is
- * aligned to the slab's size, so a power-of-two class gets its natural
- * alignment without giving a whole object's room to the header.  The
- * header sits at a fixed distance from the block's end, so an object's
- * slab is found from its frame alone: the head frame's descriptor gives
- * the block and its order.
+ * Off the slab (6.1's OFF_SLAB) when the header and indices would not
+ * fit in the bytes the objects leave anyway and a small enough on-slab
+ * kmalloc class can hold them: so kmalloc-256 .. 8k hold as many objects
+ * as 6.1's SLAB gives them (kmalloc-512: 8 a page, not 7).  Objects
+ * start at a colour offset from the slab's first byte, which is aligned
+ * to the slab's size, so a power-of-two class gets its natural
+ * alignment.  The head frame's descriptor points to the header (its lru
+ * is the owner's while the block is allocated), so an object's slab is
+ * found from its frame alone.
  *
  * With debugging, an object's slot is
  *
@@ -27,10 +31,14 @@
  *
  * and the pointer handed out is the object's first byte.
  *
- * Locking, within the module's order (buddy.c): the instance's slab
- * mutex (cache creation, destruction, shrinking) is taken before any
- * spinlock; a node's list_lock is taken with interrupts off, never two at
- * once, and never around a call into the page allocator.
+ * Locking, within the module's order (buddy.c): the CPU-hotplug lock
+ * (cache destruction, shrinking, the hotplug callbacks), then the
+ * instance's slab mutex (the cache list; creation, destruction, the
+ * hotplug callbacks), which is held around page allocations when a cache
+ * is made, as 6.1's slab_mutex is: reclaim's slab shrinker and the
+ * reaper only trylock it.  A node's list_lock is taken with interrupts
+ * off, never two at once, and never around a call into the page
+ * allocator.
  */
 #ifndef _ALTMM_SLAB_H
 #define _ALTMM_SLAB_H
@@ -42,6 +50,7 @@
 #include <linux/reciprocal_div.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "mmzone.h"
 
@@ -52,6 +61,9 @@
 #define ALTMM_KMALLOC_MIN_SIZE		8
 #define ALTMM_NR_KMALLOC_CLASSES	(ALTMM_KMALLOC_SHIFT_HIGH + 1)
 #define ALTMM_REDZONE_BYTES		sizeof(u64)
+/* 6.1's REAPTIMEOUT_AC and REAPTIMEOUT_NODE: how often the reaper runs. */
+#define ALTMM_SLAB_REAP_INTERVAL	(2 * HZ)
+#define ALTMM_SLAB_REAP_NODE_INTERVAL	(4 * HZ)
 /* One object, one index and the header in an order-3 slab. */
 #define ALTMM_SLAB_MAX_SIZE		\
 	round_down((PAGE_SIZE << ALTMM_SLAB_MAX_ORDER) - 56 - sizeof(u16), sizeof(void *))
@@ -73,16 +85,20 @@
  * @limit: capacity
  * @batchcount: objects moved to or from the node lists at a time
  * @touched: an allocation came since the last reap
+ * @nid: the node its objects come from: its CPU's node, or the nearest
+ *	node with memory when that one has none (numa_mem_id())
  * @entry: the objects
  *
- * Touched only by its CPU with interrupts off (on_each_cpu() drains run
- * there too).
+ * Touched only by its CPU with interrupts off (on_each_cpu() drains and
+ * the reaper run there too), or by the CPU-hotplug teardown once its CPU
+ * is dead.
  */
 struct altmm_array_cache {
 	unsigned int avail;
 	unsigned int limit;
 	unsigned int batchcount;
 	unsigned int touched;
+	int nid;
 	void *entry[];
 };
 
@@ -97,6 +113,9 @@ struct altmm_array_cache {
  * @free_objects: objects free in the slabs (not those in array caches)
  * @free_limit: free objects kept before free slabs go back to the pages
  * @colour_next: the colour of the next slab
+ * @free_touched: a free slab was taken since the last reap
+ * @next_reap: jiffies before which the reaper leaves the node's free
+ *	slabs alone
  */
 struct altmm_kmem_cache_node {
 	spinlock_t list_lock;		/* the lists and counts below */
@@ -108,6 +127,8 @@ struct altmm_kmem_cache_node {
 	unsigned long free_objects;
 	unsigned int free_limit;
 	unsigned int colour_next;
+	unsigned int free_touched;
+	unsigned long next_reap;
 };
 
 /* Per-cache event counters (the /sys/kernel/slab/<cache>/ statistics). */
@@ -145,7 +166,10 @@ struct altmm_slab_stats {
  * @colour: colours available (left-over space / @colour_off)
  * @colour_off: bytes per colour
  * @reciprocal_size: @size for reciprocal_divide(), as SLAB keeps it
- * @mgmt_size: header and freelist bytes at the end of a slab
+ * @mgmt_size: header and freelist bytes at the end of a slab (0 off-slab)
+ * @freelist_cache: for an off-slab cache (6.1's OFF_SLAB), the kmalloc
+ *	class its slab headers and index arrays come from; NULL when they
+ *	are at the end of the slab
  * @limit: array capacity
  * @batchcount: array refill/flush size
  * @flags: SLAB_* and ALTMM_CFLGS_*
@@ -171,6 +195,7 @@ struct altmm_kmem_cache {
 	unsigned int colour_off;
 	struct reciprocal_value reciprocal_size;
 	unsigned int mgmt_size;
+	struct altmm_kmem_cache *freelist_cache;
 	unsigned int limit;
 	unsigned int batchcount;
 	slab_flags_t flags;
@@ -205,6 +230,36 @@ struct altmm_slab {
 };
 
 /**
+ * altmm_slab_base() - the first byte of a slab's block
+ * @cache: its cache
+ * @slab: its header
+ *
+ * Blocks are aligned to their size and the objects start less than a
+ * block into theirs.
+ *
+ * Return: the address.
+ */
+static inline void *altmm_slab_base(const struct altmm_kmem_cache *cache,
+				    const struct altmm_slab *slab)
+{
+	return (void *)ALIGN_DOWN((unsigned long)slab->s_mem, PAGE_SIZE << cache->order);
+}
+
+/**
+ * altmm_slab_freelist() - a slab's free-object index array
+ * @cache: its cache
+ * @slab: its header
+ *
+ * Return: the num indices, just before an on-slab header or just after
+ * an off-slab one.
+ */
+static inline u16 *altmm_slab_freelist(const struct altmm_kmem_cache *cache,
+				       struct altmm_slab *slab)
+{
+	return cache->freelist_cache ? (u16 *)(slab + 1) : (u16 *)slab - cache->num;
+}
+
+/**
  * struct altmm_slab_state - an instance's slab layer
  * @mutex: protects @caches and cache creation/destruction
  * @caches: every cache, the cache of caches first
@@ -215,6 +270,12 @@ struct altmm_slab {
  * @shrinker: frees empty slabs under memory pressure
  * @up: bootstrap stage (0: none, 1: cache_cache, 2: kmalloc, 3: done)
  * @dir: debugfs directory "slab" of per-cache statistics
+ * @mem_node: for each node, itself if it has memory, else the nearest
+ *	node that has (numa_mem_id() of its CPUs)
+ * @max_order: the slab_max_order in force: slabs go above it only when
+ *	no object fits
+ * @reaper: each CPU's periodic cache_reap() work
+ * @reap_stop: set at teardown, before the works are cancelled
  */
 struct altmm_slab_state {
 	struct mutex mutex;		/* @caches, creation, destruction */
@@ -226,6 +287,22 @@ struct altmm_slab_state {
 	struct altmm_shrinker shrinker;
 	int up;
 	struct dentry *dir;
+	int mem_node[ALTMM_MAX_NUMNODES];
+	unsigned int max_order;
+	struct altmm_slab_reaper __percpu *reaper;
+	bool reap_stop;
+};
+
+/**
+ * struct altmm_slab_reaper - one CPU's reaper of one instance
+ * @work: runs every ALTMM_SLAB_REAP_INTERVAL on @cpu
+ * @sys: the instance
+ * @cpu: the CPU whose arrays it trims
+ */
+struct altmm_slab_reaper {
+	struct delayed_work work;
+	struct altmm_system *sys;
+	int cpu;
 };
 
 enum altmm_kmalloc_type {
@@ -257,11 +334,20 @@ struct altmm_kmem_cache *altmm_sys_cache_create(struct altmm_system *sys,
 						void (*ctor)(void *));
 int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache);
 void *altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid);
+void *__altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid,
+			  unsigned long caller);
 int altmm_cache_free(struct altmm_kmem_cache *cache, void *obj,
 		     unsigned long caller);
 int altmm_cache_alloc_bulk(struct altmm_kmem_cache *cache, gfp_t gfp,
 			   size_t nr, void **p);
 void altmm_cache_free_bulk(struct altmm_kmem_cache *cache, size_t nr, void **p);
+int __altmm_cache_alloc_bulk(struct altmm_kmem_cache *cache, gfp_t gfp,
+			     size_t nr, void **p, unsigned long caller);
+void __altmm_cache_free_bulk(struct altmm_kmem_cache *cache, size_t nr, void **p,
+			     unsigned long caller);
+void altmm_slab_reap(struct altmm_system *sys);
+void altmm_slab_cpu_prepare(struct altmm_system *sys, unsigned int cpu);
+void altmm_slab_cpu_dead(struct altmm_system *sys, unsigned int cpu);
 unsigned long altmm_cache_shrink(struct altmm_kmem_cache *cache);
 struct altmm_kmem_cache *altmm_obj_to_cache(struct altmm_system *sys,
 					    const void *obj,
@@ -281,6 +367,8 @@ int altmm_sys_kfree(struct altmm_system *sys, const void *obj,
 size_t altmm_sys_ksize(struct altmm_system *sys, const void *obj);
 void *altmm_sys_krealloc(struct altmm_system *sys, const void *p,
 			 size_t new_size, gfp_t gfp);
+void *__altmm_sys_krealloc(struct altmm_system *sys, const void *p,
+			   size_t new_size, gfp_t gfp, unsigned long caller);
 int altmm_kmalloc_index(size_t size);
 unsigned int altmm_kmalloc_size(int index);
 
