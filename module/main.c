@@ -87,8 +87,9 @@ static int set_init_flag(const char *val, const struct kernel_param *kp)
 	int ret = param_set_bool(val, kp);
 
 	if (ret) {
-		pr_err("%s: '%s' is not a boolean (0, 1, y, n, on, off)\n",
-		       kp->name, val);
+		/* A write from the shell ends in a newline. */
+		pr_err("%s: '%.*s' is not a boolean (0, 1, y, n, on, off)\n",
+		       kp->name, (int)strcspn(val, "\n"), val);
 		return ret;
 	}
 	if (param_sys)
