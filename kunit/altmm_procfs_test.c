@@ -310,22 +310,26 @@ static void layout_collect(void *ctx, const char *line)
  */
 static void procfs_layout_many_cpus(struct kunit *test)
 {
-	struct altmm_params p = { .arena_mb = 64, .nr_nodes = 4, .dma_mb = 16,
-				  .dma32_mb = 32 };
 	struct layout_seen seen = { .test = test };
 	struct altmm_param_error err;
+	struct altmm_params *p;
 	struct altmm_layout *l;
 	u8 *own_map, *map;
 	unsigned int cpu;
 
+	/* Off the stack, as both are large. */
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 	l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
 	map = kunit_kmalloc(test, LAYOUT_TEST_CPUS, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, l);
 	KUNIT_ASSERT_NOT_NULL(test, map);
-	KUNIT_ASSERT_EQ(test, altmm_layout_build(&p, l, &err), 0);
+	*p = (struct altmm_params){ .arena_mb = 64, .nr_nodes = 4, .dma_mb = 16,
+				    .dma32_mb = 32 };
+	KUNIT_ASSERT_EQ(test, altmm_layout_build(p, l, &err), 0);
 	/* The built map has nr_cpu_ids entries; stand a bigger one in. */
 	for (cpu = 0; cpu < LAYOUT_TEST_CPUS; cpu++)
-		map[cpu] = (cpu / 3) % p.nr_nodes;
+		map[cpu] = (cpu / 3) % p->nr_nodes;
 	own_map = l->cpu_node;
 	l->cpu_node = map;
 	seen.l = l;

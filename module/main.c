@@ -176,9 +176,10 @@ static int parse_slab_debug(const char *s, slab_flags_t *out)
 
 static int __init altmm_init(void)
 {
+	/* Off the stack (its CPU map is large); nothing keeps it. */
+	static struct altmm_params p __initdata;
 	struct altmm_param_error err;
 	struct altmm_system *sys;
-	struct altmm_params p;
 	int ret;
 
 	fill_params(&p);
