@@ -19,6 +19,10 @@
  *                = 1000 - (1000 + free * 1000 / 2^k) / total
  *
  * every division truncating, as 6.1's div_u64() does.
+ *
+ * Also the layout summary of debugfs.c (the "layout" file and the boot
+ * log), rendered for a layout with far more CPUs than a UML guest has:
+ * it must come out whole, however long the CPU map.
  */
 
 #include <kunit/test.h>
@@ -27,6 +31,7 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 
+#include "debugfs.h"
 #include "procfs.h"
 
 /**
@@ -236,11 +241,118 @@ static void procfs_index_random(struct kunit *test)
 	}
 }
 
+/* === The layout summary === */
+
+#define LAYOUT_TEST_CPUS	2048
+#define LAYOUT_TEST_LINE_MAX	200	/* well inside a printk line */
+
+/**
+ * struct layout_seen - what the layout test's sink was given
+ * @test: the test
+ * @l: the layout rendered
+ * @lines: lines seen
+ * @bytes: their bytes, newlines included
+ * @next_cpu: the CPU the next "CPU to node:" entry must name
+ * @cpu_lines: "CPU to node:" lines seen
+ * @last: the last line, cut to its buffer
+ * @first: the first line, likewise
+ */
+struct layout_seen {
+	struct kunit *test;
+	const struct altmm_layout *l;
+	unsigned int lines;
+	size_t bytes;
+	unsigned int next_cpu;
+	unsigned int cpu_lines;
+	char last[64];
+	char first[64];
+};
+
+/* Every "CPU to node:" entry must name the next CPU and its node. */
+static void layout_collect(void *ctx, const char *line)
+{
+	static const char prefix[] = "CPU to node:";
+	struct layout_seen *seen = ctx;
+	struct kunit *test = seen->test;
+	const char *p;
+
+	KUNIT_EXPECT_LT(test, strlen(line), (size_t)LAYOUT_TEST_LINE_MAX);
+	KUNIT_EXPECT_NULL(test, strchr(line, '\n'));
+	if (!seen->lines++)
+		strscpy(seen->first, line, sizeof(seen->first));
+	strscpy(seen->last, line, sizeof(seen->last));
+	seen->bytes += strlen(line) + 1;
+	if (strncmp(line, prefix, sizeof(prefix) - 1))
+		return;
+	seen->cpu_lines++;
+	for (p = line + sizeof(prefix) - 1; *p; ) {
+		unsigned int cpu, nid;
+		int n = 0;
+
+		if (sscanf(p, " %u:%u%n", &cpu, &nid, &n) != 2 || !n) {
+			KUNIT_FAIL(test, "unparsable CPU map entry at \"%s\"", p);
+			return;
+		}
+		KUNIT_EXPECT_EQ(test, cpu, seen->next_cpu);
+		KUNIT_EXPECT_EQ(test, nid, (unsigned int)seen->l->cpu_node[cpu %
+						LAYOUT_TEST_CPUS]);
+		seen->next_cpu++;
+		p += n;
+	}
+}
+
+/*
+ * Issue 8, defect 6: the summary was rendered into a fixed 8 KiB buffer,
+ * and a machine with some 1,100 possible CPUs failed to load.  A layout
+ * with 2048 CPUs (about 15 KiB of CPU map) must come out whole: every
+ * CPU once, in order, with its node, in lines a printk can take, and the
+ * closing "Sections:" line last.
+ */
+static void procfs_layout_many_cpus(struct kunit *test)
+{
+	struct layout_seen seen = { .test = test };
+	struct altmm_param_error err;
+	struct altmm_params *p;
+	struct altmm_layout *l;
+	u8 *own_map, *map;
+	unsigned int cpu;
+
+	/* Off the stack, as both are large. */
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	map = kunit_kmalloc(test, LAYOUT_TEST_CPUS, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	*p = (struct altmm_params){ .arena_mb = 64, .nr_nodes = 4, .dma_mb = 16,
+				    .dma32_mb = 32 };
+	KUNIT_ASSERT_EQ(test, altmm_layout_build(p, l, &err), 0);
+	/* The built map has nr_cpu_ids entries; stand a bigger one in. */
+	for (cpu = 0; cpu < LAYOUT_TEST_CPUS; cpu++)
+		map[cpu] = (cpu / 3) % p->nr_nodes;
+	own_map = l->cpu_node;
+	l->cpu_node = map;
+	seen.l = l;
+
+	altmm_layout_show(l, LAYOUT_TEST_CPUS, layout_collect, &seen);
+	l->cpu_node = own_map;
+	altmm_layout_free(l);
+
+	KUNIT_EXPECT_EQ(test, seen.next_cpu, LAYOUT_TEST_CPUS);
+	KUNIT_EXPECT_EQ(test, seen.cpu_lines, DIV_ROUND_UP(LAYOUT_TEST_CPUS, 16));
+	KUNIT_EXPECT_STREQ(test, seen.first, "Zone ranges:");
+	KUNIT_EXPECT_STREQ(test, seen.last, "Sections: 16 of 4M, 16 present, 0 absent");
+	/* More than the old buffer held, or this would prove nothing. */
+	KUNIT_EXPECT_GT(test, seen.bytes, (size_t)8192);
+	kunit_info(test, "%u lines, %zu bytes\n", seen.lines, seen.bytes);
+}
+
 static struct kunit_case altmm_procfs_cases[] = {
 	KUNIT_CASE_PARAM(procfs_unusable_index, index_gen_params),
 	KUNIT_CASE_PARAM(procfs_fragmentation_index, index_gen_params),
 	KUNIT_CASE(procfs_index_order_too_big),
 	KUNIT_CASE(procfs_index_random),
+	KUNIT_CASE(procfs_layout_many_cpus),
 	{}
 };
 
@@ -252,5 +364,5 @@ static struct kunit_suite altmm_procfs_suite = {
 kunit_test_suite(altmm_procfs_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for the arithmetic of altmm's /proc-shaped files");
+MODULE_DESCRIPTION("KUnit tests for the arithmetic of altmm's /proc-shaped files and its layout summary");
 MODULE_IMPORT_NS(ALTMM_INTERNAL);

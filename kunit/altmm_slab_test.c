@@ -181,9 +181,9 @@ static void param_saved_restore(struct kunit_resource *res)
 }
 
 /*
- * Set altmm's bool parameter @name for the rest of the test.  The
- * variables are not exported, so this goes through the file a person
- * would write.
+ * Set altmm's bool parameter @name for the rest of the test; it changes
+ * the default instance.  The variables are not exported, so this goes
+ * through the file a person would write.
  */
 static void set_param(struct kunit *test, const char *name, bool on)
 {
@@ -1275,9 +1275,9 @@ static void slab_init_on_alloc(struct kunit *test)
 	u8 *obj, *want, *p;
 
 	make_init_caches(test, sys, &c);
-	set_param(test, "init_on_free", false);
+	WRITE_ONCE(sys->tune.init_on_free, false);
 
-	set_param(test, "init_on_alloc", false);
+	WRITE_ONCE(sys->tune.init_on_alloc, false);
 	want = dirty_one(test, c.plain);
 	obj = alloc_obj(test, c.plain, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_ASSERT_PTR_EQ(test, obj, want);
@@ -1288,7 +1288,7 @@ static void slab_init_on_alloc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, DIRTY, PAGE_SIZE), -1L);
 	free_page_addr(test, sys, p);
 
-	set_param(test, "init_on_alloc", true);
+	WRITE_ONCE(sys->tune.init_on_alloc, true);
 	want = dirty_one(test, c.plain);
 	obj = alloc_obj(test, c.plain, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_ASSERT_PTR_EQ(test, obj, want);
@@ -1335,15 +1335,15 @@ static void slab_init_on_free(struct kunit *test)
 	u8 *obj, *p;
 
 	make_init_caches(test, sys, &c);
-	set_param(test, "init_on_alloc", false);
+	WRITE_ONCE(sys->tune.init_on_alloc, false);
 
-	set_param(test, "init_on_free", false);
+	WRITE_ONCE(sys->tune.init_on_free, false);
 	obj = dirty_one(test, c.plain);
 	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, DIRTY, 64), -1L);
 	p = dirty_page(test, sys);
 	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, DIRTY, PAGE_SIZE), -1L);
 
-	set_param(test, "init_on_free", true);
+	WRITE_ONCE(sys->tune.init_on_free, true);
 	obj = dirty_one(test, c.plain);
 	KUNIT_EXPECT_EQ(test, altmm_test_first_not(obj, 0, 64), -1L);
 
@@ -1359,6 +1359,47 @@ static void slab_init_on_free(struct kunit *test)
 
 	p = dirty_page(test, sys);
 	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, 0, PAGE_SIZE), -1L);
+}
+
+/*
+ * init_on_free is an instance's own: set on one private instance, it
+ * wipes that instance's frees only; another private instance and the
+ * default one keep theirs.  The module parameter changes the default
+ * instance alone.  Each instance is checked by its behaviour (a freed
+ * page keeps or loses its bytes), not only by its flag.
+ */
+static void slab_init_flags_per_instance(struct kunit *test)
+{
+	struct altmm_system *a = one_node(test), *b = one_node(test);
+	struct altmm_system *def = altmm_default_sys;
+	bool def_free;
+	u8 *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, def);
+	def_free = READ_ONCE(def->tune.init_on_free);
+	WRITE_ONCE(a->tune.init_on_free, true);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(b->tune.init_on_free));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(def->tune.init_on_free), def_free);
+
+	p = dirty_page(test, a);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, 0, PAGE_SIZE), -1L);
+	p = dirty_page(test, b);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, DIRTY, PAGE_SIZE), -1L);
+	if (!def_free) {
+		p = dirty_page(test, def);
+		KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, DIRTY, PAGE_SIZE), -1L);
+	}
+
+	/* The parameter reaches the default instance, and only it. */
+	WRITE_ONCE(a->tune.init_on_free, false);
+	set_param(test, "init_on_free", true);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(def->tune.init_on_free));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(a->tune.init_on_free));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(b->tune.init_on_free));
+	p = dirty_page(test, def);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, 0, PAGE_SIZE), -1L);
+	p = dirty_page(test, b);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, DIRTY, PAGE_SIZE), -1L);
 }
 
 /* === A seeded random workload === */
@@ -1975,6 +2016,7 @@ static struct kunit_case altmm_slab_cases[] = {
 	KUNIT_CASE(slab_create_limits),
 	KUNIT_CASE(slab_init_on_alloc),
 	KUNIT_CASE(slab_init_on_free),
+	KUNIT_CASE(slab_init_flags_per_instance),
 	KUNIT_CASE(slab_random_workload),
 	KUNIT_CASE(slab_reap),
 	KUNIT_CASE(slab_cpu_dead_drain),

@@ -29,6 +29,14 @@
 
 #define ALTMM_ARENA_GFP	(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
 
+/*
+ * The instance the module parameters describe, set by main.c.  It is
+ * defined down here, with the model, so that every layer serving the
+ * default instance (api*.c, vmalloc.c's exported calls) refers down to it.
+ */
+struct altmm_system *altmm_default_sys;
+EXPORT_SYMBOL_NS_GPL(altmm_default_sys, ALTMM_INTERNAL);
+
 static_assert(ALTMM_PFN_SECTION_SHIFT < MAX_ORDER,
 	      "the host cannot hand out a whole section in one block");
 

@@ -838,7 +838,8 @@ static int ctl_run(struct altmm_ctl *ctl, char *line)
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t count, loff_t *ppos)
 {
-	struct altmm_system *sys = file->private_data;
+	struct altmm_ctl *ctl = file->private_data;
+	struct altmm_system *sys = ctl->sys;
 	char *buf, *nl;
 	int ret;
 
@@ -860,7 +861,7 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	} else {
 		if (nl)
 			*nl = '\0';
-		ret = ctl_run(sys->ctl, buf);
+		ret = ctl_run(ctl, buf);
 	}
 	kfree(buf);
 	return ret ? ret : count;
@@ -925,8 +926,8 @@ static void show_tag(struct seq_file *m, struct ctl_tag *tag, unsigned long *nr)
  */
 static int ctl_status_show(struct seq_file *m, void *v)
 {
-	struct altmm_system *sys = m->private;
-	struct altmm_ctl *ctl = sys->ctl;
+	struct altmm_ctl *ctl = m->private;
+	struct altmm_system *sys = ctl->sys;
 	struct ctl_tag *tag;
 	unsigned long *nr;
 	int i;
@@ -962,33 +963,32 @@ DEFINE_SHOW_ATTRIBUTE(ctl_status);
  * @sys: a ready instance
  * @dir: its debugfs directory
  *
- * Without host memory for its state the instance simply has no ctl file.
- *
  * Context: process context.
+ * Return: the files' state, for altmm_ctl_release(); NULL without host
+ * memory for it, and then the instance simply has no ctl file.
  */
-void altmm_ctl_create(struct altmm_system *sys, struct dentry *dir)
+struct altmm_ctl *altmm_ctl_create(struct altmm_system *sys, struct dentry *dir)
 {
 	struct altmm_ctl *ctl = kzalloc(sizeof(*ctl), GFP_KERNEL);
 
 	if (!ctl)
-		return;
+		return NULL;
 	ctl->sys = sys;
 	mutex_init(&ctl->lock);
 	INIT_LIST_HEAD(&ctl->tags);
-	sys->ctl = ctl;
-	debugfs_create_file("ctl", 0200, dir, sys, &ctl_fops);
-	debugfs_create_file("ctl_status", 0444, dir, sys, &ctl_status_fops);
+	debugfs_create_file("ctl", 0200, dir, ctl, &ctl_fops);
+	debugfs_create_file("ctl_status", 0444, dir, ctl, &ctl_status_fops);
+	return ctl;
 }
 
 /**
  * altmm_ctl_release() - free everything the ctl file still holds
- * @sys: instance whose debugfs files are already removed
+ * @ctl: from altmm_ctl_create(), or NULL; its files already removed
  *
- * Context: process context, before the allocator stops.
+ * Context: process context, before the instance's allocator stops.
  */
-void altmm_ctl_release(struct altmm_system *sys)
+void altmm_ctl_release(struct altmm_ctl *ctl)
 {
-	struct altmm_ctl *ctl = sys->ctl;
 	struct ctl_tag *tag, *next;
 	unsigned long blocks = 0;
 
@@ -1002,8 +1002,7 @@ void altmm_ctl_release(struct altmm_system *sys)
 	}
 	mutex_unlock(&ctl->lock);
 	if (blocks)
-		ctl_info(sys, "freed %lu blocks still held by tags", blocks);
+		ctl_info(ctl->sys, "freed %lu blocks still held by tags", blocks);
 	mutex_destroy(&ctl->lock);
 	kfree(ctl);
-	sys->ctl = NULL;
 }

@@ -8,11 +8,12 @@
 
 #include <linux/gfp.h>
 
+struct altmm_ctl;
 struct altmm_system;
 struct dentry;
 
-void altmm_ctl_create(struct altmm_system *sys, struct dentry *dir);
-void altmm_ctl_release(struct altmm_system *sys);
+struct altmm_ctl *altmm_ctl_create(struct altmm_system *sys, struct dentry *dir);
+void altmm_ctl_release(struct altmm_ctl *ctl);
 int altmm_ctl_parse_gfp(char *s, gfp_t *gfp, const char **bad);
 
 #endif /* _ALTMM_CTL_H */

@@ -9,17 +9,19 @@
  *   memblock/memory     /sys/kernel/debug/memblock/memory
  *   memblock/reserved   /sys/kernel/debug/memblock/reserved
  *
- * Files are removed before the instance is torn down;
- * debugfs's proxy fops make a read that races with removal fail cleanly.
+ * The files and their state (&struct altmm_debugfs) belong to this layer,
+ * not to the instance: whoever publishes an instance makes them, and
+ * removes them before the instance is torn down.  debugfs's proxy fops
+ * make a read that races with removal fail cleanly.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
-#include <linux/seq_buf.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/stdarg.h>
 
 #include "mmzone.h"
 #include "debugfs.h"
@@ -63,103 +65,181 @@ DEFINE_SHOW_ATTRIBUTE(sections);
 
 /* === layout === */
 
-static int layout_show(struct seq_file *m, void *v)
+/*
+ * The layout is rendered line by line into a sink that either prints
+ * each line (at load) or puts it in a seq_file (on read): no buffer holds
+ * the whole text, whose CPU map grows with nr_cpu_ids.  Every line is
+ * bounded: the longest is a CPU map line, LAYOUT_CPUS_PER_LINE entries of
+ * at most " 99999:255".
+ */
+#define LAYOUT_CPUS_PER_LINE	16
+#define LAYOUT_LINE_MAX		192
+
+static_assert(sizeof("CPU to node:") + LAYOUT_CPUS_PER_LINE * sizeof(" 99999:255") <
+	      LAYOUT_LINE_MAX);
+
+struct layout_sink {
+	altmm_layout_emit_t emit;
+	void *ctx;
+	unsigned int len;
+	char line[LAYOUT_LINE_MAX];
+};
+
+/* Add to the current line; one that would not fit is cut, with a WARN. */
+static __printf(2, 3) void sink_add(struct layout_sink *s, const char *fmt, ...)
 {
-	struct altmm_system *sys = m->private;
+	size_t room = sizeof(s->line) - s->len;
+	va_list args;
+	int n;
 
-	seq_puts(m, sys->layout_text);
-	return 0;
+	va_start(args, fmt);
+	n = vsnprintf(s->line + s->len, room, fmt, args);
+	va_end(args);
+	if (WARN_ON_ONCE(n >= (int)room))
+		n = room - 1;
+	s->len += n;
 }
-DEFINE_SHOW_ATTRIBUTE(layout);
 
-#define LAYOUT_TEXT_SIZE	8192
+/* Hand the current line (without its newline) to the sink's owner. */
+static void sink_end(struct layout_sink *s)
+{
+	s->line[s->len] = '\0';
+	s->emit(s->ctx, s->line);
+	s->len = 0;
+}
 
 /**
- * altmm_layout_render() - write the boot-log summary of an instance
- * @sys: instance with its nodes built
+ * altmm_layout_show() - the boot-log summary of a layout, line by line
+ * @l: a built layout
+ * @nr_cpus: entries of @l->cpu_node to show (nr_cpu_ids for a real one)
+ * @emit: called once per line, the line without its newline; the line is
+ *	gone when @emit returns
+ * @ctx: for @emit
  *
  * The first part has the shape of 6.1's free_area_init() messages ("Zone
  * ranges:", "Movable zone start for each node", "Early memory node
  * ranges", "Initmem setup node"); altmm then adds its node distances (as
- * numactl --hardware prints them), CPU-to-node map and section count.
+ * numactl --hardware prints them), the CPU-to-node map, at most
+ * %LAYOUT_CPUS_PER_LINE CPUs a line, each line starting "CPU to node:",
+ * and the section count.
  *
- * Context: instance construction, may sleep.
- * Return: 0 or -ENOMEM.
+ * Context: any context @emit may run in; allocates nothing.
  */
-int altmm_layout_render(struct altmm_system *sys)
+void altmm_layout_show(const struct altmm_layout *l, unsigned int nr_cpus,
+		       altmm_layout_emit_t emit, void *ctx)
 {
-	const struct altmm_layout *l = &sys->layout;
-	struct seq_buf s;
+	struct layout_sink s = { .emit = emit, .ctx = ctx };
 	unsigned long nr, present = 0;
+	unsigned int cpu;
 	int i, j, zt;
-	char *buf;
 
-	buf = kmalloc(LAYOUT_TEXT_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	seq_buf_init(&s, buf, LAYOUT_TEXT_SIZE);
-
-	seq_buf_printf(&s, "Zone ranges:\n");
+	sink_add(&s, "Zone ranges:");
+	sink_end(&s);
 	for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
 		if (zt == ALTMM_ZONE_MOVABLE)
 			continue;
-		seq_buf_printf(&s, "  %-8s ", altmm_zone_names[zt]);
+		sink_add(&s, "  %-8s ", altmm_zone_names[zt]);
 		if (l->zone_low[zt] == l->zone_high[zt])
-			seq_buf_printf(&s, "empty\n");
+			sink_add(&s, "empty");
 		else
-			seq_buf_printf(&s, "[mem %#018llx-%#018llx]\n",
-				       (u64)l->zone_low[zt] << PAGE_SHIFT,
-				       ((u64)l->zone_high[zt] << PAGE_SHIFT) - 1);
+			sink_add(&s, "[mem %#018llx-%#018llx]",
+				 (u64)l->zone_low[zt] << PAGE_SHIFT,
+				 ((u64)l->zone_high[zt] << PAGE_SHIFT) - 1);
+		sink_end(&s);
 	}
-	seq_buf_printf(&s, "Movable zone start for each node\n");
-	for (i = 0; i < l->nr_nodes; i++)
-		if (l->zone_movable_pfn[i])
-			seq_buf_printf(&s, "  Node %d: %#018llx\n", i,
-				       (u64)l->zone_movable_pfn[i] << PAGE_SHIFT);
-	seq_buf_printf(&s, "Early memory node ranges\n");
-	for (i = 0; i < l->nr_mem; i++)
-		seq_buf_printf(&s, "  node %3d: [mem %#018llx-%#018llx]\n",
-			       l->mem[i].nid, (u64)l->mem[i].start << PAGE_SHIFT,
-			       ((u64)l->mem[i].end << PAGE_SHIFT) - 1);
+	sink_add(&s, "Movable zone start for each node");
+	sink_end(&s);
+	for (i = 0; i < l->nr_nodes; i++) {
+		if (!l->zone_movable_pfn[i])
+			continue;
+		sink_add(&s, "  Node %d: %#018llx", i,
+			 (u64)l->zone_movable_pfn[i] << PAGE_SHIFT);
+		sink_end(&s);
+	}
+	sink_add(&s, "Early memory node ranges");
+	sink_end(&s);
+	for (i = 0; i < l->nr_mem; i++) {
+		sink_add(&s, "  node %3d: [mem %#018llx-%#018llx]",
+			 l->mem[i].nid, (u64)l->mem[i].start << PAGE_SHIFT,
+			 ((u64)l->mem[i].end << PAGE_SHIFT) - 1);
+		sink_end(&s);
+	}
 	for (i = 0; i < l->nr_nodes; i++) {
 		unsigned long start, end;
 
 		altmm_layout_node_mem_span(l, i, &start, &end);
 		if (start == end)
-			seq_buf_printf(&s, "Initializing node %d as memoryless\n", i);
+			sink_add(&s, "Initializing node %d as memoryless", i);
 		else
-			seq_buf_printf(&s, "Initmem setup node %d [mem %#018llx-%#018llx]\n",
-				       i, (u64)start << PAGE_SHIFT,
-				       ((u64)end << PAGE_SHIFT) - 1);
+			sink_add(&s, "Initmem setup node %d [mem %#018llx-%#018llx]",
+				 i, (u64)start << PAGE_SHIFT,
+				 ((u64)end << PAGE_SHIFT) - 1);
+		sink_end(&s);
 	}
 
-	seq_buf_printf(&s, "node distances:\nnode ");
+	sink_add(&s, "node distances:");
+	sink_end(&s);
+	sink_add(&s, "node ");
 	for (i = 0; i < l->nr_nodes; i++)
-		seq_buf_printf(&s, "%4d", i);
-	seq_buf_printf(&s, "\n");
+		sink_add(&s, "%4d", i);
+	sink_end(&s);
 	for (i = 0; i < l->nr_nodes; i++) {
-		seq_buf_printf(&s, "  %2d:", i);
+		sink_add(&s, "  %2d:", i);
 		for (j = 0; j < l->nr_nodes; j++)
-			seq_buf_printf(&s, "%4d", l->distance[i][j]);
-		seq_buf_printf(&s, "\n");
+			sink_add(&s, "%4d", l->distance[i][j]);
+		sink_end(&s);
 	}
-	seq_buf_printf(&s, "CPU to node:");
-	for (i = 0; i < nr_cpu_ids; i++)
-		seq_buf_printf(&s, " %d:%d", i, l->cpu_node[i]);
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		if (cpu % LAYOUT_CPUS_PER_LINE == 0)
+			sink_add(&s, "CPU to node:");
+		sink_add(&s, " %u:%u", cpu, l->cpu_node[cpu]);
+		if (cpu % LAYOUT_CPUS_PER_LINE == LAYOUT_CPUS_PER_LINE - 1 ||
+		    cpu == nr_cpus - 1)
+			sink_end(&s);
+	}
 	for (nr = 0; nr < l->nr_sections; nr++)
-		present += !!(sys->sections[nr].flags & ALTMM_SECTION_PRESENT);
-	seq_buf_printf(&s, "\nSections: %lu of %uM, %lu present, %lu absent\n",
-		       l->nr_sections, ALTMM_SECTION_MB, present,
-		       l->nr_sections - present);
+		present += !altmm_layout_pfn_absent(l, nr << ALTMM_PFN_SECTION_SHIFT);
+	sink_add(&s, "Sections: %lu of %uM, %lu present, %lu absent",
+		 l->nr_sections, ALTMM_SECTION_MB, present,
+		 l->nr_sections - present);
+	sink_end(&s);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_layout_show, ALTMM_INTERNAL);
 
-	if (seq_buf_has_overflowed(&s)) {
-		kfree(buf);
-		return -ENOMEM;
-	}
-	/* Every successful print leaves room for the NUL. */
-	buf[seq_buf_used(&s)] = '\0';
-	sys->layout_text = buf;
+static void layout_emit_seq(void *ctx, const char *line)
+{
+	struct seq_file *m = ctx;
+
+	seq_puts(m, line);
+	seq_putc(m, '\n');
+}
+
+static int layout_show(struct seq_file *m, void *v)
+{
+	struct altmm_system *sys = m->private;
+
+	altmm_layout_show(&sys->layout, nr_cpu_ids, layout_emit_seq, m);
 	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(layout);
+
+static void layout_emit_log(void *ctx, const char *line)
+{
+	pr_info("%s\n", line);
+}
+
+/**
+ * altmm_layout_print() - write an instance's layout to the kernel log
+ * @sys: a built instance
+ *
+ * The lines of the debugfs file "layout", one log line each, as the
+ * kernel logs its own at boot.
+ *
+ * Context: process context.
+ */
+void altmm_layout_print(const struct altmm_system *sys)
+{
+	altmm_layout_show(&sys->layout, nr_cpu_ids, layout_emit_log, NULL);
 }
 
 /* === memblock/ === */
@@ -179,21 +259,47 @@ static int memblock_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(memblock);
 
 /**
+ * struct altmm_debugfs - what the files of one instance keep
+ * @sys: the instance shown
+ * @dir: its directory, removed with everything in it
+ * @ctl: the ctl file's state (ctl.c), or NULL
+ * @slabinfo: the slab files' state (slabinfo.c), or NULL
+ *
+ * The instance knows nothing of it: it is made and freed by whoever
+ * publishes the instance (main.c, for the default one).
+ */
+struct altmm_debugfs {
+	struct altmm_system *sys;
+	struct dentry *dir;
+	struct altmm_ctl *ctl;
+	struct altmm_slabinfo *slabinfo;
+};
+
+/**
  * altmm_debugfs_create() - publish an instance's files
  * @sys: a fully built instance
- * @dir: its directory (created by the caller); owned by @sys from now on
+ * @dir: its directory (created by the caller); removed by
+ *	altmm_debugfs_destroy() from now on
  *
  * Context: process context.
+ * Return: the files' state; NULL (having removed @dir) without memory.
  */
-void altmm_debugfs_create(struct altmm_system *sys, struct dentry *dir)
+struct altmm_debugfs *altmm_debugfs_create(struct altmm_system *sys,
+					   struct dentry *dir)
 {
+	struct altmm_debugfs *d = kzalloc(sizeof(*d), GFP_KERNEL);
 	struct dentry *mb;
 
-	sys->debugfs = dir;
+	if (!d) {
+		debugfs_remove(dir);
+		return NULL;
+	}
+	d->sys = sys;
+	d->dir = dir;
 	altmm_procfs_create(sys, dir);
-	altmm_ctl_create(sys, dir);
+	d->ctl = altmm_ctl_create(sys, dir);
 	altmm_tunables_create(sys, dir);
-	altmm_slabinfo_create(sys, dir);
+	d->slabinfo = altmm_slabinfo_create(sys, dir);
 	altmm_vmalloc_debugfs_create(sys, dir);
 	debugfs_create_file("sections", 0444, dir, sys, &sections_fops);
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
@@ -202,17 +308,24 @@ void altmm_debugfs_create(struct altmm_system *sys, struct dentry *dir)
 			    &memblock_fops);
 	debugfs_create_file("reserved", 0444, mb, &sys->memblock.reserved,
 			    &memblock_fops);
+	return d;
 }
 
 /**
- * altmm_debugfs_remove() - withdraw an instance's files
- * @sys: instance
+ * altmm_debugfs_destroy() - withdraw an instance's files and free their state
+ * @d: from altmm_debugfs_create(), or NULL
+ *
+ * Frees what the ctl file still holds, so it runs while the instance is
+ * whole, before altmm_system_destroy().
  *
  * Context: process context; returns once no reader is inside a show().
  */
-void altmm_debugfs_remove(struct altmm_system *sys)
+void altmm_debugfs_destroy(struct altmm_debugfs *d)
 {
-	altmm_slabinfo_remove(sys);
-	debugfs_remove(sys->debugfs);
-	sys->debugfs = NULL;
+	if (!d)
+		return;
+	altmm_slabinfo_remove(d->slabinfo);
+	debugfs_remove(d->dir);
+	altmm_ctl_release(d->ctl);
+	kfree(d);
 }

@@ -6,6 +6,8 @@
 #ifndef _ALTMM_DEBUGFS_H
 #define _ALTMM_DEBUGFS_H
 
+struct altmm_debugfs;
+struct altmm_layout;
 struct altmm_system;
 struct dentry;
 
@@ -13,8 +15,15 @@ struct dentry;
 void altmm_procfs_create(struct altmm_system *sys, struct dentry *dir);
 
 /* debugfs.c */
-void altmm_debugfs_create(struct altmm_system *sys, struct dentry *parent);
-void altmm_debugfs_remove(struct altmm_system *sys);
-int altmm_layout_render(struct altmm_system *sys);
+struct altmm_debugfs *altmm_debugfs_create(struct altmm_system *sys,
+					   struct dentry *dir);
+void altmm_debugfs_destroy(struct altmm_debugfs *d);
+
+/* One line of the layout summary, without its newline. */
+typedef void (*altmm_layout_emit_t)(void *ctx, const char *line);
+
+void altmm_layout_show(const struct altmm_layout *l, unsigned int nr_cpus,
+		       altmm_layout_emit_t emit, void *ctx);
+void altmm_layout_print(const struct altmm_system *sys);
 
 #endif /* _ALTMM_DEBUGFS_H */

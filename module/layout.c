@@ -28,7 +28,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 
-#include "mmzone.h"
+#include "layout.h"
 
 const char * const altmm_zone_names[ALTMM_NR_ZONES] = {
 	[ALTMM_ZONE_DMA]	= "DMA",

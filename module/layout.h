@@ -83,6 +83,10 @@ extern const char * const altmm_zone_names[ALTMM_NR_ZONES];
  * @holes: "size@start[,size@start...]" absent ranges, or NULL
  * @fail_chunk: fault injection for tests: the host refuses the n-th chunk
  *	(1-based); 0 never
+ * @init_on_alloc: the instance's first &altmm_tunables.init_on_alloc
+ * @init_on_free: its first &altmm_tunables.init_on_free
+ * @slab_debug: its &altmm_tunables.slab_debug, which the caches made while
+ *	it boots get too
  */
 struct altmm_params {
 	unsigned int arena_mb;
@@ -101,6 +105,9 @@ struct altmm_params {
 	const char *movablecore;
 	const char *holes;
 	unsigned int fail_chunk;
+	bool init_on_alloc;
+	bool init_on_free;
+	slab_flags_t slab_debug;
 };
 
 /**

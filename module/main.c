@@ -11,12 +11,12 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "mmzone.h"
 #include "debugfs.h"
 #include "page_alloc.h"
-#include "slab.h"
 
 static unsigned int arena_mb = 256;
 module_param(arena_mb, uint, 0444);
@@ -65,17 +65,51 @@ static char *movablecore;
 module_param(movablecore, charp, 0444);
 MODULE_PARM_DESC(movablecore, "As the kernel parameter: memory for ZONE_MOVABLE, e.g. 32M or 10%");
 
-bool altmm_init_on_alloc;
-EXPORT_SYMBOL_NS_GPL(altmm_init_on_alloc, ALTMM_INTERNAL);
-module_param_named(init_on_alloc, altmm_init_on_alloc, bool, 0644);
+/*
+ * init_on_alloc and init_on_free describe the default instance like the
+ * others, but may also be written at run time: a write goes to its
+ * tunables at once (private instances keep their own).  The module's
+ * parameter lock, held around every write, also covers publishing and
+ * withdrawing the instance a write changes.
+ */
+static bool param_init_on_alloc;
+static bool param_init_on_free;
+static struct altmm_system *param_sys;	/* under kernel_param_lock() */
+
+static void apply_init_flags(struct altmm_system *sys)
+{
+	WRITE_ONCE(sys->tune.init_on_alloc, param_init_on_alloc);
+	WRITE_ONCE(sys->tune.init_on_free, param_init_on_free);
+}
+
+static int set_init_flag(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (ret) {
+		/* A write from the shell ends in a newline. */
+		pr_err("%s: '%.*s' is not a boolean (0, 1, y, n, on, off)\n",
+		       kp->name, (int)strcspn(val, "\n"), val);
+		return ret;
+	}
+	if (param_sys)
+		apply_init_flags(param_sys);
+	return 0;
+}
+
+static const struct kernel_param_ops init_flag_ops = {
+	.set	= set_init_flag,
+	.get	= param_get_bool,
+};
+
+module_param_cb(init_on_alloc, &init_flag_ops, &param_init_on_alloc, 0644);
+__MODULE_PARM_TYPE(init_on_alloc, "bool");
 MODULE_PARM_DESC(init_on_alloc, "Zero pages and objects when they are allocated, as the kernel's init_on_alloc=1 (default 0)");
 
-bool altmm_init_on_free;
-EXPORT_SYMBOL_NS_GPL(altmm_init_on_free, ALTMM_INTERNAL);
-module_param_named(init_on_free, altmm_init_on_free, bool, 0644);
+module_param_cb(init_on_free, &init_flag_ops, &param_init_on_free, 0644);
+__MODULE_PARM_TYPE(init_on_free, "bool");
 MODULE_PARM_DESC(init_on_free, "Zero pages and objects when they are freed, as the kernel's init_on_free=1 (default 0)");
 
-slab_flags_t altmm_slab_debug;
 static char *slab_debug;
 module_param(slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug, "Debug every cache, as slub_debug= does: letters F (sanity, always on), Z (red zone), P (poison), U (store user); empty or \"-\" for none");
@@ -84,8 +118,8 @@ static char *holes;
 module_param(holes, charp, 0444);
 MODULE_PARM_DESC(holes, "Absent ranges size@start[,size@start...], 4M aligned, e.g. 8M@64M");
 
-struct altmm_system *altmm_default_sys;
-EXPORT_SYMBOL_NS_GPL(altmm_default_sys, ALTMM_INTERNAL);
+/* The files of the default instance, under /sys/kernel/debug/altmm/. */
+static struct altmm_debugfs *default_debugfs;
 
 static void fill_params(struct altmm_params *p)
 {
@@ -105,22 +139,12 @@ static void fill_params(struct altmm_params *p)
 	p->kernelcore = kernelcore;
 	p->movablecore = movablecore;
 	p->holes = holes;
-}
-
-static void print_layout(const struct altmm_system *sys)
-{
-	const char *line = sys->layout_text;
-
-	while (*line) {
-		const char *nl = strchrnul(line, '\n');
-
-		pr_info("%.*s\n", (int)(nl - line), line);
-		line = *nl ? nl + 1 : nl;
-	}
+	p->init_on_alloc = param_init_on_alloc;
+	p->init_on_free = param_init_on_free;
 }
 
 /* slub_debug-style letters: Z red zone, P poison, U store user, F sanity. */
-static int parse_slab_debug(const char *s)
+static int parse_slab_debug(const char *s, slab_flags_t *out)
 {
 	slab_flags_t flags = 0;
 
@@ -146,38 +170,50 @@ static int parse_slab_debug(const char *s)
 			return -EINVAL;
 		}
 	}
-	altmm_slab_debug = flags;
+	*out = flags;
 	return 0;
 }
 
 static int __init altmm_init(void)
 {
+	/* Off the stack (its CPU map is large); nothing keeps it. */
+	static struct altmm_params p __initdata;
 	struct altmm_param_error err;
-	struct altmm_params p;
+	struct altmm_system *sys;
 	int ret;
 
-	ret = parse_slab_debug(slab_debug);
+	fill_params(&p);
+	ret = parse_slab_debug(slab_debug, &p.slab_debug);
 	if (ret)
 		return ret;
 
 	ret = altmm_cpuhp_register();
 	if (ret)
 		return ret;
-	fill_params(&p);
-	ret = altmm_system_create(&p, KBUILD_MODNAME, &altmm_default_sys, &err);
+	ret = altmm_system_create(&p, KBUILD_MODNAME, &sys, &err);
 	if (ret) {
 		altmm_cpuhp_unregister();
 		return ret;
 	}
-	print_layout(altmm_default_sys);
-	altmm_debugfs_create(altmm_default_sys, debugfs_create_dir(KBUILD_MODNAME, NULL));
+	/* A write since fill_params() is applied now. */
+	kernel_param_lock(THIS_MODULE);
+	apply_init_flags(sys);
+	param_sys = sys;
+	kernel_param_unlock(THIS_MODULE);
+	altmm_default_sys = sys;
+	altmm_layout_print(sys);
+	default_debugfs = altmm_debugfs_create(sys, debugfs_create_dir(KBUILD_MODNAME, NULL));
 	pr_info("%uM arena in %lu host chunks, %d nodes\n", arena_mb,
-		altmm_default_sys->nr_chunks, altmm_default_sys->layout.nr_nodes);
+		sys->nr_chunks, sys->layout.nr_nodes);
 	return 0;
 }
 
 static void __exit altmm_exit(void)
 {
+	altmm_debugfs_destroy(default_debugfs);
+	kernel_param_lock(THIS_MODULE);
+	param_sys = NULL;
+	kernel_param_unlock(THIS_MODULE);
 	altmm_system_destroy(altmm_default_sys);
 	altmm_cpuhp_unregister();
 	pr_info("unloaded; every host page returned\n");

@@ -383,6 +383,15 @@ static inline bool altmm_zone_populated(const struct altmm_zone *zone)
  * @page_group_by_mobility_disabled: 1 turns anti-fragmentation off, as the
  *	kernel does on small machines: every request is unmovable and any
  *	fallback claims its whole pageblock
+ * @init_on_alloc: zero pages and objects as they are handed out
+ *	(init_on_alloc=1); READ_ONCE, as a writer may flip it at any time
+ * @init_on_free: zero pages and objects as they are given back
+ *	(init_on_free=1); READ_ONCE, likewise
+ * @slab_debug: SLAB_RED_ZONE, SLAB_POISON, SLAB_STORE_USER given to every
+ *	cache created from then on (slub_debug=)
+ *
+ * The last three are the instance's own, so that one instance (a KUnit
+ * one, say) may wipe memory while the others do not.
  */
 struct altmm_tunables {
 	int min_free_kbytes;
@@ -391,6 +400,9 @@ struct altmm_tunables {
 	int lowmem_reserve_ratio[ALTMM_NR_ZONES];
 	int percpu_pagelist_high_fraction;
 	int page_group_by_mobility_disabled;
+	bool init_on_alloc;
+	bool init_on_free;
+	slab_flags_t slab_debug;
 };
 
 /* === The instance === */
@@ -411,9 +423,6 @@ struct altmm_tunables {
  * @fail_chunk: from &struct altmm_params
  * @memblock: the boot allocator
  * @nodes: node data, in the arena
- * @layout_text: the boot-log summary, rendered once
- * @debugfs: its debugfs directory, or NULL
- * @ctl: the state of its ctl file (ctl.c), or NULL
  * @tune: tunables; written under @tune_lock, read with READ_ONCE
  * @tune_lock: serialises recomputing watermarks and pcp limits
  * @totalreserve_pages: frames kept free by watermarks and reserves
@@ -430,6 +439,10 @@ struct altmm_tunables {
  *
  * @name prefixes every log line about the instance ("altmm" for the
  * default one, so its lines read like any module's).
+ *
+ * Nothing here belongs to the files that show an instance (debugfs.c and
+ * its neighbours keep their state in their own &struct altmm_debugfs):
+ * the instance is the same with or without them.
  */
 struct altmm_system {
 	const char *name;
@@ -444,9 +457,6 @@ struct altmm_system {
 	unsigned int fail_chunk;
 	struct altmm_memblock memblock;
 	struct altmm_node *nodes[ALTMM_MAX_NUMNODES];
-	char *layout_text;
-	struct dentry *debugfs;
-	struct altmm_ctl *ctl;
 
 	struct altmm_tunables tune;
 	struct mutex tune_lock;		/* @tune writes and recomputation */
@@ -510,7 +520,7 @@ static inline unsigned long altmm_wmark(const struct altmm_zone *zone,
 	return READ_ONCE(zone->watermark[w]) + READ_ONCE(zone->watermark_boost);
 }
 
-/* main.c: the instance the module parameters describe */
+/* arena.c: the instance the module parameters describe (set by main.c) */
 extern struct altmm_system *altmm_default_sys;
 
 /* === O(1) conversions === */

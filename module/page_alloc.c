@@ -46,7 +46,6 @@
 
 #include "mmzone.h"
 #include "page_alloc.h"
-#include "slab.h"
 
 /**
  * struct alloc_context - what every stage of one allocation shares
@@ -218,7 +217,7 @@ static struct page *prep_new_page(struct altmm_system *sys, unsigned long pfn,
 
 	if (!is_chunk_head(pfn))
 		set_page_count(page, 1);
-	if ((gfp & __GFP_ZERO) || READ_ONCE(altmm_init_on_alloc))
+	if ((gfp & __GFP_ZERO) || READ_ONCE(sys->tune.init_on_alloc))
 		for (i = 0; i < BIT(order); i++)
 			clear_page(page_address(page + i));
 	return page;
@@ -725,7 +724,7 @@ static int put_allocation(struct altmm_system *sys, struct page *page,
 	/* The host count stays frozen at 0, a free frame's; the arena holds a first frame. */
 	if (is_chunk_head(pfn))
 		page_ref_unfreeze(page, 1);
-	if (READ_ONCE(altmm_init_on_free))
+	if (READ_ONCE(sys->tune.init_on_free))
 		for (i = 0; i < BIT(order); i++)
 			clear_page(page_address(page + i));
 	free_pages_to_zone(sys, pfn, d, order, cold);

@@ -8,7 +8,7 @@
 #ifndef _ALTMM_PROCFS_H
 #define _ALTMM_PROCFS_H
 
-#include "mmzone.h"
+#include "layout.h"
 
 int altmm_procfs_unusable_index(const unsigned long nr_free[ALTMM_MAX_ORDER],
 				unsigned int order);

@@ -55,7 +55,6 @@
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "slab.h"
-#include "slabinfo.h"
 
 #define slab_err(cache, fmt, ...)					\
 	pr_err("%s: slab %s: " fmt, (cache)->sys->name, (cache)->name,	\
@@ -235,7 +234,7 @@ static void poison_obj(struct altmm_kmem_cache *cache, void *obj)
 
 static bool slab_init_on_alloc(struct altmm_kmem_cache *cache, gfp_t gfp)
 {
-	if (READ_ONCE(altmm_init_on_alloc)) {
+	if (READ_ONCE(cache->sys->tune.init_on_alloc)) {
 		if (cache->ctor)
 			return false;
 		if (cache->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
@@ -247,7 +246,7 @@ static bool slab_init_on_alloc(struct altmm_kmem_cache *cache, gfp_t gfp)
 
 static bool slab_init_on_free(struct altmm_kmem_cache *cache)
 {
-	return READ_ONCE(altmm_init_on_free) &&
+	return READ_ONCE(cache->sys->tune.init_on_free) &&
 	       !(cache->ctor || (cache->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
 }
 
@@ -1592,7 +1591,7 @@ static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
 		return NULL;
 	}
 
-	flags |= READ_ONCE(altmm_slab_debug) & ALTMM_SLAB_DEBUG_FLAGS;
+	flags |= READ_ONCE(sys->tune.slab_debug) & ALTMM_SLAB_DEBUG_FLAGS;
 	/* Poisoning would break the type stability RCU readers rely on. */
 	if (flags & SLAB_TYPESAFE_BY_RCU)
 		flags &= ~SLAB_POISON;
@@ -1612,7 +1611,7 @@ static struct altmm_kmem_cache *cache_create(struct altmm_system *sys,
 	if (ret)
 		goto fail_parts;
 	list_add_tail(&cache->list, &sys->slab->caches);
-	altmm_slabinfo_cache_added(cache);
+	altmm_slab_notify_added(cache);
 out:
 	mutex_unlock(&sys->slab->mutex);
 	return cache;
@@ -1710,7 +1709,7 @@ int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache)
 		cpus_read_unlock();
 		return -EBUSY;
 	}
-	altmm_slabinfo_cache_removed(cache);
+	altmm_slab_notify_removed(cache);
 	list_del(&cache->list);
 	if (cache->flags & SLAB_TYPESAFE_BY_RCU)
 		rcu_barrier();

@@ -179,7 +179,8 @@ struct altmm_slab_stats {
  * @refcount: creators (kmem_cache_create() of the same cache)
  * @list: on the instance's cache list, under &altmm_slab_state.mutex
  * @node: per-node lists
- * @debugfs: its directory of statistics
+ * @observer_data: the &altmm_slab_observer's own word about the cache
+ *	(slabinfo.c: its directory); the slab layer never reads it
  */
 struct altmm_kmem_cache {
 	struct altmm_array_cache __percpu *cpu_cache;
@@ -205,7 +206,7 @@ struct altmm_kmem_cache {
 	int refcount;
 	struct list_head list;
 	struct altmm_kmem_cache_node *node[ALTMM_MAX_NUMNODES];
-	struct dentry *debugfs;
+	void *observer_data;
 };
 
 /**
@@ -260,6 +261,23 @@ static inline u16 *altmm_slab_freelist(const struct altmm_kmem_cache *cache,
 }
 
 /**
+ * struct altmm_slab_observer - told as caches come and go
+ * @added: a cache has just been put on the instance's list
+ * @removed: a cache is about to be taken off the list and freed; returns
+ *	once the observer no longer uses it
+ *
+ * The files that show caches (slabinfo.c) register one, so that the slab
+ * layer never calls up into them.  Both run with &altmm_slab_state.mutex
+ * held, and so must not take it.
+ */
+struct altmm_slab_observer {
+	void (*added)(struct altmm_slab_observer *obs,
+		      struct altmm_kmem_cache *cache);
+	void (*removed)(struct altmm_slab_observer *obs,
+			struct altmm_kmem_cache *cache);
+};
+
+/**
  * struct altmm_slab_state - an instance's slab layer
  * @mutex: protects @caches and cache creation/destruction
  * @caches: every cache, the cache of caches first
@@ -269,13 +287,14 @@ static inline u16 *altmm_slab_freelist(const struct altmm_kmem_cache *cache,
  * @kmalloc: size classes: [0] normal, [1] reclaimable, [2] DMA
  * @shrinker: frees empty slabs under memory pressure
  * @up: bootstrap stage (0: none, 1: cache_cache, 2: kmalloc, 3: done)
- * @dir: debugfs directory "slab" of per-cache statistics
  * @mem_node: for each node, itself if it has memory, else the nearest
  *	node that has (numa_mem_id() of its CPUs)
  * @max_order: the slab_max_order in force: slabs go above it only when
  *	no object fits
  * @reaper: each CPU's periodic cache_reap() work
  * @reap_stop: set at teardown, before the works are cancelled
+ * @observer: told about caches as they come and go, or NULL; set and
+ *	called under @mutex
  */
 struct altmm_slab_state {
 	struct mutex mutex;		/* @caches, creation, destruction */
@@ -286,11 +305,11 @@ struct altmm_slab_state {
 	struct altmm_kmem_cache *kmalloc[3][ALTMM_NR_KMALLOC_CLASSES];
 	struct altmm_shrinker shrinker;
 	int up;
-	struct dentry *dir;
 	int mem_node[ALTMM_MAX_NUMNODES];
 	unsigned int max_order;
 	struct altmm_slab_reaper __percpu *reaper;
 	bool reap_stop;
+	struct altmm_slab_observer *observer;
 };
 
 /**
@@ -304,6 +323,25 @@ struct altmm_slab_reaper {
 	struct altmm_system *sys;
 	int cpu;
 };
+
+/* Tell the observer, if any; slab mutex held. */
+static inline void altmm_slab_notify_added(struct altmm_kmem_cache *cache)
+{
+	struct altmm_slab_observer *obs = cache->sys->slab->observer;
+
+	lockdep_assert_held(&cache->sys->slab->mutex);
+	if (obs)
+		obs->added(obs, cache);
+}
+
+static inline void altmm_slab_notify_removed(struct altmm_kmem_cache *cache)
+{
+	struct altmm_slab_observer *obs = cache->sys->slab->observer;
+
+	lockdep_assert_held(&cache->sys->slab->mutex);
+	if (obs)
+		obs->removed(obs, cache);
+}
 
 enum altmm_kmalloc_type {
 	ALTMM_KMALLOC_NORMAL,
@@ -371,10 +409,5 @@ void *__altmm_sys_krealloc(struct altmm_system *sys, const void *p,
 			   size_t new_size, gfp_t gfp, unsigned long caller);
 int altmm_kmalloc_index(size_t size);
 unsigned int altmm_kmalloc_size(int index);
-
-/* module parameters shared by the slab and page layers */
-extern bool altmm_init_on_alloc;
-extern bool altmm_init_on_free;
-extern slab_flags_t altmm_slab_debug;
 
 #endif /* _ALTMM_SLAB_H */

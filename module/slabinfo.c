@@ -17,10 +17,11 @@
  * objects in one, so sharedavail is 0).  active_objs counts the objects
  * in per-CPU arrays as handed out, as SLAB's does.
  *
- * Caches are created and destroyed at run time: slab.c calls
- * altmm_slabinfo_cache_added() and altmm_slabinfo_cache_removed() with
- * the instance's slab mutex held, and the directory of each cache lives
- * exactly as long as the cache is listed.
+ * Caches are created and destroyed at run time: these files register an
+ * &struct altmm_slab_observer with the slab layer, which calls it with the
+ * instance's slab mutex held, and the directory of each cache lives
+ * exactly as long as the cache is listed.  The slab layer knows nothing
+ * of these files.
  *
  * Locking: the slabinfo file walks the cache list under the slab mutex,
  * then takes each node's list_lock (the module's order: mutex before any
@@ -40,6 +41,7 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include "mmzone.h"
 #include "slab.h"
@@ -326,15 +328,27 @@ static const struct slab_file stat_files[] = {
 
 static_assert(ARRAY_SIZE(stat_files) == ALTMM_NR_SLAB_STATS);
 
+/**
+ * struct altmm_slabinfo - the slab files of one instance
+ * @obs: how the slab layer tells of caches as they come and go
+ * @sys: the instance
+ * @dir: "slab", a directory per cache under it
+ */
+struct altmm_slabinfo {
+	struct altmm_slab_observer obs;
+	struct altmm_system *sys;
+	struct dentry *dir;
+};
+
 /* The directory of one cache; slab mutex held. */
-static void cache_dir_create(struct altmm_slab_state *st,
+static void cache_dir_create(struct altmm_slabinfo *si,
 			     struct altmm_kmem_cache *cache)
 {
 	struct dentry *d;
 	unsigned int i;
 
-	lockdep_assert_held(&st->mutex);
-	d = debugfs_create_dir(cache->name, st->dir);
+	lockdep_assert_held(&si->sys->slab->mutex);
+	d = debugfs_create_dir(cache->name, si->dir);
 	if (IS_ERR(d)) {
 		pr_warn("%s: no debugfs directory slab/%s: %ld\n",
 			cache->sys->name, cache->name, PTR_ERR(d));
@@ -346,39 +360,25 @@ static void cache_dir_create(struct altmm_slab_state *st,
 	for (i = 0; i < ARRAY_SIZE(stat_files); i++)
 		debugfs_create_file(stat_files[i].name, 0444, d, cache,
 				    stat_files[i].fops);
-	cache->debugfs = d;
+	cache->observer_data = d;
 }
 
-/**
- * altmm_slabinfo_cache_added() - give a new cache its directory
- * @cache: a cache just put on its instance's list
- *
- * Does nothing for an instance without debugfs files (KUnit's).
- *
- * Context: process context, the instance's slab mutex held.
- */
-void altmm_slabinfo_cache_added(struct altmm_kmem_cache *cache)
+/* A new cache gets its directory; slab mutex held. */
+static void cache_added(struct altmm_slab_observer *obs,
+			struct altmm_kmem_cache *cache)
 {
-	struct altmm_slab_state *st = cache->sys->slab;
-
-	lockdep_assert_held(&st->mutex);
-	if (st->dir)
-		cache_dir_create(st, cache);
+	cache_dir_create(container_of(obs, struct altmm_slabinfo, obs), cache);
 }
 
-/**
- * altmm_slabinfo_cache_removed() - withdraw a cache's directory
- * @cache: a cache about to be taken off its instance's list and freed
- *
- * Returns once no reader is inside one of its files.
- *
- * Context: process context, the instance's slab mutex held.
+/*
+ * A cache about to be freed loses its directory; debugfs returns once no
+ * reader is inside one of its files.  Slab mutex held.
  */
-void altmm_slabinfo_cache_removed(struct altmm_kmem_cache *cache)
+static void cache_removed(struct altmm_slab_observer *obs,
+			  struct altmm_kmem_cache *cache)
 {
-	lockdep_assert_held(&cache->sys->slab->mutex);
-	debugfs_remove(cache->debugfs);
-	cache->debugfs = NULL;
+	debugfs_remove(cache->observer_data);
+	cache->observer_data = NULL;
 }
 
 /**
@@ -386,48 +386,65 @@ void altmm_slabinfo_cache_removed(struct altmm_kmem_cache *cache)
  * @sys: an instance whose slab layer is up
  * @dir: its debugfs directory
  *
+ * From now on the slab layer tells these files of every cache created or
+ * destroyed (&struct altmm_slab_observer), and each cache has a
+ * directory under slab/ for exactly as long as it is listed.
+ *
  * Context: process context.
+ * Return: what altmm_slabinfo_remove() takes, or NULL when there is
+ * nothing to show (no slab layer, no memory).
  */
-void altmm_slabinfo_create(struct altmm_system *sys, struct dentry *dir)
+struct altmm_slabinfo *altmm_slabinfo_create(struct altmm_system *sys,
+					     struct dentry *dir)
 {
 	struct altmm_slab_state *st = sys->slab;
 	struct altmm_kmem_cache *cache;
+	struct altmm_slabinfo *si;
 
 	if (!st)
-		return;
+		return NULL;
+	si = kzalloc(sizeof(*si), GFP_KERNEL);
+	if (!si)
+		return NULL;
+	si->sys = sys;
+	si->obs.added = cache_added;
+	si->obs.removed = cache_removed;
 	/* Owner-only, as /proc/slabinfo is (SLABINFO_RIGHTS). */
 	debugfs_create_file("slabinfo", 0400, dir, sys, &slabinfo_fops);
 	mutex_lock(&st->mutex);
-	st->dir = debugfs_create_dir("slab", dir);
-	if (IS_ERR(st->dir)) {
-		st->dir = NULL;
-	} else {
+	si->dir = debugfs_create_dir("slab", dir);
+	if (!IS_ERR(si->dir)) {
 		list_for_each_entry(cache, &st->caches, list)
-			cache_dir_create(st, cache);
+			cache_dir_create(si, cache);
+		st->observer = &si->obs;
 	}
 	mutex_unlock(&st->mutex);
+	return si;
 }
 
 /**
  * altmm_slabinfo_remove() - withdraw the slab/ directory of an instance
- * @sys: instance
+ * @si: from altmm_slabinfo_create(), or NULL
  *
  * Called before the instance's debugfs directory goes, so that no cache
  * keeps a pointer to a removed directory.
  *
  * Context: process context.
  */
-void altmm_slabinfo_remove(struct altmm_system *sys)
+void altmm_slabinfo_remove(struct altmm_slabinfo *si)
 {
-	struct altmm_slab_state *st = sys->slab;
+	struct altmm_slab_state *st;
 	struct altmm_kmem_cache *cache;
 
-	if (!st)
+	if (!si)
 		return;
+	st = si->sys->slab;
 	mutex_lock(&st->mutex);
-	debugfs_remove(st->dir);
-	st->dir = NULL;
+	st->observer = NULL;
+	if (!IS_ERR(si->dir))
+		debugfs_remove(si->dir);
 	list_for_each_entry(cache, &st->caches, list)
-		cache->debugfs = NULL;
+		cache->observer_data = NULL;
 	mutex_unlock(&st->mutex);
+	kfree(si);
 }

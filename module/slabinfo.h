@@ -3,12 +3,13 @@
  * The slab layer's files (slabinfo.c): "slabinfo", in the format of
  * 6.1's /proc/slabinfo, and "slab/<cache>/", a directory per cache with
  * the statistics /sys/kernel/slab/<cache>/ has.  Caches come and go at
- * run time, so slab.c tells this file about each one.
+ * run time; slabinfo.c follows them through an &struct altmm_slab_observer.
  */
 #ifndef _ALTMM_SLABINFO_H
 #define _ALTMM_SLABINFO_H
 
 struct altmm_kmem_cache;
+struct altmm_slabinfo;
 struct altmm_system;
 struct dentry;
 
@@ -22,10 +23,9 @@ struct altmm_slab_partial {
 	unsigned long objects;
 };
 
-void altmm_slabinfo_create(struct altmm_system *sys, struct dentry *dir);
-void altmm_slabinfo_remove(struct altmm_system *sys);
-void altmm_slabinfo_cache_added(struct altmm_kmem_cache *cache);
-void altmm_slabinfo_cache_removed(struct altmm_kmem_cache *cache);
+struct altmm_slabinfo *altmm_slabinfo_create(struct altmm_system *sys,
+					     struct dentry *dir);
+void altmm_slabinfo_remove(struct altmm_slabinfo *si);
 void altmm_slabinfo_partial(struct altmm_kmem_cache *cache, int nid,
 			    struct altmm_slab_partial *p);
 

@@ -27,10 +27,8 @@
 #include <linux/slab.h>
 
 #include "mmzone.h"
-#include "debugfs.h"
 #include "page_alloc.h"
 #include "slab.h"
-#include "ctl.h"
 #include "vmalloc.h"
 
 #define PFN_PHYS_U64(pfn)	((u64)(pfn) << PAGE_SHIFT)
@@ -222,6 +220,9 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	INIT_LIST_HEAD(&sys->shrinkers);
 	init_rwsem(&sys->shrinker_rwsem);
 	altmm_tunables_default(&sys->tune);
+	sys->tune.init_on_alloc = p->init_on_alloc;
+	sys->tune.init_on_free = p->init_on_free;
+	sys->tune.slab_debug = p->slab_debug;
 	ratelimit_state_init(&sys->misuse_rs, 5 * HZ, 10);
 	ratelimit_state_init(&sys->fail_rs, 5 * HZ, 10);
 
@@ -254,9 +255,6 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	if (ret)
 		goto fail;
 	hand_over(sys);
-	ret = altmm_layout_render(sys);
-	if (ret)
-		goto fail;
 	ret = start_page_allocator(sys);
 	if (ret)
 		goto fail;
@@ -280,6 +278,9 @@ EXPORT_SYMBOL_NS_GPL(altmm_system_create, ALTMM_INTERNAL);
  * altmm_system_destroy() - tear an instance down and return every host page
  * @sys: instance, or NULL
  *
+ * Whoever published files about @sys (altmm_debugfs_create()) has
+ * withdrawn them before.
+ *
  * Context: process context, may sleep.
  */
 void altmm_system_destroy(struct altmm_system *sys)
@@ -288,15 +289,12 @@ void altmm_system_destroy(struct altmm_system *sys)
 		return;
 	/* RCU callbacks (kfree_rcu, TYPESAFE_BY_RCU slabs) use every layer. */
 	rcu_barrier();
-	altmm_debugfs_remove(sys);
-	altmm_ctl_release(sys);
 	altmm_vmalloc_exit(sys);
 	altmm_slab_exit(sys);
 	stop_page_allocator(sys);
 	if (sys->sections)
 		altmm_arena_release(sys);
 	kvfree(sys->sections);
-	kfree(sys->layout_text);
 	altmm_layout_free(&sys->layout);
 	kfree(sys);
 }

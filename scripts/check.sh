@@ -101,6 +101,18 @@ lint_sparse() {
 	fi
 }
 
+# The layer rules of module/LAYERS (scripts/layers.sh), on the objects
+# of the amd64 sparse build: one test per check, a silent script fails.
+lint_layers() {
+	local out
+
+	out=$("$ALTMM_ROOT/scripts/layers.sh" --objs "$1" 2>&1) || true
+	echo "$out"
+	grep -Eq '^(ok|FAIL): ' <<<"$out" || lint_failed=$((lint_failed + 1))
+	lint_passed=$((lint_passed + $(grep -c '^ok: ' <<<"$out" || true)))
+	lint_failed=$((lint_failed + $(grep -c '^FAIL: ' <<<"$out" || true)))
+}
+
 step_lint() {
 	local src uml
 
@@ -109,6 +121,7 @@ step_lint() {
 	src=$(kernel_src)
 	lint_checkpatch "$src"
 	lint_sparse amd64 "$ALTMM_BUILD/lint-amd64" -C "$(kdir)"
+	lint_layers "$ALTMM_BUILD/lint-amd64/module"
 	# Debian's kernel has no KUnit, so kunit/ is only checked here.
 	if uml=$("$ALTMM_ROOT/scripts/uml.sh" kernel | tail -n 1); then
 		lint_sparse uml "$ALTMM_BUILD/lint-uml" -C "$uml" ARCH=um

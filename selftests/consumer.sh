@@ -22,6 +22,8 @@
 #   - rmmod of the consumer takes the cache out of slabinfo and slab/;
 #   - a second load and unload works the same (a cache of that name can be
 #     created again), with altmm's init_on_alloc and init_on_free set;
+#     a write of something else than a boolean to them is refused with
+#     EINVAL and a log line, and changes nothing;
 #   - rmmod of altmm works, and free memory is back to within 1 MiB of
 #     where it was before altmm was loaded.
 
@@ -181,6 +183,19 @@ check_summary "second load" || rc=1
 write_file $params/init_on_alloc 0
 write_file $params/init_on_free 0
 tap_check $rc "$CONSUMER loads and passes again, with init_on_alloc=1 init_on_free=1"
+
+rc=0
+kmsg_mark "init_on_free=maybe"
+if write_file $params/init_on_free maybe || [ "$WRITE_ERR" != EINVAL ]; then
+	tap_diag "init_on_free=maybe: $WRITE_ERR, not EINVAL"
+	rc=1
+fi
+[ "$(cat $params/init_on_free)" = N ] || rc=1
+log_since_mark | grep -q "^altmm: init_on_free: 'maybe' is not a boolean" || {
+	tap_diag "no log line about init_on_free=maybe"
+	rc=1
+}
+tap_check $rc "init_on_free refuses 'maybe' with EINVAL and a log line, and stays 0"
 
 consumer_unload
 rc=$?
