@@ -166,8 +166,11 @@ static void reclaim_leftovers(struct altmm_system *sys)
 		for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++) {
 			struct altmm_page *d = &sec->mem_map[i];
 
-			if (test_bit(ALTMM_PG_alloc, &d->flags))
+			if (test_bit(ALTMM_PG_alloc, &d->flags)) {
 				leaked += BIT(altmm_alloc_order(d));
+				/* A leaked compound block is plain again. */
+				altmm_sys_forget_allocation(sys, (nr << ALTMM_PFN_SECTION_SHIFT) + i);
+			}
 			if (page_ref_count(host + i) != !i) {
 				refs++;
 				set_page_count(host + i, !i);
