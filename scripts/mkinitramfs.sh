@@ -25,6 +25,7 @@
 #   altmm_mode=shell      an interactive shell (the default)
 #   altmm_out=/dev/ttyS1  where the output goes (default /dev/console)
 #   altmm_timeout=N       seconds per selftest script (default 300)
+#   altmm_off=reboot      end with a reset, not a poweroff (debug kernels)
 # e.g. -append "console=ttyS0 altmm_mode=run altmm_args=\"nodes=4\"".
 # Dotted keys (altmm.mode=) are not passed on, and would one day be taken
 # for parameters of altmm.ko by modprobe.
@@ -302,6 +303,10 @@ esac
 read -r up _ </proc/uptime
 echo "altmm-vm: done rc=$rc uptime=${up}s"
 sync
+# The debug kernels (scripts/kernel.sh) have ACPI tables but no PCI, so
+# ACPI cannot power off and poweroff would only halt; QEMU runs with
+# -no-reboot, so a reset ends it just as well.
+[ "${altmm_off:-}" = reboot ] && reboot -f
 poweroff -f
 EOF
 chmod 755 "$stage/init"

@@ -160,6 +160,8 @@ boot()
 	local append="console=ttyS0 panic=-1 init_on_alloc=0 printk.devkmsg=on"
 	# allnoconfig left KUNIT_DEFAULT_ENABLED off: suites run when asked.
 	[ "$kernel" != stock ] && append="$append kunit.enable=1"
+	# They cannot power off (ACPI without PCI): /init resets instead.
+	[ "$kernel" != stock ] && append="$append altmm_off=reboot"
 	# debug_pagealloc is built in but off unless asked for.
 	[ "$kernel" = debug ] && append="$append debug_pagealloc=on"
 	append="$append $*"
@@ -482,7 +484,7 @@ kunit_modules()
 			case "$m" in
 			*_test) set -- "$@" "$m" ;;
 			esac
-		done < <(grep '^kunit/' "$moddir/modules.order")
+		done < <(grep -E '(^|/)kunit/[^/]+_test\.k?o$' "$moddir/modules.order")
 	fi
 	for m in "$@"; do
 		m=${m##*/}
