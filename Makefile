@@ -13,7 +13,7 @@ KERNEL ?= stock
 SMP ?= 2
 VM := scripts/vm.sh --kernel $(KERNEL) --smp $(SMP)
 
-.PHONY: all modules deps check lint kunit uml-kernel debug-kernel selftests run replay bench clean help
+.PHONY: all modules deps check check-debug lint kunit uml-kernel debug-kernel selftests run replay bench clean help
 
 all: modules
 
@@ -27,6 +27,10 @@ modules: deps
 
 check: deps
 	@scripts/check.sh
+
+# KUnit and the selftests in the VM on the debug kernels (scripts/kernel.sh).
+check-debug: deps
+	@scripts/check.sh kunit-debug selftests-debug selftests-kcsan
 
 lint: deps
 	@scripts/check.sh lint
@@ -63,6 +67,8 @@ help:
 	@echo 'make [modules]   build module/ and kunit/ against Debian amd64 headers'
 	@echo '                 in build/amd64 (KDIR=... to use other headers)'
 	@echo 'make check       everything below; ends with "N passed, N failed"'
+	@echo 'make check-debug KUnit and selftests in the VM on the KASAN and KCSAN'
+	@echo '                 kernels, 2 vCPUs (builds them on first use)'
 	@echo 'make lint        checkpatch --strict and a sparse (C=2 W=1) build'
 	@echo 'make kunit       KUnit suites in UML (SUITE="altmm_x_test ..."), or in'
 	@echo '                 the VM with KERNEL=debug|kcsan'
