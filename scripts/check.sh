@@ -15,8 +15,8 @@
 STEPS=(build kunit lint selftests)
 # The VM on the debug kernels (make check-debug). Not in the default run
 # yet: on the shared 2-core machine the KASAN kernel's KUnit run alone
-# took well over the 5-8 minutes a check may grow by (DEVELOPERS.md has
-# the figures). The first run of each builds its kernel.
+# took 15 minutes, well over the 5-8 a check may grow by (DEVELOPERS.md
+# has the figures). The first run of each builds its kernel.
 DEBUG_STEPS=(kunit-debug selftests-debug selftests-kcsan)
 # The selftests that exercise more than one CPU at once, for the KCSAN
 # kernel: a data race needs two CPUs in the same code.
