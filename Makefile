@@ -7,7 +7,13 @@
 KDIR ?= $(shell scripts/lib.sh kdir)
 AMD64 := $(CURDIR)/build/amd64
 
-.PHONY: all modules deps check lint kunit uml-kernel selftests run replay bench clean help
+# The VM's kernel: stock (Debian's), debug (KASAN + lockdep) or kcsan
+# (KCSAN + lockdep), and its vCPUs; see scripts/kernel.sh.
+KERNEL ?= stock
+SMP ?= 2
+VM := scripts/vm.sh --kernel $(KERNEL) --smp $(SMP)
+
+.PHONY: all modules deps check check-debug lint kunit uml-kernel debug-kernel selftests run replay bench clean help
 
 all: modules
 
@@ -22,20 +28,29 @@ modules: deps
 check: deps
 	@scripts/check.sh
 
+# KUnit and the selftests in the VM on the debug kernels (scripts/kernel.sh).
+check-debug: deps
+	@scripts/check.sh kunit-debug selftests-debug selftests-kcsan
+
 lint: deps
 	@scripts/check.sh lint
 
+# In UML, or with KERNEL=debug|kcsan in the VM.
 kunit: deps
-	@scripts/uml.sh kunit $(SUITE)
+	@$(if $(filter stock,$(KERNEL)),scripts/uml.sh kunit,$(VM) kunit) $(SUITE)
 
 uml-kernel: deps
 	@scripts/uml.sh kernel
 
+# KERNEL=debug|kcsan builds (or finds cached) that kernel first.
+debug-kernel: deps
+	@scripts/kernel.sh kernel --flavour $(if $(filter stock,$(KERNEL)),debug,$(KERNEL))
+
 selftests: deps
-	@scripts/vm.sh selftests $(TEST)
+	@$(VM) selftests $(TEST)
 
 run: deps
-	@scripts/vm.sh run "$(ARGS)"
+	@$(VM) run "$(ARGS)"
 
 # A kmem trace (plain or gzip) replayed on altmm and the host, in the VM.
 replay: deps
@@ -52,11 +67,18 @@ help:
 	@echo 'make [modules]   build module/ and kunit/ against Debian amd64 headers'
 	@echo '                 in build/amd64 (KDIR=... to use other headers)'
 	@echo 'make check       everything below; ends with "N passed, N failed"'
+	@echo 'make check-debug KUnit and selftests in the VM on the KASAN and KCSAN'
+	@echo '                 kernels, 2 vCPUs (builds them on first use)'
 	@echo 'make lint        checkpatch --strict and a sparse (C=2 W=1) build'
-	@echo 'make kunit       KUnit suites in UML (SUITE="altmm_x_test ...")'
+	@echo 'make kunit       KUnit suites in UML (SUITE="altmm_x_test ..."), or in'
+	@echo '                 the VM with KERNEL=debug|kcsan'
 	@echo 'make uml-kernel  build (or find cached) the UML kernel'
+	@echo 'make debug-kernel  build (or find cached) the VM debug kernel'
+	@echo '                 (KERNEL=kcsan for the KCSAN one)'
 	@echo 'make selftests   selftests in the QEMU VM (TEST=... selects)'
 	@echo 'make run         boot the VM (ARGS="...")'
+	@echo '                 selftests, run and kunit take KERNEL=stock|debug|kcsan'
+	@echo '                 (default stock, Debian'"'"'s) and SMP=N (default 2)'
 	@echo 'make replay TRACE=path  replay a kmem trace on altmm and the host'
 	@echo '                 in the VM (ARGS="rounds=5 arena_mb=512 ...")'
 	@echo 'make bench       altmm against the host allocator, UML and VM: table,'

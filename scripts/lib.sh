@@ -79,6 +79,40 @@ kernel_src() {
 	echo "$dir"
 }
 
+# wanted_config FRAGMENT...: the settings the fragments ask for, later
+# fragments winning, as lines "NAME VALUE" with VALUE "n" for
+# "# CONFIG_FOO is not set".
+wanted_config() {
+	awk '/^CONFIG_[A-Za-z0-9_]+=/ { i = index($0, "=")
+			v[substr($0, 1, i - 1)] = substr($0, i + 1) }
+	     /^# CONFIG_[A-Za-z0-9_]+ is not set$/ { v[$2] = "n" }
+	     END { for (k in v) print k, v[k] }' "$@" | sort
+}
+
+# verify_config CONFIG FRAGMENT...: fail loudly when olddefconfig dropped
+# or changed a setting of the fragments (a missing dependency, or an option
+# the architecture does not have).
+verify_config() {
+	local config=$1 name value got bad=0
+	shift
+
+	while read -r name value; do
+		got=$(sed -n "s/^$name=//p" "$config")
+		if [[ $value == n ]]; then
+			[[ -z $got || $got == n ]] && continue
+		else
+			[[ $got == "$value" ]] && continue
+		fi
+		printf '%s: %s: wanted %s, .config has %s\n' "${0##*/}" \
+			"$name" "$value" "${got:-nothing (not set)}" >&2
+		bad=1
+	done < <(wanted_config "$@")
+	((bad == 0)) || {
+		info "error: $config lost settings of $*"
+		return 1
+	}
+}
+
 # sync_sources DIR: copy Kbuild, module/, kunit/, bench/, consumer/ and
 # replay/ from $ALTMM_SRC into DIR.
 # Only sources travel, and --delete spares what is excluded, so objects

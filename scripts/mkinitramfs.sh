@@ -18,9 +18,14 @@
 #   altmm_mode=script     run sh $altmm_script $altmm_script_args (a path in
 #                         the image, e.g. /altmm/replay.sh or a file given
 #                         with -f), MODLOAD exported, after the canary
+#   altmm_mode=kunit      load altmm.ko with $altmm_args, then each KUnit
+#                         module named in $altmm_kunit (altmm_slab_test
+#                         ...), unload them all; each step is a line
+#                         "altmm-kunit: status ..." for scripts/vm.sh
 #   altmm_mode=shell      an interactive shell (the default)
 #   altmm_out=/dev/ttyS1  where the output goes (default /dev/console)
 #   altmm_timeout=N       seconds per selftest script (default 300)
+#   altmm_off=reboot      end with a reset, not a poweroff (debug kernels)
 # e.g. -append "console=ttyS0 altmm_mode=run altmm_args=\"nodes=4\"".
 # Dotted keys (altmm.mode=) are not passed on, and would one day be taken
 # for parameters of altmm.ko by modprobe.
@@ -219,6 +224,49 @@ run_flow()
 	return $rc
 }
 
+# KUnit on a kernel that has it (scripts/vm.sh kunit): the suites run in
+# the init of their modules and print KTAP on the kernel console, where
+# scripts/kunit-judge.py reads them. Each step is also a status line on
+# our output, the same lines scripts/uml.sh's init writes to a file.
+kunit_flow()
+{
+	local name ko s before new loaded=
+
+	status() { echo "altmm-kunit: status $*"; }
+	suites() { ls /sys/kernel/debug/kunit 2>/dev/null | tr '\n' ' '; }
+
+	echo "$CANARY" >/dev/kmsg
+	for name in altmm $altmm_kunit; do
+		ko=/altmm/modules/$name.ko
+		before=" $(suites)"
+		status "start $name"
+		if [ "$name" = altmm ]; then
+			# Split into module parameters on purpose.
+			# shellcheck disable=SC2086
+			$MODLOAD "$ko" ${altmm_args:-arena_mb=32 nodes=1}
+		else
+			$MODLOAD "$ko"
+		fi
+		rc=$?
+		status "load $name $rc"
+		[ $rc -eq 0 ] && loaded="$name $loaded"
+		new=
+		for s in $(suites); do
+			case "$before " in
+			*" $s "*) ;;
+			*) new="$new $s" ;;
+			esac
+		done
+		status "suites $name$new"
+	done
+	for name in $loaded; do
+		$MODLOAD -r "$name"
+		status "unload $name $?"
+	done
+	status "done"
+	return 0
+}
+
 echo "altmm-vm: mode=${altmm_mode:-shell} kernel=$(uname -r)"
 case "${altmm_mode:-shell}" in
 selftests)
@@ -237,6 +285,10 @@ bench)
 	# shellcheck disable=SC2086
 	MODLOAD=$MODLOAD sh /altmm/bench.sh -m /altmm/modules \
 		-a "${altmm_args:-arena_mb=512 nodes=1}" $altmm_bench_args
+	rc=$?
+	;;
+kunit)
+	kunit_flow
 	rc=$?
 	;;
 script)
@@ -258,6 +310,10 @@ esac
 read -r up _ </proc/uptime
 echo "altmm-vm: done rc=$rc uptime=${up}s"
 sync
+# The debug kernels (scripts/kernel.sh) have ACPI tables but no PCI, so
+# ACPI cannot power off and poweroff would only halt; QEMU runs with
+# -no-reboot, so a reset ends it just as well.
+[ "${altmm_off:-}" = reboot ] && reboot -f
 poweroff -f
 EOF
 chmod 755 "$stage/init"

@@ -1,20 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot Debian's 6.1 kernel in QEMU (TCG, 2 vCPUs) with the altmm initramfs
-# and run the selftests, the `make run` flow, or a shell in it.
+# Boot a 6.1 kernel in QEMU (TCG, 2 vCPUs by default) with the altmm
+# initramfs and run the selftests, the KUnit suites, the `make run` flow, or
+# a shell in it.
 #
 # The VM has two serial ports so that the kernel and the tests never write
 # into each other's lines:
 #   ttyS0  the kernel console (console=ttyS0), every kernel message, live,
 #          even when the guest hangs or panics -> build/results/vm-console.log
 #   ttyS1  what /init and the tests print (TAP, file dumps) -> stdout and
-#          build/results/vm-output.log
+#          build/results/vm-output.log (vm-<flavour>-*.log on a debug kernel)
 # After the run the kernel log after the canary line is scanned for
 # warnings, BUGs, lockdep and sanitizer reports; each one is a failed test.
 #
-# Kernel: the one of the linux-image-amd64 package (or $VMLINUZ); modules are
-# built against the matching headers (or $KDIR).
+# Kernel (--kernel): "stock" is the one of the linux-image-amd64 package (or
+# $VMLINUZ), modules built against the matching headers (or $KDIR) in
+# build/amd64; "debug" and "kcsan" are the checking kernels of
+# scripts/kernel.sh, modules built against them in build/<flavour>, logs
+# and counts named after the flavour (vm-debug-console.log,
+# selftests-debug.counts, ...).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,19 +30,28 @@ usage()
 {
 	cat <<EOF
 usage: scripts/vm.sh [OPTIONS] selftests [TEST ...]
+       scripts/vm.sh [OPTIONS] kunit [MODULE ...]
        scripts/vm.sh [OPTIONS] run [PARAM=VALUE ...]
        scripts/vm.sh [OPTIONS] bench [PARAM=VALUE ...] [-- ALTMM_PARAM=VALUE ...]
        scripts/vm.sh [OPTIONS] script PATH [ARG ...]
        scripts/vm.sh [OPTIONS] shell
 
-Boot Debian's 6.1 kernel under QEMU (TCG, -cpu max, -smp 2, 1536 MiB) with a
-busybox initramfs holding the altmm modules and selftests.
+Boot a 6.1 kernel (Debian's, or a debug kernel of scripts/kernel.sh) under
+QEMU (TCG, -cpu max, -smp 2, 1536 MiB) with a busybox initramfs holding the
+altmm modules and selftests.
 
   selftests [TEST ...]  run the selftests (all, or the named scripts of
                         selftests/, e.g. bad_params); print each result and
                         a summary, write build/results/selftests.counts
-                        ("<passed> <failed>"); exit 1 on any failure.
+                        ("<passed> <failed>"; selftests-<flavour>.counts
+                        on a debug kernel); exit 1 on any failure.
                         Skipped tests are not counted as passed.
+  kunit [MODULE ...]    (debug kernels only) load altmm.ko, then every
+                        kunit/*_test.ko (or the named ones), judge the KTAP
+                        on the console and the kernel log like
+                        scripts/uml.sh kunit; writes
+                        build/results/kunit-<flavour>.counts and
+                        build/results/kunit-<flavour>/.
   run [PARAM=VALUE ...] load altmm.ko with its defaults plus the given module
                         parameters (e.g. nodes=4 arena_mb=512), run
                         scripts/workload.sh if the tree has one, print every
@@ -55,17 +69,29 @@ busybox initramfs holding the altmm modules and selftests.
                         console on the terminal; Ctrl-A X quits QEMU).
 
 Options:
-  --no-build            use the modules already in build/amd64
+  --kernel stock|debug|kcsan
+                        the kernel to boot (default \$ALTMM_KERNEL or stock):
+                        Debian's, or scripts/kernel.sh's KASAN + lockdep
+                        ("debug") or KCSAN + lockdep ("kcsan") kernel, built
+                        on first use (about 20 minutes) and cached
+  --smp N               vCPUs (default \$ALTMM_SMP or 2)
+  --no-build            use the modules already in build/amd64 (or
+                        build/<flavour>)
   --timeout SECONDS     kill the VM after this long (default 900 for
-                        selftests and bench, 300 for run); a timeout is a
-                        failure
-  --test-timeout SECS   per selftest script inside the VM (default 300)
+                        selftests and bench, 300 for run; three times
+                        that on a debug kernel, 1800 for kunit); a timeout
+                        is a failure
+  --test-timeout SECS   per selftest script inside the VM (default 300,
+                        900 on a debug kernel)
   -f FILE               put FILE in the image as /altmm/files/NAME (repeatable)
   -h, --help            this text
 
-Environment: KDIR (kernel headers), VMLINUZ (kernel image), QEMU_EXTRA
-(more QEMU arguments). Logs: build/results/vm-console.log (kernel console),
-build/results/vm-output.log (tests' output).
+Environment: KDIR (kernel headers) and VMLINUZ (kernel image) of the stock
+kernel, ALTMM_KERNEL, ALTMM_SMP, ALTMM_MODULE_ARGS (altmm.ko's parameters
+for kunit, default "arena_mb=32 nodes=1"), QEMU_EXTRA (more QEMU
+arguments). Logs: build/results/vm-console.log (kernel console),
+build/results/vm-output.log (tests' output); vm-<flavour>-console.log and
+vm-<flavour>-output.log on a debug kernel.
 EOF
 }
 
@@ -95,6 +121,10 @@ kernel_release()
 
 build_modules()
 {
+	if [ "$kernel" != stock ]; then
+		"$top/scripts/kernel.sh" modules --flavour "$kernel" >/dev/null
+		return
+	fi
 	if grep -q '^modules:' "$top/Makefile" 2>/dev/null; then
 		make -s -C "$top" modules KDIR="$KDIR"
 	else
@@ -107,7 +137,7 @@ build_modules()
 
 check_module()
 {
-	local ko=$top/build/amd64/module/altmm.ko vermagic
+	local ko=$moddir/module/altmm.ko vermagic
 
 	[ -f "$ko" ] || die "$ko is missing: the module did not build"
 	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
@@ -127,9 +157,16 @@ boot()
 	local mode=$1 tmo=$2 rc
 
 	shift 2
-	local append="console=ttyS0 panic=-1 init_on_alloc=0 printk.devkmsg=on $*"
+	local append="console=ttyS0 panic=-1 init_on_alloc=0 printk.devkmsg=on"
+	# allnoconfig left KUNIT_DEFAULT_ENABLED off: suites run when asked.
+	[ "$kernel" != stock ] && append="$append kunit.enable=1"
+	# They cannot power off (ACPI without PCI): /init resets instead.
+	[ "$kernel" != stock ] && append="$append altmm_off=reboot"
+	# debug_pagealloc is built in but off unless asked for.
+	[ "$kernel" = debug ] && append="$append debug_pagealloc=on"
+	append="$append $*"
 	# shellcheck disable=SC2054 # the commas belong to QEMU's options
-	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
+	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$smp"
 		-m 1536M -nographic -no-reboot -monitor none
 		-kernel "$vmlinuz" -initrd "$initrd")
 	# shellcheck disable=SC2206
@@ -138,13 +175,13 @@ boot()
 	if [ "$mode" = shell ]; then
 		exec "${qemu[@]}" -serial mon:stdio -append "$append" "${extra[@]}"
 	fi
-	: >"$results/vm-console.log"
+	: >"$console_log"
 	boot_start=$(date +%s.%N)
 	set +e
 	timeout -k 10 "$tmo" "${qemu[@]}" \
-		-serial "file:$results/vm-console.log" -serial stdio \
+		-serial "file:$console_log" -serial stdio \
 		-append "$append altmm_out=/dev/ttyS1" "${extra[@]}" </dev/null |
-		sed -u 's/\r$//' | tee "$results/vm-output.log"
+		sed -u 's/\r$//' | tee "$output_log"
 	rc=${PIPESTATUS[0]}
 	set -e
 	boot_end=$(date +%s.%N)
@@ -166,7 +203,7 @@ guest_uptime()
 	local up
 
 	up=$(sed -n 's/^altmm-vm: done rc=[0-9]* uptime=\([0-9.]*\)s$/\1/p' \
-		"$results/vm-output.log" | tail -n 1)
+		"$output_log" | tail -n 1)
 	echo "${up:-?}"
 }
 
@@ -184,7 +221,7 @@ scan_kernel_log()
 		pat = "WARNING:|BUG:|KASAN|UBSAN|possible circular locking|" \
 		      "inconsistent lock state|possible recursive locking|" \
 		      "Oops|general protection|refcount_t:|Call Trace|" \
-		      "Kernel panic|blocked for more than|detected stalls"
+		      "Kernel panic|blocked for more than|detected stalls|KCSAN"
 	}
 	{ sub(/\r$/, "") }
 	!seen && index($0, canary) { seen = 1; next }
@@ -213,7 +250,7 @@ scan_kernel_log()
 		if (!seen)
 			print "  (no canary in the kernel log)"
 		print n + 0
-	}' "$results/vm-console.log"
+	}' "$console_log"
 }
 
 # === selftests ===
@@ -312,7 +349,7 @@ parse_tap()
 			printf "%s", extra[t]
 		}
 		printf "%d %d %d\n", passes, fails, skips > countsfile
-	}' "$results/vm-output.log"
+	}' "$output_log"
 }
 
 cmd_selftests()
@@ -334,11 +371,11 @@ cmd_selftests()
 	fi
 	names="${tests[*]}"
 
-	boot selftests "${timeout:-900}" altmm_mode=selftests \
+	boot selftests "${timeout:-$((900 * slow))}" altmm_mode=selftests \
 		"altmm_tests=\"$names\"" "altmm_timeout=$test_timeout" || rc=$?
 
 	echo
-	echo "==== selftests (VM: $(elapsed "$boot_start" "$boot_end") s wall," \
+	echo "==== selftests on the $kernel kernel, $smp vCPUs (VM: $(elapsed "$boot_start" "$boot_end") s wall," \
 		"guest uptime $(guest_uptime) s) ===="
 	parse_tap "$names" "$results/selftests.tmp"
 	read -r passed failed skipped <"$results/selftests.tmp"
@@ -348,8 +385,8 @@ cmd_selftests()
 		echo "FAIL VM: $([ "$rc" -eq 124 ] && echo "timed out" ||
 			echo "qemu exited with $rc")"
 		failed=$((failed + 1))
-	elif ! grep -q '^altmm-vm: done rc=' "$results/vm-output.log"; then
-		echo "FAIL VM: /init did not finish (panic? see $results/vm-console.log)"
+	elif ! grep -q '^altmm-vm: done rc=' "$output_log"; then
+		echo "FAIL VM: /init did not finish (panic? see $console_log)"
 		failed=$((failed + 1))
 	fi
 
@@ -362,7 +399,7 @@ cmd_selftests()
 		sed '$d' <<<"$reports"
 	fi
 
-	echo "$passed $failed" >"$results/selftests.counts"
+	echo "$passed $failed" >"$results/selftests$tag.counts"
 	echo "selftests: $passed passed, $failed failed, $skipped skipped" \
 		"(${#tests[@]} scripts; logs in build/results/vm-*.log)"
 	[ "$failed" -eq 0 ]
@@ -384,9 +421,9 @@ judge_boot()
 		rc=1
 	fi
 	status=$(sed -n 's/^altmm-vm: done rc=\([0-9]*\).*/\1/p' \
-		"$results/vm-output.log" | tail -n 1)
+		"$output_log" | tail -n 1)
 	if [ -z "$status" ]; then
-		echo "vm.sh: /init did not finish (see $results/vm-console.log)"
+		echo "vm.sh: /init did not finish (see $console_log)"
 		rc=1
 	elif [ "$status" -ne 0 ]; then
 		echo "vm.sh: $what (status $status)"
@@ -399,7 +436,7 @@ cmd_run()
 {
 	local rc=0
 
-	boot run "${timeout:-300}" altmm_mode=run "altmm_args=\"$*\"" || rc=$?
+	boot run "${timeout:-$((300 * slow))}" altmm_mode=run "altmm_args=\"$*\"" || rc=$?
 	judge_boot "the run failed in the VM" || rc=1
 	return "$rc"
 }
@@ -414,7 +451,7 @@ cmd_bench()
 	done
 	[ $# -gt 0 ] && shift
 	altmm=("$@")
-	boot bench "${timeout:-900}" altmm_mode=bench \
+	boot bench "${timeout:-$((900 * slow))}" altmm_mode=bench \
 		"altmm_bench_args=\"${bench[*]}\"" "altmm_args=\"${altmm[*]}\"" || rc=$?
 	judge_boot "the benchmark failed in the VM" || rc=1
 	return "$rc"
@@ -425,17 +462,72 @@ cmd_script()
 	local rc=0 path=$1
 
 	shift
-	boot script "${timeout:-900}" altmm_mode=script "altmm_script=$path" \
+	boot script "${timeout:-$((900 * slow))}" altmm_mode=script "altmm_script=$path" \
 		"altmm_script_args=\"$*\"" || rc=$?
 	judge_boot "$path failed in the VM" || rc=1
 	return "$rc"
+}
+
+# === KUnit (debug kernels) ===
+
+# The test modules to load: the named ones, else every kunit/*_test.ko
+# kbuild just built (modules.order, so stale objects never load).
+kunit_modules()
+{
+	local m
+
+	if [ $# -eq 0 ]; then
+		while read -r m; do
+			m=${m##*/}
+			m=${m%.ko}
+			m=${m%.o}
+			case "$m" in
+			*_test) set -- "$@" "$m" ;;
+			esac
+		done < <(grep -E '(^|/)kunit/[^/]+_test\.k?o$' "$moddir/modules.order")
+	fi
+	for m in "$@"; do
+		m=${m##*/}
+		m=${m%.ko}
+		[ -f "$moddir/kunit/$m.ko" ] || die "no kunit/$m.ko in $moddir"
+		echo "$m"
+	done
+}
+
+# The same judgement as scripts/uml.sh kunit (scripts/kunit-judge.py):
+# the guest's init prints its steps as "altmm-kunit: status ..." lines,
+# which become the status file the judge reads.
+cmd_kunit()
+{
+	local rc=0 names=() kos=() m out src
+
+	mapfile -t names < <(kunit_modules "$@")
+	[ ${#names[@]} -gt 0 ] || echo "vm.sh: warning: no kunit/*_test.ko to load" >&2
+	for m in ${names[@]+"${names[@]}"}; do
+		kos+=("$moddir/kunit/$m.ko")
+	done
+	out=$results/kunit$tag
+	rm -rf "$out"
+	mkdir -p "$out"
+	boot kunit "${timeout:-1800}" altmm_mode=kunit \
+		"altmm_kunit=\"${names[*]}\"" \
+		"altmm_args=\"${ALTMM_MODULE_ARGS-arena_mb=32 nodes=1}\"" || rc=$?
+	echo
+	echo "==== KUnit on the $kernel kernel, $smp vCPUs (VM: $(elapsed "$boot_start" "$boot_end") s wall," \
+		"guest uptime $(guest_uptime) s) ===="
+	sed -n 's/^altmm-kunit: status //p' "$output_log" >"$out/status"
+	src=$("$top/scripts/lib.sh" kernel_src)
+	python3 "$top/scripts/kunit-judge.py" "$src" "$out" "$console_log" \
+		"$canary" "$rc" "$moddir/module/altmm.ko" ${kos[@]+"${kos[@]}"}
 }
 
 # === Main ===
 
 build=1
 timeout=
-test_timeout=300
+test_timeout=
+kernel=${ALTMM_KERNEL:-stock}
+smp=${ALTMM_SMP:-2}
 mkfiles=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -445,6 +537,10 @@ while [ $# -gt 0 ]; do
 	--no-build) build=0; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--test-timeout) test_timeout=$2; shift 2 ;;
+	--kernel) kernel=${2:-}; shift 2 ;;
+	--kernel=*) kernel=${1#*=}; shift ;;
+	--smp) smp=${2:-}; shift 2 ;;
+	--smp=*) smp=${1#*=}; shift ;;
 	-*) usage >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -453,35 +549,66 @@ done
 cmd=$1
 shift
 case "$cmd" in
-selftests | run | bench | script | shell) ;;
+selftests | kunit | run | bench | script | shell) ;;
 *) usage >&2; exit 2 ;;
 esac
+case "$smp" in
+[1-8]) ;;
+*) die "--smp $smp: 1 to 8 vCPUs (the debug kernels have NR_CPUS=8)" ;;
+esac
 
-krel=$(kernel_release)
-vmlinuz=${VMLINUZ:-/boot/vmlinuz-$krel}
-KDIR=${KDIR:-/usr/src/linux-headers-$krel}
+# tag names the logs and counts of a debug kernel; slow scales the
+# default timeouts: KASAN or KCSAN with lockdep under TCG is several
+# times slower than Debian's kernel.
+case "$kernel" in
+stock)
+	[ "$cmd" != kunit ] ||
+		die "Debian's kernel has no KUnit: kunit needs --kernel debug or kcsan"
+	krel=$(kernel_release)
+	vmlinuz=${VMLINUZ:-/boot/vmlinuz-$krel}
+	KDIR=${KDIR:-/usr/src/linux-headers-$krel}
+	moddir=$top/build/amd64
+	tag=
+	slow=1
+	;;
+debug | kcsan)
+	# Builds it on first use; the long part is skipped when cached.
+	KDIR=$("$top/scripts/kernel.sh" kernel --flavour "$kernel" | tail -n 1) ||
+		die "no $kernel kernel (scripts/kernel.sh kernel --flavour $kernel)"
+	krel=$(cat "$KDIR/include/config/kernel.release")
+	vmlinuz=$KDIR/arch/x86/boot/bzImage
+	moddir=$top/build/$kernel
+	tag=-$kernel
+	slow=3
+	;;
+*) die "--kernel $kernel: stock, debug or kcsan" ;;
+esac
+test_timeout=${test_timeout:-$((300 * slow))}
+console_log=$results/vm$tag-console.log
+output_log=$results/vm$tag-output.log
 [ -r "$vmlinuz" ] || die "cannot read $vmlinuz"
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
 
 total_start=$(date +%s.%N)
 mkdir -p "$results"
-# Until the VM has run, the selftests step counts as one failure: a build
-# that stops this script must not leave an older result behind.
-if [ "$cmd" = selftests ]; then
-	echo "0 1" >"$results/selftests.counts"
-fi
+# Until the VM has run, the step counts as one failure: a build that stops
+# this script must not leave an older result behind.
+case "$cmd" in
+selftests | kunit) echo "0 1" >"$results/$cmd$tag.counts" ;;
+esac
 if [ "$build" -eq 1 ]; then
 	build_modules || die "the modules did not build (make modules)"
 fi
 check_module
-initrd=$top/build/initramfs.cpio.gz
-"$top/scripts/mkinitramfs.sh" -o "$initrd" -m "$top/build/amd64" \
+initrd=$top/build/initramfs$tag.cpio.gz
+"$top/scripts/mkinitramfs.sh" -o "$initrd" -m "$moddir" \
 	${mkfiles[@]+"${mkfiles[@]}"} >/dev/null
 
 rc=0
 case "$cmd" in
 selftests) cmd_selftests "$@" || rc=$? ;;
+kunit) cmd_kunit "$@" || rc=$? ;;
 run) cmd_run "$@" || rc=$? ;;
 bench) cmd_bench "$@" || rc=$? ;;
 script) [ $# -gt 0 ] || { usage >&2; exit 2; }
