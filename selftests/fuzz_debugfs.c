@@ -39,10 +39,12 @@
  * What the tags still hold is left for the caller to free and check
  * (selftests/fuzz_debugfs.sh).
  *
- * Output: the seed first, then one line per finding, per new corpus input
- * (-v), and a summary.  Corpus file lines are "TARGET<TAB>INPUT" with the
- * input escaped as C does (\n, \t, \\, \xHH); lines starting with '#' are
- * comments.  Built with gcc -static by scripts/mkinitramfs.sh.
+ * Output: the seed first, then a line per finding and per new corpus
+ * input ("fuzz-corpus: TARGET<TAB>INPUT"), each new behaviour with -v, and
+ * a summary.  Corpus files have the same lines, the input escaped as C
+ * does (\n, \t, \\, \xHH) and \{N} for N more of the byte before; lines
+ * starting with '#' are comments.  Built with gcc -static by
+ * scripts/mkinitramfs.sh.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -670,7 +672,8 @@ static void normalise(const char *in, char *out, size_t n)
 	/* Room for the longest replacement and the NUL. */
 	while (*in && o + 8 < n) {
 		if (*in == '\'') {
-			const char *end = strchr(in + 1, '\'');
+			/* To the last quote: the quoted input may hold quotes. */
+			const char *end = strrchr(in + 1, '\'');
 
 			if (end) {
 				out[o++] = '\'';
@@ -687,14 +690,11 @@ static void normalise(const char *in, char *out, size_t n)
 		} else if (*in == '(') {
 			const char *end = strchr(in, ')');
 
+			/* A list cut short by the line's length: to its end. */
 			out[o++] = '(';
-			if (end) {
-				out[o++] = '*';
-				out[o++] = ')';
-				in = end + 1;
-			} else {
-				in++;
-			}
+			out[o++] = '*';
+			out[o++] = ')';
+			in = end ? end + 1 : in + strlen(in);
 		} else if (*in >= '0' && *in <= '9') {
 			out[o++] = '#';
 			while ((*in >= '0' && *in <= '9') || *in == 'x' ||
@@ -755,9 +755,10 @@ struct entry {
 static struct entry corpus[MAX_CORPUS];
 static int nr_corpus, nr_loaded;
 
+/* C escapes, and "\\{N}" for N more of the byte before: long lines stay short. */
 static void escape(const char *s, size_t n, FILE *f)
 {
-	size_t i;
+	size_t i, run;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
@@ -772,6 +773,12 @@ static void escape(const char *s, size_t n, FILE *f)
 			fprintf(f, "\\x%02x", c);
 		else
 			fputc(c, f);
+		for (run = 1; i + run < n && s[i + run] == s[i]; run++)
+			;
+		if (run > 8) {
+			fprintf(f, "\\{%zu}", run - 1);
+			i += run - 1;
+		}
 	}
 }
 
@@ -796,6 +803,15 @@ static size_t unescape(const char *s, char *out, size_t n)
 
 			out[o++] = (char)strtoul(hex, NULL, 16);
 			s += 1 + strlen(hex);
+		} else if (*s == '{' && o) {
+			char *end;
+			unsigned long k = strtoul(s + 1, &end, 10);
+
+			while (k-- && o < n) {
+				out[o] = out[o - 1];
+				o++;
+			}
+			s = *end == '}' ? end + 1 : end;
 		} else {
 			out[o++] = *s++;
 		}
@@ -867,12 +883,15 @@ static void ctl_rows(char *out)
 		blank[1] = '\0';
 }
 
+/* A corpus line (whole), or an input in a finding (its first 600 bytes). */
 static void show_input(const char *what, const struct target *t,
 		       const char *d, size_t len)
 {
+	size_t max = strcmp(what, "fuzz-corpus") ? 600 : len;
+
 	printf("# %s: %s\t", what, t->name);
-	escape(d, len > 600 ? 600 : len, stdout);
-	if (len > 600)
+	escape(d, len > max ? max : len, stdout);
+	if (len > max)
 		printf("... (%zu bytes)", len);
 	printf("\n");
 }

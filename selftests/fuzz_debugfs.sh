@@ -48,8 +48,9 @@ FUZZ=$(first_file "$SELFTESTS_DIR/fuzz_debugfs" \
 CORPUS_DIR=$SELFTESTS_DIR/fuzz-corpus
 
 require_altmm
-[ -n "$FUZZ" ] && [ -x "$FUZZ" ] ||
+if [ -z "$FUZZ" ] || [ ! -x "$FUZZ" ]; then
 	skip_all "fuzz_debugfs not found (gcc -static selftests/fuzz_debugfs.c)"
+fi
 tap_plan 6
 tap_diag "seed $SEED, $OPS operations (FUZZ_SEED=$SEED replays them)"
 
