@@ -11,9 +11,9 @@
  *   kswapd node=NID
  *   misuse kind=double_free|wrong_order|foreign|tail|bad_gfp
  *
- * Keys come in any order, each once.  MASK is GFP names of 6.1's
- * gfp_types.h (GFP_KERNEL, __GFP_DMA32, ...) and hex numbers joined by
- * '|'.  alloc makes N calls of altmm_sys_alloc_pages() and stops at the
+ * A command is printable ASCII; keys come in any order, each once.  MASK
+ * is GFP names of 6.1's gfp_types.h (GFP_KERNEL, __GFP_DMA32, ...) and hex
+ * numbers joined by '|'.  alloc makes N calls of altmm_sys_alloc_pages() and stops at the
  * first failure: when it got at least one block the write still succeeds,
  * and the shortfall is logged and shown in ctl_status; when it got none it
  * fails with -ENOMEM and changes nothing, so a tag exists only while it
@@ -881,10 +881,24 @@ static int ctl_run(struct altmm_ctl *ctl, char *line)
 	return verb->run(ctl, &cmd);
 }
 
+/*
+ * The first byte of @buf that is neither printable ASCII nor whitespace,
+ * or NULL.  Commands are ASCII; the kernel's ctype takes Latin-1 letters
+ * for letters, and refusals quote the command into the log.
+ */
+static const char *not_ascii(const char *buf)
+{
+	for (; *buf; buf++)
+		if (!isascii(*buf) || (!isprint(*buf) && !isspace(*buf)))
+			return buf;
+	return NULL;
+}
+
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t count, loff_t *ppos)
 {
 	struct altmm_system *sys = file->private_data;
+	const char *bad;
 	char *buf, *nl;
 	int ret;
 
@@ -897,11 +911,16 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	nl = strchr(buf, '\n');
+	bad = not_ascii(buf);
 	if (nl && nl[1]) {
 		pr_warn("%s: ctl: one command per write\n", sys->name);
 		ret = -EINVAL;
 	} else if (strlen(buf) != count) {
 		pr_warn("%s: ctl: a NUL byte in the command\n", sys->name);
+		ret = -EINVAL;
+	} else if (bad) {
+		pr_warn("%s: ctl: byte %#04x at offset %td is not printable ASCII\n",
+			sys->name, (unsigned char)*bad, bad - buf);
 		ret = -EINVAL;
 	} else {
 		if (nl)
