@@ -42,6 +42,13 @@ static const struct bad_layout bad_layouts[] = {
 	{ "node_mb_count", "node_mb", { GOOD, .nr_node_mb = 3, .node_mb = { 16, 16, 32 } } },
 	{ "node_mb_unaligned", "node_mb", { GOOD, .nr_node_mb = 2, .node_mb = { 30, 34 } } },
 	{ "node_mb_zero", "node_mb", { GOOD, .nr_node_mb = 2, .node_mb = { 0, 64 } } },
+	/* 12 + 4294967292 + 4 is 12 in 32 bits. */
+	{ "node_mb_sum_wraps", "node_mb",
+	  { GOOD, .arena_mb = 12, .nr_nodes = 3, .nr_node_mb = 3,
+	    .node_mb = { 12, 4294967292U, 4 } } },
+	{ "node_mb_sum_wraps_middle", "node_mb",
+	  { GOOD, .nr_nodes = 4, .nr_node_mb = 4,
+	    .node_mb = { 16, 16, 4294967292U, 36 } } },
 	{ "distance_size", "distance", { GOOD, .nr_distance = 3, .distance = { 10, 20, 20 } } },
 	{ "distance_diagonal", "distance",
 	  { GOOD, .nr_distance = 4, .distance = { 10, 20, 20, 12 } } },

@@ -11,13 +11,17 @@
  *   kswapd node=NID
  *   misuse kind=double_free|wrong_order|foreign|tail|bad_gfp
  *
- * Keys come in any order, each once.  MASK is GFP names of 6.1's
- * gfp_types.h (GFP_KERNEL, __GFP_DMA32, ...) and hex numbers joined by
- * '|'.  alloc makes N calls of altmm_sys_alloc_pages() and stops at the
- * first failure: the write still succeeds, and the shortfall is logged
- * and shown in ctl_status.  free returns the tag's most recent N blocks
- * (all by default).  A command that cannot be understood fails with
- * -EINVAL, an unknown tag with -ENOENT, and one log line says why.
+ * A command is printable ASCII; keys come in any order, each once.  MASK
+ * is GFP names of 6.1's gfp_types.h (GFP_KERNEL, __GFP_DMA32, ...) and hex
+ * numbers joined by '|'.  alloc makes N calls of altmm_sys_alloc_pages() and stops at the
+ * first failure: when it got at least one block the write still succeeds,
+ * and the shortfall is logged and shown in ctl_status; when it got none it
+ * fails with -ENOMEM and changes nothing, so a tag exists only while it
+ * holds blocks.  At most CTL_MAX_TAGS tags exist at once; an alloc that
+ * would make one more fails with -ENOSPC.  free returns the tag's most
+ * recent N blocks (all by default).  A command that cannot be understood
+ * fails with -EINVAL, an unknown tag with -ENOENT, and one log line says
+ * why.
  *
  * Each tag holds its blocks in a stack of page-sized chunks of
  * struct ctl_block, newest last, so that "free count=N" pops the newest.
@@ -54,6 +58,11 @@
 #define CTL_CMD_MAX		512
 /* One command allocates at most 4 GiB, whatever the order. */
 #define CTL_MAX_FRAMES		BIT(20)
+/*
+ * Tags are host memory (a struct ctl_tag and a chunk page each); a cap
+ * keeps a script that invents tag names in a loop from eating the host.
+ */
+#define CTL_MAX_TAGS		1024
 
 /* === Data === */
 
@@ -123,13 +132,15 @@ struct ctl_tag {
 /**
  * struct altmm_ctl - the ctl file's state of one instance
  * @sys: the instance
- * @lock: protects @tags and everything they hold
- * @tags: &struct ctl_tag, in order of creation
+ * @lock: protects @tags, @nr_tags and everything the tags hold
+ * @tags: &struct ctl_tag, in order of creation; each holds a block
+ * @nr_tags: entries on @tags, at most CTL_MAX_TAGS
  */
 struct altmm_ctl {
 	struct altmm_system *sys;
 	struct mutex lock;		/* protects @tags and their chunks */
 	struct list_head tags;
+	unsigned int nr_tags;
 };
 
 /* === GFP names === */
@@ -380,6 +391,21 @@ static unsigned long free_tag_newest(struct altmm_ctl *ctl, struct ctl_tag *tag,
 	return freed;
 }
 
+static void drop_tag(struct altmm_ctl *ctl, struct ctl_tag *tag)
+{
+	lockdep_assert_held(&ctl->lock);
+	list_del(&tag->list);
+	ctl->nr_tags--;
+	kfree(tag);
+}
+
+/* Can an alloc of tag @name go ahead: the tag exists, or there is room for it. */
+static bool tag_room(struct altmm_ctl *ctl, const char *name)
+{
+	lockdep_assert_held(&ctl->lock);
+	return ctl->nr_tags < CTL_MAX_TAGS || find_tag(ctl, name);
+}
+
 /* Record @page in the last chunk of @chunks, adding a chunk when it is full. */
 static int hold_block(struct altmm_system *sys, struct list_head *chunks,
 		      struct page *page, unsigned int order)
@@ -450,6 +476,16 @@ static int cmd_alloc(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 	if (ret)
 		return ret;
 
+	/* Checked again below: the mutex is not held while allocating. */
+	mutex_lock(&ctl->lock);
+	ret = tag_room(ctl, cmd->val[CTL_KEY_TAG]) ? 0 : -ENOSPC;
+	mutex_unlock(&ctl->lock);
+	if (ret) {
+		ctl_err(sys, "alloc", "tag=%s would be tag %d: free a tag first",
+			cmd->val[CTL_KEY_TAG], CTL_MAX_TAGS + 1);
+		return ret;
+	}
+
 	while (got < count) {
 		struct page *page;
 
@@ -468,18 +504,30 @@ static int cmd_alloc(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 		cond_resched();
 	}
 
+	/* Nothing to hold: no tag is made, none is changed. */
+	if (!got) {
+		ctl_err(sys, "alloc", "tag=%s: none of %lu order-%u blocks",
+			cmd->val[CTL_KEY_TAG], count, order);
+		return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
+	}
+
 	mutex_lock(&ctl->lock);
 	tag = find_tag(ctl, cmd->val[CTL_KEY_TAG]);
 	if (!tag) {
-		tag = kzalloc(sizeof(*tag), GFP_KERNEL);
+		ret = ctl->nr_tags < CTL_MAX_TAGS ? 0 : -ENOSPC;
+		tag = ret ? NULL : kzalloc(sizeof(*tag), GFP_KERNEL);
 		if (!tag) {
 			mutex_unlock(&ctl->lock);
 			free_newest(sys, cmd->val[CTL_KEY_TAG], &chunks, ULONG_MAX);
-			return -ENOMEM;
+			if (ret)
+				ctl_err(sys, "alloc", "tag=%s would be tag %d: free a tag first",
+					cmd->val[CTL_KEY_TAG], CTL_MAX_TAGS + 1);
+			return ret ?: -ENOMEM;
 		}
 		strscpy(tag->name, cmd->val[CTL_KEY_TAG], sizeof(tag->name));
 		INIT_LIST_HEAD(&tag->chunks);
 		list_add_tail(&tag->list, &ctl->tags);
+		ctl->nr_tags++;
 	}
 	list_splice_tail(&chunks, &tag->chunks);
 	tag->nr_blocks += got;
@@ -526,10 +574,8 @@ static int cmd_free(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 	if (count != ULONG_MAX && freed < count)
 		ctl_info(sys, "free tag=%s: %lu of %lu blocks (that was all)",
 			 tag->name, freed, count);
-	if (!tag->nr_blocks) {
-		list_del(&tag->list);
-		kfree(tag);
-	}
+	if (!tag->nr_blocks)
+		drop_tag(ctl, tag);
 	mutex_unlock(&ctl->lock);
 	return 0;
 }
@@ -835,11 +881,25 @@ static int ctl_run(struct altmm_ctl *ctl, char *line)
 	return verb->run(ctl, &cmd);
 }
 
+/*
+ * The first byte of @buf that is neither printable ASCII nor whitespace,
+ * or NULL.  Commands are ASCII; the kernel's ctype takes Latin-1 letters
+ * for letters, and refusals quote the command into the log.
+ */
+static const char *not_ascii(const char *buf)
+{
+	for (; *buf; buf++)
+		if (!isascii(*buf) || (!isprint(*buf) && !isspace(*buf)))
+			return buf;
+	return NULL;
+}
+
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t count, loff_t *ppos)
 {
 	struct altmm_ctl *ctl = file->private_data;
 	struct altmm_system *sys = ctl->sys;
+	const char *bad;
 	char *buf, *nl;
 	int ret;
 
@@ -852,11 +912,16 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	nl = strchr(buf, '\n');
+	bad = not_ascii(buf);
 	if (nl && nl[1]) {
 		pr_warn("%s: ctl: one command per write\n", sys->name);
 		ret = -EINVAL;
 	} else if (strlen(buf) != count) {
 		pr_warn("%s: ctl: a NUL byte in the command\n", sys->name);
+		ret = -EINVAL;
+	} else if (bad) {
+		pr_warn("%s: ctl: byte %#04x at offset %td is not printable ASCII\n",
+			sys->name, (unsigned char)*bad, bad - buf);
 		ret = -EINVAL;
 	} else {
 		if (nl)
@@ -997,8 +1062,7 @@ void altmm_ctl_release(struct altmm_ctl *ctl)
 	mutex_lock(&ctl->lock);
 	list_for_each_entry_safe(tag, next, &ctl->tags, list) {
 		blocks += free_tag_newest(ctl, tag, ULONG_MAX);
-		list_del(&tag->list);
-		kfree(tag);
+		drop_tag(ctl, tag);
 	}
 	mutex_unlock(&ctl->lock);
 	if (blocks)

@@ -181,18 +181,23 @@ static int build_nodes(const struct altmm_params *p, struct altmm_layout *l,
 			if (i == p->nr_nodes - 1)
 				mb = p->arena_mb - total;
 		}
+		/*
+		 * Compared before adding: a sum in 32 bits wraps, and sizes
+		 * such as 12,4294967292,4 would add up to arena_mb=12.
+		 */
+		if (mb > p->arena_mb - total)
+			return refuse(err, "node_mb",
+				      "node sizes add up to more than arena_mb=%u (node %u: %luM after %uM)",
+				      p->arena_mb, i, mb, total);
 		total += mb;
-		if (total > p->arena_mb)
-			break;
 		l->node_range[i].start = start;
 		l->node_range[i].end = start + MB_TO_PFN(mb);
 		l->node_range[i].nid = i;
 		start = l->node_range[i].end;
 	}
 	if (total != p->arena_mb)
-		return refuse(err, "node_mb", "node sizes add up to %s%uM, not arena_mb=%u",
-			      total > p->arena_mb ? "more than " : "", total,
-			      p->arena_mb);
+		return refuse(err, "node_mb", "node sizes add up to %uM, not arena_mb=%u",
+			      total, p->arena_mb);
 
 	if (p->nr_distance && p->nr_distance != p->nr_nodes * p->nr_nodes)
 		return refuse(err, "distance", "%u values given; %u nodes need %u",

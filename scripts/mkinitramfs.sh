@@ -34,7 +34,8 @@
 #   /init, /bin/busybox and its applets
 #   /usr/bin/slabtop and its libraries, if the host has procps
 #   /altmm/modules/*.ko          flat copy of build/amd64/**/*.ko
-#   /altmm/selftests/            selftests/*.sh, reference/, modload, usermap
+#   /altmm/selftests/            selftests/*.sh, reference/, modload, usermap,
+#                                fuzz_debugfs and fuzz-corpus/
 #   /altmm/workload.sh           scripts/workload.sh, if the tree has one
 #   /altmm/bench.sh              bench/run.sh, if the tree has one
 #   /altmm/replay.sh             replay/run.sh (replays a kmem trace)
@@ -102,6 +103,11 @@ usermap=$top/build/selftests/usermap
 if [ ! -x "$usermap" ] || [ "$top/selftests/usermap.c" -nt "$usermap" ]; then
 	gcc -static -O2 -Wall -o "$usermap" "$top/selftests/usermap.c"
 fi
+# The fuzzer of selftests/fuzz_debugfs.sh, static as well.
+fuzz=$top/build/selftests/fuzz_debugfs
+if [ ! -x "$fuzz" ] || [ "$top/selftests/fuzz_debugfs.c" -nt "$fuzz" ]; then
+	gcc -static -O2 -Wall -o "$fuzz" "$top/selftests/fuzz_debugfs.c"
+fi
 
 stage=$top/build/initramfs
 rm -rf "$stage"
@@ -137,6 +143,9 @@ cp "$top"/selftests/*.sh "$stage/altmm/selftests/"
 	cp -r "$top/selftests/traces" "$stage/altmm/selftests/"
 cp "$modload" "$stage/altmm/selftests/modload"
 cp "$usermap" "$stage/altmm/selftests/usermap"
+cp "$fuzz" "$stage/altmm/selftests/fuzz_debugfs"
+[ -d "$top/selftests/fuzz-corpus" ] &&
+	cp -r "$top/selftests/fuzz-corpus" "$stage/altmm/selftests/"
 
 # Hook of the run flow: a workload for the module, once the tree has one.
 if [ -f "$top/scripts/workload.sh" ]; then

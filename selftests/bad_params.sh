@@ -22,6 +22,8 @@ arena_mb;arena_mb=258
 node_mb|arena_mb;nodes=2 node_mb=100,100
 node_mb|nodes;nodes=2 node_mb=64,64,128
 node_mb;nodes=2 node_mb=126,130
+node_mb;arena_mb=12 nodes=3 node_mb=12,4294967292,4
+node_mb;nodes=4 node_mb=64,64,4294967292,132
 distance|nodes;nodes=2 distance=10,20,10
 distance;nodes=2 distance=10,20,20,11
 distance;nodes=2 distance=10,10,10,10

@@ -482,6 +482,7 @@ errno_name()
 	*"Cannot allocate memory"* | *"Out of memory"*) echo ENOMEM ;;
 	*"Input/output error"* | *"I/O error"*) echo EIO ;;
 	*"Permission denied"*) echo EACCES ;;
+	*"No space left on device"*) echo ENOSPC ;;
 	*) echo "$1" ;;
 	esac
 }

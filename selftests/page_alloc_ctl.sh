@@ -8,7 +8,8 @@
 #   - every kind of malformed command (unknown command or key, a key given
 #     twice or missing, not key=value, bad numbers, order out of range,
 #     unknown GFP names, bad node, count 0 or above the cap, __GFP_NOFAIL,
-#     a bad tag, two commands in one write, an unknown misuse kind) fails
+#     a bad tag, two commands in one write, an unknown misuse kind, a byte
+#     that is not printable ASCII) fails
 #     with EINVAL and a kernel log line "altmm: ctl: ..." saying what was
 #     wrong; freeing an unknown tag fails with ENOENT;
 #   - valid allocations of every order, in every zone and both nodes, with
@@ -18,6 +19,12 @@
 #     N, and a request bigger than the arena succeeds in part: the
 #     shortfall is logged and shown in ctl_status;
 #   - drain, reclaim and kswapd commands work and log what they did;
+#   - an alloc that gets nothing fails with ENOMEM and leaves no tag: a
+#     loop of such allocs with fresh tag names leaves ctl_status empty and
+#     host memory flat (kmalloc-128, where a tag's bookkeeping lives, and
+#     MemFree); one on an existing tag leaves it as it was;
+#   - at most 1024 tags: the 1025th fails with ENOSPC and a log line, an
+#     existing tag still grows, and once they are freed tags can be made;
 #   - after all of it nothing is held, nothing was counted as misuse, and
 #     rmmod reports no leftover allocation.
 
@@ -104,7 +111,7 @@ NBAD=$(($(lines "$BAD") - 1))
 NGOOD=$(lines "$GOOD")
 
 require_altmm
-tap_plan $((2 + NBAD + 2 * NGOOD + 1 + 3 + 1 + 3 + 1 + 1))
+tap_plan $((2 + NBAD + 1 + 2 * NGOOD + 1 + 3 + 1 + 3 + 3 + 1 + 1))
 
 altmm_load_or_bail
 
@@ -155,6 +162,16 @@ for c in $BAD; do
 	IFS=$NL
 done
 unset IFS
+
+# Commands are ASCII: the kernel's isalnum() takes Latin-1 letters (0xff
+# is y-diaeresis) for letters, so this tag was accepted.
+kmsg_mark "not ASCII"
+rc=0
+ctl "$(printf 'alloc tag=t\377 order=0 count=1 gfp=GFP_KERNEL')"
+[ "$WRITE_ERR" = EINVAL ] || { tap_diag "the write returned $WRITE_ERR, expected EINVAL"; rc=1; }
+check_log_has '^altmm: ctl: byte 0xff at offset 11 is not printable ASCII' "not ASCII" || rc=1
+[ -z "$(ctl_rows)" ] || { tap_diag "ctl_status lists: $(ctl_rows)"; ctl "$(printf 'free tag=t\377')"; rc=1; }
+tap_check $rc "a byte that is not printable ASCII is refused with EINVAL and a log line"
 
 # === Valid allocations ===
 
@@ -268,6 +285,85 @@ rc=0
 ctl "kswapd node=0" || rc=1
 check_log_has '^altmm: ctl: kswapd node=0: balanced, not woken' kswapd || rc=1
 tap_check $rc "kswapd node=0 on a balanced node does not wake it"
+
+# === Allocations that get nothing ===
+
+# Node 1 has no DMA zone, and __GFP_THISNODE keeps the request there: it
+# fails at once, without reclaim (GFP_NOWAIT) and without a report.
+NOTHING="order=0 count=1 gfp=GFP_NOWAIT|__GFP_DMA|__GFP_THISNODE|__GFP_NOWARN node=1"
+NFAIL=2000
+
+# kmalloc_objs CACHE: active objects of a host slab cache.
+kmalloc_objs()
+{
+	awk -v c="$1" '$1 == c { print $2; exit }' /proc/slabinfo
+}
+
+kmsg_mark "alloc that gets nothing"
+rc=0
+ctl "alloc tag=none $NOTHING"
+[ "$WRITE_ERR" = ENOMEM ] || { tap_diag "the write returned $WRITE_ERR, expected ENOMEM"; rc=1; }
+check_log_has '^altmm: ctl: alloc: tag=none: none of 1 order-0 blocks' "nothing" || rc=1
+settle
+objs_before=$(kmalloc_objs kmalloc-128)
+mem_before=$(free_kb)
+i=0
+ok=0
+while [ $i -lt $NFAIL ]; do
+	# No subshell per write: a few thousand must stay quick.
+	echo "alloc tag=none$i $NOTHING" >"$ALTMM_DEBUGFS/ctl" 2>/dev/null && ok=$((ok + 1))
+	i=$((i + 1))
+done
+settle
+objs_after=$(kmalloc_objs kmalloc-128)
+mem_after=$(free_kb)
+[ "$ok" -eq 0 ] || { tap_diag "$ok of $NFAIL writes succeeded"; rc=1; }
+if [ -n "$(ctl_rows)" ] || grep -q '^shortfall' "$ALTMM_DEBUGFS/ctl_status"; then
+	tap_diag "ctl_status lists: $(grep -c . "$ALTMM_DEBUGFS/ctl_status") lines, e.g."
+	tap_diag "$(grep '^shortfall' "$ALTMM_DEBUGFS/ctl_status" | head -n 3)"
+	rc=1
+fi
+tap_diag "host kmalloc-128: $objs_before objects before $NFAIL failing allocs, $objs_after after"
+[ $((objs_after - objs_before)) -lt $((NFAIL / 2)) ] || rc=1
+check_free_kept "$mem_before" "$mem_after" "$NFAIL failing allocs" || rc=1
+tap_check $rc "$NFAIL allocs that get nothing fail with ENOMEM, leave ctl_status empty and host memory flat"
+
+rc=0
+ctl "alloc tag=keep order=1 count=3 gfp=GFP_KERNEL" || rc=1
+ctl "alloc tag=keep $NOTHING"
+[ "$WRITE_ERR" = ENOMEM ] || { tap_diag "the write returned $WRITE_ERR, expected ENOMEM"; rc=1; }
+[ "$(ctl_tag_frames keep)" -eq 6 ] || { tap_diag "keep holds $(ctl_tag_frames keep) frames, expected 6"; rc=1; }
+if grep -q '^shortfall tag=keep' "$ALTMM_DEBUGFS/ctl_status"; then
+	tap_diag "a shortfall is listed for keep"
+	rc=1
+fi
+ctl "free tag=keep" || rc=1
+tap_check $rc "an alloc that gets nothing leaves an existing tag as it was"
+
+MAXTAGS=1024
+kmsg_mark "tag cap"
+rc=0
+i=0
+ok=0
+while [ $i -lt $MAXTAGS ]; do
+	echo "alloc tag=t$i order=0 count=1 gfp=GFP_KERNEL" >"$ALTMM_DEBUGFS/ctl" 2>/dev/null && ok=$((ok + 1))
+	i=$((i + 1))
+done
+[ "$ok" -eq $MAXTAGS ] || { tap_diag "$ok of $MAXTAGS tags made"; rc=1; }
+ctl "alloc tag=one-too-many order=0 count=1 gfp=GFP_KERNEL"
+[ "$WRITE_ERR" = ENOSPC ] || { tap_diag "tag $((MAXTAGS + 1)): the write returned $WRITE_ERR, expected ENOSPC"; rc=1; }
+check_log_has "^altmm: ctl: alloc: tag=one-too-many would be tag $((MAXTAGS + 1)): free a tag first" "cap" || rc=1
+ctl "alloc tag=t0 order=0 count=1 gfp=GFP_KERNEL" || { tap_diag "t0 could not grow: $WRITE_ERR"; rc=1; }
+[ "$(ctl_tag_frames t0)" -eq 2 ] || { tap_diag "t0 holds $(ctl_tag_frames t0) frames, expected 2"; rc=1; }
+i=0
+while [ $i -lt $MAXTAGS ]; do
+	echo "free tag=t$i" >"$ALTMM_DEBUGFS/ctl" 2>/dev/null || rc=1
+	i=$((i + 1))
+done
+[ -z "$(ctl_rows)" ] || { tap_diag "tags left: $(ctl_rows | wc -l)"; rc=1; }
+ctl "alloc tag=after order=0 count=1 gfp=GFP_KERNEL" || { tap_diag "after freeing: $WRITE_ERR"; rc=1; }
+ctl "free tag=after" || rc=1
+tap_check $rc "at most $MAXTAGS tags: one more fails with ENOSPC and a log line, existing ones still grow"
 
 # === Nothing left ===
 
