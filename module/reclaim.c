@@ -242,6 +242,7 @@ void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
 	if (waitqueue_active(&node->kswapd_wait))
 		wake_up_interruptible(&node->kswapd_wait);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_wakeup_kswapd, ALTMM_INTERNAL);
 
 /**
  * altmm_try_to_free_pages() - direct reclaim for an allocation that may sleep
@@ -276,6 +277,7 @@ unsigned long altmm_try_to_free_pages(struct altmm_system *sys,
 	cond_resched();
 	return freed;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_try_to_free_pages, ALTMM_INTERNAL);
 
 /* === Set-up === */
 
