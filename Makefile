@@ -7,7 +7,7 @@
 KDIR ?= $(shell scripts/lib.sh kdir)
 AMD64 := $(CURDIR)/build/amd64
 
-.PHONY: all modules deps check lint kunit uml-kernel selftests run replay bench clean help
+.PHONY: all modules deps check check-stress lint kunit uml-kernel selftests run replay bench clean help
 
 all: modules
 
@@ -21,6 +21,12 @@ modules: deps
 
 check: deps
 	@scripts/check.sh
+
+# Not part of check: the SMP stress for minutes per variant, CPU 1 going
+# offline and back several times (selftests/stress.sh --help).
+STRESS_ARGS ?= -t 120 -c 6
+check-stress: deps
+	@scripts/vm.sh --timeout 1800 script /altmm/selftests/stress.sh $(STRESS_ARGS)
 
 lint: deps
 	@scripts/check.sh lint
@@ -52,6 +58,8 @@ help:
 	@echo 'make [modules]   build module/ and kunit/ against Debian amd64 headers'
 	@echo '                 in build/amd64 (KDIR=... to use other headers)'
 	@echo 'make check       everything below; ends with "N passed, N failed"'
+	@echo 'make check-stress  the SMP stress in the VM, minutes per variant, CPU 1'
+	@echo '                 offline/online 6 times (STRESS_ARGS="-t 120 -c 6 -s SEED")'
 	@echo 'make lint        checkpatch --strict and a sparse (C=2 W=1) build'
 	@echo 'make kunit       KUnit suites in UML (SUITE="altmm_x_test ...")'
 	@echo 'make uml-kernel  build (or find cached) the UML kernel'
