@@ -19,7 +19,8 @@
 #     and after the last online;
 #   - the run covered what it should: every order 0..10 and every
 #     migrate type was allocated, every kmalloc range, objects were freed
-#     by another thread than their allocator, RCU readers ran;
+#     by another thread than their allocator, RCU readers ran and saw
+#     objects freed and reused under them;
 #   - the kernel log has no report (WARNING, BUG, lockdep, a refused free,
 #     a slab debug finding, the stress module's FAIL lines);
 #   - altmm unloads with nothing left allocated.
@@ -127,7 +128,7 @@ check_coverage()
 		[ "$k" -gt 0 ] || rc=1
 	done
 	[ "$rc" -eq 0 ] || tap_diag "an order was never allocated: orders=$(summary_field "$line" orders)"
-	for k in mt_none mt_movable mt_reclaimable cross_frees rcu_read ctor_alloc \
+	for k in mt_none mt_movable mt_reclaimable cross_frees rcu_read rcu_reused ctor_alloc \
 		bulk_alloc drain tune kswapd reclaim shrink; do
 		v=$(summary_field "$line" $k)
 		if [ -z "$v" ] || [ "$v" -eq 0 ]; then

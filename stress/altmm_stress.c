@@ -200,6 +200,8 @@ static const unsigned int kmalloc_classes[] = {
  * @kmalloc_ranges: successful kmallocs per range of kmalloc_classes
  * @cross_frees: frees of what another thread allocated
  * @rcu_torn: RCU reads that met a writer (and were not judged)
+ * @rcu_reused: RCU read sections in which the object was freed and
+ *	allocated again (a new generation) between two looks
  * @rebinds: moves back to the home CPU after it came back online
  * @ops_away: operations begun away from the home CPU
  */
@@ -212,6 +214,7 @@ struct stress_counts {
 	unsigned long kmalloc_ranges[NR_KMALLOC_RANGES];
 	unsigned long cross_frees;
 	unsigned long rcu_torn;
+	unsigned long rcu_reused;
 	unsigned long rebinds;
 	unsigned long ops_away;
 };
@@ -900,7 +903,8 @@ static void op_verify(struct stress_thread *t)
 
 /* === The RCU cache === */
 
-static void rcu_judge(struct stress_thread *t, struct rcu_obj *r, const char *when)
+/* Returns the generation seen, or -1 when a writer was in the middle. */
+static long rcu_judge(struct stress_thread *t, struct rcu_obj *r, const char *when)
 {
 	u32 magic = READ_ONCE(r->magic), g1, g2, owner;
 	u64 seq, check;
@@ -908,7 +912,7 @@ static void rcu_judge(struct stress_thread *t, struct rcu_obj *r, const char *wh
 	if (magic != RCU_MAGIC) {
 		stress_err(t, ERR_RCU_TYPE, "%s: object %p: magic %#x, not %#x",
 			   when, r, magic, RCU_MAGIC);
-		return;
+		return -1;
 	}
 	g1 = smp_load_acquire(&r->gen);	/* pairs with the writer's release */
 	owner = READ_ONCE(r->owner);
@@ -918,16 +922,22 @@ static void rcu_judge(struct stress_thread *t, struct rcu_obj *r, const char *wh
 	g2 = READ_ONCE(r->gen);
 	if ((g1 & 1) || g1 != g2) {
 		t->c.rcu_torn++;
-		return;
+		return -1;
 	}
 	if (check != rcu_check_value(owner, seq))
 		stress_err(t, ERR_RCU_FIELDS, "%s: object %p gen %u: owner %u seq %llu check %#llx",
 			   when, r, g1, owner, seq, check);
+	return g1;
 }
 
-static void op_rcu_publish(struct stress_thread *t)
+/*
+ * A new object of the RCU cache, its fields written as a seqcount writer
+ * does, and published in @slot; what the slot held is judged and freed
+ * at once (type-safe: readers may still look at it).  Returns the new
+ * object, or NULL.
+ */
+static struct rcu_obj *rcu_publish(struct stress_thread *t, gfp_t gfp, unsigned int slot)
 {
-	gfp_t gfp = base_gfp(t);
 	struct rcu_obj *r, *old;
 	u32 gen;
 
@@ -936,10 +946,10 @@ static void op_rcu_publish(struct stress_thread *t)
 	gfp_exit(gfp);
 	if (!r) {
 		t->c.fails++;
-		return;
+		return NULL;
 	}
 	if (!obj_cache(t, r, rcu_cache))
-		return;
+		return NULL;
 	/* Readers may still look at it: its type must not have changed. */
 	if (READ_ONCE(r->magic) != RCU_MAGIC)
 		stress_err(t, ERR_RCU_TYPE, "fresh object %p: magic %#x", r, r->magic);
@@ -955,29 +965,68 @@ static void op_rcu_publish(struct stress_thread *t)
 	/* The fields before gen goes even; pairs with rcu_judge()'s acquire. */
 	smp_store_release(&r->gen, (gen | 1) + 1);
 
-	old = unrcu_pointer(xchg(&rcu_slots[rnd(t, STRESS_RCU_SLOTS)],
-				 RCU_INITIALIZER(r)));
+	old = unrcu_pointer(xchg(&rcu_slots[slot], RCU_INITIALIZER(r)));
 	if (old) {
 		rcu_judge(t, old, "unpublished");
 		if (READ_ONCE(old->owner) != t->idx)
 			t->c.cross_frees++;
 		altmm_kmem_cache_free(rcu_cache, old);
 	}
+	return r;
 }
 
+static void op_rcu_publish(struct stress_thread *t)
+{
+	rcu_publish(t, base_gfp(t), rnd(t, STRESS_RCU_SLOTS));
+}
+
+/*
+ * Free what @slot holds first, then publish a new object there: the
+ * per-CPU array being LIFO, the new object is most often the old one.
+ */
+static void rcu_replace(struct stress_thread *t, unsigned int slot)
+{
+	struct rcu_obj *old = unrcu_pointer(xchg(&rcu_slots[slot], NULL));
+
+	if (old) {
+		rcu_judge(t, old, "unpublished");
+		if (READ_ONCE(old->owner) != t->idx)
+			t->c.cross_frees++;
+		altmm_kmem_cache_free(rcu_cache, old);
+	}
+	rcu_publish(t, GFP_NOWAIT | __GFP_NOWARN, slot);
+}
+
+/*
+ * A reader looks at a published object several times.  One time in four
+ * it also replaces the object itself in the middle of its read section,
+ * so that the object is freed and, the per-CPU array being LIFO, most
+ * often handed out again at once: what an RCU reader of a
+ * SLAB_TYPESAFE_BY_RCU cache must survive.  Other threads free objects
+ * under readers too, less often.
+ */
 static void op_rcu_read(struct stress_thread *t)
 {
+	unsigned int slot = rnd(t, STRESS_RCU_SLOTS);
+	bool replace = !rnd(t, 4), reused = false;
+	long gen, first = -1;
 	struct rcu_obj *r;
 	int i;
 
 	rcu_read_lock();
-	r = rcu_dereference(rcu_slots[rnd(t, STRESS_RCU_SLOTS)]);
-	/* A few looks, so that a free and a reuse can happen in between. */
+	r = rcu_dereference(rcu_slots[slot]);
 	for (i = 0; r && i < 4; i++) {
-		rcu_judge(t, r, "read under rcu_read_lock");
-		udelay(1);
+		gen = rcu_judge(t, r, "read under rcu_read_lock");
+		if (first < 0)
+			first = gen;
+		else if (gen >= 0 && gen != first)
+			reused = true;
+		if (replace && i == 1)
+			rcu_replace(t, slot);
+		udelay(2);
 	}
 	rcu_read_unlock();
+	t->c.rcu_reused += reused;
 }
 
 /* === The system operations === */
@@ -1362,9 +1411,9 @@ static bool print_summary(struct stress_counts *sum, unsigned long ms, unsigned 
 	for (i = 0; i < ARRAY_SIZE(mt_names); i++)
 		len += scnprintf(buf + len, size - len, " mt_%s=%lu", mt_names[i], sum->mts[i]);
 	len += scnprintf(buf + len, size - len,
-			 " kmalloc_ranges=%d/%zu rcu_torn=%lu rebinds=%lu ops_away=%lu",
-			 ranges, NR_KMALLOC_RANGES, sum->rcu_torn, sum->rebinds,
-			 sum->ops_away);
+			 " kmalloc_ranges=%d/%zu rcu_torn=%lu rcu_reused=%lu rebinds=%lu ops_away=%lu",
+			 ranges, NR_KMALLOC_RANGES, sum->rcu_torn, sum->rcu_reused,
+			 sum->rebinds, sum->ops_away);
 	for (i = 0; i < NR_STRESS_ERRS; i++)
 		len += scnprintf(buf + len, size - len, " %s=%lu", stress_err_names[i],
 				 sum->errs[i]);
@@ -1467,6 +1516,7 @@ static int __init altmm_stress_init(void)
 		sum->fails += c->fails;
 		sum->cross_frees += c->cross_frees;
 		sum->rcu_torn += c->rcu_torn;
+		sum->rcu_reused += c->rcu_reused;
 		sum->rebinds += c->rebinds;
 		sum->ops_away += c->ops_away;
 	}
