@@ -13,7 +13,7 @@ KERNEL ?= stock
 SMP ?= 2
 VM := scripts/vm.sh --kernel $(KERNEL) --smp $(SMP)
 
-.PHONY: all modules deps check check-debug lint kunit uml-kernel debug-kernel selftests run replay bench clean help
+.PHONY: all modules deps check check-debug check-stress lint kunit uml-kernel debug-kernel selftests run replay bench clean help
 
 all: modules
 
@@ -31,6 +31,12 @@ check: deps
 # KUnit and the selftests in the VM on the debug kernels (scripts/kernel.sh).
 check-debug: deps
 	@scripts/check.sh kunit-debug selftests-debug selftests-kcsan
+
+# Not part of check: the SMP stress for minutes per variant, CPU 1 going
+# offline and back several times (selftests/stress.sh --help).
+STRESS_ARGS ?= -t 120 -c 6
+check-stress: deps
+	@$(VM) --timeout 1800 script /altmm/selftests/stress.sh $(STRESS_ARGS)
 
 lint: deps
 	@scripts/check.sh lint
@@ -69,6 +75,8 @@ help:
 	@echo 'make check       everything below; ends with "N passed, N failed"'
 	@echo 'make check-debug KUnit and selftests in the VM on the KASAN and KCSAN'
 	@echo '                 kernels, 2 vCPUs (builds them on first use)'
+	@echo 'make check-stress  the SMP stress in the VM, minutes per variant, CPU 1'
+	@echo '                 offline/online 6 times (STRESS_ARGS="-t 120 -c 6 -s SEED")'
 	@echo 'make lint        checkpatch --strict and a sparse (C=2 W=1) build'
 	@echo 'make kunit       KUnit suites in UML (SUITE="altmm_x_test ..."), or in'
 	@echo '                 the VM with KERNEL=debug|kcsan'

@@ -393,6 +393,7 @@ void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
 		return;
 	wake_up_interruptible(&node->kswapd_wait);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_wakeup_kswapd, ALTMM_INTERNAL);
 
 /**
  * altmm_try_to_free_pages() - direct reclaim for an allocation that may sleep

@@ -35,10 +35,10 @@ Steps:
   build      make modules (Debian amd64 headers, build/amd64)
   kunit      scripts/uml.sh kunit: KUnit suites in UML (the first run
              builds the UML kernel: about 5 minutes)
-  lint       checkpatch.pl --strict on module/, kunit/, replay/ and
-             consumer/ sources (one test per file), and a sparse + W=1 build
-             against Debian's headers and against the UML kernel (one test
-             each)
+  lint       checkpatch.pl --strict on module/, kunit/, replay/,
+             consumer/, bench/, stress/ and upstream/ sources (one test per
+             file), a sparse + W=1 build against Debian's headers and
+             against the UML kernel (one test each), and scripts/layers.sh
   selftests  scripts/vm.sh selftests: selftests in the QEMU VM on
              Debian's kernel
   kunit-debug
@@ -77,7 +77,8 @@ lint_checkpatch() {
 	# cursor in the test and the step, as the kernel's own do.
 	for f in "$ALTMM_SRC"/module/*.[ch] "$ALTMM_SRC"/module/include/*.h \
 		 "$ALTMM_SRC"/kunit/*.[ch] "$ALTMM_SRC"/replay/*.[ch] \
-		 "$ALTMM_SRC"/consumer/*.c "$ALTMM_SRC"/bench/*.[ch]; do
+		 "$ALTMM_SRC"/consumer/*.c "$ALTMM_SRC"/bench/*.[ch] \
+		 "$ALTMM_SRC"/stress/*.c; do
 		out=$(cd "$ALTMM_SRC" && "$src/scripts/checkpatch.pl" --strict \
 			--no-tree --terse --show-types --ignore MACRO_ARG_REUSE \
 			-f "${f#"$ALTMM_SRC"/}" 2>&1) || true

@@ -122,7 +122,7 @@ verify_config() {
 sync_sources() {
 	local dest=$1 what=() f
 
-	for f in Kbuild module kunit bench consumer replay; do
+	for f in Kbuild module kunit bench consumer replay stress; do
 		[[ -e $ALTMM_SRC/$f ]] && what+=("$f")
 	done
 	((${#what[@]})) || die "nothing to build in $ALTMM_SRC"
