@@ -384,13 +384,13 @@ static bool slab_wants_zero(struct altmm_kmem_cache *cache, gfp_t gfp)
 
 	if (gfp & __GFP_ZERO)
 		return true;
-	return plain && (READ_ONCE(altmm_init_on_alloc) || READ_ONCE(altmm_init_on_free));
+	return plain && (READ_ONCE(sys->tune.init_on_alloc) || READ_ONCE(sys->tune.init_on_free));
 }
 
 static bool pages_want_zero(gfp_t gfp)
 {
-	return (gfp & __GFP_ZERO) || READ_ONCE(altmm_init_on_alloc) ||
-	       READ_ONCE(altmm_init_on_free);
+	return (gfp & __GFP_ZERO) || READ_ONCE(sys->tune.init_on_alloc) ||
+	       READ_ONCE(sys->tune.init_on_free);
 }
 
 /* One of GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, never warning on failure. */
@@ -1472,8 +1472,8 @@ static int __init altmm_stress_init(void)
 	frame_budget = max(frame_budget, 2 * ALTMM_MAX_ORDER_NR_PAGES);
 	pr_info("start seed=%#llx threads=%u duration_ms=%u max_ops=%u hold=%u frame_budget=%lu init_on_alloc=%d init_on_free=%d debug_flags=%#x%s%s\n",
 		run_seed, min(num_online_cpus(), STRESS_MAX_THREADS), duration_ms, max_ops,
-		hold, frame_budget, READ_ONCE(altmm_init_on_alloc),
-		READ_ONCE(altmm_init_on_free),
+		hold, frame_budget, READ_ONCE(sys->tune.init_on_alloc),
+		READ_ONCE(sys->tune.init_on_free),
 		/* slab_debug= as it reached a new cache */
 		(__force unsigned int)(((struct altmm_kmem_cache *)plain_cache)->flags &
 				       ALTMM_SLAB_DEBUG_FLAGS),
