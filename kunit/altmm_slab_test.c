@@ -4,7 +4,8 @@
  * it by hand, object alignment, constructors, colouring, type-stable
  * RCU caches, bulk paths, node placement, shrinking, every debug check on
  * a deliberately damaged object, refused destruction, init_on_alloc and
- * init_on_free, and a seeded random workload.
+ * init_on_free (also of an arena the host left dirty), and a seeded
+ * random workload.
  *
  * Every test builds private instances; the suite's .exit runs the shared
  * checker (altmm_check_system(), with altmm_check_cache() on every cache)
@@ -1402,6 +1403,60 @@ static void slab_init_flags_per_instance(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p, DIRTY, PAGE_SIZE), -1L);
 }
 
+/*
+ * An instance's frames come from the host holding whatever the host last
+ * wrote there (the test VM boots init_on_alloc=0).  Under init_on_free
+ * the kernel clears all memory on its way into the free lists at boot, so
+ * every page and object is zero until used; lib/test_meminit.c checks the
+ * objects of fresh slabs and failed now and then in the VM when one was
+ * cut from such a frame.  Here every chunk is filled with DIRTY as it
+ * arrives: with init_on_free off at load, fresh slabs and pages show it
+ * (the fill works); on, they read as zeroes.
+ */
+#define FRESH_OBJS	200	/* four slabs of 61 */
+
+static void fresh_arena_check(struct kunit *test, bool init, u8 want)
+{
+	struct altmm_params p = altmm_test_layouts[0].p;
+	struct altmm_kmem_cache *cache;
+	struct altmm_system *sys;
+	struct page *page;
+	unsigned int i, bad = 0;
+	void **objs;
+	long at;
+
+	p.init_on_free = init;
+	p.init_on_alloc = false;
+	p.arena_fill = DIRTY;
+	sys = altmm_test_create(test, &p);
+	cache = new_cache(test, sys, init ? "fresh-on" : "fresh-off", 64, 0, 0, NULL);
+	objs = kunit_kcalloc(test, FRESH_OBJS, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < FRESH_OBJS; i++) {
+		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+		at = altmm_test_first_not(objs[i], want, 64);
+		if (at >= 0 && !bad++)
+			kunit_info(test, "init_on_free=%d: object %u byte %ld is %#x, not %#x\n",
+				   init, i, at, ((u8 *)objs[i])[at], want);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "init_on_free=%d: objects of fresh slabs not all %#x",
+			    init, want);
+	for (i = 0; i < FRESH_OBJS; i++)
+		free_obj(test, cache, objs[i]);
+
+	page = altmm_sys_alloc_pages(sys, GFP_KERNEL, 3, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ_MSG(test, altmm_test_first_not(page_address(page), want, PAGE_SIZE << 3),
+			    -1L, "init_on_free=%d: a fresh order-3 block", init);
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 3, false), 0);
+}
+
+static void slab_init_on_free_fresh_arena(struct kunit *test)
+{
+	fresh_arena_check(test, false, DIRTY);
+	fresh_arena_check(test, true, 0);
+}
+
 /* === A seeded random workload === */
 
 #define RW_SLOTS	2048
@@ -2017,6 +2072,7 @@ static struct kunit_case altmm_slab_cases[] = {
 	KUNIT_CASE(slab_init_on_alloc),
 	KUNIT_CASE(slab_init_on_free),
 	KUNIT_CASE(slab_init_flags_per_instance),
+	KUNIT_CASE(slab_init_on_free_fresh_arena),
 	KUNIT_CASE(slab_random_workload),
 	KUNIT_CASE(slab_reap),
 	KUNIT_CASE(slab_cpu_dead_drain),

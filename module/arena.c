@@ -108,6 +108,9 @@ int altmm_arena_acquire(struct altmm_system *sys)
 			ret = -ENOMEM;
 			goto fail;
 		}
+		if (sys->arena_fill)
+			memset(page_address(page), sys->arena_fill,
+			       PAGE_SIZE << ALTMM_PFN_SECTION_SHIFT);
 		sec->host_pfn = page_to_pfn(page);
 		sec->flags |= ALTMM_SECTION_PRESENT;
 		sys->nr_chunks++;

@@ -567,12 +567,18 @@ EXPORT_SYMBOL_NS_GPL(altmm_vm_event_sum, ALTMM_INTERNAL);
  * As memblock_free_all() does through __free_pages_core(): the range is
  * cut into the largest naturally aligned blocks it holds, each freed (and
  * merged) as one.  Descriptors stop being reserved; managed counts grow.
+ * Under init_on_free the frames are zeroed first, as free_pages_prepare()
+ * zeroes them on that path ("clearing system memory may take some
+ * time"): they hold whatever the host left in them, and every later free
+ * zeroes only what it frees, so nothing else would.
  *
- * Context: instance construction.
+ * Context: instance construction, process context.
  */
 void altmm_free_range_core(struct altmm_system *sys, unsigned long start,
 			   unsigned long end)
 {
+	bool init = READ_ONCE(sys->tune.init_on_free);
+
 	while (start < end) {
 		unsigned int order = min_t(unsigned int, __ffs(start | BIT(ALTMM_MAX_ORDER - 1)),
 					   ALTMM_MAX_ORDER - 1);
@@ -581,9 +587,12 @@ void altmm_free_range_core(struct altmm_system *sys, unsigned long start,
 
 		while (start + BIT(order) > end)
 			order--;
-		for (i = 0; i < BIT(order); i++)
+		for (i = 0; i < BIT(order); i++) {
 			__clear_bit(ALTMM_PG_reserved,
 				    &altmm_pfn_to_desc(sys, start + i)->flags);
+			if (init)
+				clear_page(page_address(altmm_pfn_to_host_page(sys, start + i)));
+		}
 		atomic_long_add(BIT(order), &zone->managed_pages);
 		altmm_count_event(sys, ALTMM_PGFREE, BIT(order));
 
@@ -592,6 +601,9 @@ void altmm_free_range_core(struct altmm_system *sys, unsigned long start,
 				    altmm_get_pageblock_migratetype(sys, start), true);
 		spin_unlock_irqrestore(&zone->lock, flags);
 		start += BIT(order);
+		/* Zeroing a large arena is long work for one CPU. */
+		if (init)
+			cond_resched();
 	}
 }
 

@@ -83,6 +83,9 @@ extern const char * const altmm_zone_names[ALTMM_NR_ZONES];
  * @holes: "size@start[,size@start...]" absent ranges, or NULL
  * @fail_chunk: fault injection for tests: the host refuses the n-th chunk
  *	(1-based); 0 never
+ * @arena_fill: for tests: every chunk is filled with this byte when the
+ *	host hands it over, as memory the host used and freed (the test VM
+ *	boots init_on_alloc=0) arrives; 0 leaves chunks as they come
  * @init_on_alloc: the instance's first &altmm_tunables.init_on_alloc
  * @init_on_free: its first &altmm_tunables.init_on_free
  * @slab_debug: its &altmm_tunables.slab_debug, which the caches made while
@@ -105,6 +108,7 @@ struct altmm_params {
 	const char *movablecore;
 	const char *holes;
 	unsigned int fail_chunk;
+	u8 arena_fill;
 	bool init_on_alloc;
 	bool init_on_free;
 	slab_flags_t slab_debug;

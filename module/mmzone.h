@@ -421,6 +421,7 @@ struct altmm_tunables {
  *	found not to be linear (then lookups go through virt_to_page())
  * @nr_chunks: host chunks held
  * @fail_chunk: from &struct altmm_params
+ * @arena_fill: from &struct altmm_params
  * @memblock: the boot allocator
  * @nodes: node data, in the arena
  * @tune: tunables; written under @tune_lock, read with READ_ONCE
@@ -455,6 +456,7 @@ struct altmm_system {
 	unsigned long dm_size;
 	unsigned long nr_chunks;
 	unsigned int fail_chunk;
+	u8 arena_fill;
 	struct altmm_memblock memblock;
 	struct altmm_node *nodes[ALTMM_MAX_NUMNODES];
 

@@ -219,6 +219,7 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 		return -ENOMEM;
 	sys->name = name;
 	sys->fail_chunk = p->fail_chunk;
+	sys->arena_fill = p->arena_fill;
 	mutex_init(&sys->tune_lock);
 	INIT_LIST_HEAD(&sys->shrinkers);
 	init_rwsem(&sys->shrinker_rwsem);

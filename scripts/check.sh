@@ -78,7 +78,7 @@ lint_checkpatch() {
 	for f in "$ALTMM_SRC"/module/*.[ch] "$ALTMM_SRC"/module/include/*.h \
 		 "$ALTMM_SRC"/kunit/*.[ch] "$ALTMM_SRC"/replay/*.[ch] \
 		 "$ALTMM_SRC"/consumer/*.c "$ALTMM_SRC"/bench/*.[ch] \
-		 "$ALTMM_SRC"/stress/*.c; do
+		 "$ALTMM_SRC"/stress/*.c "$ALTMM_SRC"/upstream/*.[ch]; do
 		out=$(cd "$ALTMM_SRC" && "$src/scripts/checkpatch.pl" --strict \
 			--no-tree --terse --show-types --ignore MACRO_ARG_REUSE \
 			-f "${f#"$ALTMM_SRC"/}" 2>&1) || true

@@ -113,8 +113,12 @@ verify_config() {
 	}
 }
 
-# sync_sources DIR: copy Kbuild, module/, kunit/, bench/, consumer/ and
-# replay/ from $ALTMM_SRC into DIR.
+# The kernel's own test files upstream/ builds, as paths in the 6.1 tree.
+ALTMM_UPSTREAM_FILES="lib/test_meminit.c lib/test_free_pages.c"
+
+# sync_sources DIR: copy Kbuild, module/, kunit/, bench/, consumer/,
+# replay/, stress/ and upstream/ from $ALTMM_SRC into DIR, and the kernel files
+# upstream/ builds from the 6.1 tree into DIR/upstream/.
 # Only sources travel, and --delete spares what is excluded, so objects
 # survive for incremental builds while removed sources disappear. Files
 # are compared by content and written with the current time (no -t): a
@@ -122,15 +126,33 @@ verify_config() {
 sync_sources() {
 	local dest=$1 what=() f
 
-	for f in Kbuild module kunit bench consumer replay stress; do
+	for f in Kbuild module kunit bench consumer replay stress upstream; do
 		[[ -e $ALTMM_SRC/$f ]] && what+=("$f")
 	done
 	((${#what[@]})) || die "nothing to build in $ALTMM_SRC"
 	mkdir -p "$dest"
 	(cd "$ALTMM_SRC" && rsync -rlpc --delete \
+		--filter='P /upstream/lib/' \
 		--include='*/' --include='Kbuild' --include='Makefile' \
 		--include='*.[chS]' --include='.kunitconfig' --exclude='*' \
 		"${what[@]}" "$dest/")
+	[[ -e $ALTMM_SRC/upstream ]] && sync_upstream "$dest/upstream"
+	return 0
+}
+
+# sync_upstream DIR: the kernel files of $ALTMM_UPSTREAM_FILES into DIR,
+# at their paths in the tree. They are never part of the repository;
+# a file whose content did not change is left alone, so it does not
+# rebuild.
+sync_upstream() {
+	local dest=$1 src f
+
+	src=$(kernel_src)
+	for f in $ALTMM_UPSTREAM_FILES; do
+		[[ -f $src/$f ]] || die "$src/$f is missing"
+		mkdir -p "$dest/${f%/*}"
+		cmp -s "$src/$f" "$dest/$f" || cp "$src/$f" "$dest/$f"
+	done
 }
 
 # A person can call the helpers that make needs.

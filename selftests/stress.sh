@@ -6,8 +6,9 @@
 # every class, shared caches with a constructor and SLAB_TYPESAFE_BY_RCU,
 # bulk, drains, tunables, kswapd, direct reclaim; objects freed by
 # other CPUs), checks every block's contents, then runs module/check.c's
-# invariant walks.  For each of three altmm variants (defaults;
-# init_on_alloc=1 init_on_free=1; slab_debug=ZPU):
+# invariant walks.  For each of four altmm variants (defaults;
+# init_on_alloc=1 init_on_free=1; init_on_free=1 alone, which must zero
+# the arena at load as 6.1 clears memory at boot; slab_debug=ZPU):
 #
 #   - altmm loads with the variant's parameters;
 #   - the stress loads (its init is the run: it fails with EINVAL on any
@@ -34,7 +35,7 @@
 #   -t  seconds each variant runs (default 6; make check-stress: 120)
 #   -c  CPU 1 offline/online cycles per variant (default 1)
 #   -s  seed (default: the module picks one; the summary line prints it)
-#   -v  only this variant: default, init, debug, inject
+#   -v  only this variant: default, init, free, debug, inject
 # A failing run is repeated with the seed its summary line printed.
 
 . "$(dirname "$0")/lib.sh"
@@ -55,7 +56,7 @@ while [ $# -gt 0 ]; do
 	-c) CYCLES=$2; shift 2 ;;
 	-s) SEED=$2; shift 2 ;;
 	-v) ONLY=$2; shift 2 ;;
-	-h | --help) sed -n '32,38s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '34,40s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "stress.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -65,7 +66,7 @@ if [ -z "$STRESS_KO" ] || [ ! -f "$STRESS_KO" ]; then
 	skip_all "$STRESS.ko not found (set STRESS_KO)"
 fi
 
-VARIANTS="default init debug inject"
+VARIANTS="default init free debug inject"
 [ -n "$ONLY" ] && VARIANTS=$ONLY
 planned=0
 for v in $VARIANTS; do
@@ -82,6 +83,7 @@ variant_params()
 	case "$1" in
 	default) echo "" ;;
 	init) echo "init_on_alloc=1 init_on_free=1" ;;
+	free) echo "init_on_free=1" ;;
 	debug) echo "slab_debug=ZPU" ;;
 	*) echo "bad-variant=$1" ;;
 	esac
