@@ -13,7 +13,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-CPU1=/sys/devices/system/cpu/cpu1/online
 
 require_altmm
 tap_plan 7
@@ -37,13 +36,7 @@ on_cpu1()
 
 altmm_load_or_bail
 
-if [ ! -w "$CPU1" ] || ! taskset 2 true 2>/dev/null; then
-	while [ "$TAP_NR" -lt "$((TAP_PLANNED - 1))" ]; do
-		tap_skip "CPU hotplug" "no writable $CPU1 or no taskset"
-	done
-	if altmm_unload; then tap_ok "rmmod"; else tap_fail "rmmod ($UNLOAD_ERR)"; fi
-	tap_done
-fi
+cpu1_hotplug_or_bail
 
 ctl drain
 kmsg_mark

@@ -15,7 +15,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-CPU1=/sys/devices/system/cpu/cpu1/online
 CONSUMER=altmm_consumer
 CONSUMER_KO=${CONSUMER_KO:-$(first_file /altmm/modules/$CONSUMER.ko \
 	"$SELFTESTS_DIR/../build/amd64/consumer/$CONSUMER.ko")}
@@ -36,13 +35,7 @@ cpu1_objects()
 
 altmm_load_or_bail
 
-if [ ! -w "$CPU1" ] || ! taskset 2 true 2>/dev/null; then
-	while [ "$TAP_NR" -lt "$((TAP_PLANNED - 1))" ]; do
-		tap_skip "CPU hotplug" "no writable $CPU1 or no taskset"
-	done
-	if altmm_unload; then tap_ok "rmmod"; else tap_fail "rmmod ($UNLOAD_ERR)"; fi
-	tap_done
-fi
+cpu1_hotplug_or_bail
 
 kmsg_mark "load $CONSUMER on CPU 1"
 taskset 2 "$MODLOAD" "$CONSUMER_KO" >/dev/null 2>&1

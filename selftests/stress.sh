@@ -43,7 +43,6 @@
 STRESS=altmm_stress
 STRESS_KO=${STRESS_KO:-$(first_file /altmm/modules/$STRESS.ko \
 	"$SELFTESTS_DIR/../build/amd64/stress/$STRESS.ko")}
-CPU1=/sys/devices/system/cpu/cpu1/online
 SECONDS_PER=6
 CYCLES=1
 SEED=0
