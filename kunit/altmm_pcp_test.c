@@ -87,36 +87,44 @@ static void pcp_batchsize_by_hand(struct kunit *test)
  * zone_highsize(): the low mark (or managed / percpu_pagelist_high_fraction
  * when set) split among the online CPUs of the zone's node, plus one while
  * a CPU comes up; all online CPUs when the node has none; at least four
- * batches.  UML's only CPU is on node 0.
+ * batches.  Every CPU is on node 0; n CPUs are online (1 in UML, where
+ * the figures are those in brackets).
  *
- *   low 1000, batch 7, node 0:           1000 / 1 = 1000
- *   the same while a CPU comes up:       1000 / 2 = 500
- *   node 1 (no CPU):                     1000 / num_online_cpus() = 1000
+ *   low 1000, batch 7, node 0:           1000 / n (1000)
+ *   the same while a CPU comes up:       1000 / (n + 1) (500)
+ *   node 1 (no CPU):                     1000 / num_online_cpus() (1000)
  *   node 1 while a CPU comes up:         1000 / (0 + 1) = 1000
- *   low 10, batch 7:                     max(10, 28) = 28
- *   fraction 8, managed 80000, node 0:   10000 / 1 = 10000
- *   fraction 8, managed 80000, coming up: 10000 / 2 = 5000
+ *   low 10, batch 7:                     max(10 / n, 28) = 28
+ *   fraction 8, managed 80000, node 0:   10000 / n (10000)
+ *   fraction 8, managed 80000, coming up: 10000 / (n + 1) (5000)
  */
 static void pcp_highsize_by_hand(struct kunit *test)
 {
-	static const struct altmm_params two = { .arena_mb = 32, .nr_nodes = 2,
-						 .nr_cpu_node = 1, .cpu_node = { 0 } };
-	struct altmm_system *sys = altmm_test_create(test, &two);
+	static const struct altmm_params two = { .arena_mb = 32, .nr_nodes = 2 };
+	struct altmm_params *p = kunit_kmalloc(test, sizeof(*p), GFP_KERNEL);
 	struct altmm_zone *z = kunit_kzalloc(test, sizeof(*z), GFP_KERNEL);
 	struct altmm_node *node = kunit_kzalloc(test, sizeof(*node), GFP_KERNEL);
+	struct altmm_system *sys;
+	int n = num_online_cpus();
 
+	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, z);
 	KUNIT_ASSERT_NOT_NULL(test, node);
-	KUNIT_ASSERT_EQ(test, num_online_cpus(), 1U);
+	/* Every CPU on node 0, none on node 1: n is 1 in UML. */
+	*p = two;
+	p->nr_cpu_node = min_t(unsigned int, nr_cpu_ids, ALTMM_MAX_CPU_PARAMS);
+	KUNIT_ASSERT_EQ(test, p->nr_cpu_node, nr_cpu_ids);
+	sys = altmm_test_create(test, p);
 	z->node = node;
 	atomic_long_set(&z->managed_pages, 80000);
 	z->watermark[ALTMM_WMARK_LOW] = 1000;
 
 	node->nid = 0;
-	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 0), 1000);
-	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 1), 500);
+	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 0), 1000 / n);
+	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 1), 1000 / (n + 1));
+	/* No CPU of its own: shared by all online CPUs, or the one coming. */
 	node->nid = 1;
-	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 0), 1000);
+	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 0), 1000 / n);
 	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 1), 1000);
 	node->nid = 0;
 	z->watermark[ALTMM_WMARK_LOW] = 10;
@@ -124,8 +132,8 @@ static void pcp_highsize_by_hand(struct kunit *test)
 
 	mutex_lock(&sys->tune_lock);
 	WRITE_ONCE(sys->tune.percpu_pagelist_high_fraction, 8);
-	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 0), 10000);
-	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 1), 5000);
+	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 0), 10000 / n);
+	KUNIT_EXPECT_EQ(test, altmm_zone_highsize(sys, z, 7, 1), 10000 / (n + 1));
 	WRITE_ONCE(sys->tune.percpu_pagelist_high_fraction, 0);
 	mutex_unlock(&sys->tune_lock);
 }

@@ -395,23 +395,28 @@ static void zone_zonelist_two_nodes(struct kunit *test)
  *
  * DMA [0, 16M), DMA32 [16M, 32M), HighMem from 80M, so node 0 has DMA32
  * and DMA, node 1 Normal and DMA32, node 2 Normal, node 3 HighMem and
- * Normal.  The only CPU is on node 0.  find_next_best_node() scores a
- * candidate n of local node l as (d(l, n) + (n < l) + (n has CPUs)) * 8
- * + node_load[n], lowest first, first of equals; build_zonelists() adds
- * one to node_load[n] whenever n's distance differs from the previous
- * node's.  Nodes are built 0 to 3, node_load shared:
+ * Normal.  Every CPU is on node 0.  find_next_best_node() scores a
+ * candidate n of local node l as (d(l, n) + (n < l) + (n has CPUs)) * 1024
+ * (MAX_NUMNODES) + node_load[n], lowest first, first of equals;
+ * build_zonelists() adds one to node_load[n] whenever n's distance differs
+ * from the previous node's.  Nodes are built 0 to 3, node_load shared:
  *
- * node 0: 0 first.  1: 240, 2: 160, 3: 240 -> 2 (20 != 10: load[2] = 1);
- *   1: 240, 3: 240, equal -> 1 (30 != 20: load[1] = 1); then 3 (30 == 30).
- *   Order 0 2 1 3; load 0 1 1 0.
- * node 1: 1 first.  0: (25 + 1 + 1) * 8 = 216, 2: 160 + 1 = 161,
- *   3: 160 + 0 = 160 -> 3, the lighter (load[3] = 1); 0: 216, 2: 161 -> 2
- *   (20 == 20); then 0 (25 != 20: load[0] = 1).  Order 1 3 2 0; load 1 1 1 1.
- * node 2: 2 first.  0: (20 + 1 + 1) * 8 + 1 = 177, 1: (40 + 1) * 8 + 1 =
- *   329, 3: 240 + 1 = 241 -> 0 (load[0] = 2); 3 (load[3] = 2); then 1.
- *   Order 2 0 3 1; load 2 2 1 2.
- * node 3: 3 first.  0: (40 + 1 + 1) * 8 + 2 = 338, 1: (15 + 1) * 8 + 2 =
- *   130, 2: (30 + 1) * 8 + 1 = 249 -> 1, then 2, then 0.  Order 3 1 2 0.
+ * node 0: 0 first.  1: 30720, 2: 20480, 3: 30720 -> 2 (20 != 10:
+ *   load[2] = 1); 1: 30720, 3: 30720, equal -> 1 (30 != 20: load[1] = 1);
+ *   then 3 (30 == 30).  Order 0 2 1 3; load 0 1 1 0.
+ * node 1: 1 first.  0: (25 + 1 + 1) * 1024 = 27648, 2: 20480 + 1 = 20481,
+ *   3: 20480 + 0 = 20480 -> 3, the lighter (load[3] = 1); 0: 27648,
+ *   2: 20481 -> 2 (20 == 20); then 0 (25 != 20: load[0] = 1).
+ *   Order 1 3 2 0; load 1 1 1 1.
+ * node 2: 2 first.  0: (20 + 1 + 1) * 1024 + 1 = 22529, 1: (40 + 1) * 1024
+ *   + 1 = 41985, 3: 30720 + 1 = 30721 -> 0 (load[0] = 2); 3 (load[3] = 2);
+ *   then 1.  Order 2 0 3 1; load 2 2 1 2.
+ * node 3: 3 first.  0: (40 + 1 + 1) * 1024 + 2 = 43010, 1: (15 + 1) * 1024
+ *   + 2 = 16386, 2: (30 + 1) * 1024 + 1 = 31745 -> 1, then 2, then 0.
+ *   Order 3 1 2 0.
+ *
+ * The CPU map puts every possible CPU on node 0, so the lists are the
+ * same on one CPU (UML) and on the SMP debug kernel.
  */
 static const struct altmm_params four_nodes = {
 	.arena_mb = 96, .nr_nodes = 4, .dma_mb = 16, .dma32_mb = 32, .highmem_mb = 80,
@@ -420,7 +425,7 @@ static const struct altmm_params four_nodes = {
 		      25, 10, 20, 20,
 		      20, 40, 10, 30,
 		      40, 15, 30, 10 },
-	.nr_cpu_node = 1, .cpu_node = { 0 },
+	/* cpu_node all 0; the test sets nr_cpu_node to every possible CPU. */
 };
 
 static const struct zl_entry four_nodes_lists[4][7] = {
@@ -433,8 +438,14 @@ static const struct zl_entry four_nodes_lists[4][7] = {
 static void zone_zonelist_four_nodes(struct kunit *test)
 {
 	static const int own[4] = { 2, 2, 1, 2 };
-	struct altmm_system *sys = altmm_test_create(test, &four_nodes);
+	struct altmm_params *p = kunit_kmalloc(test, sizeof(*p), GFP_KERNEL);
+	struct altmm_system *sys;
 	int nid;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	*p = four_nodes;
+	p->nr_cpu_node = min_t(unsigned int, nr_cpu_ids, ALTMM_MAX_CPU_PARAMS);
+	sys = altmm_test_create(test, p);
 
 	for (nid = 0; nid < 4; nid++) {
 		expect_zonelist(test, sys, nid, ALTMM_ZONELIST_FALLBACK,
