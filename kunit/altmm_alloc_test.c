@@ -849,17 +849,17 @@ static void alloc_reclaim_context(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, altmm_sys_register_shrinker(sys, &c->s), 0);
 
 	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, NORETRY_QUIET, 0, 0));
-	KUNIT_EXPECT_EQ(test, c->gfp & (__GFP_FS | __GFP_IO), __GFP_FS | __GFP_IO);
+	KUNIT_EXPECT_TRUE(test, (c->gfp & (__GFP_FS | __GFP_IO)) == (__GFP_FS | __GFP_IO));
 
 	scope = memalloc_nofs_save();
 	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, NORETRY_QUIET, 0, 0));
 	memalloc_nofs_restore(scope);
-	KUNIT_EXPECT_EQ(test, c->gfp & (__GFP_FS | __GFP_IO), __GFP_IO);
+	KUNIT_EXPECT_TRUE(test, (c->gfp & (__GFP_FS | __GFP_IO)) == __GFP_IO);
 
 	scope = memalloc_noio_save();
 	KUNIT_EXPECT_NULL(test, altmm_sys_alloc_pages(sys, NORETRY_QUIET, 0, 0));
 	memalloc_noio_restore(scope);
-	KUNIT_EXPECT_EQ(test, c->gfp & (__GFP_FS | __GFP_IO), 0U);
+	KUNIT_EXPECT_FALSE(test, c->gfp & (__GFP_FS | __GFP_IO));
 
 	altmm_sys_unregister_shrinker(sys, &c->s);
 	KUNIT_EXPECT_TRUE(test, c->memalloc);

@@ -8,8 +8,9 @@
  * a batch from the zone; draining empties every list.
  *
  * A CPU's lists are indexed order * ALTMM_MIGRATE_PCPTYPES + migratetype,
- * then two pageblock-order lists (6.1's order_to_pindex() with THP).  Tests pin themselves to a CPU while they
- * look at its lists (migrate_disable()), and use masks that neither sleep
+ * then two pageblock-order lists (6.1's order_to_pindex() with THP).
+ * Tests pin themselves to a CPU while they look at its lists
+ * (migrate_disable()), and use masks that neither sleep
  * nor wake kswapd, so nothing else touches the lists meanwhile (UML has
  * one CPU).
  */

@@ -2012,9 +2012,13 @@ static noinline void store_user_free(struct kmem_cache *s, void *obj)
 /* Does the return address @ip lie in the function @fn? */
 static bool ip_in(unsigned long ip, void *fn)
 {
-	char a[KSYM_SYMBOL_LEN], b[KSYM_SYMBOL_LEN];
-	char *plus;
+	/* Two symbol buffers are too much for the stack. */
+	char *a = kmalloc(2 * KSYM_SYMBOL_LEN, GFP_KERNEL), *b, *plus;
+	bool same;
 
+	if (!a)
+		return false;
+	b = a + KSYM_SYMBOL_LEN;
 	sprint_symbol(a, ip);
 	sprint_symbol(b, (unsigned long)fn);
 	plus = strchr(a, '+');
@@ -2023,7 +2027,9 @@ static bool ip_in(unsigned long ip, void *fn)
 	plus = strchr(b, '+');
 	if (plus)
 		*plus = '\0';
-	return !strcmp(a, b);
+	same = !strcmp(a, b);
+	kfree(a);
+	return same;
 }
 
 /*

@@ -478,6 +478,8 @@ struct altmm_system {
 int altmm_system_create(const struct altmm_params *p, const char *name,
 			struct altmm_system **out, struct altmm_param_error *err);
 void altmm_system_destroy(struct altmm_system *sys);
+int altmm_cpuhp_register(void);
+void altmm_cpuhp_unregister(void);
 
 /* arena.c */
 int altmm_arena_acquire(struct altmm_system *sys);

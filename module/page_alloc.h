@@ -223,10 +223,8 @@ int altmm_zone_highsize(const struct altmm_system *sys,
 			int cpu_online);
 unsigned long altmm_zone_pcp_pages(struct altmm_zone *zone);
 unsigned long altmm_node_pcp_pages(struct altmm_system *sys, int nid);
-int altmm_cpuhp_register(void);
-void altmm_cpuhp_unregister(void);
-int altmm_cpuhp_add(struct altmm_system *sys);
-void altmm_cpuhp_remove(struct altmm_system *sys);
+void altmm_pcp_cpu_prepare(struct altmm_system *sys);
+void altmm_pcp_cpu_dead(struct altmm_system *sys, unsigned int cpu);
 
 /* === zone.c: watermarks, reserves, zonelists, tunables === */
 

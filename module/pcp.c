@@ -36,15 +36,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
-#include <linux/cpuhotplug.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/sizes.h>
 
 #include "mmzone.h"
 #include "page_alloc.h"
-#include "slab.h"
-
 
 /*
  * The owner's way into its lists.  On SMP it trylocks: another CPU may be
@@ -559,85 +556,45 @@ void altmm_pcp_destroy(struct altmm_system *sys)
 	}
 }
 
-static enum cpuhp_state altmm_cpuhp_state;
-
-/* A CPU is about to come up: it counts in its node's share of high. */
-static int altmm_cpu_prepare(unsigned int cpu, struct hlist_node *node)
+/**
+ * altmm_pcp_cpu_prepare() - a CPU is about to come up
+ * @sys: instance
+ *
+ * It counts in its node's share of every zone's high from now on.
+ *
+ * Context: process context (a CPU hotplug callback); takes the tunables
+ * lock, as a tunable write recomputes the same figures.
+ */
+void altmm_pcp_cpu_prepare(struct altmm_system *sys)
 {
-	struct altmm_system *sys = hlist_entry(node, struct altmm_system, cpuhp_node);
 	struct altmm_zone *zone;
 	int nid, zt;
 
-	/* As a tunable write recomputes them: one writer at a time. */
 	mutex_lock(&sys->tune_lock);
 	for_each_altmm_populated_zone(sys, zone, nid, zt)
 		altmm_zone_pcp_update(sys, zone, 1);
 	mutex_unlock(&sys->tune_lock);
-	altmm_slab_cpu_prepare(sys, cpu);
-	return 0;
 }
 
-/* A CPU is dead: what it cached goes back, the others get its share. */
-static int altmm_cpu_dead(unsigned int cpu, struct hlist_node *node)
+/**
+ * altmm_pcp_cpu_dead() - a CPU is dead
+ * @sys: instance
+ * @cpu: the CPU
+ *
+ * What it cached goes back to the zones, and the others get its share of
+ * high (6.1's page_alloc_cpu_dead()).
+ *
+ * Context: process context, on another CPU; takes the tunables lock.
+ */
+void altmm_pcp_cpu_dead(struct altmm_system *sys, unsigned int cpu)
 {
-	struct altmm_system *sys = hlist_entry(node, struct altmm_system, cpuhp_node);
 	struct altmm_zone *zone;
 	int nid, zt;
 
-	/* The slab's arrays first: the slabs they empty come back here. */
-	altmm_slab_cpu_dead(sys, cpu);
 	mutex_lock(&sys->tune_lock);
 	for_each_altmm_populated_zone(sys, zone, nid, zt) {
 		altmm_drain_zone_cpu(sys, zone, cpu);
 		altmm_zone_pcp_update(sys, zone, 0);
 	}
 	mutex_unlock(&sys->tune_lock);
-	return 0;
-}
-
-/**
- * altmm_cpuhp_register() - the hotplug state every instance joins
- *
- * CPUHP_BP_PREPARE_DYN runs its teardown after the CPU is dead, on
- * another CPU, as the kernel's own CPUHP_PAGE_ALLOC_DEAD does.
- *
- * Return: 0 or an error from cpuhp_setup_state_multi().
- */
-int altmm_cpuhp_register(void)
-{
-	int ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "altmm:pcp",
-					  altmm_cpu_prepare, altmm_cpu_dead);
-
-	if (ret < 0)
-		return ret;
-	altmm_cpuhp_state = ret;
-	return 0;
-}
-
-/**
- * altmm_cpuhp_unregister() - leave the hotplug machinery
- */
-void altmm_cpuhp_unregister(void)
-{
-	cpuhp_remove_multi_state(altmm_cpuhp_state);
-}
-
-/**
- * altmm_cpuhp_add() - have CPU hotplug keep an instance's lists right
- * @sys: instance with per-CPU lists
- *
- * Return: 0 or an error.
- */
-int altmm_cpuhp_add(struct altmm_system *sys)
-{
-	return cpuhp_state_add_instance_nocalls(altmm_cpuhp_state, &sys->cpuhp_node);
-}
-
-/**
- * altmm_cpuhp_remove() - stop hotplug callbacks for an instance
- * @sys: instance
- */
-void altmm_cpuhp_remove(struct altmm_system *sys)
-{
-	cpuhp_state_remove_instance_nocalls(altmm_cpuhp_state, &sys->cpuhp_node);
 }

@@ -22,6 +22,7 @@
 /* Lines about an instance start with its name, which for the default is "altmm". */
 #define pr_fmt(fmt) fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/mm.h>
 #include <linux/page_ref.h>
 #include <linux/slab.h>
@@ -127,6 +128,57 @@ static void hand_over(struct altmm_system *sys)
 	}
 }
 
+/* === CPU hotplug: each layer's share, in one place === */
+
+static enum cpuhp_state altmm_cpuhp_state;
+
+/* A CPU is about to come up. */
+static int altmm_cpu_prepare(unsigned int cpu, struct hlist_node *node)
+{
+	struct altmm_system *sys = hlist_entry(node, struct altmm_system, cpuhp_node);
+
+	altmm_pcp_cpu_prepare(sys);
+	altmm_slab_cpu_prepare(sys, cpu);
+	return 0;
+}
+
+/* A CPU is dead: the slab's arrays first, their emptied slabs come back. */
+static int altmm_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct altmm_system *sys = hlist_entry(node, struct altmm_system, cpuhp_node);
+
+	altmm_slab_cpu_dead(sys, cpu);
+	altmm_pcp_cpu_dead(sys, cpu);
+	return 0;
+}
+
+/**
+ * altmm_cpuhp_register() - the hotplug state every instance joins
+ *
+ * CPUHP_BP_PREPARE_DYN runs its teardown after the CPU is dead, on
+ * another CPU, as the kernel's own CPUHP_PAGE_ALLOC_DEAD does.
+ *
+ * Return: 0 or an error from cpuhp_setup_state_multi().
+ */
+int altmm_cpuhp_register(void)
+{
+	int ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "altmm:cpu",
+					  altmm_cpu_prepare, altmm_cpu_dead);
+
+	if (ret < 0)
+		return ret;
+	altmm_cpuhp_state = ret;
+	return 0;
+}
+
+/**
+ * altmm_cpuhp_unregister() - leave the hotplug machinery
+ */
+void altmm_cpuhp_unregister(void)
+{
+	cpuhp_remove_multi_state(altmm_cpuhp_state);
+}
+
 static int start_page_allocator(struct altmm_system *sys)
 {
 	int ret;
@@ -140,7 +192,7 @@ static int start_page_allocator(struct altmm_system *sys)
 	ret = altmm_reclaim_init(sys);
 	if (ret)
 		return ret;
-	ret = altmm_cpuhp_add(sys);
+	ret = cpuhp_state_add_instance_nocalls(altmm_cpuhp_state, &sys->cpuhp_node);
 	if (ret)
 		return ret;
 	WRITE_ONCE(sys->ready, true);
@@ -169,7 +221,8 @@ static void reclaim_leftovers(struct altmm_system *sys)
 			if (test_bit(ALTMM_PG_alloc, &d->flags)) {
 				leaked += BIT(altmm_alloc_order(d));
 				/* A leaked compound block is plain again. */
-				altmm_sys_forget_allocation(sys, (nr << ALTMM_PFN_SECTION_SHIFT) + i);
+				altmm_sys_forget_allocation(sys,
+							    (nr << ALTMM_PFN_SECTION_SHIFT) + i);
 			}
 			if (page_ref_count(host + i) != !i) {
 				refs++;
@@ -187,7 +240,7 @@ static void stop_page_allocator(struct altmm_system *sys)
 {
 	WRITE_ONCE(sys->ready, false);
 	if (!hlist_unhashed(&sys->cpuhp_node))
-		altmm_cpuhp_remove(sys);
+		cpuhp_state_remove_instance_nocalls(altmm_cpuhp_state, &sys->cpuhp_node);
 	altmm_reclaim_stop(sys);
 	altmm_pcp_destroy(sys);
 	if (sys->sections)
