@@ -41,7 +41,7 @@ require_altmm
 if [ -z "$CONSUMER_KO" ] || [ ! -f "$CONSUMER_KO" ]; then
 	skip_all "$CONSUMER.ko not found (set CONSUMER_KO)"
 fi
-tap_plan 15
+tap_plan 16
 
 consumer_loaded()
 {
