@@ -698,8 +698,9 @@ static unsigned long fill_node(struct kunit *test, struct altmm_system *sys, int
 /*
  * NUMA_NO_NODE allocates on the CPU's node, an explicit node on that node;
  * __GFP_THISNODE fails when the node is full, where without it the
- * allocation falls back to another node; a remote free goes back to its
- * own node's slab, never into the CPU's array.
+ * allocation falls back to another node; a remote free goes to the CPU
+ * node's alien cache for the object's node, never into the CPU's array
+ * nor (yet) to its slab.
  */
 static void slab_node_local(struct kunit *test)
 {
@@ -729,15 +730,16 @@ static void slab_node_local(struct kunit *test)
 	t = alloc_obj(test, cache, GFP_KERNEL | __GFP_THISNODE, 3);
 	KUNIT_EXPECT_EQ(test, slab_of(test, cache, t)->nid, 3);
 
-	/* Remote free: to node 1's slab, the CPU's array untouched. */
+	/* Remote free: to node 2's alien cache for node 1, the CPU's array untouched. */
 	slab = slab_of(test, cache, objs[1]);
 	avail = cpu_avail(cache);
 	active = slab->active;
 	free1 = cache->node[1]->free_objects;
 	free_obj(test, cache, objs[1]);
 	KUNIT_EXPECT_EQ(test, cpu_avail(cache), avail);
-	KUNIT_EXPECT_EQ(test, slab->active, active - 1);
-	KUNIT_EXPECT_EQ(test, cache->node[1]->free_objects, free1 + 1);
+	KUNIT_EXPECT_EQ(test, slab->active, active);
+	KUNIT_EXPECT_EQ(test, cache->node[1]->free_objects, free1);
+	KUNIT_EXPECT_EQ(test, cache->node[2]->alien[1]->ac.avail, 1U);
 	/* Local free: into the array. */
 	free_obj(test, cache, local);
 	KUNIT_EXPECT_EQ(test, cpu_avail(cache), avail + 1);
@@ -1992,6 +1994,200 @@ static void slab_thisnode_checks_array(struct kunit *test)
 	free_obj(test, cache, obj);
 }
 
+/* === Shared arrays and alien caches === */
+
+/* Two nodes of 32 MiB; the only CPU is on node 0. */
+static const struct altmm_params cpu_on_node0_of2 = {
+	.arena_mb = 64, .nr_nodes = 2, .dma_mb = 16, .dma32_mb = 32,
+	.nr_cpu_node = 1, .cpu_node = { 0 },
+};
+
+static unsigned int alien_avail(struct altmm_kmem_cache *cache, int on, int of)
+{
+	return cache->node[on]->alien[of]->ac.avail;
+}
+
+static unsigned int shared_avail(struct altmm_kmem_cache *cache, int nid)
+{
+	return cache->node[nid]->shared->avail;
+}
+
+/*
+ * 6.1's cache_free_alien(): a CPU of node 0 frees objects of node 1.
+ * They wait in node 0's alien cache for node 1 (12 of them), not on node
+ * 1's lists; the 13th free finds it full and sends the 12 home in one
+ * batch, into node 1's shared array (__drain_alien_cache()).  The reaper
+ * then sends the last one home.  Before, every such free went straight
+ * to node 1's slabs, one lock round trip each.
+ */
+static void slab_alien_free(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &cpu_on_node0_of2);
+	struct altmm_kmem_cache *cache;
+	unsigned long free1;
+	void *objs[13];
+	unsigned int i;
+
+	stop_reapers(sys);
+	KUNIT_ASSERT_EQ(test, altmm_numa_node_id(sys), 0);
+	cache = new_cache(test, sys, "alien-256", 256, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, cache->node[0]->alien);
+	KUNIT_ASSERT_NULL(test, cache->node[0]->alien[0]);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->alien[1]->ac.limit, 12U);
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = alloc_obj(test, cache, GFP_KERNEL, 1);
+		KUNIT_ASSERT_EQ(test, slab_of(test, cache, objs[i])->nid, 1);
+	}
+	free1 = cache->node[1]->free_objects;
+
+	for (i = 0; i < 12; i++)
+		free_obj(test, cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, alien_avail(cache, 0, 1), 12U);
+	KUNIT_EXPECT_EQ(test, cache->node[1]->free_objects, free1);
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 1), 0U);
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 0U);
+	/* Every object in one place: 12 in the alien cache, 1 handed out. */
+	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 1UL);
+
+	/* Full: the 12 go home in one batch, the 13th waits. */
+	free_obj(test, cache, objs[12]);
+	KUNIT_EXPECT_EQ(test, alien_avail(cache, 0, 1), 1U);
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 1), 12U);
+	KUNIT_EXPECT_EQ(test, cache->node[1]->free_objects, free1);
+	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
+
+	/* The reaper of node 0's CPU sends the rest home. */
+	reap_now(cache, 0);
+	KUNIT_EXPECT_EQ(test, alien_avail(cache, 0, 1), 0U);
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 1), 13U);
+	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
+}
+
+/*
+ * Shrinking, a CPU's death and destroying a cache send alien objects
+ * home: after each, the alien cache is empty and node 1's slabs have
+ * every object back; the destroy finds no leak.  Before, they stayed in
+ * the alien cache and the destroy reported them leaked.
+ */
+static void slab_alien_drain(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &cpu_on_node0_of2);
+	struct altmm_kmem_cache *cache;
+	void *objs[5];
+	unsigned int i, round;
+
+	stop_reapers(sys);
+	cache = new_cache(test, sys, "alien-drain-128", 128, 0, 0, NULL);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < ARRAY_SIZE(objs); i++)
+			objs[i] = alloc_obj(test, cache, GFP_KERNEL, 1);
+		for (i = 0; i < ARRAY_SIZE(objs); i++)
+			free_obj(test, cache, objs[i]);
+		KUNIT_EXPECT_EQ(test, alien_avail(cache, 0, 1), 5U);
+		if (round == 0) {
+			KUNIT_EXPECT_GT(test, altmm_cache_shrink(cache), 0UL);
+			KUNIT_EXPECT_EQ(test, alien_avail(cache, 0, 1), 0U);
+			KUNIT_EXPECT_EQ(test, shared_avail(cache, 1), 0U);
+			KUNIT_EXPECT_EQ(test, cache->node[1]->total_slabs, 0UL);
+		} else if (round == 1) {
+			cpus_read_lock();
+			altmm_slab_cpu_dead(sys, raw_smp_processor_id());
+			cpus_read_unlock();
+			KUNIT_EXPECT_EQ(test, alien_avail(cache, 0, 1), 0U);
+			KUNIT_EXPECT_EQ(test, shared_avail(cache, 1) +
+					cache->node[1]->free_objects,
+					cache->node[1]->total_slabs * cache->num);
+		}
+		KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
+	}
+	altmm_test_log_clear(test);
+	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), 0);
+	KUNIT_EXPECT_EQ(test, altmm_test_log_count("leaked"), 0U);
+}
+
+/*
+ * enable_cpucache()'s shared array, on an instance of two nodes:
+ * 256-byte objects, limit 120, batch 60, sharedfactor 8, so 480 shared.
+ * Freeing 660 objects: the array fills (120), then each full array gives
+ * its oldest 60 to the shared array (cache_flusharray()) until it holds
+ * 480, and only then do 60 go back to the slabs.  An empty array then
+ * refills from the shared array, not the slabs (cache_alloc_refill()).
+ * What slabinfo shows as sharedfactor and sharedavail follows.  Before,
+ * every flush went to the slabs and every refill came from them.
+ */
+static void slab_shared_array(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &cpu_on_node0_of2);
+	struct altmm_kmem_cache *cache, *big;
+	unsigned long free0, shrunk;
+	unsigned int i, n = 660;
+	void **objs;
+
+	stop_reapers(sys);
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	cache = new_cache(test, sys, "shared-256", 256, 0, 0, NULL);
+	KUNIT_ASSERT_EQ(test, cache->limit, 120U);
+	KUNIT_ASSERT_EQ(test, cache->batchcount, 60U);
+	KUNIT_EXPECT_EQ(test, cache->shared, 8U);
+	KUNIT_ASSERT_EQ(test, cache->node[0]->shared->limit, 480U);
+	/* Larger than a page: no shared array, as 6.1's. */
+	big = new_cache(test, sys, "shared-8k", 8192, 0, 0, NULL);
+	KUNIT_EXPECT_NULL(test, big->node[0]->shared);
+
+	for (i = 0; i < n; i++)
+		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+	/* Empty the CPU's array so that the count below starts at 0. */
+	altmm_cache_shrink(cache);
+	KUNIT_ASSERT_EQ(test, cpu_avail(cache), 0U);
+	free0 = cache->node[0]->free_objects;
+
+	for (i = 0; i < 120; i++)
+		free_obj(test, cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 120U);
+	free_obj(test, cache, objs[i++]);
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 0), 60U);
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 61U);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->free_objects, free0);
+	KUNIT_EXPECT_EQ(test, altmm_cache_shared_avail(cache), 60UL);
+	for (; i < 600; i++)
+		free_obj(test, cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 0), 480U);
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 120U);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->free_objects, free0);
+	/* Shared array full: the next flush goes to the slabs (free_limit may trim). */
+	shrunk = altmm_cache_stat(cache, ALTMM_SLAB_SHRINK);
+	free_obj(test, cache, objs[i++]);
+	shrunk = altmm_cache_stat(cache, ALTMM_SLAB_SHRINK) - shrunk;
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 0), 480U);
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 61U);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->free_objects + shrunk * cache->num, free0 + 60);
+	for (; i < n; i++)
+		free_obj(test, cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
+	KUNIT_EXPECT_EQ(test, altmm_cache_shared_avail(cache), 480UL);
+
+	/* Refill: the array empties, then takes the shared array's newest 60. */
+	for (i = 0; i < 120; i++)
+		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_ASSERT_EQ(test, cpu_avail(cache), 0U);
+	free0 = cache->node[0]->free_objects;
+	objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 59U);
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 0), 420U);
+	KUNIT_EXPECT_EQ(test, cache->node[0]->free_objects, free0);
+	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 121UL);
+
+	/* The reaper: touched by the refill, spared once, then a fifth of 480. */
+	reap_now(cache, 0);
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 0), 420U);
+	reap_now(cache, 0);
+	KUNIT_EXPECT_EQ(test, shared_avail(cache, 0), 420U - 96);
+	for (i = 0; i <= 120; i++)
+		free_obj(test, cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
+}
+
 /* === The caller SLAB_STORE_USER records === */
 
 /* The barriers keep the calls from being tail calls, which return elsewhere. */
@@ -2086,6 +2282,9 @@ static struct kunit_case altmm_slab_cases[] = {
 	KUNIT_CASE(slab_memoryless_node),
 	KUNIT_CASE(slab_store_user_caller),
 	KUNIT_CASE(slab_thisnode_checks_array),
+	KUNIT_CASE(slab_alien_free),
+	KUNIT_CASE(slab_alien_drain),
+	KUNIT_CASE(slab_shared_array),
 	{}
 };
 

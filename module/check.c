@@ -677,7 +677,7 @@ static void verify_one_slab(struct altmm_kmem_cache *cache, int nid,
 		if (idx < 0)
 			continue;	/* reported when the arrays were read */
 		if (test_bit(idx, free_map))
-			verify_note(e, "object %#lx is in a CPU array and free in its slab",
+			verify_note(e, "object %#lx is in an array and free in its slab",
 				    cpu_objs[i]);
 		__set_bit(idx, free_map);
 		verify_obj_debug(cache, (void *)cpu_objs[i], true, e);
@@ -685,7 +685,7 @@ static void verify_one_slab(struct altmm_kmem_cache *cache, int nid,
 		(*matched)++;
 	}
 	if (in_arrays > slab->active) {
-		verify_note(e, "slab %p: %lu objects in CPU arrays, %u active",
+		verify_note(e, "slab %p: %lu objects in arrays, %u active",
 			    slab, in_arrays, slab->active);
 		return;
 	}
@@ -750,6 +750,81 @@ static unsigned long verify_cpu_arrays(struct altmm_kmem_cache *cache,
 	return n;
 }
 
+/*
+ * The objects of one node's shared array or alien cache, into @objs: all
+ * of node @nid (the shared array's own node, an alien cache's home).
+ * The caller holds the array's lock.
+ */
+static unsigned long verify_node_array(struct altmm_kmem_cache *cache,
+				       const char *what, int owner, int nid,
+				       struct altmm_array_cache *ac,
+				       unsigned int limit, unsigned long *objs,
+				       unsigned long max, struct altmm_check_report *e)
+{
+	unsigned int avail = ac->avail, i;
+	unsigned long n = 0;
+
+	if (avail > limit || ac->limit != limit || ac->nid != nid) {
+		verify_note(e, "node %d %s array: %u of %u objects of node %d (want %u of node %d)",
+			    owner, what, avail, ac->limit, ac->nid, limit, nid);
+		avail = min(avail, limit);
+	}
+	for (i = 0; i < avail && n < max; i++) {
+		void *obj = ac->entry[i];
+		struct altmm_slab *slab = NULL;
+
+		if (altmm_obj_to_cache(cache->sys, obj, &slab) != cache) {
+			verify_note(e, "node %d %s entry %u: %p is not the cache's",
+				    owner, what, i, obj);
+			continue;
+		}
+		if (verify_obj_index(cache, slab, obj) < 0)
+			verify_note(e, "node %d %s entry %u: %p is not an object start",
+				    owner, what, i, obj);
+		if (slab->nid != nid)
+			verify_note(e, "node %d %s array (of node %d) holds %p of node %d",
+				    owner, what, nid, obj, slab->nid);
+		objs[n++] = (unsigned long)obj;
+	}
+	return n;
+}
+
+/* Every node's shared array and alien caches, into @objs. */
+static unsigned long verify_node_arrays(struct altmm_kmem_cache *cache,
+					unsigned long *objs, unsigned long max,
+					struct altmm_check_report *e)
+{
+	int nr_nodes = cache->sys->layout.nr_nodes, nid, r;
+	unsigned long n = 0, flags;
+
+	for (nid = 0; nid < nr_nodes; nid++) {
+		struct altmm_kmem_cache_node *node = cache->node[nid];
+
+		if (!!node->shared != !!cache->shared)
+			verify_note(e, "node %d: shared array %p, sharedfactor %u", nid,
+				    node->shared, cache->shared);
+		if (node->shared) {
+			spin_lock_irqsave(&node->list_lock, flags);
+			n += verify_node_array(cache, "shared", nid, nid, node->shared,
+					       cache->shared * cache->batchcount,
+					       objs + n, max - n, e);
+			spin_unlock_irqrestore(&node->list_lock, flags);
+		}
+		for (r = 0; node->alien && r < nr_nodes; r++) {
+			struct altmm_alien_cache *alc = node->alien[r];
+
+			if (!alc)
+				continue;
+			spin_lock_irqsave(&alc->lock, flags);
+			n += verify_node_array(cache, "alien", nid, r, &alc->ac,
+					       cache->limit > 1 ? ALTMM_SLAB_ALIEN_LIMIT : 1,
+					       objs + n, max - n, e);
+			spin_unlock_irqrestore(&alc->lock, flags);
+		}
+	}
+	return n;
+}
+
 /* The geometry a cache was set up with fits its slabs. */
 static void verify_geometry(const struct altmm_kmem_cache *cache,
 			    struct altmm_check_report *e)
@@ -790,15 +865,17 @@ static void verify_geometry(const struct altmm_kmem_cache *cache,
  * @cache: a cache of a quiet instance (see verify_cpu_arrays())
  * @r: the report to add to
  * @handed_out: if not NULL, set to the objects handed out (neither free
- *	nor in a CPU array), to compare with what the caller holds
+ *	nor in an array), to compare with what the caller holds
  *
- * Every object is in exactly one place: a CPU's array, its slab's free
- * set (freelist[active..num)), or handed out; none is counted twice.  On
+ * Every object is in exactly one place: a CPU's array, a node's shared
+ * array or alien cache, its slab's free set (freelist[active..num)), or
+ * handed out; none is counted twice.  On
  * each node, total_slabs, free_slabs and free_objects match the lists;
  * each slab is on the list its fill level says, is an arena block of the
  * cache's order marked as a slab, on the node's frames; its objects start
  * a whole number of colours (fewer than max(colour, 1)) after its header,
- * aligned.  CPU arrays hold only their node's objects.  With debug flags,
+ * aligned.  CPU and shared arrays hold only their node's objects, an
+ * alien cache only its home node's.  With debug flags,
  * red zones and poison are in the state the object's place says.  The
  * geometry fits the slab.
  *
@@ -811,7 +888,10 @@ unsigned long altmm_check_cache_walk(struct altmm_kmem_cache *cache,
 				     unsigned long *handed_out)
 {
 	struct altmm_system *sys = cache->sys;
-	unsigned long max_cpu_objs = (unsigned long)num_possible_cpus() * cache->limit;
+	unsigned long max_cpu_objs = (unsigned long)num_possible_cpus() * cache->limit +
+		(unsigned long)sys->layout.nr_nodes *
+		(cache->shared * cache->batchcount +
+		 sys->layout.nr_nodes * ALTMM_SLAB_ALIEN_LIMIT);
 	unsigned long *cpu_objs = NULL, *free_map = NULL, nr_cpu_objs, matched = 0;
 	unsigned long walk_limit = (sys->layout.end_pfn >> cache->order) + 1;
 	unsigned long before = r->problems, handed = 0, i;
@@ -831,10 +911,12 @@ unsigned long altmm_check_cache_walk(struct altmm_kmem_cache *cache,
 	}
 
 	nr_cpu_objs = verify_cpu_arrays(cache, cpu_objs, max_cpu_objs, e);
+	nr_cpu_objs += verify_node_arrays(cache, cpu_objs + nr_cpu_objs,
+					  max_cpu_objs - nr_cpu_objs, e);
 	sort(cpu_objs, nr_cpu_objs, sizeof(*cpu_objs), verify_cmp_ulong, NULL);
 	for (i = 1; i < nr_cpu_objs; i++)
 		if (cpu_objs[i] == cpu_objs[i - 1])
-			verify_note(e, "object %#lx is in CPU arrays twice", cpu_objs[i]);
+			verify_note(e, "object %#lx is in arrays twice", cpu_objs[i]);
 
 	for (nid = 0; nid < sys->layout.nr_nodes; nid++) {
 		struct altmm_kmem_cache_node *n = cache->node[nid];
@@ -873,7 +955,7 @@ unsigned long altmm_check_cache_walk(struct altmm_kmem_cache *cache,
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 	if (matched != nr_cpu_objs)
-		verify_note(e, "%lu of %lu CPU array objects are in no listed slab",
+		verify_note(e, "%lu of %lu array objects are in no listed slab",
 			    nr_cpu_objs - matched, nr_cpu_objs);
 
 out:

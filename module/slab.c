@@ -12,12 +12,16 @@
  *
  * Node awareness: a CPU's array holds only objects of its own node, or,
  * when that node has no memory, of the nearest that has (numa_mem_id()).
- * A free of a remote object goes straight to its slab; an allocation for
- * another node takes from that node's lists.  When the local node cannot
+ * Each node also keeps a shared array, which CPU arrays refill from and
+ * flush to before the slab lists, and for each other node an alien
+ * cache: a free of a remote object goes there, and a full one goes back
+ * to its node in one batch (into that node's shared array first).  An
+ * allocation for another node takes from that node's lists.  When the local node cannot
  * grow, an allocation that may fall back takes objects from the other
  * nodes, nearest first.
  *
- * Upkeep, as SLAB's: a reaper on every CPU (cache_reap()) trims arrays
+ * Upkeep, as SLAB's: a reaper on every CPU (cache_reap()) empties its
+ * node's alien caches and trims arrays (its own, its node's shared one)
  * that served no allocation for a while and a part of each node's free
  * slabs; a CPU that goes down gives its arrays' objects back
  * (slab_dead_cpu()).
@@ -517,13 +521,13 @@ static bool cache_grow(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
  * remote free passes one object, so one node lock covers a call.
  * Interrupts are off.
  */
-static void free_block(struct altmm_kmem_cache *cache, int nid, void **objs,
-		       int nr, struct list_head *doomed)
+static void __free_block(struct altmm_kmem_cache *cache, int nid, void **objs,
+			 int nr, struct list_head *doomed)
 {
 	struct altmm_kmem_cache_node *n = get_node(cache, nid);
 	int i;
 
-	spin_lock(&n->list_lock);
+	lockdep_assert_held(&n->list_lock);
 	for (i = 0; i < nr; i++) {
 		struct altmm_slab *slab;
 		bool was_free;
@@ -545,6 +549,100 @@ static void free_block(struct altmm_kmem_cache *cache, int nid, void **objs,
 		n->total_slabs--;
 		n->free_slabs--;
 	}
+}
+
+/* The same, taking the node's lock. */
+static void free_block(struct altmm_kmem_cache *cache, int nid, void **objs,
+		       int nr, struct list_head *doomed)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, nid);
+
+	spin_lock(&n->list_lock);
+	__free_block(cache, nid, objs, nr, doomed);
+	spin_unlock(&n->list_lock);
+}
+
+/*
+ * transfer_objects(): up to @max of the most recently added objects of
+ * @from onto @to, as many as @to has room for; both arrays' locks (or
+ * CPUs) held.  Return: how many moved.
+ */
+static unsigned int transfer_objects(struct altmm_array_cache *to,
+				     struct altmm_array_cache *from,
+				     unsigned int max)
+{
+	unsigned int nr = min3(from->avail, max, to->limit - to->avail);
+
+	if (!nr)
+		return 0;
+	memcpy(to->entry + to->avail, from->entry + from->avail - nr,
+	       nr * sizeof(void *));
+	from->avail -= nr;
+	to->avail += nr;
+	return nr;
+}
+
+/*
+ * __drain_alien_cache(): an alien cache's objects home to node @nid, its
+ * shared array first, the rest to their slabs.  The alien cache's lock
+ * (or the only user) is held, interrupts are off.
+ */
+static void drain_alien(struct altmm_kmem_cache *cache,
+			struct altmm_array_cache *ac, int nid,
+			struct list_head *doomed)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, nid);
+
+	if (!ac->avail)
+		return;
+	spin_lock(&n->list_lock);
+	if (n->shared)
+		transfer_objects(n->shared, ac, ac->limit);
+	__free_block(cache, nid, ac->entry, ac->avail, doomed);
+	ac->avail = 0;
+	spin_unlock(&n->list_lock);
+}
+
+/*
+ * Every alien cache of node @nid home, each under its lock; with @reap,
+ * one whose lock is busy is left for the next pass (reap_alien()).
+ * Interrupts are off.
+ */
+static void drain_aliens(struct altmm_kmem_cache *cache, int nid, bool reap,
+			 struct list_head *doomed)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, nid);
+	int r;
+
+	if (!n->alien)
+		return;
+	for (r = 0; r < cache->sys->layout.nr_nodes; r++) {
+		struct altmm_alien_cache *alc = n->alien[r];
+
+		if (!alc || !READ_ONCE(alc->ac.avail))
+			continue;
+		if (reap) {
+			if (!spin_trylock(&alc->lock))
+				continue;
+		} else {
+			spin_lock(&alc->lock);
+		}
+		drain_alien(cache, &alc->ac, r, doomed);
+		spin_unlock(&alc->lock);
+	}
+}
+
+/* Node @nid's shared array back to its slabs; interrupts are off. */
+static void drain_shared(struct altmm_kmem_cache *cache, int nid,
+			 struct list_head *doomed)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, nid);
+
+	if (!n->shared)
+		return;
+	spin_lock(&n->list_lock);
+	__free_block(cache, nid, n->shared->entry, n->shared->avail, doomed);
+	n->shared->avail = 0;
 	spin_unlock(&n->list_lock);
 }
 
@@ -575,6 +673,28 @@ static int take_from_node(struct altmm_kmem_cache *cache, int nid, void **objs,
 	n->free_objects -= got;
 	spin_unlock(&n->list_lock);
 	return got;
+}
+
+/*
+ * cache_alloc_refill(): an empty CPU array takes a batch from its node's
+ * shared array, or, when that is empty, from the node's slabs.
+ * Interrupts are off.
+ */
+static void cache_refill(struct altmm_kmem_cache *cache,
+			 struct altmm_array_cache *ac)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, ac->nid);
+	unsigned int got = 0;
+
+	if (n->shared) {
+		spin_lock(&n->list_lock);
+		got = transfer_objects(ac, n->shared, ac->batchcount);
+		if (got)
+			n->shared->touched = 1;
+		spin_unlock(&n->list_lock);
+	}
+	if (!got)
+		ac->avail = take_from_node(cache, ac->nid, ac->entry, ac->batchcount);
 }
 
 /* One object from @nid's lists, growing the node once if they are empty. */
@@ -651,7 +771,7 @@ static void *slab_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 			return obj;
 		}
 		local = ac->nid;
-		ac->avail = take_from_node(cache, local, ac->entry, ac->batchcount);
+		cache_refill(cache, ac);
 		__count_stat(cache, ALTMM_SLAB_ALLOC_SLOWPATH);
 		if (ac->avail) {
 			ac->touched = 1;
@@ -716,6 +836,53 @@ EXPORT_SYMBOL_NS_GPL(altmm_cache_alloc, ALTMM_INTERNAL);
 
 /* === Free === */
 
+/*
+ * cache_flusharray(): a full CPU array gives its oldest batch to its
+ * node's shared array while that has room, else to the slabs.
+ * Interrupts are off.
+ */
+static void cache_flusharray(struct altmm_kmem_cache *cache,
+			     struct altmm_array_cache *ac, struct list_head *doomed)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, ac->nid);
+	struct altmm_array_cache *shared = n->shared;
+	unsigned int batch = ac->batchcount;
+
+	spin_lock(&n->list_lock);
+	if (shared && shared->avail < shared->limit) {
+		batch = min(batch, shared->limit - shared->avail);
+		memcpy(shared->entry + shared->avail, ac->entry, batch * sizeof(void *));
+		shared->avail += batch;
+	} else {
+		__free_block(cache, ac->nid, ac->entry, batch, doomed);
+	}
+	spin_unlock(&n->list_lock);
+	ac->avail -= batch;
+	memmove(ac->entry, ac->entry + batch, ac->avail * sizeof(void *));
+}
+
+/*
+ * cache_free_alien(): an object of node @nid freed on a CPU of another
+ * goes to that CPU's node's alien cache for @nid, which goes home whole
+ * when full.  Interrupts are off.
+ */
+static void free_alien(struct altmm_kmem_cache *cache, struct altmm_array_cache *ac,
+		       void *obj, int nid, struct list_head *doomed)
+{
+	struct altmm_kmem_cache_node *n = get_node(cache, ac->nid);
+	struct altmm_alien_cache *alc = n->alien ? n->alien[nid] : NULL;
+
+	if (!alc) {
+		free_block(cache, nid, &obj, 1, doomed);
+		return;
+	}
+	spin_lock(&alc->lock);
+	if (unlikely(alc->ac.avail >= alc->ac.limit))
+		drain_alien(cache, &alc->ac, nid, doomed);
+	alc->ac.entry[alc->ac.avail++] = obj;
+	spin_unlock(&alc->lock);
+}
+
 static void free_local(struct altmm_kmem_cache *cache, void *obj, int nid)
 {
 	struct altmm_array_cache *ac;
@@ -725,16 +892,11 @@ static void free_local(struct altmm_kmem_cache *cache, void *obj, int nid)
 	local_irq_save(flags);
 	ac = this_cpu_ptr(cache->cpu_cache);
 	if (nid != ac->nid) {
-		/* Remote: straight back to its slab, no alien caches. */
-		free_block(cache, nid, &obj, 1, &doomed);
+		free_alien(cache, ac, obj, nid, &doomed);
 		__count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
 	} else {
 		if (unlikely(ac->avail >= ac->limit)) {
-			/* Flush the oldest batch. */
-			free_block(cache, nid, ac->entry, ac->batchcount, &doomed);
-			ac->avail -= ac->batchcount;
-			memmove(ac->entry, ac->entry + ac->batchcount,
-				ac->avail * sizeof(void *));
+			cache_flusharray(cache, ac, &doomed);
 			__count_stat(cache, ALTMM_SLAB_FREE_SLOWPATH);
 		} else {
 			__count_stat(cache, ALTMM_SLAB_FREE_FASTPATH);
@@ -902,6 +1064,8 @@ static void drain_all_arrays(struct altmm_kmem_cache *cache)
 	unsigned long flags;
 	int cpu;
 
+	int nid;
+
 	/* Called under cpus_read_lock() (not exported to assert it). */
 	on_each_cpu(drain_cpu, cache, 1);
 	for_each_possible_cpu(cpu) {
@@ -910,6 +1074,23 @@ static void drain_all_arrays(struct altmm_kmem_cache *cache)
 		local_irq_save(flags);
 		drain_array(cache, per_cpu_ptr(cache->cpu_cache, cpu));
 		local_irq_restore(flags);
+	}
+	/* Aliens first: they go home into the shared arrays. */
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++) {
+		LIST_HEAD(doomed);
+
+		local_irq_save(flags);
+		drain_aliens(cache, nid, false, &doomed);
+		local_irq_restore(flags);
+		destroy_slab_list(cache, &doomed);
+	}
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++) {
+		LIST_HEAD(doomed);
+
+		local_irq_save(flags);
+		drain_shared(cache, nid, &doomed);
+		local_irq_restore(flags);
+		destroy_slab_list(cache, &doomed);
 	}
 }
 
@@ -937,7 +1118,33 @@ static unsigned long free_empty_slabs(struct altmm_kmem_cache *cache, int only_n
 }
 
 /**
- * altmm_cache_shrink() - drain the CPU arrays, free every empty slab
+ * altmm_cache_shared_avail() - objects in a cache's shared arrays
+ * @cache: the cache
+ *
+ * Context: any.
+ * Return: the sum over its nodes (slabinfo's sharedavail).
+ */
+unsigned long altmm_cache_shared_avail(struct altmm_kmem_cache *cache)
+{
+	unsigned long sum = 0, flags;
+	int nid;
+
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++) {
+		struct altmm_kmem_cache_node *n = get_node(cache, nid);
+
+		if (!n->shared)
+			continue;
+		spin_lock_irqsave(&n->list_lock, flags);
+		sum += n->shared->avail;
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	return sum;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_cache_shared_avail, ALTMM_INTERNAL);
+
+/**
+ * altmm_cache_shrink() - drain the CPU, shared and alien arrays, free
+ *	every empty slab
  * @cache: the cache
  *
  * Context: process context (interrupts on: it runs on every CPU).
@@ -1001,7 +1208,7 @@ EXPORT_SYMBOL_NS_GPL(altmm_cache_counts, ALTMM_INTERNAL);
  * on @ac's CPU.
  */
 static void reap_array(struct altmm_kmem_cache *cache, struct altmm_array_cache *ac,
-		       struct list_head *doomed)
+		       bool locked, struct list_head *doomed)
 {
 	unsigned int tofree;
 
@@ -1014,7 +1221,10 @@ static void reap_array(struct altmm_kmem_cache *cache, struct altmm_array_cache 
 	tofree = (ac->limit + 4) / 5;
 	if (tofree > ac->avail)
 		tofree = (ac->avail + 1) / 2;
-	free_block(cache, ac->nid, ac->entry, tofree, doomed);
+	if (locked)
+		__free_block(cache, ac->nid, ac->entry, tofree, doomed);
+	else
+		free_block(cache, ac->nid, ac->entry, tofree, doomed);
 	ac->avail -= tofree;
 	memmove(ac->entry, ac->entry + tofree, ac->avail * sizeof(void *));
 }
@@ -1044,9 +1254,10 @@ static unsigned long drain_free_slabs(struct altmm_kmem_cache *cache, int nid,
  * altmm_slab_reap() - one pass of the reaper on the running CPU (cache_reap())
  * @sys: instance
  *
- * For every cache: the running CPU's array, if untouched since the last
- * pass, gives back a fifth of its limit; and at most every
- * ALTMM_SLAB_REAP_NODE_INTERVAL, the CPU's node gives back a fifth of
+ * For every cache: the alien caches of the running CPU's node go home;
+ * the CPU's array, if untouched since the last pass, gives back a fifth
+ * of its limit; and at most every ALTMM_SLAB_REAP_NODE_INTERVAL, the
+ * node's shared array does the same, and the node gives back a fifth of
  * its free_limit in free slabs, unless a free slab was taken since the
  * last time.  The instance's reaper works call it every
  * ALTMM_SLAB_REAP_INTERVAL on each CPU; a busy slab mutex skips a pass.
@@ -1067,7 +1278,8 @@ void altmm_slab_reap(struct altmm_system *sys)
 
 		local_irq_disable();
 		nid = this_cpu_ptr(cache->cpu_cache)->nid;
-		reap_array(cache, this_cpu_ptr(cache->cpu_cache), &doomed);
+		drain_aliens(cache, nid, true, &doomed);
+		reap_array(cache, this_cpu_ptr(cache->cpu_cache), false, &doomed);
 		local_irq_enable();
 		destroy_slab_list(cache, &doomed);
 
@@ -1076,6 +1288,12 @@ void altmm_slab_reap(struct altmm_system *sys)
 		if (time_after(READ_ONCE(n->next_reap), jiffies))
 			goto next;
 		WRITE_ONCE(n->next_reap, jiffies + ALTMM_SLAB_REAP_NODE_INTERVAL);
+		if (n->shared) {
+			spin_lock_irq(&n->list_lock);
+			reap_array(cache, n->shared, true, &doomed);
+			spin_unlock_irq(&n->list_lock);
+			destroy_slab_list(cache, &doomed);
+		}
 		if (READ_ONCE(n->free_touched))
 			WRITE_ONCE(n->free_touched, 0);
 		else
@@ -1174,8 +1392,9 @@ void altmm_slab_cpu_prepare(struct altmm_system *sys, unsigned int cpu)
  * @sys: instance
  * @cpu: the dead CPU
  *
- * The objects in its arrays go back to their slabs, its node's
- * free_limit shrinks by a batch, and the node's free slabs go back to
+ * The objects in its arrays go back to their slabs, its node's alien
+ * caches go home (and its shared array back to the slabs when no CPU of
+ * the node is left), its node's free_limit shrinks by a batch, and the node's free slabs go back to
  * the page allocator, as 6.1's cpuup_canceled() does.  Without this
  * the objects would be stranded, and a cache destroyed later would
  * report them leaked.
@@ -1199,6 +1418,11 @@ void altmm_slab_cpu_dead(struct altmm_system *sys, unsigned int cpu)
 		free_block(cache, ac->nid, ac->entry, ac->avail, &doomed);
 		ac->avail = 0;
 		ac->touched = 0;
+		/* What it freed of other nodes goes home now, not at the next reap. */
+		drain_aliens(cache, ac->nid, false, &doomed);
+		/* The last CPU of its node: no one is left to take from the shared array. */
+		if (!node_cpus(sys, ac->nid, -1))
+			drain_shared(cache, ac->nid, &doomed);
 		local_irq_enable();
 		destroy_slab_list(cache, &doomed);
 		set_free_limit(cache, ac->nid, -1);
@@ -1389,6 +1613,83 @@ static void cpucache_limits(struct altmm_kmem_cache *cache)
 	else
 		cache->limit = 120;
 	cache->batchcount = (cache->limit + 1) / 2;
+	/*
+	 * 6.1 shares objects on a node when there is more than one CPU to
+	 * share them; altmm also when the instance has more than one node,
+	 * as alien caches then bring objects home to a node's shared array.
+	 */
+	cache->shared = 0;
+	if (cache->size <= PAGE_SIZE &&
+	    (num_possible_cpus() > 1 || cache->sys->layout.nr_nodes > 1))
+		cache->shared = 8;
+}
+
+static struct altmm_array_cache *alloc_array(unsigned int limit,
+					     unsigned int batch, int nid)
+{
+	struct altmm_array_cache *ac;
+
+	ac = kzalloc(struct_size(ac, entry, limit), GFP_KERNEL);
+	if (ac) {
+		ac->limit = limit;
+		ac->batchcount = batch;
+		ac->nid = nid;
+	}
+	return ac;
+}
+
+/* A node's shared array and alien caches: host memory, as the CPU arrays. */
+static void free_node_arrays(struct altmm_kmem_cache *cache,
+			     struct altmm_kmem_cache_node *n)
+{
+	int r;
+
+	if (!n)
+		return;
+	kfree(n->shared);
+	n->shared = NULL;
+	if (n->alien)
+		for (r = 0; r < cache->sys->layout.nr_nodes; r++)
+			kfree(n->alien[r]);
+	kfree(n->alien);
+	n->alien = NULL;
+}
+
+static int alloc_node_arrays(struct altmm_kmem_cache *cache, int nid,
+			     struct altmm_kmem_cache_node *n)
+{
+	struct altmm_system *sys = cache->sys;
+	int r;
+
+	n->shared = NULL;
+	n->alien = NULL;
+	if (cache->shared) {
+		n->shared = alloc_array(cache->shared * cache->batchcount,
+					cache->batchcount, nid);
+		if (!n->shared)
+			return -ENOMEM;
+	}
+	if (sys->layout.nr_nodes < 2)
+		return 0;
+	n->alien = kcalloc(sys->layout.nr_nodes, sizeof(*n->alien), GFP_KERNEL);
+	if (!n->alien)
+		return -ENOMEM;
+	for (r = 0; r < sys->layout.nr_nodes; r++) {
+		struct altmm_alien_cache *alc;
+
+		if (r == nid)
+			continue;
+		alc = kzalloc(struct_size(alc, ac.entry,
+					  ALTMM_SLAB_ALIEN_LIMIT), GFP_KERNEL);
+		if (!alc)
+			return -ENOMEM;
+		spin_lock_init(&alc->lock);
+		alc->ac.limit = cache->limit > 1 ? ALTMM_SLAB_ALIEN_LIMIT : 1;
+		alc->ac.batchcount = alc->ac.limit;
+		alc->ac.nid = r;
+		n->alien[r] = alc;
+	}
+	return 0;
 }
 
 static int node_init(struct altmm_kmem_cache *cache, int nid,
@@ -1414,7 +1715,7 @@ static int node_init(struct altmm_kmem_cache *cache, int nid,
 	n->free_limit = (1 + node_cpus(cache->sys, nid, -1)) * cache->batchcount +
 			cache->num;
 	cache->node[nid] = n;
-	return 0;
+	return alloc_node_arrays(cache, nid, n);
 }
 
 /* Fill in a cache's geometry and per-CPU/per-node parts. */
@@ -1487,6 +1788,8 @@ static void release_cache_parts(struct altmm_kmem_cache *cache, bool nodes)
 	free_percpu(cache->stats);
 	cache->cpu_cache = NULL;
 	cache->stats = NULL;
+	for (nid = 0; nid < cache->sys->layout.nr_nodes; nid++)
+		free_node_arrays(cache, cache->node[nid]);
 	for (nid = 0; nodes && nid < cache->sys->layout.nr_nodes; nid++)
 		altmm_sys_kfree(cache->sys, cache->node[nid], _RET_IP_);
 }
@@ -1713,8 +2016,10 @@ int altmm_sys_cache_destroy(struct altmm_kmem_cache *cache)
 	list_del(&cache->list);
 	if (cache->flags & SLAB_TYPESAFE_BY_RCU)
 		rcu_barrier();
-	for (nid = 0; nid < sys->layout.nr_nodes; nid++)
+	for (nid = 0; nid < sys->layout.nr_nodes; nid++) {
+		free_node_arrays(cache, cache->node[nid]);
 		altmm_sys_kfree(sys, cache->node[nid], _RET_IP_);
+	}
 	free_percpu(cache->cpu_cache);
 	free_percpu(cache->stats);
 	kfree_const(cache->name);
@@ -1917,6 +2222,8 @@ void altmm_slab_exit(struct altmm_system *sys)
 						pages[nr++].order = cache->order;
 					}
 		}
+		for (nid = 0; nid < sys->layout.nr_nodes; nid++)
+			free_node_arrays(cache, cache->node[nid]);
 		free_percpu(cache->cpu_cache);
 		free_percpu(cache->stats);
 		if (cache != &st->cache_cache)

@@ -36,9 +36,10 @@
  * instance's slab mutex (the cache list; creation, destruction, the
  * hotplug callbacks), which is held around page allocations when a cache
  * is made, as 6.1's slab_mutex is: reclaim's slab shrinker and the
- * reaper only trylock it.  A node's list_lock is taken with interrupts
- * off, never two at once, and never around a call into the page
- * allocator.
+ * reaper only trylock it.  An alien cache's lock, then a node's
+ * list_lock (which also covers the node's shared array), both taken with
+ * interrupts off; never two list_locks or two alien locks at once, and
+ * neither around a call into the page allocator.
  */
 #ifndef _ALTMM_SLAB_H
 #define _ALTMM_SLAB_H
@@ -103,6 +104,20 @@ struct altmm_array_cache {
 };
 
 /**
+ * struct altmm_alien_cache - objects of one node freed on another
+ * @lock: protects @ac; taken with interrupts off, before a list_lock
+ * @ac: the objects, all of the node the cache is for (@ac.nid)
+ *
+ * A CPU that frees an object of another node puts it in its own node's
+ * alien cache for that node (6.1's cache_free_alien()); a full one goes
+ * back to the object's node in one batch, under that node's lock once.
+ */
+struct altmm_alien_cache {
+	spinlock_t lock;		/* @ac */
+	struct altmm_array_cache ac;
+};
+
+/**
  * struct altmm_kmem_cache_node - a cache's slabs on one node
  * @list_lock: protects the lists and counters; irq-safe
  * @slabs_full: slabs with every object handed out
@@ -116,6 +131,11 @@ struct altmm_array_cache {
  * @free_touched: a free slab was taken since the last reap
  * @next_reap: jiffies before which the reaper leaves the node's free
  *	slabs alone
+ * @shared: objects of this node that its CPUs share, refilled from before
+ *	the slabs and flushed to before them, under @list_lock; NULL when
+ *	the cache has no shared array (sharedfactor 0)
+ * @alien: for each other node, the objects of that node freed by this
+ *	node's CPUs; NULL on an instance of one node
  */
 struct altmm_kmem_cache_node {
 	spinlock_t list_lock;		/* the lists and counts below */
@@ -129,7 +149,12 @@ struct altmm_kmem_cache_node {
 	unsigned int colour_next;
 	unsigned int free_touched;
 	unsigned long next_reap;
+	struct altmm_array_cache *shared;
+	struct altmm_alien_cache **alien;
 };
+
+/* 6.1's alien_limit: what a CPU's node keeps of another node's objects. */
+#define ALTMM_SLAB_ALIEN_LIMIT		12
 
 /* Per-cache event counters (the /sys/kernel/slab/<cache>/ statistics). */
 enum altmm_slab_stat {
@@ -172,6 +197,8 @@ struct altmm_slab_stats {
  *	are at the end of the slab
  * @limit: array capacity
  * @batchcount: array refill/flush size
+ * @shared: the sharedfactor: a node's shared array holds @shared *
+ *	@batchcount objects (0: no shared array)
  * @flags: SLAB_* and ALTMM_CFLGS_*
  * @gfp: what its pages are allocated with (migrate type, zone)
  * @ctor: run once per object when its slab is made
@@ -199,6 +226,7 @@ struct altmm_kmem_cache {
 	struct altmm_kmem_cache *freelist_cache;
 	unsigned int limit;
 	unsigned int batchcount;
+	unsigned int shared;
 	slab_flags_t flags;
 	gfp_t gfp;
 	void (*ctor)(void *obj);
@@ -395,6 +423,7 @@ void altmm_cache_counts(struct altmm_kmem_cache *cache, unsigned long *active_ob
 			unsigned long *num_slabs, unsigned long *cpu_objs);
 unsigned long altmm_cache_stat(struct altmm_kmem_cache *cache,
 			       enum altmm_slab_stat item);
+unsigned long altmm_cache_shared_avail(struct altmm_kmem_cache *cache);
 
 /* kmalloc.c */
 int altmm_kmalloc_init(struct altmm_system *sys);

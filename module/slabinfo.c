@@ -13,9 +13,10 @@
  *
  * The tunables columns are SLAB's, because altmm's caches are SLAB's
  * design: limit and batchcount of the per-CPU arrays as enable_cpucache()
- * sizes them, and a sharedfactor of 0 as there is no shared array (nor
- * objects in one, so sharedavail is 0).  active_objs counts the objects
- * in per-CPU arrays as handed out, as SLAB's does.
+ * sizes them, the sharedfactor (a node's shared array holds that many
+ * batches), and as sharedavail the objects in the shared arrays of all
+ * nodes, as get_slabinfo() sums them.  active_objs counts the objects in
+ * per-CPU, shared and alien arrays as handed out, as SLAB's does.
  *
  * Caches are created and destroyed at run time: these files register an
  * &struct altmm_slab_observer with the slab layer, which calls it with the
@@ -67,8 +68,10 @@ static void cache_show(struct seq_file *m, struct altmm_kmem_cache *cache)
 			   &num_slabs, &cpu_objs);
 	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4d", cache->name, active_objs,
 		   num_objs, cache->size, cache->num, 1 << cache->order);
-	seq_printf(m, " : tunables %4u %4u %4u", cache->limit, cache->batchcount, 0);
-	seq_printf(m, " : slabdata %6lu %6lu %6lu", active_slabs, num_slabs, 0UL);
+	seq_printf(m, " : tunables %4u %4u %4u", cache->limit, cache->batchcount,
+		   cache->shared);
+	seq_printf(m, " : slabdata %6lu %6lu %6lu", active_slabs, num_slabs,
+		   altmm_cache_shared_avail(cache));
 	seq_putc(m, '\n');
 }
 

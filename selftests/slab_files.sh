@@ -16,7 +16,10 @@
 #              and object sizes (without slab_debug);
 #   tunables   limit and batchcount are enable_cpucache()'s for the object
 #              size (>128k: 1, >4k: 8, >1k: 24, >256: 54, else 120; batch
-#              (limit+1)/2); sharedfactor and sharedavail are 0;
+#              (limit+1)/2); sharedfactor is 0 above a page, and below
+#              one the same for every cache: 8 with more than one CPU
+#              (or node), else 0; sharedavail at most sharedfactor x
+#              batch per node (at most 8 nodes);
 #   counts     num_objs = num_slabs x objperslab, active <= total for both,
 #              pagesperslab 1, 2, 4 or 8; the oldest cache (kmem_cache) is
 #              the last line and the consumer's the first, as the kernel
@@ -131,15 +134,24 @@ check_kmalloc()
 
 check_tunables()
 {
-	slab_rows "$1" | awk '
+	slab_rows "$1" | awk -v cpus="$(grep -c '^processor' /proc/cpuinfo)" '
 	{
 		size = $4
 		limit = size > 131072 ? 1 : size > 4096 ? 8 : size > 1024 ? 24 : size > 256 ? 54 : 120
 		batch = int((limit + 1) / 2)
-		if ($7 != limit || $8 != batch || $9 != 0 || $12 != 0) {
+		if (size > 4096)
+			shared = 0
+		else if (small == "")
+			shared = small = $9
+		else
+			shared = small
+		if (size <= 4096 && cpus > 1)
+			shared = 8
+		if ((shared != 0 && shared != 8) || $7 != limit || $8 != batch ||
+		    $9 != shared || $12 > shared * batch * 8) {
 			if (++bad <= 5)
-				printf "# %s (objsize %d): tunables %d %d %d sharedavail %d, want %d %d 0 and 0\n",
-				       $1, size, $7, $8, $9, $12, limit, batch
+				printf "# %s (objsize %d): tunables %d %d %d sharedavail %d, want %d %d %d and at most %d\n",
+				       $1, size, $7, $8, $9, $12, limit, batch, shared, shared * batch * 8
 		}
 	}
 	END { exit bad > 0 }'
