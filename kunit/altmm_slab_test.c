@@ -1787,13 +1787,16 @@ static void reap_now(struct altmm_kmem_cache *cache, int nid)
  * objects and at most 2 slabs a pass.  112 objects are 7 slabs, each
  * grown for a refill that takes all its 16, so the array ends empty.
  */
+#define REAP_OBJS	112U	/* seven slabs of 16, off the stack */
+
 static void slab_reap(struct kunit *test)
 {
 	struct altmm_system *sys = one_node(test);
 	struct altmm_kmem_cache *cache;
 	unsigned int i, pass, expect;
-	void *objs[112];
+	void **objs = kunit_kcalloc(test, REAP_OBJS, sizeof(*objs), GFP_KERNEL);
 
+	KUNIT_ASSERT_NOT_NULL(test, objs);
 	stop_reapers(sys);
 	cache = new_cache(test, sys, "reap-256", 256, 0, 0, NULL);
 	require_hand_geometry(test);
@@ -1803,10 +1806,10 @@ static void slab_reap(struct kunit *test)
 		kunit_skip(test, "free_limit worked out for one CPU");
 	KUNIT_ASSERT_EQ(test, cache->node[0]->free_limit, 136U);
 
-	for (i = 0; i < ARRAY_SIZE(objs); i++)
+	for (i = 0; i < REAP_OBJS; i++)
 		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_ASSERT_EQ(test, cpu_avail(cache), 0U);
-	for (i = 0; i < ARRAY_SIZE(objs); i++)
+	for (i = 0; i < REAP_OBJS; i++)
 		free_obj(test, cache, objs[i]);
 	KUNIT_ASSERT_EQ(test, cpu_avail(cache), 112U);
 	KUNIT_ASSERT_EQ(test, cache->node[0]->total_slabs, 7UL);
