@@ -463,7 +463,9 @@ static void pcp_drain_empties_lists(struct kunit *test)
  */
 static void pcp_caches_pageblock_order(struct kunit *test)
 {
-	struct altmm_system *sys = altmm_test_create(test, &big_zone);
+	/* high is the zone's eighth split among its CPUs: 96 MiB each. */
+	struct altmm_params sized = { .arena_mb = 96 * num_online_cpus(), .nr_nodes = 1 };
+	struct altmm_system *sys = altmm_test_create(test, &sized);
 	struct altmm_zone *z = normal(sys);
 	const unsigned int o = ALTMM_PAGEBLOCK_ORDER;
 	struct page *a, *again;

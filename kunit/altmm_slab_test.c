@@ -548,44 +548,49 @@ static void slab_typesafe_by_rcu(struct kunit *test)
 	struct altmm_kmem_cache *rcu, *plain, *owner;
 	struct altmm_slab *slab, *seen = NULL;
 	unsigned long before, shrunk, pshrunk, slabs, shrink_stat, frames_rcu, frames_plain;
-	bool still_slab, still_alloc, plain_slab, plain_alloc;
+	unsigned long cookie;
+	bool still_slab, still_alloc, plain_slab, plain_alloc, raced;
 	struct altmm_page *d, *pd;
 	u64 *obj, *pobj, magic;
-	int ret, pret;
+	int ret, pret, tries = 0;
 
 	rcu = new_cache(test, sys, "typesafe", 128, 0, SLAB_TYPESAFE_BY_RCU, NULL);
 	plain = new_cache(test, sys, "not-typesafe", 128, 0, 0, NULL);
 
-	obj = alloc_obj(test, rcu, GFP_KERNEL, NUMA_NO_NODE);
-	pobj = alloc_obj(test, plain, GFP_KERNEL, NUMA_NO_NODE);
-	*obj = RCU_MAGIC;
-	slab = slab_of(test, rcu, obj);
-	d = altmm_test_desc_of(test, sys, slab);
-	pd = altmm_test_desc_of(test, sys, slab_of(test, plain, pobj));
-	before = altmm_test_free_frames(sys);
-
 	/*
-	 * A reader found obj; meanwhile it is freed and its slab shrunk.
-	 * What the reader can see is noted here and checked after the
-	 * section: a failing expectation allocates, which may sleep.
+	 * A reader that found obj before it was freed may still be in its
+	 * read-side section until a grace period ends, and the shrink
+	 * sleeps, so it cannot run inside a section of this task: the
+	 * reader is the grace period that started before the free.  While
+	 * it has not ended (poll_state_synchronize_rcu()), the object must
+	 * still be readable in a slab frame.  A grace period that ends
+	 * inside the window proves nothing, so the window is tried again.
 	 */
-	rcu_read_lock();
-	ret = altmm_cache_free(rcu, obj, _RET_IP_);
-	shrunk = altmm_cache_shrink(rcu);
-	slabs = altmm_test_cache_slabs(rcu);
-	owner = altmm_obj_to_cache(sys, obj, &seen);
-	still_slab = altmm_desc_test(d, ALTMM_PG_slab);
-	still_alloc = altmm_desc_test(d, ALTMM_PG_alloc);
-	magic = *obj;
-	shrink_stat = altmm_cache_stat(rcu, ALTMM_SLAB_SHRINK);
-	frames_rcu = altmm_test_free_frames(sys);
-	/* The same steps without the flag free the frame under the reader. */
-	pret = altmm_cache_free(plain, pobj, _RET_IP_);
-	pshrunk = altmm_cache_shrink(plain);
-	plain_slab = altmm_desc_test(pd, ALTMM_PG_slab);
-	plain_alloc = altmm_desc_test(pd, ALTMM_PG_alloc);
-	frames_plain = altmm_test_free_frames(sys);
-	rcu_read_unlock();
+	do {
+		if (tries) {
+			rcu_barrier();
+			KUNIT_ASSERT_EQ(test, altmm_test_cache_slabs(rcu), 0UL);
+		}
+		obj = alloc_obj(test, rcu, GFP_KERNEL, NUMA_NO_NODE);
+		*obj = RCU_MAGIC;
+		slab = slab_of(test, rcu, obj);
+		d = altmm_test_desc_of(test, sys, slab);
+		before = altmm_test_free_frames(sys);
+
+		cookie = get_state_synchronize_rcu();
+		ret = altmm_cache_free(rcu, obj, _RET_IP_);
+		shrunk = altmm_cache_shrink(rcu);
+		slabs = altmm_test_cache_slabs(rcu);
+		owner = altmm_obj_to_cache(sys, obj, &seen);
+		still_slab = altmm_desc_test(d, ALTMM_PG_slab);
+		still_alloc = altmm_desc_test(d, ALTMM_PG_alloc);
+		magic = READ_ONCE(*obj);
+		shrink_stat = altmm_cache_stat(rcu, ALTMM_SLAB_SHRINK);
+		frames_rcu = altmm_test_free_frames(sys);
+		raced = poll_state_synchronize_rcu(cookie);
+	} while (raced && ++tries < 20);
+	kunit_info(test, "%d grace periods ended inside the window", tries);
+	KUNIT_ASSERT_FALSE_MSG(test, raced, "every window saw a grace period end");
 
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, shrunk, 1UL);
@@ -595,8 +600,18 @@ static void slab_typesafe_by_rcu(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, still_slab);
 	KUNIT_EXPECT_TRUE(test, still_alloc);
 	KUNIT_EXPECT_EQ(test, magic, RCU_MAGIC);
-	KUNIT_EXPECT_EQ(test, shrink_stat, 0UL);
+	KUNIT_EXPECT_EQ(test, shrink_stat, (unsigned long)tries);
 	KUNIT_EXPECT_EQ(test, frames_rcu, before);
+
+	/* The same steps without the flag free the frame at once. */
+	pobj = alloc_obj(test, plain, GFP_KERNEL, NUMA_NO_NODE);
+	pd = altmm_test_desc_of(test, sys, slab_of(test, plain, pobj));
+	before = altmm_test_free_frames(sys);
+	pret = altmm_cache_free(plain, pobj, _RET_IP_);
+	pshrunk = altmm_cache_shrink(plain);
+	plain_slab = altmm_desc_test(pd, ALTMM_PG_slab);
+	plain_alloc = altmm_desc_test(pd, ALTMM_PG_alloc);
+	frames_plain = altmm_test_free_frames(sys);
 	KUNIT_EXPECT_EQ(test, pret, 0);
 	KUNIT_EXPECT_EQ(test, pshrunk, 1UL);
 	KUNIT_EXPECT_FALSE(test, plain_slab);
@@ -608,7 +623,7 @@ static void slab_typesafe_by_rcu(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_slab));
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_alloc));
 	KUNIT_EXPECT_NULL(test, altmm_obj_to_cache(sys, obj, &seen));
-	KUNIT_EXPECT_EQ(test, altmm_cache_stat(rcu, ALTMM_SLAB_SHRINK), 1UL);
+	KUNIT_EXPECT_EQ(test, altmm_cache_stat(rcu, ALTMM_SLAB_SHRINK), tries + 1UL);
 	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), before + 2);
 
 	/* Poisoning would break type stability: it is dropped. */
@@ -1783,9 +1798,11 @@ static void reap_now(struct altmm_kmem_cache *cache, int nid)
  * objects, or half of what it holds when that is less.  The node gives
  * back DIV_ROUND_UP(free_limit, 5 num) free slabs a pass, except the
  * pass after a free slab was taken.  256-byte objects: limit 120, batch
- * 60, 16 a slab (off-slab), free_limit (1 + 1 CPU) x 60 + 16 = 136: 24
- * objects and at most 2 slabs a pass.  112 objects are 7 slabs, each
- * grown for a refill that takes all its 16, so the array ends empty.
+ * 60, 16 a slab (off-slab), free_limit (1 + CPUs of the node) x 60 + 16:
+ * 24 objects and at most 2 slabs a pass with one CPU, 3 with two to
+ * four.  112 objects are 7 slabs, each grown for a refill that takes all
+ * its 16, so the array ends empty.  The task stays on one CPU, whose
+ * array and reaper pass these are.
  */
 #define REAP_OBJS	112U	/* seven slabs of 16, off the stack */
 
@@ -1793,8 +1810,10 @@ static void slab_reap(struct kunit *test)
 {
 	struct altmm_system *sys = one_node(test);
 	struct altmm_kmem_cache *cache;
-	unsigned int i, pass, expect;
+	unsigned int i, pass, expect, avail[3], per_pass;
+	unsigned long slabs[2], left[20], gone[20], handed[20], got = 0;
 	void **objs = kunit_kcalloc(test, REAP_OBJS, sizeof(*objs), GFP_KERNEL);
+	unsigned int seen[20];
 
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	stop_reapers(sys);
@@ -1802,41 +1821,58 @@ static void slab_reap(struct kunit *test)
 	require_hand_geometry(test);
 	KUNIT_ASSERT_EQ(test, cache->limit, 120U);
 	KUNIT_ASSERT_EQ(test, cache->num, 16U);
-	if (num_online_cpus() != 1)
-		kunit_skip(test, "free_limit worked out for one CPU");
-	KUNIT_ASSERT_EQ(test, cache->node[0]->free_limit, 136U);
+	KUNIT_ASSERT_EQ(test, cache->node[0]->free_limit,
+			(1 + num_online_cpus()) * 60 + 16);
+	per_pass = DIV_ROUND_UP(cache->node[0]->free_limit, 5 * 16);
 
-	for (i = 0; i < REAP_OBJS; i++)
-		objs[i] = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
-	KUNIT_ASSERT_EQ(test, cpu_avail(cache), 0U);
-	for (i = 0; i < REAP_OBJS; i++)
-		free_obj(test, cache, objs[i]);
-	KUNIT_ASSERT_EQ(test, cpu_avail(cache), 112U);
-	KUNIT_ASSERT_EQ(test, cache->node[0]->total_slabs, 7UL);
+	migrate_disable();
+	for (got = 0; got < REAP_OBJS; got++) {
+		objs[got] = altmm_cache_alloc(cache, GFP_KERNEL, NUMA_NO_NODE);
+		if (!objs[got])
+			break;
+	}
+	avail[0] = cpu_avail(cache);
+	for (i = 0; i < got; i++)
+		altmm_cache_free(cache, objs[i], _RET_IP_);
+	avail[1] = cpu_avail(cache);
+	slabs[0] = cache->node[0]->total_slabs;
 
 	/* Touched by the allocations, and a free slab was taken: spared. */
 	reap_now(cache, 0);
-	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 112U);
-	KUNIT_EXPECT_EQ(test, cache->node[0]->total_slabs, 7UL);
+	avail[2] = cpu_avail(cache);
+	slabs[1] = cache->node[0]->total_slabs;
+	for (pass = 0; pass < 20; pass++) {
+		unsigned long before = cache->node[0]->total_slabs;
+
+		reap_now(cache, 0);
+		seen[pass] = cpu_avail(cache);
+		left[pass] = cache->node[0]->total_slabs;
+		gone[pass] = before - left[pass];
+		handed[pass] = altmm_check_cache(test, cache);
+	}
+	migrate_enable();
+
+	KUNIT_ASSERT_EQ(test, got, (unsigned long)REAP_OBJS);
+	KUNIT_EXPECT_EQ(test, avail[0], 0U);
+	KUNIT_EXPECT_EQ(test, avail[1], 112U);
+	KUNIT_EXPECT_EQ(test, slabs[0], 7UL);
+	KUNIT_EXPECT_EQ(test, avail[2], 112U);
+	KUNIT_EXPECT_EQ(test, slabs[1], 7UL);
 	KUNIT_EXPECT_EQ(test, cache->node[0]->free_touched, 0U);
 
 	/*
 	 * From now on a fifth of the limit a pass (112, 88, 64, 40, 16, then
-	 * halves: 8, 4, 2, 1, 0), and up to 2 free slabs: 20 passes free all.
+	 * halves: 8, 4, 2, 1, 0), and up to per_pass free slabs: 20 passes
+	 * free all.
 	 */
 	expect = 112;
 	for (pass = 0; pass < 20; pass++) {
-		unsigned long slabs = cache->node[0]->total_slabs;
-
 		expect -= expect >= 24 ? 24 : (expect + 1) / 2;
-		reap_now(cache, 0);
-		KUNIT_EXPECT_EQ_MSG(test, cpu_avail(cache), expect, "pass %u", pass);
-		KUNIT_EXPECT_LE_MSG(test, slabs - cache->node[0]->total_slabs, 2UL,
-				    "pass %u", pass);
-		KUNIT_EXPECT_EQ(test, altmm_check_cache(test, cache), 0UL);
+		KUNIT_EXPECT_EQ_MSG(test, seen[pass], expect, "pass %u", pass);
+		KUNIT_EXPECT_LE_MSG(test, gone[pass], (unsigned long)per_pass, "pass %u", pass);
+		KUNIT_EXPECT_EQ_MSG(test, handed[pass], 0UL, "pass %u", pass);
 	}
-	KUNIT_EXPECT_EQ(test, cpu_avail(cache), 0U);
-	KUNIT_EXPECT_EQ(test, cache->node[0]->total_slabs, 0UL);
+	KUNIT_EXPECT_EQ(test, left[19], 0UL);
 	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(cache), 0);
 }
 
@@ -1977,21 +2013,36 @@ static void slab_memoryless_node(struct kunit *test)
  */
 static void slab_thisnode_checks_array(struct kunit *test)
 {
-	struct altmm_system *sys = altmm_test_create(test, &cpu_on_node2);
-	int cpu = raw_smp_processor_id();
+	struct altmm_params every_cpu_on_node2 = cpu_on_node2;
 	struct altmm_kmem_cache *cache;
-	void *warm, *obj;
+	struct altmm_system *sys;
+	void *warm, *obj = NULL;
+	int cpu, nid;
 
+	KUNIT_ASSERT_LE(test, nr_cpu_ids, ALTMM_MAX_CPU_PARAMS);
+	every_cpu_on_node2.nr_cpu_node = nr_cpu_ids;
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		every_cpu_on_node2.cpu_node[cpu] = 2;
+	sys = altmm_test_create(test, &every_cpu_on_node2);
 	stop_reapers(sys);
 	cache = new_cache(test, sys, "thisnode-128", 128, 0, 0, NULL);
-	warm = alloc_obj(test, cache, GFP_KERNEL, NUMA_NO_NODE);
-	free_obj(test, cache, warm);
-	KUNIT_ASSERT_GT(test, cpu_avail(cache), 0U);
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(cache->cpu_cache, cpu)->nid, 2);
 
-	sys->layout.cpu_node[cpu] = 1;
-	obj = altmm_cache_alloc(cache, GFP_KERNEL | __GFP_THISNODE, 1);
-	sys->layout.cpu_node[cpu] = 2;
+	/* One CPU throughout, so that its array is the one that answers. */
+	migrate_disable();
+	cpu = raw_smp_processor_id();
+	warm = altmm_cache_alloc(cache, GFP_KERNEL, NUMA_NO_NODE);
+	if (warm)
+		altmm_cache_free(cache, warm, _RET_IP_);
+	nid = per_cpu_ptr(cache->cpu_cache, cpu)->nid;
+	if (warm && cpu_avail(cache)) {
+		sys->layout.cpu_node[cpu] = 1;
+		obj = altmm_cache_alloc(cache, GFP_KERNEL | __GFP_THISNODE, 1);
+		sys->layout.cpu_node[cpu] = 2;
+	}
+	migrate_enable();
+
+	KUNIT_ASSERT_NOT_NULL(test, warm);
+	KUNIT_ASSERT_EQ(test, nid, 2);
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	KUNIT_EXPECT_EQ(test, slab_of(test, cache, obj)->nid, 1);
 	free_obj(test, cache, obj);
