@@ -2050,7 +2050,7 @@ static void slab_thisnode_checks_array(struct kunit *test)
 
 /* === Shared arrays and alien caches === */
 
-/* Two nodes of 32 MiB; the only CPU is on node 0. */
+/* Two nodes of 32 MiB; CPU 0 is on node 0 (the tests pin themselves there). */
 static const struct altmm_params cpu_on_node0_of2 = {
 	.arena_mb = 64, .nr_nodes = 2, .dma_mb = 16, .dma32_mb = 32,
 	.nr_cpu_node = 1, .cpu_node = { 0 },
@@ -2082,6 +2082,7 @@ static void slab_alien_free(struct kunit *test)
 	void *objs[13];
 	unsigned int i;
 
+	altmm_test_pin_cpu0(test);
 	stop_reapers(sys);
 	KUNIT_ASSERT_EQ(test, altmm_numa_node_id(sys), 0);
 	cache = new_cache(test, sys, "alien-256", 256, 0, 0, NULL);
@@ -2130,6 +2131,7 @@ static void slab_alien_drain(struct kunit *test)
 	void *objs[5];
 	unsigned int i, round;
 
+	altmm_test_pin_cpu0(test);
 	stop_reapers(sys);
 	cache = new_cache(test, sys, "alien-drain-128", 128, 0, 0, NULL);
 	for (round = 0; round < 3; round++) {
@@ -2177,6 +2179,7 @@ static void slab_shared_array(struct kunit *test)
 	unsigned int i, n = 660;
 	void **objs;
 
+	altmm_test_pin_cpu0(test);
 	stop_reapers(sys);
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);

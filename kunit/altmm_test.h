@@ -579,6 +579,21 @@ static inline unsigned long altmm_test_fill(struct altmm_system *sys,
 	return n;
 }
 
+/**
+ * altmm_test_pin_cpu0() - run the rest of the test on CPU 0
+ * @test: the running test
+ *
+ * For tests that follow one CPU's lists or arrays through several calls
+ * that may sleep: on SMP the test's thread could otherwise move between
+ * them.  Each test runs in a thread of its own, so the affinity goes
+ * with it.  CPU 0 is the one every instance layout puts on node 0.
+ */
+static inline void altmm_test_pin_cpu0(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(0)), 0);
+	KUNIT_ASSERT_EQ(test, raw_smp_processor_id(), 0);
+}
+
 /* Free everything @h holds, last first. */
 static inline void altmm_test_release(struct kunit *test,
 				      struct altmm_system *sys,
