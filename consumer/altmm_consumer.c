@@ -670,7 +670,7 @@ static void release_held(void)
  * area is freed when the file is released, after the last unmapping.
  */
 struct usermap {
-	struct mutex lock;	/* @buf and @size */
+	struct mutex lock;	/* @buf and @size, set once by mmap() */
 	void *buf;
 	size_t size;
 };
@@ -726,12 +726,19 @@ static ssize_t usermap_read(struct file *file, char __user *ubuf, size_t count,
 			    loff_t *ppos)
 {
 	struct usermap *um = file->private_data;
-	ssize_t ret;
+	size_t size;
+	void *buf;
 
+	/*
+	 * The copy faults with mmap_lock, which mmap() holds when it takes
+	 * @lock: copying under @lock would order the two both ways.  Once
+	 * set, @buf stays until release, which no read can overlap.
+	 */
 	mutex_lock(&um->lock);
-	ret = simple_read_from_buffer(ubuf, count, ppos, um->buf, um->buf ? um->size : 0);
+	buf = um->buf;
+	size = buf ? um->size : 0;
 	mutex_unlock(&um->lock);
-	return ret;
+	return simple_read_from_buffer(ubuf, count, ppos, buf, size);
 }
 
 static int usermap_release(struct inode *inode, struct file *file)

@@ -142,7 +142,7 @@ tap_check $rc "slab/$CACHE/ counted its allocations and slabs and names its cons
 if [ -f "$ALTMM_DEBUGFS/vmallocinfo" ]; then
 	# The caller may be in the consumer's init text, freed by now: then
 	# %pS prints an address, as /proc/vmallocinfo does.
-	grep -E "^0x[0-9a-f]+-0x[0-9a-f]+ +1056768 [^ ]+ pages=257 vmalloc( |$)" \
+	grep -E "^$KADDR_RE-$KADDR_RE +1056768 [^ ]+ pages=257 vmalloc( |$)" \
 		"$ALTMM_DEBUGFS/vmallocinfo" >/dev/null
 	rc=$?
 	[ $rc -eq 0 ] || diag_file "$ALTMM_DEBUGFS/vmallocinfo" 20

@@ -41,6 +41,9 @@ ALTMM_FILES="zoneinfo sections layout memblock/memory memblock/reserved"
 # Zones in the order the module prints them, for every node.
 ALTMM_ZONES="DMA DMA32 Normal HighMem Movable Device"
 ALTMM_NR_ZONES=6
+# A kernel address as %pK prints it: hashed, or "(____ptrval____)" until
+# the random pool is ready, as on the debug kernel, whose VM has no rng.
+KADDR_RE='0x([0-9a-f]{16}|\(____ptrval____\))'
 # Tolerance of every MemFree comparison, in kB.
 MEMFREE_SLACK_KB=1024
 
@@ -269,6 +272,12 @@ settle()
 	# log line of every later drop, then 3 drops page cache and slab.
 	echo 4 >/proc/sys/vm/drop_caches
 	echo 3 >/proc/sys/vm/drop_caches
+	# On a KASAN kernel freed objects wait in a quarantine (up to 1/32
+	# of memory) that shrinking their cache empties: without this the
+	# debug kernel's free memory wanders by megabytes between readings.
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$f" 2>/dev/null || true
+	done
 	sleep 1
 }
 

@@ -302,7 +302,7 @@ check_slab_dirs()
 }
 
 # The 6.1 format of a vmallocinfo line (mm/vmalloc.c s_show()).
-VMALLOCINFO_RE='^0x[0-9a-f]{16}-0x[0-9a-f]{16} +[0-9]+ [^ ]+( pages=[0-9]+)?( phys=0x[0-9a-f]+)?( ioremap| vmalloc| vmap| user| dma-coherent)?( vpages)?( N[0-9]+=[0-9]+)*$|^0x[0-9a-f]{16}-0x[0-9a-f]{16} +[0-9]+ unpurged vm_area$'
+VMALLOCINFO_RE="^$KADDR_RE-$KADDR_RE"' +[0-9]+ [^ ]+( pages=[0-9]+)?( phys=0x[0-9a-f]+)?( ioremap| vmalloc| vmap| user| dma-coherent)?( vpages)?( N[0-9]+=[0-9]+)*$|'"^$KADDR_RE-$KADDR_RE"' +[0-9]+ unpurged vm_area$'
 
 check_vmallocinfo()
 {
