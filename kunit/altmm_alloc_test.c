@@ -693,6 +693,7 @@ static void alloc_bulk_as_61(struct kunit *test)
 	struct page *kept = altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 0);
 	unsigned int i;
 
+	altmm_test_pin_cpu0(test);
 	KUNIT_ASSERT_NOT_NULL(test, arr);
 	KUNIT_ASSERT_NOT_NULL(test, kept);
 	altmm_test_fill(sys, h, GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY | __GFP_THISNODE,
@@ -923,6 +924,7 @@ static void alloc_numa_counters(struct kunit *test)
 	struct page *page;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	altmm_test_pin_cpu0(test);
 	s->z[0] = altmm_test_zone(sys, 0, ALTMM_ZONE_NORMAL);
 	s->z[1] = altmm_test_zone(sys, 1, ALTMM_ZONE_NORMAL);
 

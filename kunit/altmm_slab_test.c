@@ -728,6 +728,7 @@ static void slab_node_local(struct kunit *test)
 	unsigned int avail, active;
 	int nid;
 
+	altmm_test_pin_cpu0(test);
 	KUNIT_ASSERT_EQ(test, altmm_numa_node_id(sys), 2);
 	cache = new_cache(test, sys, "numa-256", 256, 0, 0, NULL);
 	/* Made before the nodes fill: creating a cache allocates on every node. */
@@ -1986,6 +1987,7 @@ static void slab_memoryless_node(struct kunit *test)
 	struct altmm_kmem_cache *cache;
 	void *obj, *again;
 
+	altmm_test_pin_cpu0(test);
 	KUNIT_ASSERT_EQ(test, altmm_numa_node_id(sys), 1);
 	KUNIT_ASSERT_EQ(test, sys->slab->mem_node[1], 0);
 	cache = new_cache(test, sys, "memoryless-64", 64, 0, 0, NULL);

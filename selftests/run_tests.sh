@@ -81,10 +81,12 @@ for t in $tests; do
 		failed=1
 		continue
 	fi
+	start=$(cut -d' ' -f1 /proc/uptime)
 	# The pipe loses the script's status, so it goes through a file.
 	{ timeout "$timeout_s" sh "$dir/$t" 2>&1; echo $? >"$rcfile"; } |
 		sed 's/^/# /'
 	rc=$(cat "$rcfile" 2>/dev/null || echo 255)
+	echo "# $t took $(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime) s"
 	case "$rc" in
 	0) echo "ok $i selftests: altmm: $t" ;;
 	4) echo "ok $i selftests: altmm: $t # SKIP" ;;
