@@ -111,6 +111,22 @@ hotplug()
 	done
 }
 
+# wait_for_threads: up to 30 s for the load to start a thread per online
+# CPU: CPU 1 must not go before its thread is homed there.
+wait_for_threads()
+{
+	local i=0 want n
+
+	want=$(grep -c '^processor' /proc/cpuinfo)
+	while [ $i -lt 300 ]; do
+		n=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^altmm_stress/')
+		[ "$n" -ge "$want" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tap_diag "only $n of $want stress threads after 30 s"
+}
+
 # check_coverage LINE: the run did each kind of thing at least once.
 check_coverage()
 {
@@ -199,6 +215,7 @@ for v in $VARIANTS; do
 	lpid=$!
 	hp=0
 	if [ -w "$CPU1" ]; then
+		wait_for_threads
 		hotplug || hp=1
 		# Whatever happened, CPU 1 is online for what follows.
 		[ "$(cat $CPU1)" = 1 ] || echo 1 >"$CPU1"

@@ -38,7 +38,9 @@
  *
  * CPU hotplug: each thread asks to run on its home CPU; when that CPU
  * goes offline the scheduler moves it elsewhere, and it asks again once
- * the CPU is back (counted as rebinds and ops_away).
+ * the CPU is back.  ops_away counts operations begun elsewhere; rebinds
+ * counts returns home after that, whether the thread asked or the load
+ * balancer took it there first (its affinity was widened to every CPU).
  *
  * After the run, everything is freed and module/check.c's walks check
  * the instance: free lists, per-CPU lists, allocations, every cache.
@@ -202,7 +204,7 @@ static const unsigned int kmalloc_classes[] = {
  * @rcu_torn: RCU reads that met a writer (and were not judged)
  * @rcu_reused: RCU read sections in which the object was freed and
  *	allocated again (a new generation) between two looks
- * @rebinds: moves back to the home CPU after it came back online
+ * @rebinds: returns to the home CPU after running elsewhere
  * @ops_away: operations begun away from the home CPU
  */
 struct stress_counts {
@@ -282,6 +284,7 @@ struct rcu_obj {
  * @held: what it holds
  * @nr_held: entries of @held used
  * @frames: frames its page and large kmalloc blocks take
+ * @away: it has run an operation away from @home since it was last there
  * @c: its counts
  */
 struct stress_thread {
@@ -295,6 +298,7 @@ struct stress_thread {
 	struct stress_obj *held;
 	unsigned int nr_held;
 	unsigned long frames;
+	bool away;
 	struct stress_counts c;
 };
 
@@ -1174,16 +1178,21 @@ static void run_op(struct stress_thread *t, enum stress_op op)
 /*
  * Back to the home CPU if it is online and we are not on it.  Hotplug is
  * held off meanwhile, so the CPU cannot go between the test and the move.
+ * The load balancer may have brought us home already: either way, being
+ * home after having been away is a rebind.
  */
 static void rebind(struct stress_thread *t)
 {
-	if (raw_smp_processor_id() == t->home)
-		return;
-	cpus_read_lock();
-	if (cpu_online(t->home) &&
-	    !set_cpus_allowed_ptr(current, cpumask_of(t->home)))
+	if (raw_smp_processor_id() != t->home) {
+		cpus_read_lock();
+		if (cpu_online(t->home))
+			set_cpus_allowed_ptr(current, cpumask_of(t->home));
+		cpus_read_unlock();
+	}
+	if (t->away && raw_smp_processor_id() == t->home) {
+		t->away = false;
 		t->c.rebinds++;
-	cpus_read_unlock();
+	}
 }
 
 static int stress_thread_fn(void *arg)
@@ -1198,7 +1207,10 @@ static int stress_thread_fn(void *arg)
 				     t->frames + ALTMM_MAX_ORDER_NR_PAGES > frame_budget))
 			op = OP_PAGE_FREE;
 		/* Only a hint: the thread may move at any time. */
-		t->c.ops_away += raw_smp_processor_id() != t->home;
+		if (raw_smp_processor_id() != t->home) {
+			t->c.ops_away++;
+			t->away = true;
+		}
 		run_op(t, op);
 		t->c.ops[op]++;
 		if (!(++t->nops % 16))
