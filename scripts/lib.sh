@@ -114,7 +114,7 @@ verify_config() {
 }
 
 # The kernel's own test files upstream/ builds, as paths in the 6.1 tree.
-ALTMM_UPSTREAM_FILES="lib/test_meminit.c lib/test_free_pages.c"
+ALTMM_UPSTREAM_FILES="lib/test_meminit.c lib/test_free_pages.c lib/test_vmalloc.c"
 
 # sync_sources DIR: copy Kbuild, module/, kunit/, bench/, consumer/,
 # replay/, stress/ and upstream/ from $ALTMM_SRC into DIR, and the kernel files
