@@ -13,7 +13,7 @@ KERNEL ?= stock
 SMP ?= 2
 VM := scripts/vm.sh --kernel $(KERNEL) --smp $(SMP)
 
-.PHONY: all modules deps check check-debug check-stress lint kunit uml-kernel debug-kernel selftests run replay bench clean help
+.PHONY: all modules deps check check-debug check-stress check-meminit lint kunit uml-kernel debug-kernel selftests run replay bench clean help
 
 all: modules
 
@@ -28,15 +28,23 @@ modules: deps
 check: deps
 	@scripts/check.sh
 
-# KUnit and the selftests in the VM on the debug kernels (scripts/kernel.sh).
+# KUnit and every selftest on the KASAN kernel, and the SMP selftests on
+# the KCSAN kernel (scripts/kernel.sh builds both on first use).
 check-debug: deps
-	@scripts/check.sh kunit-debug selftests-debug selftests-kcsan
+	@scripts/check.sh kunit-debug selftests-debug-all selftests-kcsan
 
 # Not part of check: the SMP stress for minutes per variant, CPU 1 going
 # offline and back several times (selftests/stress.sh --help).
 STRESS_ARGS ?= -t 120 -c 6
 check-stress: deps
 	@$(VM) --timeout 1800 script /altmm/selftests/stress.sh $(STRESS_ARGS)
+
+# Not part of check: 6.1's test_meminit on altmm, MEMINIT_RUNS times in a
+# row, on the KASAN + lockdep kernel with SMP vCPUs (issue 8's figure).
+MEMINIT_RUNS ?= 200
+check-meminit: deps
+	@scripts/vm.sh --kernel debug --smp $(SMP) --timeout 3600 \
+		script /altmm/selftests/upstream_meminit.sh RUNS=$(MEMINIT_RUNS)
 
 lint: deps
 	@scripts/check.sh lint
@@ -77,6 +85,8 @@ help:
 	@echo '                 kernels, 2 vCPUs (builds them on first use)'
 	@echo 'make check-stress  the SMP stress in the VM, minutes per variant, CPU 1'
 	@echo '                 offline/online 6 times (STRESS_ARGS="-t 120 -c 6 -s SEED")'
+	@echo 'make check-meminit  6.1'"'"'s test_meminit 200 times in a row on the'
+	@echo '                 KASAN kernel, SMP=2 vCPUs (MEMINIT_RUNS=N)'
 	@echo 'make lint        checkpatch --strict and a sparse (C=2 W=1) build'
 	@echo 'make kunit       KUnit suites in UML (SUITE="altmm_x_test ..."), or in'
 	@echo '                 the VM with KERNEL=debug|kcsan'

@@ -21,12 +21,20 @@
 # what the host had left there, which altmm did not zero on load.  That
 # depends on the host's memory, so the deterministic test of it is KUnit's
 # altmm_slab.slab_init_on_free_fresh_arena; these runs are the real
-# module on the real VM.  RUNS (environment, default 10) sets the number
-# of runs; one takes about 3.5 s in the TCG VM.
+# module on the real VM.  RUNS (environment or an argument RUNS=N,
+# default 10) sets the number of runs; one takes about 3.5 s in the TCG
+# VM.  make check-meminit runs 200 on the debug kernel.
 
 . "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-10}
+for arg in "$@"; do
+	case "$arg" in
+	RUNS=*[!0-9]* | RUNS=) echo "bad argument $arg" >&2; exit 2 ;;
+	RUNS=*) RUNS=${arg#RUNS=} ;;
+	*) echo "unknown argument $arg" >&2; exit 2 ;;
+	esac
+done
 MEMINIT=test_meminit
 MEMINIT_KO=${MEMINIT_KO:-$(first_file /altmm/modules/$MEMINIT.ko \
 	"$SELFTESTS_DIR/../build/amd64/upstream/$MEMINIT.ko")}
