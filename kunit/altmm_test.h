@@ -500,6 +500,12 @@ static inline void altmm_check_system(struct kunit *test,
 			l->end_pfn - altmm_test_hole_pages(l) -
 			altmm_test_device_pages(l));
 	altmm_check_slab_layer(test, sys);
+	for_each_altmm_node(sys, node, nid) {
+		struct altmm_check_report r = { 0 };
+
+		altmm_check_lru_walk(sys, node, &r);
+		altmm_check_expect(test, &r);
+	}
 }
 
 /* === Helpers for the page allocator's suites === */

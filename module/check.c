@@ -1039,6 +1039,86 @@ unsigned long altmm_check_slab_walk(struct altmm_system *sys,
 }
 EXPORT_SYMBOL_NS_GPL(altmm_check_slab_walk, ALTMM_INTERNAL);
 
+/* === User memory === */
+
+/**
+ * altmm_check_lru_walk() - check a node's LRU lists against their counters
+ * @sys: instance
+ * @node: a node of it
+ * @r: the report to add to
+ *
+ * Every page on a list is an allocated user page of that node, marked on
+ * an LRU, active exactly on the active lists and swap-backed exactly on
+ * the anon ones; per zone, the pages found on each list are what the
+ * zone's NR_ZONE_*_ANON/FILE counter says.  Pages reclaim has isolated
+ * are on no list: on a quiet instance the NR_ISOLATED counters are 0.
+ *
+ * Context: process context; takes the node's LRU lock.
+ * Return: the problems this walk found (also added to @r).
+ */
+unsigned long altmm_check_lru_walk(struct altmm_system *sys,
+				   struct altmm_node *node,
+				   struct altmm_check_report *r)
+{
+	unsigned long (*found)[ALTMM_NR_LRU_LISTS], before = r->problems;
+	struct altmm_lruvec *lruvec = &node->lruvec;
+	struct altmm_page *d;
+	int lru, zt;
+
+	if (!sys->usermem)
+		return 0;
+	found = kcalloc(ALTMM_NR_ZONES, sizeof(*found), GFP_KERNEL);
+	if (!found) {
+		altmm_check_note(r, "no memory for the LRU walk");
+		return r->problems - before;
+	}
+	scnprintf(r->where, sizeof(r->where), "node %d LRU", node->nid);
+	spin_lock(&lruvec->lru_lock);
+	for (lru = 0; lru < ALTMM_NR_LRU_LISTS; lru++) {
+		bool active = lru == ALTMM_LRU_ACTIVE_ANON ||
+			      lru == ALTMM_LRU_ACTIVE_FILE;
+		bool anon = lru <= ALTMM_LRU_ACTIVE_ANON;
+
+		list_for_each_entry(d, &lruvec->lists[lru], lru) {
+			unsigned long pfn = altmm_desc_to_pfn(sys, d);
+			struct altmm_zone *zone = altmm_pfn_to_zone(sys, pfn);
+
+			if (!zone || zone->node != node) {
+				altmm_check_note(r, "list %d: pfn %#lx is not of this node",
+						 lru, pfn);
+				continue;
+			}
+			if (!altmm_desc_test(d, ALTMM_PG_lru) ||
+			    !altmm_desc_test(d, ALTMM_PG_user) ||
+			    !altmm_desc_test(d, ALTMM_PG_alloc) ||
+			    altmm_desc_test(d, ALTMM_PG_active) != active ||
+			    altmm_desc_test(d, ALTMM_PG_swapbacked) != anon)
+				altmm_check_note(r, "list %d: pfn %#lx has flags %#lx", lru, pfn,
+						 d->flags & (BIT(ALTMM_PG_MT_SHIFT) - 1));
+			found[zone->type][lru]++;
+		}
+	}
+	for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
+		for (lru = 0; lru < ALTMM_NR_LRU_LISTS; lru++) {
+			const atomic_long_t *stat = node->zones[zt].vm_stat;
+			long counted = atomic_long_read(&stat[ALTMM_NR_ZONE_INACTIVE_ANON + lru]);
+
+			if (counted != found[zt][lru])
+				altmm_check_note(r, "zone %d list %d: counter %ld, %lu listed",
+						 zt, lru, counted, found[zt][lru]);
+		}
+	spin_unlock(&lruvec->lru_lock);
+	if (atomic_long_read(&node->vm_stat[ALTMM_NR_ISOLATED_ANON]) ||
+	    atomic_long_read(&node->vm_stat[ALTMM_NR_ISOLATED_FILE]))
+		altmm_check_note(r, "pages still isolated: %ld anon, %ld file",
+				 atomic_long_read(&node->vm_stat[ALTMM_NR_ISOLATED_ANON]),
+				 atomic_long_read(&node->vm_stat[ALTMM_NR_ISOLATED_FILE]));
+	r->where[0] = '\0';
+	kfree(found);
+	return r->problems - before;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_check_lru_walk, ALTMM_INTERNAL);
+
 /**
  * altmm_check_instance() - check the allocator's invariants on an instance
  * @sys: an instance nothing allocates from or frees to any more
@@ -1046,7 +1126,8 @@ EXPORT_SYMBOL_NS_GPL(altmm_check_slab_walk, ALTMM_INTERNAL);
  *
  * Waits for the reclaim threads to sleep, then walks every zone with
  * memory (altmm_check_zone_walk()) and the slab layer
- * (altmm_check_slab_walk()).  CPU hotplug is held off during the zone
+ * (altmm_check_slab_walk()), then each node's LRU lists
+ * (altmm_check_lru_walk()).  CPU hotplug is held off during the zone
  * walks, so that no dying CPU's lists go back to the zones under them.
  *
  * Context: process context; sleeps.
@@ -1057,6 +1138,7 @@ unsigned long altmm_check_instance(struct altmm_system *sys,
 {
 	unsigned long before = r->problems;
 	struct altmm_zone *zone;
+	struct altmm_node *node;
 	int nid, zt;
 
 	if (altmm_check_quiesce(sys, 5000))
@@ -1067,6 +1149,8 @@ unsigned long altmm_check_instance(struct altmm_system *sys,
 			altmm_check_zone_walk(sys, zone, r);
 	cpus_read_unlock();
 	altmm_check_slab_walk(sys, r);
+	for_each_altmm_node(sys, node, nid)
+		altmm_check_lru_walk(sys, node, r);
 	return r->problems - before;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_check_instance, ALTMM_INTERNAL);

@@ -14,6 +14,7 @@
 
 struct altmm_system;
 struct altmm_zone;
+struct altmm_node;
 struct altmm_kmem_cache;
 
 /**
@@ -44,6 +45,9 @@ unsigned long altmm_check_cache_walk(struct altmm_kmem_cache *cache,
 				     unsigned long *handed_out);
 unsigned long altmm_check_slab_walk(struct altmm_system *sys,
 				    struct altmm_check_report *r);
+unsigned long altmm_check_lru_walk(struct altmm_system *sys,
+				   struct altmm_node *node,
+				   struct altmm_check_report *r);
 int altmm_check_quiesce(struct altmm_system *sys, unsigned int timeout_ms);
 unsigned long altmm_check_instance(struct altmm_system *sys,
 				   struct altmm_check_report *r);

@@ -605,6 +605,9 @@ int altmm_layout_build(const struct altmm_params *p, struct altmm_layout *l,
 		return refuse(err, "arena_mb", "%uM is not a multiple of %uM from %uM to %uM",
 			      p->arena_mb, ALTMM_SECTION_MB, ALTMM_SECTION_MB,
 			      ALTMM_MAX_ARENA_MB);
+	if (p->swap_mb > ALTMM_MAX_SWAP_MB)
+		return refuse(err, "swap_mb", "%uM is more than %uM", p->swap_mb,
+			      ALTMM_MAX_SWAP_MB);
 	l->end_pfn = MB_TO_PFN(p->arena_mb);
 	l->nr_sections = l->end_pfn >> ALTMM_PFN_SECTION_SHIFT;
 

@@ -40,6 +40,11 @@ static_assert(ALTMM_MAX_ORDER_NR_PAGES == ALTMM_PAGES_PER_SECTION,
 	      "a max-order block must be one section");
 
 #define ALTMM_MAX_NUMNODES		8
+/*
+ * The largest swap area: its slots are host pages taken as pages are
+ * swapped out, its map nine bytes a slot taken at load.
+ */
+#define ALTMM_MAX_SWAP_MB		16384
 #define ALTMM_MAX_HOLES			16
 #define ALTMM_MAX_MEM_RANGES		(ALTMM_MAX_NUMNODES + ALTMM_MAX_HOLES + 1)
 #define ALTMM_MAX_CPU_PARAMS		64
@@ -90,6 +95,7 @@ extern const char * const altmm_zone_names[ALTMM_NR_ZONES];
  * @init_on_free: its first &altmm_tunables.init_on_free
  * @slab_debug: its &altmm_tunables.slab_debug, which the caches made while
  *	it boots get too
+ * @swap_mb: its swap area for user memory (usermem.h), 0 for none
  */
 struct altmm_params {
 	unsigned int arena_mb;
@@ -112,6 +118,7 @@ struct altmm_params {
 	bool init_on_alloc;
 	bool init_on_free;
 	slab_flags_t slab_debug;
+	unsigned int swap_mb;
 };
 
 /**

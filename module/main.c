@@ -16,6 +16,7 @@
 
 #include "mmzone.h"
 #include "debugfs.h"
+#include "dev.h"
 #include "page_alloc.h"
 
 static unsigned int arena_mb = 256;
@@ -114,6 +115,10 @@ static char *slab_debug;
 module_param(slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug, "Debug every cache, as slub_debug= does: letters F (sanity, always on), Z (red zone), P (poison), U (store user); empty or \"-\" for none");
 
+static unsigned int swap_mb = 64;
+module_param(swap_mb, uint, 0444);
+MODULE_PARM_DESC(swap_mb, "Swap area for /dev/altmm memory in MiB, on host pages taken as it fills (default 64, 0 for none, at most 16384)");
+
 static char *holes;
 module_param(holes, charp, 0444);
 MODULE_PARM_DESC(holes, "Absent ranges size@start[,size@start...], 4M aligned, e.g. 8M@64M");
@@ -141,6 +146,7 @@ static void fill_params(struct altmm_params *p)
 	p->holes = holes;
 	p->init_on_alloc = param_init_on_alloc;
 	p->init_on_free = param_init_on_free;
+	p->swap_mb = swap_mb;
 }
 
 /* slub_debug-style letters: Z red zone, P poison, U store user, F sanity. */
@@ -203,6 +209,8 @@ static int __init altmm_init(void)
 	altmm_default_sys = sys;
 	altmm_layout_print(sys);
 	default_debugfs = altmm_debugfs_create(sys, debugfs_create_dir(KBUILD_MODNAME, NULL));
+	/* Without the device altmm still works: the log says why it is missing. */
+	altmm_dev_register(sys);
 	pr_info("%uM arena in %lu host chunks, %d nodes\n", arena_mb,
 		sys->nr_chunks, sys->layout.nr_nodes);
 	return 0;
@@ -210,6 +218,7 @@ static int __init altmm_init(void)
 
 static void __exit altmm_exit(void)
 {
+	altmm_dev_unregister();
 	altmm_debugfs_destroy(default_debugfs);
 	kernel_param_lock(THIS_MODULE);
 	param_sys = NULL;

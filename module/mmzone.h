@@ -97,6 +97,11 @@ enum altmm_pageflags {
 	ALTMM_PG_tail,		/* tail of a compound allocation */
 	ALTMM_PG_slab,		/* owned by the slab layer */
 	ALTMM_PG_highmem,	/* in ZONE_HIGHMEM: no permanent mapping */
+	ALTMM_PG_lru,		/* on an LRU list (usermem.h) */
+	ALTMM_PG_active,	/* on an active LRU list */
+	ALTMM_PG_referenced,	/* seen referenced once by reclaim */
+	ALTMM_PG_swapbacked,	/* anonymous: reclaimed to swap, anon LRU */
+	ALTMM_PG_user,		/* a page of a user-memory object */
 	ALTMM_NR_PAGEFLAGS
 };
 
@@ -222,6 +227,19 @@ enum altmm_node_stat_item {
 	ALTMM_NR_SLAB_RECLAIMABLE_B,
 	ALTMM_NR_SLAB_UNRECLAIMABLE_B,
 	ALTMM_NR_KERNEL_MISC_RECLAIMABLE,
+	ALTMM_NR_ISOLATED_ANON,		/* off the LRU while reclaim looks */
+	ALTMM_NR_ISOLATED_FILE,
+	ALTMM_WORKINGSET_REFAULT_ANON,
+	ALTMM_WORKINGSET_REFAULT_FILE,
+	ALTMM_WORKINGSET_ACTIVATE_ANON,
+	ALTMM_WORKINGSET_ACTIVATE_FILE,
+	ALTMM_NR_ANON_MAPPED,		/* "nr_anon_pages": user anon pages */
+	ALTMM_NR_FILE_MAPPED,		/* "nr_mapped": user file pages */
+	ALTMM_NR_FILE_PAGES,
+	ALTMM_NR_DIRTY,
+	ALTMM_NR_WRITEBACK,
+	ALTMM_NR_VMSCAN_WRITE,
+	ALTMM_NR_WRITTEN,
 	ALTMM_NR_NODE_STAT_ITEMS
 };
 
@@ -244,6 +262,20 @@ enum altmm_vm_event_item {
 	ALTMM_HIGHATOMIC_RESERVE,
 	ALTMM_HIGHATOMIC_UNRESERVE,
 	ALTMM_MISUSE,			/* refused frees and puts */
+	ALTMM_PGFAULT,			/* user memory faults */
+	ALTMM_PGMAJFAULT,		/* of them, swap-ins and reads */
+	ALTMM_PSWPIN,
+	ALTMM_PSWPOUT,
+	ALTMM_PGPGIN,			/* kB read from a backing store */
+	ALTMM_PGPGOUT,			/* kB written to one */
+	ALTMM_PGACTIVATE,
+	ALTMM_PGDEACTIVATE,
+	ALTMM_PGREFILL,			/* active pages scanned */
+	ALTMM_PGSCAN_ANON,
+	ALTMM_PGSCAN_FILE,
+	ALTMM_PGSTEAL_ANON,
+	ALTMM_PGSTEAL_FILE,
+	ALTMM_OOM_KILL,
 	ALTMM_NR_VM_EVENT_ITEMS
 };
 
@@ -321,6 +353,35 @@ struct altmm_zonelist {
 	struct altmm_zone *zones[ALTMM_MAX_ZONEREFS];
 };
 
+/* The LRU lists, as 6.1's enum lru_list (user memory is never mlocked). */
+enum altmm_lru_list {
+	ALTMM_LRU_INACTIVE_ANON,
+	ALTMM_LRU_ACTIVE_ANON,
+	ALTMM_LRU_INACTIVE_FILE,
+	ALTMM_LRU_ACTIVE_FILE,
+	ALTMM_NR_LRU_LISTS
+};
+
+/**
+ * struct altmm_lruvec - a node's LRU lists (6.1's lruvec without memcg)
+ * @lru_lock: the lists, the pages' lru/active bits while on them
+ * @lists: by &enum altmm_lru_list, the newest page first
+ * @anon_cost: recent cost of reclaiming anon pages (rotations, refaults)
+ * @file_cost: the same for file pages; both halve as 6.1's lru_note_cost()
+ * @nonresident_age: pages evicted or activated (workingset clock)
+ * @refaults: refault counts at the last reclaim run, [anon, file]
+ *
+ * The sizes are the zones' ALTMM_NR_ZONE_*_ANON/FILE counters, as in 6.1.
+ */
+struct altmm_lruvec {
+	spinlock_t lru_lock;	/* @lists, @anon_cost, @file_cost */
+	struct list_head lists[ALTMM_NR_LRU_LISTS];
+	unsigned long anon_cost;
+	unsigned long file_cost;
+	atomic_long_t nonresident_age;
+	unsigned long refaults[2];
+};
+
 /**
  * struct altmm_node - one emulated NUMA node (pglist_data); lives in the arena
  * @zones: its zones, every type, populated or not
@@ -339,6 +400,7 @@ struct altmm_zonelist {
  * @kswapd_asleep: kswapd is in its long sleep, until a waker wakes it
  *	(for tests waiting for a quiet node)
  * @sys: the instance it belongs to
+ * @lruvec: its LRU lists of user memory (usermem.h)
  *
  * As in 6.1, a waker records its order and zone whether or not kswapd
  * sleeps; kswapd reads and resets them each time it wakes.
@@ -359,6 +421,7 @@ struct altmm_node {
 	int kswapd_failures;
 	bool kswapd_asleep;
 	struct altmm_system *sys;
+	struct altmm_lruvec lruvec;
 };
 
 #define for_each_altmm_node(sys, node, nid)				\
@@ -400,6 +463,7 @@ struct altmm_tunables {
 	int lowmem_reserve_ratio[ALTMM_NR_ZONES];
 	int percpu_pagelist_high_fraction;
 	int page_group_by_mobility_disabled;
+	int swappiness;
 	bool init_on_alloc;
 	bool init_on_free;
 	slab_flags_t slab_debug;
@@ -437,6 +501,10 @@ struct altmm_tunables {
  * @ready: the page allocator is up (after hand-over)
  * @slab: the slab layer (slab.h)
  * @vmalloc: the vmalloc layer (vmalloc.c)
+ * @usermem: user memory, its LRU reclaim and swap (usermem.h), or NULL
+ * @shrink_lru: set by the user-memory layer: reclaim from a node's LRU
+ *	lists, which reclaim.c calls before the shrinkers (shrink_node()
+ *	runs shrink_lruvec() before shrink_slab() in 6.1)
  *
  * @name prefixes every log line about the instance ("altmm" for the
  * default one, so its lines read like any module's).
@@ -473,6 +541,10 @@ struct altmm_system {
 	bool ready;
 	struct altmm_slab_state *slab;
 	struct altmm_vmalloc_state *vmalloc;
+	struct altmm_usermem *usermem;
+	unsigned long (*shrink_lru)(struct altmm_system *sys, int nid,
+				    unsigned long nr_to_reclaim, gfp_t gfp,
+				    bool kswapd, unsigned long *scanned);
 };
 
 int altmm_system_create(const struct altmm_params *p, const char *name,

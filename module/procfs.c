@@ -45,6 +45,7 @@
 
 #include "mmzone.h"
 #include "page_alloc.h"
+#include "usermem.h"
 #include "vmalloc.h"
 #include "procfs.h"
 #include "debugfs.h"
@@ -118,19 +119,28 @@ static const struct stat_line node_stat_lines[] = {
 	LRU("nr_unevictable", ALTMM_NR_ZONE_UNEVICTABLE),
 	NODE_B("nr_slab_reclaimable", ALTMM_NR_SLAB_RECLAIMABLE_B),
 	NODE_B("nr_slab_unreclaimable", ALTMM_NR_SLAB_UNRECLAIMABLE_B),
-	ZERO("nr_isolated_anon"), ZERO("nr_isolated_file"),
+	NODE("nr_isolated_anon", ALTMM_NR_ISOLATED_ANON),
+	NODE("nr_isolated_file", ALTMM_NR_ISOLATED_FILE),
 	ZERO("workingset_nodes"),
-	ZERO("workingset_refault_anon"), ZERO("workingset_refault_file"),
-	ZERO("workingset_activate_anon"), ZERO("workingset_activate_file"),
+	NODE("workingset_refault_anon", ALTMM_WORKINGSET_REFAULT_ANON),
+	NODE("workingset_refault_file", ALTMM_WORKINGSET_REFAULT_FILE),
+	NODE("workingset_activate_anon", ALTMM_WORKINGSET_ACTIVATE_ANON),
+	NODE("workingset_activate_file", ALTMM_WORKINGSET_ACTIVATE_FILE),
 	ZERO("workingset_restore_anon"), ZERO("workingset_restore_file"),
 	ZERO("workingset_nodereclaim"),
-	ZERO("nr_anon_pages"), ZERO("nr_mapped"), ZERO("nr_file_pages"),
-	ZERO("nr_dirty"), ZERO("nr_writeback"), ZERO("nr_writeback_temp"),
+	NODE("nr_anon_pages", ALTMM_NR_ANON_MAPPED),
+	NODE("nr_mapped", ALTMM_NR_FILE_MAPPED),
+	NODE("nr_file_pages", ALTMM_NR_FILE_PAGES),
+	NODE("nr_dirty", ALTMM_NR_DIRTY),
+	NODE("nr_writeback", ALTMM_NR_WRITEBACK),
+	ZERO("nr_writeback_temp"),
 	ZERO("nr_shmem"), ZERO("nr_shmem_hugepages"),
 	ZERO("nr_shmem_pmdmapped"), ZERO("nr_file_hugepages"),
 	ZERO("nr_file_pmdmapped"), ZERO("nr_anon_transparent_hugepages"),
-	ZERO("nr_vmscan_write"), ZERO("nr_vmscan_immediate_reclaim"),
-	ZERO("nr_dirtied"), ZERO("nr_written"), ZERO("nr_throttled_written"),
+	NODE("nr_vmscan_write", ALTMM_NR_VMSCAN_WRITE),
+	ZERO("nr_vmscan_immediate_reclaim"),
+	ZERO("nr_dirtied"), NODE("nr_written", ALTMM_NR_WRITTEN),
+	ZERO("nr_throttled_written"),
 	NODE("nr_kernel_misc_reclaimable", ALTMM_NR_KERNEL_MISC_RECLAIMABLE),
 	ZERO("nr_foll_pin_acquired"), ZERO("nr_foll_pin_released"),
 	ZERO("nr_kernel_stack"), ZERO("nr_page_table_pages"),
@@ -149,7 +159,8 @@ static_assert(ARRAY_SIZE(node_stat_lines) == 43,
  */
 static const struct stat_line vmstat_tail_lines[] = {
 	ZERO("nr_dirty_threshold"), ZERO("nr_dirty_background_threshold"),
-	ZERO("pgpgin"), ZERO("pgpgout"), ZERO("pswpin"), ZERO("pswpout"),
+	EVENT("pgpgin", ALTMM_PGPGIN), EVENT("pgpgout", ALTMM_PGPGOUT),
+	EVENT("pswpin", ALTMM_PSWPIN), EVENT("pswpout", ALTMM_PSWPOUT),
 	EVENT("pgalloc_dma", ALTMM_PGALLOC + ALTMM_ZONE_DMA),
 	EVENT("pgalloc_dma32", ALTMM_PGALLOC + ALTMM_ZONE_DMA32),
 	EVENT("pgalloc_normal", ALTMM_PGALLOC + ALTMM_ZONE_NORMAL),
@@ -166,23 +177,27 @@ static const struct stat_line vmstat_tail_lines[] = {
 	HIGH_ZERO("pgskip_high"),
 	ZERO("pgskip_movable"), ZERO("pgskip_device"),
 	EVENT("pgfree", ALTMM_PGFREE),
-	ZERO("pgactivate"), ZERO("pgdeactivate"), ZERO("pglazyfree"),
-	ZERO("pgfault"), ZERO("pgmajfault"), ZERO("pglazyfreed"),
-	ZERO("pgrefill"), ZERO("pgreuse"),
+	EVENT("pgactivate", ALTMM_PGACTIVATE),
+	EVENT("pgdeactivate", ALTMM_PGDEACTIVATE), ZERO("pglazyfree"),
+	EVENT("pgfault", ALTMM_PGFAULT), EVENT("pgmajfault", ALTMM_PGMAJFAULT),
+	ZERO("pglazyfreed"),
+	EVENT("pgrefill", ALTMM_PGREFILL), ZERO("pgreuse"),
 	EVENT("pgsteal_kswapd", ALTMM_PGSTEAL_KSWAPD),
 	EVENT("pgsteal_direct", ALTMM_PGSTEAL_DIRECT),
 	ZERO("pgdemote_kswapd"), ZERO("pgdemote_direct"),
 	EVENT("pgscan_kswapd", ALTMM_PGSCAN_KSWAPD),
 	EVENT("pgscan_direct", ALTMM_PGSCAN_DIRECT),
-	ZERO("pgscan_direct_throttle"), ZERO("pgscan_anon"),
-	ZERO("pgscan_file"), ZERO("pgsteal_anon"), ZERO("pgsteal_file"),
+	ZERO("pgscan_direct_throttle"), EVENT("pgscan_anon", ALTMM_PGSCAN_ANON),
+	EVENT("pgscan_file", ALTMM_PGSCAN_FILE),
+	EVENT("pgsteal_anon", ALTMM_PGSTEAL_ANON),
+	EVENT("pgsteal_file", ALTMM_PGSTEAL_FILE),
 	ZERO("zone_reclaim_failed"), ZERO("pginodesteal"),
 	ZERO("slabs_scanned"), ZERO("kswapd_inodesteal"),
 	EVENT("kswapd_low_wmark_hit_quickly", ALTMM_KSWAPD_LOW_WMARK_HIT_QUICKLY),
 	EVENT("kswapd_high_wmark_hit_quickly", ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY),
 	EVENT("pageoutrun", ALTMM_KSWAPD_WAKE),
 	ZERO("pgrotated"), ZERO("drop_pagecache"), ZERO("drop_slab"),
-	ZERO("oom_kill"),
+	EVENT("oom_kill", ALTMM_OOM_KILL),
 	ZERO("numa_pte_updates"), ZERO("numa_huge_pte_updates"),
 	ZERO("numa_hint_faults"), ZERO("numa_hint_faults_local"),
 	ZERO("numa_pages_migrated"),
@@ -954,15 +969,17 @@ static void meminfo_show_altmm(struct seq_file *m, struct altmm_system *sys,
 }
 
 /*
- * The keys of Debian's 6.1 in its order.  What altmm does not model (page
- * cache, swap, zswap, page tables, commit accounting, vmalloc, percpu,
- * THP, hugetlb, its own page tables for DirectMap) prints 0, except
- * Hugepagesize, a size rather than a count: a pageblock, which is
- * HUGETLB_PAGE_ORDER on x86-64.
+ * The keys of Debian's 6.1 in its order.  User memory (/dev/altmm, its
+ * LRU lists, swap) fills the LRU lines, AnonPages, SwapTotal and
+ * SwapFree.  What altmm does not model (page cache, zswap, page tables,
+ * commit accounting, percpu, THP, hugetlb, its own page tables for
+ * DirectMap) prints 0, except Hugepagesize, a size rather than a count: a
+ * pageblock, which is HUGETLB_PAGE_ORDER on x86-64.
  */
 static int meminfo_show(struct seq_file *m, void *v)
 {
 	struct altmm_system *sys = m->private;
+	struct altmm_swap *swap = sys->usermem ? sys->usermem->swap : NULL;
 	unsigned long sreclaimable, sunreclaim, misc;
 	struct meminfo mi;
 
@@ -993,14 +1010,14 @@ static int meminfo_show(struct seq_file *m, void *v)
 		show_kb(m, "LowTotal:", mi.managed - mi.high_managed);
 		show_kb(m, "LowFree:", mi.free - mi.high_free);
 	}
-	show_kb(m, "SwapTotal:", 0);
-	show_kb(m, "SwapFree:", 0);
+	show_kb(m, "SwapTotal:", swap ? altmm_swap_total(swap) : 0);
+	show_kb(m, "SwapFree:", swap ? altmm_swap_free_slots(swap) : 0);
 	show_kb(m, "Zswap:", 0);
 	show_kb(m, "Zswapped:", 0);
-	show_kb(m, "Dirty:", 0);
-	show_kb(m, "Writeback:", 0);
-	show_kb(m, "AnonPages:", 0);
-	show_kb(m, "Mapped:", 0);
+	show_kb(m, "Dirty:", node_stat_pages(sys, ALTMM_NR_DIRTY, false));
+	show_kb(m, "Writeback:", node_stat_pages(sys, ALTMM_NR_WRITEBACK, false));
+	show_kb(m, "AnonPages:", node_stat_pages(sys, ALTMM_NR_ANON_MAPPED, false));
+	show_kb(m, "Mapped:", node_stat_pages(sys, ALTMM_NR_FILE_MAPPED, false));
 	show_kb(m, "Shmem:", 0);
 	show_kb(m, "KReclaimable:", sreclaimable + misc);
 	show_kb(m, "Slab:", sreclaimable + sunreclaim);

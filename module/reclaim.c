@@ -26,8 +26,9 @@
  * may enter reclaim takes it for a moment, so that lockdep sees a lock
  * held both around such an allocation and inside a shrinker.
  *
- * altmm has no LRU lists yet, so what can be reclaimed is what its
- * shrinkers hold: the per-CPU lists (registered here, always) and
+ * What can be reclaimed is the user memory on the nodes' LRU lists
+ * (vmscan.c, reached through &altmm_system.shrink_lru, first) and what
+ * the shrinkers hold: the per-CPU lists (registered here, always) and
  * whatever later layers and consumers register (slab caches).  Shrinkers
  * are walked under shrinker_rwsem for reading; (un)registering takes it
  * for writing, so a shrinker is never called after it was unregistered.
@@ -145,19 +146,25 @@ static unsigned long pcp_scan(struct altmm_shrinker *s,
 }
 
 /*
- * One round over the shrinkers for a node, asking for @nr_to_reclaim
- * frames; returns what they freed.
+ * One round over a node's LRU lists, when user memory is there, then its
+ * shrinkers, asking for @nr_to_reclaim frames; returns what they freed.
  */
 static unsigned long shrink_node(struct altmm_system *sys, int nid,
 				 unsigned long nr_to_reclaim, gfp_t gfp,
 				 bool kswapd)
 {
+	unsigned long (*shrink_lru)(struct altmm_system *sys, int nid,
+				    unsigned long nr_to_reclaim, gfp_t gfp,
+				    bool kswapd, unsigned long *scanned);
 	struct altmm_shrinker *s;
 	unsigned long freed = 0, scanned = 0;
 
+	shrink_lru = READ_ONCE(sys->shrink_lru);
+	if (shrink_lru)
+		freed = shrink_lru(sys, nid, nr_to_reclaim, gfp, kswapd, &scanned);
 	/* A register in progress may itself be waiting for memory. */
 	if (!down_read_trylock(&sys->shrinker_rwsem))
-		return 0;
+		goto out;
 	list_for_each_entry(s, &sys->shrinkers, list) {
 		struct altmm_shrink_control sc = { .nid = nid, .gfp_mask = gfp };
 		unsigned long can = s->count(s, &sc);
@@ -171,7 +178,7 @@ static unsigned long shrink_node(struct altmm_system *sys, int nid,
 		scanned += max(sc.nr_scanned, sc.nr_to_scan);
 	}
 	up_read(&sys->shrinker_rwsem);
-
+out:
 	altmm_count_event(sys, kswapd ? ALTMM_PGSCAN_KSWAPD : ALTMM_PGSCAN_DIRECT, scanned);
 	altmm_count_event(sys, kswapd ? ALTMM_PGSTEAL_KSWAPD : ALTMM_PGSTEAL_DIRECT, freed);
 	if (freed)

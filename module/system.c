@@ -30,6 +30,7 @@
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "slab.h"
+#include "usermem.h"
 #include "vmalloc.h"
 
 #define PFN_PHYS_U64(pfn)	((u64)(pfn) << PAGE_SHIFT)
@@ -321,6 +322,9 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	ret = altmm_vmalloc_init(sys);
 	if (ret)
 		goto fail;
+	ret = altmm_usermem_init(sys, p->swap_mb);
+	if (ret)
+		goto fail;
 
 	*out = sys;
 	return 0;
@@ -349,6 +353,8 @@ void altmm_system_destroy(struct altmm_system *sys)
 	altmm_vmalloc_exit(sys);
 	altmm_slab_exit(sys);
 	stop_page_allocator(sys);
+	/* After kswapd: no reclaim can be looking at the LRU lists now. */
+	altmm_usermem_exit(sys);
 	if (sys->sections)
 		altmm_arena_release(sys);
 	kvfree(sys->sections);

@@ -13,6 +13,9 @@
  *   page_group_by_mobility_disabled 0 or 1: anti-fragmentation off (the
  *                                   kernel sets it itself on small
  *                                   machines; here a person may)
+ *   swappiness                      0..200: how readily reclaim takes
+ *                                   anonymous user pages rather than file
+ *                                   pages (vmscan.c)
  *
  * Reading prints what proc_dointvec() prints: the values separated by
  * tabs, then a newline.  A write is parsed as proc_dointvec_minmax()
@@ -137,6 +140,13 @@ static const struct tunable tunables[] = {
 		.nr	= 1,
 		.min	= 0,
 		.max	= 1,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "swappiness",
+		.offset	= offsetof(struct altmm_tunables, swappiness),
+		.nr	= 1,
+		.min	= 0,
+		.max	= 200,
 		.fops	= TUNABLE_FOPS,
 	},
 };

@@ -48,6 +48,7 @@ void altmm_tunables_default(struct altmm_tunables *t)
 	t->min_free_kbytes = 1024;
 	t->user_min_free_kbytes = -1;
 	t->watermark_scale_factor = 10;
+	t->swappiness = 60;
 	memcpy(t->lowmem_reserve_ratio, ratio, sizeof(ratio));
 	t->percpu_pagelist_high_fraction = 0;
 }

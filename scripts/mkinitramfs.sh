@@ -35,7 +35,7 @@
 #   /usr/bin/slabtop and its libraries, if the host has procps
 #   /altmm/modules/*.ko          flat copy of build/amd64/**/*.ko
 #   /altmm/selftests/            selftests/*.sh, reference/, modload, usermap,
-#                                fuzz_debugfs and fuzz-corpus/
+#                                fuzz_debugfs, usermem_prog and fuzz-corpus/
 #   /altmm/workload.sh           scripts/workload.sh, if the tree has one
 #   /altmm/bench.sh              bench/run.sh, if the tree has one
 #   /altmm/replay.sh             replay/run.sh (replays a kmem trace)
@@ -54,7 +54,8 @@ Build the test VM's initramfs (gzipped newc cpio).
   -f FILE        also copy FILE into /altmm/files/ (repeatable)
 The modules must already be built (make modules). The modload helper is
 compiled from selftests/modload.c into build/selftests/modload as needed,
-and selftests/usermap.c (consumer.sh) beside it.
+and selftests/usermap.c (consumer.sh), fuzz_debugfs.c and usermem_prog.c
+(usermem.sh, the run flow's workload) beside it.
 EOF
 }
 
@@ -108,6 +109,11 @@ fuzz=$top/build/selftests/fuzz_debugfs
 if [ ! -x "$fuzz" ] || [ "$top/selftests/fuzz_debugfs.c" -nt "$fuzz" ]; then
 	gcc -static -O2 -Wall -o "$fuzz" "$top/selftests/fuzz_debugfs.c"
 fi
+# A process living in /dev/altmm memory, for selftests/usermem.sh.
+uprog=$top/build/selftests/usermem_prog
+if [ ! -x "$uprog" ] || [ "$top/selftests/usermem_prog.c" -nt "$uprog" ]; then
+	gcc -static -O2 -Wall -o "$uprog" "$top/selftests/usermem_prog.c"
+fi
 
 stage=$top/build/initramfs
 rm -rf "$stage"
@@ -144,6 +150,7 @@ cp "$top"/selftests/*.sh "$stage/altmm/selftests/"
 cp "$modload" "$stage/altmm/selftests/modload"
 cp "$usermap" "$stage/altmm/selftests/usermap"
 cp "$fuzz" "$stage/altmm/selftests/fuzz_debugfs"
+cp "$uprog" "$stage/altmm/selftests/usermem_prog"
 [ -d "$top/selftests/fuzz-corpus" ] &&
 	cp -r "$top/selftests/fuzz-corpus" "$stage/altmm/selftests/"
 
@@ -197,7 +204,7 @@ klog_after()
 # make run: load altmm.ko with $altmm_args, show what it made, unload.
 run_flow()
 {
-	local f rc
+	local f rc n
 
 	echo "altmm-vm: insmod altmm.ko $altmm_args"
 	echo "$CANARY" >/dev/kmsg
@@ -226,6 +233,14 @@ run_flow()
 	done
 
 	echo "altmm_vm: rmmod" >/dev/kmsg
+	# The workload may have left a process mapping /dev/altmm.
+	if killall usermem_prog 2>/dev/null; then
+		n=0
+		while pidof usermem_prog >/dev/null && [ $n -lt 50 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+	fi
 	# The workload may have loaded the consumer, which uses altmm.
 	grep -q '^altmm_consumer ' /proc/modules && { $MODLOAD -r altmm_consumer || rc=$?; }
 	$MODLOAD -r altmm || rc=$?

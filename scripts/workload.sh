@@ -12,7 +12,8 @@
 # blocks), frees part of it so the free lists are fragmented, and keeps
 # the rest: rmmod gives it back (the log says how much).  Then it loads
 # the consumer module (when the image has it) so the slab caches, kmalloc
-# and vmalloc are in use too. It runs in the
+# and vmalloc are in use too, and, with /dev/altmm, a process that swaps
+# and one that keeps 16 MiB mapped. It runs in the
 # VM's busybox sh as well as in any POSIX shell, as root; it prints each
 # command and ctl_status.
 
@@ -21,7 +22,7 @@ ctl=$dir/ctl
 
 case "$1" in
 -h | --help)
-	sed -n '4,14s/^# \{0,1\}//p' "$0"
+	sed -n '4,18s/^# \{0,1\}//p' "$0"
 	exit 0
 	;;
 esac
@@ -82,6 +83,21 @@ if [ -f "$consumer" ]; then
 		echo "workload: altmm_consumer refused to load" >&2
 		rc=1
 	fi
+fi
+
+# User memory: a process writes more than the arena's free memory through
+# /dev/altmm and reads it back twice, so reclaim sends pages to swap and
+# faults bring them back (meminfo's Swap lines, vmstat's pswp*, pgscan_*,
+# pgsteal_*); a second one keeps 16 MiB until the VM ends, so the LRU
+# lines of meminfo show it.
+prog=/altmm/selftests/usermem_prog
+if [ -x "$prog" ] && [ -c /dev/altmm ]; then
+	free_mb=$(($(awk '$1 == "MemFree:" { print $2 }' "$dir/meminfo") / 1024))
+	echo "workload: usermem_prog pressure $((free_mb + 32)) 2"
+	"$prog" pressure $((free_mb + 32)) 2 || rc=1
+	echo "workload: usermem_prog hold 16 (in the background)"
+	sleep 3600 | "$prog" hold 16 &
+	sleep 1
 fi
 
 echo "==> $dir/ctl_status <=="

@@ -145,6 +145,7 @@ static struct target targets[] = {
 	{ "vm/percpu_pagelist_high_fraction", "vm/percpu_pagelist_high_fraction",
 	  K_INT, 0, INT_MAX },
 	{ "vm/page_group_by_mobility_disabled", "vm/page_group_by_mobility_disabled", K_INT, 0, 1 },
+	{ "vm/swappiness", "vm/swappiness", K_INT, 0, 200 },
 	{ "param/init_on_alloc", "/sys/module/altmm/parameters/init_on_alloc", K_BOOL },
 	{ "param/init_on_free", "/sys/module/altmm/parameters/init_on_free", K_BOOL },
 };

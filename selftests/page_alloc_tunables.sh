@@ -57,6 +57,9 @@ percpu_pagelist_high_fraction;7
 percpu_pagelist_high_fraction;1
 percpu_pagelist_high_fraction;-8
 percpu_pagelist_high_fraction;8x
+swappiness;201
+swappiness;-1
+swappiness;sixty
 '
 
 NL='

@@ -1,0 +1,1004 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for user memory (usermem.c, vmscan.c, swap.c): an object's
+ * pages are allocated and zeroed on first touch and counted as AnonPages
+ * on the inactive anon list; reclaim splits its scan over the lists as
+ * 6.1's get_scan_count() does, ages the active list when inactive_is_low(),
+ * writes unreferenced pages to swap and frees them; a fault reads a page
+ * back (a major fault) and frees its slot, activating it when its refault
+ * distance fits in the workingset; without swap, or without __GFP_IO,
+ * nothing is written; the OOM killer never picks a kernel thread.
+ *
+ * No process maps anything here.  A test calls altmm_uobj_fault() as the
+ * fault handler would and drops the page reference it returns at once,
+ * as if the PTE had gone: such a page is mapped nowhere, so reclaim finds
+ * it unreferenced.  The expected numbers come from 6.1's rules
+ * (mm/vmscan.c, mm/workingset.c, mm/swap.c lru_note_cost()); the comments
+ * show the arithmetic.  On every layout here the LRU holds well under a
+ * GiB, so inactive_is_low()'s ratio is 1 unless a test says otherwise.
+ */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/highmem.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/swap.h>
+
+#include "altmm_test.h"
+#include "usermem.h"
+
+/* 16 MiB of Normal on one node, with 4 MiB of swap: 1023 slots and the header. */
+static const struct altmm_params with_swap = { .arena_mb = 16, .nr_nodes = 1,
+					       .swap_mb = 4 };
+/* The same without swap. */
+static const struct altmm_params no_swap = { .arena_mb = 16, .nr_nodes = 1 };
+/* A swap area larger than the arena, for a working set that does not fit. */
+static const struct altmm_params big_swap = { .arena_mb = 16, .nr_nodes = 1,
+					      .swap_mb = 32 };
+
+#define GIB_PAGES	(1UL << (30 - PAGE_SHIFT))
+
+/* === Objects the suite's exit puts back, whatever became of the test === */
+
+#define USERMEM_MAX_OBJS	4
+
+/**
+ * struct usermem_ctx - what a test built
+ * @base: the instances, for altmm_test_exit(); first, as altmm_test_create()
+ *	takes test->priv for one
+ * @obj: objects still held, put before the instances are checked
+ * @nr: entries in @obj
+ */
+struct usermem_ctx {
+	struct altmm_test_ctx base;
+	struct altmm_uobj *obj[USERMEM_MAX_OBJS];
+	int nr;
+};
+
+static int usermem_test_init(struct kunit *test)
+{
+	test->priv = kunit_kzalloc(test, sizeof(struct usermem_ctx), GFP_KERNEL);
+	return test->priv ? 0 : -ENOMEM;
+}
+
+/* Objects first: an instance cannot go while one of its objects lives. */
+static void usermem_test_exit(struct kunit *test)
+{
+	struct usermem_ctx *ctx = test->priv;
+
+	while (ctx && ctx->nr)
+		altmm_uobj_put(ctx->obj[--ctx->nr]);
+	altmm_test_exit(test);
+}
+
+static struct altmm_uobj *obj_new(struct kunit *test, struct altmm_system *sys)
+{
+	struct usermem_ctx *ctx = test->priv;
+	struct altmm_uobj *obj;
+
+	KUNIT_ASSERT_LT(test, ctx->nr, USERMEM_MAX_OBJS);
+	obj = altmm_uobj_create(sys, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	ctx->obj[ctx->nr++] = obj;
+	return obj;
+}
+
+/* Hand an object made elsewhere to the suite's exit. */
+static void obj_adopt(struct kunit *test, struct altmm_uobj *obj)
+{
+	struct usermem_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_LT(test, ctx->nr, USERMEM_MAX_OBJS);
+	ctx->obj[ctx->nr++] = obj;
+}
+
+/* The opener's reference goes, as when the file is closed. */
+static void obj_put(struct kunit *test, struct altmm_uobj *obj)
+{
+	struct usermem_ctx *ctx = test->priv;
+	int i;
+
+	for (i = 0; i < ctx->nr; i++) {
+		if (ctx->obj[i] != obj)
+			continue;
+		ctx->obj[i] = ctx->obj[--ctx->nr];
+		altmm_uobj_put(obj);
+		return;
+	}
+	KUNIT_FAIL(test, "putting an object the test does not hold");
+}
+
+/* === Counters === */
+
+static unsigned long event(struct altmm_system *sys, enum altmm_vm_event_item item)
+{
+	return altmm_vm_event_sum(sys, item);
+}
+
+static long node_stat(struct altmm_system *sys, enum altmm_node_stat_item item)
+{
+	return atomic_long_read(&sys->nodes[0]->vm_stat[item]);
+}
+
+static unsigned long lru(struct altmm_system *sys, enum altmm_lru_list l)
+{
+	return altmm_lru_size(sys, 0, l);
+}
+
+static unsigned long swap_room(struct altmm_system *sys)
+{
+	return altmm_swap_free_slots(sys->usermem->swap);
+}
+
+static unsigned long nonresident_age(struct altmm_system *sys)
+{
+	return atomic_long_read(&sys->nodes[0]->lruvec.nonresident_age);
+}
+
+/* === Pages === */
+
+/* Word @i of offset @index's contents: never 0, different for every word. */
+static u64 pattern(pgoff_t index, unsigned int i)
+{
+	return 0xa5a5000000000000ULL ^ ((u64)index << 20) ^ i;
+}
+
+static void write_pattern(struct page *page, pgoff_t index)
+{
+	u64 *p = kmap_local_page(page);
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		p[i] = pattern(index, i);
+	kunmap_local(p);
+}
+
+/* The first word of @page that is not @index's pattern, or -1. */
+static long check_pattern(struct page *page, pgoff_t index)
+{
+	u64 *p = kmap_local_page(page);
+	long bad = -1;
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*p); i++) {
+		if (p[i] != pattern(index, i)) {
+			bad = i;
+			break;
+		}
+	}
+	kunmap_local(p);
+	return bad;
+}
+
+/* The first byte of @page that is not zero, or -1. */
+static long first_nonzero(struct page *page)
+{
+	void *p = kmap_local_page(page);
+	long bad = altmm_test_first_not(p, 0, PAGE_SIZE);
+
+	kunmap_local(p);
+	return bad;
+}
+
+/*
+ * Touch offset @index as a fault would, then let the PTE go: the fault's
+ * reference is dropped at once, so only the object holds the page and
+ * reclaim sees it unreferenced.  With @write the page first gets @index's
+ * pattern (written while the reference protects it from reclaim).
+ * Returns the fault's result; *@pagep, when asked for, is the page, which
+ * stays valid while it is resident.
+ */
+static vm_fault_t touch(struct kunit *test, struct altmm_uobj *obj, pgoff_t index,
+			bool write, struct page **pagep)
+{
+	struct page *page;
+	vm_fault_t ret = altmm_uobj_fault(obj, index, &page);
+
+	KUNIT_ASSERT_FALSE_MSG(test, ret & VM_FAULT_OOM, "fault on offset %lu: OOM", index);
+	if (write)
+		write_pattern(page, index);
+	put_page(page);
+	if (pagep)
+		*pagep = page;
+	return ret;
+}
+
+/* Touch offsets [@first, @first + @nr), in that order. */
+static void touch_range(struct kunit *test, struct altmm_uobj *obj, pgoff_t first,
+			unsigned long nr, bool write)
+{
+	pgoff_t i;
+
+	for (i = first; i < first + nr; i++)
+		KUNIT_ASSERT_EQ(test, touch(test, obj, i, write, NULL), 0);
+}
+
+/*
+ * Fault offset @index back and compare it with its pattern; counts the
+ * major faults in *@major.  Returns whether the contents were intact.
+ */
+static bool read_back(struct kunit *test, struct altmm_uobj *obj, pgoff_t index,
+		      unsigned long *major)
+{
+	struct page *page;
+	vm_fault_t ret = altmm_uobj_fault(obj, index, &page);
+	long bad;
+
+	KUNIT_ASSERT_FALSE_MSG(test, ret & VM_FAULT_OOM, "fault on offset %lu: OOM", index);
+	bad = check_pattern(page, index);
+	put_page(page);
+	if (ret & VM_FAULT_MAJOR)
+		(*major)++;
+	if (bad >= 0)
+		KUNIT_FAIL(test, "offset %lu: word %ld is not what was written", index, bad);
+	return bad < 0;
+}
+
+static struct altmm_page *desc(struct kunit *test, struct altmm_system *sys,
+			       struct page *page)
+{
+	struct altmm_page *d = altmm_user_desc(sys, page);
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	return d;
+}
+
+/*
+ * Move a resident page to the active list, as 6.1's folio_activate()
+ * does for a page used twice: off its list, flagged active, back on.
+ */
+static void activate(struct kunit *test, struct altmm_system *sys, struct page *page)
+{
+	struct altmm_page *d = desc(test, sys, page);
+
+	altmm_lru_del(sys, page);
+	set_bit(ALTMM_PG_active, &d->flags);
+	altmm_lru_add(sys, page);
+}
+
+/*
+ * Write one resident page to swap as reclaim does, without the scan:
+ * off the LRU, evicted with the object locked; put back if it stays.
+ */
+static int evict(struct kunit *test, struct altmm_uobj *obj, pgoff_t index)
+{
+	struct altmm_system *sys = obj->sys;
+	struct page *page;
+	int ret;
+
+	mutex_lock(&obj->lock);
+	page = xa_load(&obj->pages, index);
+	if (!page || xa_is_value(page)) {
+		mutex_unlock(&obj->lock);
+		KUNIT_FAIL(test, "offset %lu is not resident", index);
+		return -ENOENT;
+	}
+	altmm_lru_del(sys, page);
+	ret = altmm_uobj_evict(obj, page, GFP_KERNEL);
+	if (ret)
+		altmm_lru_add(sys, page);
+	mutex_unlock(&obj->lock);
+	return ret;
+}
+
+/* altmm_shrink_lru() on node 0 in a no-reclaim scope, as reclaim.c calls it. */
+static unsigned long shrink(struct altmm_system *sys, unsigned long nr_to_reclaim,
+			    gfp_t gfp, unsigned long *scanned)
+{
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	unsigned long freed;
+
+	*scanned = 0;
+	freed = altmm_shrink_lru(sys, 0, nr_to_reclaim, gfp, false, scanned);
+	memalloc_noreclaim_restore(noreclaim);
+	return freed;
+}
+
+/* === Faults === */
+
+/*
+ * A frame is dirtied, freed hot (the top of CPU 0's movable per-CPU
+ * list) and the first touch of an offset takes it: it must come zeroed,
+ * flagged a user page on the inactive anon list, and counted in AnonPages
+ * and the list size.  A second fault of the offset finds the same page,
+ * contents kept, with one more reference.  Putting the object frees
+ * every frame it took.
+ */
+static void usermem_fault_allocates_zeroed_page(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	unsigned long free0 = altmm_test_free_frames(sys);
+	struct page *dirty, *page, *again;
+	struct altmm_uobj *obj;
+	struct altmm_page *d;
+	vm_fault_t ret;
+	void *p;
+
+	altmm_test_pin_cpu0(test);
+	dirty = altmm_sys_alloc_pages(sys, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, dirty);
+	p = kmap_local_page(dirty);
+	memset(p, 0x5a, PAGE_SIZE);
+	kunmap_local(p);
+	KUNIT_ASSERT_EQ(test, altmm_sys_free_pages(sys, dirty, 0, false), 0);
+
+	obj = obj_new(test, sys);
+	ret = altmm_uobj_fault(obj, 5, &page);
+	KUNIT_ASSERT_EQ(test, ret, (vm_fault_t)0);
+	/* Without the dirty frame under it, the zero check proves nothing. */
+	KUNIT_EXPECT_PTR_EQ(test, page, dirty);
+	KUNIT_EXPECT_EQ(test, first_nonzero(page), -1L);
+	/* The object's reference and the PTE's. */
+	KUNIT_EXPECT_EQ(test, page_count(page), 2);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)page_private(page), (void *)obj);
+	KUNIT_EXPECT_EQ(test, page->index, 5UL);
+	d = desc(test, sys, page);
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_user));
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_swapbacked));
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(d, ALTMM_PG_lru));
+	/* Anonymous pages start inactive (since 5.9). */
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(d, ALTMM_PG_active));
+	write_pattern(page, 5);
+
+	ret = altmm_uobj_fault(obj, 5, &again);
+	KUNIT_EXPECT_EQ(test, ret, (vm_fault_t)0);
+	KUNIT_EXPECT_PTR_EQ(test, again, page);
+	KUNIT_EXPECT_EQ(test, page_count(page), 3);
+	KUNIT_EXPECT_EQ(test, check_pattern(page, 5), -1L);
+	put_page(again);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 1UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 1L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 1UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 0UL);
+
+	/* Seven more offsets, around and far from the first. */
+	touch_range(test, obj, 0, 5, false);
+	touch_range(test, obj, 6, 1, false);
+	touch_range(test, obj, 1000, 1, false);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 8UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 0UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 8L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 8UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGMAJFAULT), 0UL);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0 - 8);
+
+	obj_put(test, obj);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 0L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 0UL);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0);
+}
+
+/* === Scan balance === */
+
+/*
+ * Pretend node 0's Normal zone holds @inactive and @active more pages on
+ * a pair of lists: inactive_is_low() reads only the counters, and the
+ * ratios above 1 need more than a GiB, more than any instance here has.
+ */
+static void pretend(struct altmm_system *sys, enum altmm_lru_list inactive_lru,
+		    long inactive, long active)
+{
+	struct altmm_zone *z = altmm_test_zone(sys, 0, ALTMM_ZONE_NORMAL);
+
+	atomic_long_add(inactive, &z->vm_stat[ALTMM_NR_ZONE_INACTIVE_ANON + inactive_lru]);
+	atomic_long_add(active, &z->vm_stat[ALTMM_NR_ZONE_INACTIVE_ANON + inactive_lru + 1]);
+}
+
+static bool low_with(struct altmm_system *sys, enum altmm_lru_list inactive_lru,
+		     unsigned long inactive, unsigned long active)
+{
+	bool low;
+
+	pretend(sys, inactive_lru, inactive, active);
+	low = altmm_inactive_is_low(sys, 0, inactive_lru);
+	pretend(sys, inactive_lru, -(long)inactive, -(long)active);
+	return low;
+}
+
+/*
+ * inactive_is_low(): inactive * ratio < active, the ratio int_sqrt(10 *
+ * GiB of the pair), or 1 under a GiB.  With real pages (ratio 1): 64
+ * inactive, then 32:32 (not low), then 31:33 (low).  With the counters
+ * alone: 1/4 GiB : 3/4 GiB is 1 GiB, ratio int_sqrt(10) = 3, and
+ * 3 * 1/4 = 3/4 is not below 3/4, so not low; one page more active and
+ * it is.  2 GiB : 7 GiB is 9 GiB, ratio int_sqrt(90) = 9: 18 > 7, not low
+ * (a ratio of 1 or 3 would say low).  The file pair is judged alike.
+ */
+static void usermem_inactive_is_low(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	struct page *page[64];
+	pgoff_t i;
+
+	for (i = 0; i < ARRAY_SIZE(page); i++)
+		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page[i]), 0);
+	KUNIT_EXPECT_FALSE(test, altmm_inactive_is_low(sys, 0, ALTMM_LRU_INACTIVE_ANON));
+	for (i = 0; i < 32; i++)
+		activate(test, sys, page[i]);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 32UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 32UL);
+	KUNIT_EXPECT_FALSE(test, altmm_inactive_is_low(sys, 0, ALTMM_LRU_INACTIVE_ANON));
+	activate(test, sys, page[32]);
+	KUNIT_EXPECT_TRUE(test, altmm_inactive_is_low(sys, 0, ALTMM_LRU_INACTIVE_ANON));
+	/* No file pages at all: nothing is low. */
+	KUNIT_EXPECT_FALSE(test, altmm_inactive_is_low(sys, 0, ALTMM_LRU_INACTIVE_FILE));
+	obj_put(test, obj);
+	KUNIT_ASSERT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON) +
+			      lru(sys, ALTMM_LRU_ACTIVE_ANON), 0UL);
+
+	KUNIT_EXPECT_FALSE(test, low_with(sys, ALTMM_LRU_INACTIVE_ANON,
+					  GIB_PAGES / 4, 3 * GIB_PAGES / 4));
+	KUNIT_EXPECT_TRUE(test, low_with(sys, ALTMM_LRU_INACTIVE_ANON,
+					 GIB_PAGES / 4, 3 * GIB_PAGES / 4 + 1));
+	KUNIT_EXPECT_FALSE(test, low_with(sys, ALTMM_LRU_INACTIVE_ANON,
+					  2 * GIB_PAGES, 7 * GIB_PAGES));
+	KUNIT_EXPECT_FALSE(test, low_with(sys, ALTMM_LRU_INACTIVE_FILE,
+					  2 * GIB_PAGES, 7 * GIB_PAGES));
+	KUNIT_EXPECT_TRUE(test, low_with(sys, ALTMM_LRU_INACTIVE_FILE,
+					 GIB_PAGES / 4, 3 * GIB_PAGES / 4 + 1));
+}
+
+static void expect_scan(struct kunit *test, const unsigned long *nr,
+			unsigned long ia, unsigned long aa, const char *what)
+{
+	KUNIT_EXPECT_EQ_MSG(test, nr[ALTMM_LRU_INACTIVE_ANON], ia, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, nr[ALTMM_LRU_ACTIVE_ANON], aa, "%s", what);
+	/* Never a file page to scan. */
+	KUNIT_EXPECT_EQ_MSG(test, nr[ALTMM_LRU_INACTIVE_FILE], 0UL, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, nr[ALTMM_LRU_ACTIVE_FILE], 0UL, "%s", what);
+}
+
+static void set_costs(struct altmm_system *sys, unsigned long anon, unsigned long file)
+{
+	struct altmm_lruvec *lruvec = &sys->nodes[0]->lruvec;
+
+	spin_lock(&lruvec->lru_lock);
+	lruvec->anon_cost = anon;
+	lruvec->file_cost = file;
+	spin_unlock(&lruvec->lru_lock);
+}
+
+/*
+ * get_scan_count() over 1000 inactive and 200 active anon pages (each
+ * list's share is its size >> priority, times fraction / denominator):
+ *   - priority 0, swappiness 60: SCAN_EQUAL, the whole lists;
+ *   - may_swap false: SCAN_FILE, no anon at all, even at priority 0;
+ *   - swappiness 0 at priority 0: not SCAN_EQUAL but SCAN_FRACT with
+ *     ap = 0, so no anon either;
+ *   - SCAN_FRACT with no recorded costs: total_cost = 0, so anon_cost =
+ *     file_cost = 0 and total = 0, ap = swp * 1 / 1, fp = (200 - swp) * 1
+ *     / 1.  Swappiness 60, priority 2: 250 * 60 / 200 = 75 and 50 * 60 /
+ *     200 = 15; swappiness 100, priority 3: 125 * 100 / 200 = 62 and
+ *     25 * 100 / 200 = 12; swappiness 200, priority 1: fp = 0, the
+ *     whole 500 and 100;
+ *   - SCAN_FRACT with anon_cost 10, file_cost 30, swappiness 60, priority
+ *     2: total_cost = 40, anon_cost = 50, file_cost = 70, total = 120,
+ *     ap = 60 * 121 / 51 = 142, fp = 140 * 121 / 71 = 238, so
+ *     250 * 142 / 380 = 93 and 50 * 142 / 380 = 18 (cheaper anon is
+ *     scanned harder than swappiness alone says, 75 and 15);
+ *   - priority 12: 1000 >> 12 = 0, nothing.
+ */
+static void usermem_scan_count(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long nr[ALTMM_NR_LRU_LISTS];
+	struct page *page;
+	pgoff_t i;
+
+	KUNIT_ASSERT_EQ(test, READ_ONCE(sys->tune.swappiness), 60);
+	for (i = 0; i < 1200; i++) {
+		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page), 0);
+		if (i >= 1000)
+			activate(test, sys, page);
+	}
+	KUNIT_ASSERT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 1000UL);
+	KUNIT_ASSERT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 200UL);
+
+	altmm_get_scan_count(sys, 0, 0, true, nr);
+	expect_scan(test, nr, 1000, 200, "SCAN_EQUAL at priority 0");
+	altmm_get_scan_count(sys, 0, 0, false, nr);
+	expect_scan(test, nr, 0, 0, "SCAN_FILE without swap");
+	altmm_get_scan_count(sys, 0, 2, true, nr);
+	expect_scan(test, nr, 75, 15, "SCAN_FRACT, swappiness 60, no costs");
+	altmm_get_scan_count(sys, 0, 12, true, nr);
+	expect_scan(test, nr, 0, 0, "DEF_PRIORITY");
+
+	set_costs(sys, 10, 30);
+	altmm_get_scan_count(sys, 0, 2, true, nr);
+	expect_scan(test, nr, 93, 18, "SCAN_FRACT, swappiness 60, costs 10:30");
+	set_costs(sys, 0, 0);
+
+	WRITE_ONCE(sys->tune.swappiness, 0);
+	altmm_get_scan_count(sys, 0, 0, true, nr);
+	expect_scan(test, nr, 0, 0, "swappiness 0 at priority 0");
+	WRITE_ONCE(sys->tune.swappiness, 100);
+	altmm_get_scan_count(sys, 0, 3, true, nr);
+	expect_scan(test, nr, 62, 12, "SCAN_FRACT, swappiness 100");
+	WRITE_ONCE(sys->tune.swappiness, 200);
+	altmm_get_scan_count(sys, 0, 1, true, nr);
+	expect_scan(test, nr, 500, 100, "SCAN_FRACT, swappiness 200");
+	WRITE_ONCE(sys->tune.swappiness, 60);
+}
+
+/* === Reclaim and swap === */
+
+/*
+ * Direct reclaim (altmm_try_to_free_pages(), GFP_KERNEL: SWAP_CLUSTER_MAX
+ * = 32 frames wanted) over 64 unreferenced inactive pages, the oldest
+ * (offset 0) at the tail.  The priority loop, SCAN_FRACT with swappiness
+ * 60 (no file pages, free memory well above high, so not file_is_tiny):
+ *   - priorities 12..5: 64 >> 5 = 2, 2 * 60 / 200 = 0: nothing;
+ *   - 4: 4 * 60 / 200 = 1 page out; lru_note_cost: anon_cost 1
+ *     (1 <= 63 / 4, no decay);
+ *   - 3: total 1, anon 2, file 1, total 3, ap = 60 * 4 / 3 = 80,
+ *     fp = 140 * 4 / 2 = 280: 7 * 80 / 360 = 1 out; anon_cost 2;
+ *   - 2: total 2, anon 4, file 2, total 6, ap = 60 * 7 / 5 = 84,
+ *     fp = 140 * 7 / 3 = 326: 15 * 84 / 410 = 3 out; anon_cost 5;
+ *   - 1: total 5, anon 10, file 5, total 15, ap = 60 * 16 / 11 = 87,
+ *     fp = 140 * 16 / 6 = 373: 29 * 87 / 460 = 5 out; 10 so far;
+ *   - 0: SCAN_EQUAL, all 54, a batch of 32 at a time: after the first
+ *     42 >= 32 are freed and reclaim stops.
+ * So 42 pages, offsets 0..41, are written out, each scanned once; the
+ * shrinkers are asked for nothing more.  Then every offset is faulted
+ * back: 0..41 are major faults that read their slot and free it, with
+ * their contents intact and (nothing active, distance >= 1 > 0) none
+ * activated; 42..63 were never gone.  Putting the object frees every
+ * frame and slot.
+ */
+static void usermem_reclaim_swaps_out_and_in(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct altmm_node *node = sys->nodes[0];
+	unsigned long free0 = altmm_test_free_frames(sys);
+	unsigned long total = altmm_swap_total(sys->usermem->swap);
+	unsigned long out, scan_anon, steal_anon, scan_direct, steal_direct;
+	unsigned long in, major, freed, majors = 0;
+	long writes, refaults, activations;
+	struct altmm_uobj *obj = obj_new(test, sys);
+	pgoff_t i;
+
+	KUNIT_EXPECT_EQ(test, total, (4UL << (20 - PAGE_SHIFT)) - 1);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total);
+	touch_range(test, obj, 0, 64, true);
+
+	out = event(sys, ALTMM_PSWPOUT);
+	scan_anon = event(sys, ALTMM_PGSCAN_ANON);
+	steal_anon = event(sys, ALTMM_PGSTEAL_ANON);
+	scan_direct = event(sys, ALTMM_PGSCAN_DIRECT);
+	steal_direct = event(sys, ALTMM_PGSTEAL_DIRECT);
+	writes = node_stat(sys, ALTMM_NR_VMSCAN_WRITE);
+	freed = altmm_try_to_free_pages(sys, &node->zonelists[ALTMM_ZONELIST_FALLBACK],
+					0, GFP_KERNEL, 0);
+	KUNIT_EXPECT_EQ(test, freed, 42UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPOUT) - out, 42UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGSCAN_ANON) - scan_anon, 42UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGSTEAL_ANON) - steal_anon, 42UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGSCAN_DIRECT) - scan_direct, 42UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGSTEAL_DIRECT) - steal_direct, 42UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_VMSCAN_WRITE) - writes, 42L);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total - 42);
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 42UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 22UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 22L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ISOLATED_ANON), 0L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 22UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 0UL);
+	/* The frames are back with the allocator. */
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0 - 22);
+
+	in = event(sys, ALTMM_PSWPIN);
+	major = event(sys, ALTMM_PGMAJFAULT);
+	refaults = node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON);
+	activations = node_stat(sys, ALTMM_WORKINGSET_ACTIVATE_ANON);
+	for (i = 0; i < 64; i++) {
+		unsigned long before = majors;
+
+		read_back(test, obj, i, &majors);
+		KUNIT_EXPECT_EQ_MSG(test, majors - before, i < 42 ? 1UL : 0UL,
+				    "offset %lu", i);
+	}
+	KUNIT_EXPECT_EQ(test, majors, 42UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPIN) - in, 42UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGMAJFAULT) - major, 42UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON) - refaults, 42L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_ACTIVATE_ANON) - activations, 0L);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total);
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 0UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 64UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 64L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 64UL);
+
+	/* Out again, then the object goes with pages in swap. */
+	KUNIT_EXPECT_EQ(test, evict(test, obj, 7), 0);
+	KUNIT_EXPECT_EQ(test, evict(test, obj, 50), 0);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total - 2);
+	obj_put(test, obj);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 0L);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0);
+}
+
+/*
+ * 64 pages, all on the active list, none referenced; reclaim asked for
+ * one frame.  Priority 12 scans nothing (64 >> 12 = 0), but after the
+ * pass inactive_is_low() (0 < 64) ages SWAP_CLUSTER_MAX = 32 active pages:
+ * all are deactivated.  At 32:32 the inactive list is no longer low and
+ * no refault activated anything, so the active list is left alone
+ * (may_deactivate clear) until priority 3, where 32 >> 3 = 4, 4 * 60 /
+ * 200 = 1 inactive page goes to swap: enough.  Then 31 < 32 is low
+ * again, and the other 32 are deactivated.  pgrefill and pgdeactivate
+ * count 64, pgscan_anon 1, nothing is activated.
+ */
+static void usermem_reclaim_ages_active_list(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long refill, deact, act, scan, out, scanned;
+	struct page *page;
+	pgoff_t i;
+
+	for (i = 0; i < 64; i++) {
+		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page), 0);
+		activate(test, sys, page);
+	}
+	KUNIT_ASSERT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 64UL);
+	refill = event(sys, ALTMM_PGREFILL);
+	deact = event(sys, ALTMM_PGDEACTIVATE);
+	act = event(sys, ALTMM_PGACTIVATE);
+	scan = event(sys, ALTMM_PGSCAN_ANON);
+	out = event(sys, ALTMM_PSWPOUT);
+
+	KUNIT_EXPECT_EQ(test, shrink(sys, 1, GFP_KERNEL, &scanned), 1UL);
+	KUNIT_EXPECT_EQ(test, scanned, 1UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGREFILL) - refill, 64UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGDEACTIVATE) - deact, 64UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGACTIVATE) - act, 0UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGSCAN_ANON) - scan, 1UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPOUT) - out, 1UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 0UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 63UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 1UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ISOLATED_ANON), 0L);
+}
+
+/* === Workingset === */
+
+/*
+ * Refaults judged by distance, as 6.1's workingset_refault(): eviction
+ * reads the node's clock (nonresident_age) and ages it by one; a refault
+ * activates the page when the clock moved by no more than the workingset
+ * (active + inactive file, plus active anon while swap has room), and
+ * then ages it by one more.
+ *   - Offset 0 out and straight back, nothing active: distance 1 > 0,
+ *     it stays inactive and the clock does not move.
+ *   - 64 pages made active.  Offset 1 out, then 63 others: distance 64
+ *     <= 64, it comes back active (workingset_activate_anon) and the
+ *     clock moves once more.  Offset 65 out, then 65 others: distance 66
+ *     > 65 (the 64 and offset 1), it stays inactive.
+ */
+static void usermem_workingset_refault(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long total = altmm_swap_total(sys->usermem->swap);
+	unsigned long clock;
+	long refaults, activations;
+	struct page *page;
+	vm_fault_t ret;
+	pgoff_t i;
+
+	touch_range(test, obj, 0, 200, false);
+	refaults = node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON);
+	activations = node_stat(sys, ALTMM_WORKINGSET_ACTIVATE_ANON);
+
+	clock = nonresident_age(sys);
+	KUNIT_ASSERT_EQ(test, evict(test, obj, 0), 0);
+	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 1);
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 1UL);
+	ret = touch(test, obj, 0, false, &page);
+	KUNIT_EXPECT_EQ(test, ret, VM_FAULT_MAJOR);
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_active));
+	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 1);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON), refaults + 1);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_ACTIVATE_ANON), activations);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 200UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 0UL);
+
+	for (i = 136; i < 200; i++) {
+		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page), 0);
+		activate(test, sys, page);
+	}
+	KUNIT_ASSERT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 64UL);
+
+	clock = nonresident_age(sys);
+	for (i = 1; i < 65; i++)
+		KUNIT_ASSERT_EQ(test, evict(test, obj, i), 0);
+	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 64);
+	ret = touch(test, obj, 1, false, &page);
+	KUNIT_EXPECT_EQ(test, ret, VM_FAULT_MAJOR);
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_active));
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON), refaults + 2);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_ACTIVATE_ANON), activations + 1);
+	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 65);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 65UL);
+
+	clock = nonresident_age(sys);
+	for (i = 65; i < 131; i++)
+		KUNIT_ASSERT_EQ(test, evict(test, obj, i), 0);
+	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 66);
+	ret = touch(test, obj, 65, false, &page);
+	KUNIT_EXPECT_EQ(test, ret, VM_FAULT_MAJOR);
+	KUNIT_EXPECT_FALSE(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_active));
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON), refaults + 3);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_ACTIVATE_ANON), activations + 1);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 65UL);
+
+	/* 63 + 65 pages still out; the object takes its slots with it. */
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 128UL);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total - 128);
+	obj_put(test, obj);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total);
+}
+
+/* === When nothing may be written === */
+
+/*
+ * GFP_NOIO reclaim over 64 unreferenced pages: anonymous pages need I/O
+ * to go, so nothing is written, freed or activated, and every page is
+ * still resident with its contents.  The same reclaim with GFP_KERNEL
+ * then frees the 42 of usermem_reclaim_swaps_out_and_in(): the pages
+ * were reclaimable, only the mask kept them.
+ */
+static void usermem_noio_writes_nothing(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long total = altmm_swap_total(sys->usermem->swap);
+	unsigned long out, act, scanned, majors = 0;
+	long writes;
+	pgoff_t i;
+
+	touch_range(test, obj, 0, 64, true);
+	out = event(sys, ALTMM_PSWPOUT);
+	writes = node_stat(sys, ALTMM_NR_VMSCAN_WRITE);
+	act = event(sys, ALTMM_PGACTIVATE);
+
+	KUNIT_EXPECT_EQ(test, shrink(sys, SWAP_CLUSTER_MAX, GFP_NOIO, &scanned), 0UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPOUT), out);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_VMSCAN_WRITE), writes);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGACTIVATE), act);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total);
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 0UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 64UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 64L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ISOLATED_ANON), 0L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 64UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 0UL);
+	for (i = 0; i < 64; i++)
+		read_back(test, obj, i, &majors);
+	KUNIT_EXPECT_EQ(test, majors, 0UL);
+
+	KUNIT_EXPECT_EQ(test, shrink(sys, SWAP_CLUSTER_MAX, GFP_KERNEL, &scanned), 42UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPOUT) - out, 42UL);
+}
+
+/*
+ * Without a swap area an anonymous page cannot be reclaimed: 6.1 scans
+ * only the file lists (SCAN_FILE) and does not age the anon lists
+ * (can_age_anon_pages() wants swap), so reclaim scans, writes and frees
+ * nothing of the 64 pages.
+ */
+static void usermem_no_swap_keeps_anon(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long scan, refill, out, scanned, majors = 0;
+	struct page *page;
+	pgoff_t i;
+
+	KUNIT_ASSERT_NULL(test, sys->usermem->swap);
+	touch_range(test, obj, 0, 64, true);
+	/* Some active too: nothing ages them without swap. */
+	for (i = 0; i < 8; i++) {
+		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page), 0);
+		activate(test, sys, page);
+	}
+	scan = event(sys, ALTMM_PGSCAN_ANON);
+	refill = event(sys, ALTMM_PGREFILL);
+	out = event(sys, ALTMM_PSWPOUT);
+
+	KUNIT_EXPECT_EQ(test, shrink(sys, SWAP_CLUSTER_MAX, GFP_KERNEL, &scanned), 0UL);
+	KUNIT_EXPECT_EQ(test, scanned, 0UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGSCAN_ANON), scan);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGREFILL), refill);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPOUT), out);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 64UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 56UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 8UL);
+	for (i = 0; i < 64; i++)
+		read_back(test, obj, i, &majors);
+	KUNIT_EXPECT_EQ(test, majors, 0UL);
+}
+
+/* === A working set larger than the arena === */
+
+/*
+ * managed + 512 pages written through faults, each allocation free to
+ * wake kswapd and to reclaim directly: every fault succeeds, the pages
+ * that do not fit are in swap, every count agrees with the objects, and
+ * every page reads back what was written (most of them from swap, some
+ * more than once as the read-back pushes others out).
+ */
+static void usermem_working_set_larger_than_arena(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &big_swap);
+	struct altmm_zone *z = altmm_test_zone(sys, 0, ALTMM_ZONE_NORMAL);
+	unsigned long n = altmm_zone_managed(z) + 512;
+	unsigned long total = altmm_swap_total(sys->usermem->swap);
+	unsigned long in, out, majors = 0, intact = 0;
+	struct altmm_uobj *obj = obj_new(test, sys);
+	pgoff_t i;
+
+	KUNIT_ASSERT_GT(test, total, n);
+	out = event(sys, ALTMM_PSWPOUT);
+	in = event(sys, ALTMM_PSWPIN);
+	touch_range(test, obj, 0, n, true);
+	altmm_test_quiesce(test, sys);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident + obj->nr_swap, n);
+	KUNIT_EXPECT_GE(test, event(sys, ALTMM_PSWPOUT) - out, 512UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPOUT) - out - (event(sys, ALTMM_PSWPIN) - in),
+			obj->nr_swap);
+	KUNIT_EXPECT_EQ(test, total - swap_room(sys), obj->nr_swap);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), (long)obj->nr_resident);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON) + lru(sys, ALTMM_LRU_ACTIVE_ANON),
+			obj->nr_resident);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ISOLATED_ANON), 0L);
+
+	in = event(sys, ALTMM_PSWPIN);
+	for (i = 0; i < n; i++)
+		intact += read_back(test, obj, i, &majors);
+	altmm_test_quiesce(test, sys);
+	kunit_info(test, "%lu pages, %lu read back from swap\n", n, majors);
+	KUNIT_EXPECT_EQ(test, intact, n);
+	KUNIT_EXPECT_GT(test, majors, 0UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPIN) - in, majors);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident + obj->nr_swap, n);
+	KUNIT_EXPECT_EQ(test, total - swap_room(sys), obj->nr_swap);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), (long)obj->nr_resident);
+
+	obj_put(test, obj);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), total);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 0L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON) + lru(sys, ALTMM_LRU_ACTIVE_ANON),
+			0UL);
+}
+
+/* === The OOM killer === */
+
+/**
+ * struct kthread_owner - a kernel thread that opens an object and waits
+ * @sys: the instance
+ * @obj: its object, with @nr pages
+ * @nr: pages to fault
+ * @ready: completed once @obj is filled (or could not be made)
+ */
+struct kthread_owner {
+	struct altmm_system *sys;
+	struct altmm_uobj *obj;
+	unsigned long nr;
+	struct completion ready;
+};
+
+static int kthread_owner_fn(void *data)
+{
+	struct kthread_owner *o = data;
+	struct altmm_uobj *obj = altmm_uobj_create(o->sys, NUMA_NO_NODE);
+	struct page *page;
+	unsigned long i;
+
+	for (i = 0; obj && i < o->nr; i++) {
+		if (altmm_uobj_fault(obj, i, &page) & VM_FAULT_OOM)
+			break;
+		put_page(page);
+	}
+	o->obj = obj;
+	complete(&o->ready);
+	/* Alive, so that the OOM killer finds its task, until stopped. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * Without swap, faults fill the arena until one fails with VM_FAULT_OOM
+ * (after direct reclaim found nothing it could take).  The objects
+ * belong to kernel threads (the test's own and another, alive), which
+ * the OOM killer never picks, as 6.1's oom_unkillable_task(): it kills
+ * nothing, counts no oom_kill, and says there is no memory coming back.
+ */
+static void usermem_oom_spares_kthreads(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	struct altmm_zone *z = altmm_test_zone(sys, 0, ALTMM_ZONE_NORMAL);
+	struct kthread_owner *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+	unsigned long max = altmm_zone_managed(z), kills;
+	struct altmm_uobj *obj = obj_new(test, sys);
+	struct task_struct *t;
+	vm_fault_t ret = 0;
+	struct page *page;
+	bool coming;
+	pgoff_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_ASSERT_TRUE(test, current->flags & PF_KTHREAD);
+	o->sys = sys;
+	o->nr = 64;
+	init_completion(&o->ready);
+	t = kthread_create(kthread_owner_fn, o, "altmm_kunit_owner");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wake_up_process(t);
+	wait_for_completion(&o->ready);
+	if (o->obj)
+		obj_adopt(test, o->obj);
+
+	for (i = 0; i < max; i++) {
+		ret = altmm_uobj_fault(obj, i, &page);
+		if (ret & VM_FAULT_OOM)
+			break;
+		put_page(page);
+	}
+	kills = event(sys, ALTMM_OOM_KILL);
+	coming = altmm_out_of_memory(sys);
+	kthread_stop(t);
+	put_task_struct(t);
+
+	KUNIT_ASSERT_NOT_NULL(test, o->obj);
+	KUNIT_EXPECT_EQ(test, o->obj->nr_resident, 64UL);
+	KUNIT_EXPECT_TRUE_MSG(test, ret & VM_FAULT_OOM, "%lu faults, none failed", i);
+	KUNIT_EXPECT_GT(test, i, 0UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, (unsigned long)i);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), (long)i + 64);
+	KUNIT_EXPECT_FALSE(test, coming);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_OOM_KILL), kills);
+	KUNIT_EXPECT_FALSE(test, signal_pending(current));
+}
+
+static struct kunit_case altmm_usermem_cases[] = {
+	KUNIT_CASE(usermem_fault_allocates_zeroed_page),
+	KUNIT_CASE(usermem_inactive_is_low),
+	KUNIT_CASE(usermem_scan_count),
+	KUNIT_CASE(usermem_reclaim_swaps_out_and_in),
+	KUNIT_CASE(usermem_reclaim_ages_active_list),
+	KUNIT_CASE(usermem_workingset_refault),
+	KUNIT_CASE(usermem_noio_writes_nothing),
+	KUNIT_CASE(usermem_no_swap_keeps_anon),
+	KUNIT_CASE(usermem_working_set_larger_than_arena),
+	KUNIT_CASE(usermem_oom_spares_kthreads),
+	{}
+};
+
+static struct kunit_suite altmm_usermem_suite = {
+	.name = "altmm_usermem",
+	.init = usermem_test_init,
+	.exit = usermem_test_exit,
+	.test_cases = altmm_usermem_cases,
+};
+
+kunit_test_suite(altmm_usermem_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for altmm's user memory, LRU reclaim and swap");
+MODULE_IMPORT_NS(ALTMM_INTERNAL);

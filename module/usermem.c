@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * User-memory objects: anonymous memory that processes map through
+ * /dev/altmm (dev.c), on altmm frames, with the life cycle 6.1 gives an
+ * anonymous page.
+ *
+ * What altmm keeps of 6.1 (mm/memory.c do_anonymous_page() and
+ * do_swap_page(), mm/swap.c, mm/workingset.c):
+ *   - a page is allocated on the first touch of its offset, with
+ *     GFP_HIGHUSER_MOVABLE, on the object's node or, by default, the
+ *     faulting CPU's; it is zeroed and goes on the node's inactive anon
+ *     list (anonymous pages start inactive since 5.9);
+ *   - a page reclaim wrote to swap leaves its slot in the object's tree
+ *     where the page was, as a swap entry replaces a PTE; the next fault
+ *     on it reads the slot into a new page (a major fault: pgmajfault,
+ *     pswpin), frees the slot (the swap device is synchronous, swap.c) and
+ *     puts the page on the active list when its refault distance says it
+ *     would have stayed with more memory (workingset_refault_anon,
+ *     workingset_activate_anon);
+ *   - AnonPages counts the resident pages, the LRU sizes the pages on each
+ *     list, as NR_ANON_MAPPED and NR_LRU_BASE do.
+ * What it does not keep: the zero page for read faults (a read allocates),
+ * copy-on-write (an object is shared by every mapping and every fork, like
+ * a MAP_SHARED region of shmem), swap cache, anon_vma.
+ *
+ * Locking: &altmm_uobj.lock is taken inside the faulting task's
+ * mmap_lock and outside i_mmap_rwsem, the LRU lock and page table locks.
+ * No frame is allocated under it: a fault allocates first and looks
+ * again.  Reclaim trylocks it, so that an allocation made under
+ * mmap_lock never waits for an object lock inside reclaim.
+ */
+
+/* Lines about an instance start with its name, which for the default is "altmm". */
+#define pr_fmt(fmt) fmt
+
+#include <linux/delay.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/oom.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "mmzone.h"
+#include "page_alloc.h"
+#include "usermem.h"
+
+/**
+ * altmm_user_desc() - the descriptor of a host page of the arena
+ * @sys: instance
+ * @page: a host page
+ *
+ * Return: its descriptor, or NULL when @page is not one of @sys's frames.
+ */
+struct altmm_page *altmm_user_desc(struct altmm_system *sys, struct page *page)
+{
+	unsigned long pfn;
+
+	if (!altmm_host_page_to_pfn(sys, page, &pfn))
+		return NULL;
+	return altmm_pfn_to_desc(sys, pfn);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_user_desc, ALTMM_INTERNAL);
+
+static struct altmm_node *page_node(struct altmm_system *sys, struct page *page)
+{
+	unsigned long pfn;
+
+	if (WARN_ON_ONCE(!altmm_host_page_to_pfn(sys, page, &pfn)))
+		return NULL;
+	return altmm_pfn_to_zone(sys, pfn)->node;
+}
+
+static void mod_anon(struct altmm_system *sys, struct page *page, long delta)
+{
+	atomic_long_add(delta, &page_node(sys, page)->vm_stat[ALTMM_NR_ANON_MAPPED]);
+}
+
+/*
+ * A swapped-out offset's entry in an object's tree: the slot, the node
+ * the page was evicted from and that node's workingset clock at the
+ * time, packed into an xa_value as 6.1 packs a shadow entry (the clock
+ * keeps its low bits; distances are taken modulo them).
+ */
+#define SLOT_BITS	28	/* a swap area of up to 1 TiB */
+#define NID_BITS	3
+#define EVICTION_BITS	(BITS_PER_XA_VALUE - SLOT_BITS - NID_BITS)
+#define EVICTION_MASK	(~0UL >> (BITS_PER_LONG - EVICTION_BITS))
+
+static_assert(ALTMM_MAX_NUMNODES <= (1 << NID_BITS));
+static_assert(EVICTION_BITS >= 16, "too few bits for a workingset clock");
+
+static void *pack_swap_entry(unsigned long slot, int nid, unsigned long eviction)
+{
+	return xa_mk_value(slot | ((unsigned long)nid << SLOT_BITS) |
+			   ((eviction & EVICTION_MASK) << (SLOT_BITS + NID_BITS)));
+}
+
+static unsigned long entry_slot(void *entry)
+{
+	return xa_to_value(entry) & (BIT(SLOT_BITS) - 1);
+}
+
+static int entry_nid(void *entry)
+{
+	return (xa_to_value(entry) >> SLOT_BITS) & (BIT(NID_BITS) - 1);
+}
+
+static unsigned long entry_eviction(void *entry)
+{
+	return xa_to_value(entry) >> (SLOT_BITS + NID_BITS);
+}
+
+/**
+ * altmm_swap_slots_max() - the largest swap area a swap entry can address
+ *
+ * Return: slots.
+ */
+unsigned long altmm_swap_slots_max(void)
+{
+	return BIT(SLOT_BITS);
+}
+
+/*
+ * workingset_refault() for an anonymous page coming back from swap: the
+ * pages evicted or activated on its node since it left is its refault
+ * distance; had the node had that much more memory for it, the page
+ * would still be resident, so it goes straight to the active list.
+ * Counts workingset_refault_anon and, when it activates,
+ * workingset_activate_anon.  Returns whether it does.
+ */
+static bool refault_activates(struct altmm_system *sys, void *entry)
+{
+	struct altmm_node *node = sys->nodes[entry_nid(entry)];
+	struct altmm_swap *swap = sys->usermem->swap;
+	unsigned long refault, distance, workingset;
+	int nid = node->nid;
+
+	refault = atomic_long_read(&node->lruvec.nonresident_age);
+	distance = (refault - entry_eviction(entry)) & EVICTION_MASK;
+	atomic_long_inc(&node->vm_stat[ALTMM_WORKINGSET_REFAULT_ANON]);
+	workingset = altmm_lru_size(sys, nid, ALTMM_LRU_ACTIVE_FILE) +
+		     altmm_lru_size(sys, nid, ALTMM_LRU_INACTIVE_FILE);
+	if (altmm_swap_free_slots(swap))
+		workingset += altmm_lru_size(sys, nid, ALTMM_LRU_ACTIVE_ANON);
+	if (distance > workingset)
+		return false;
+	atomic_long_inc(&node->vm_stat[ALTMM_WORKINGSET_ACTIVATE_ANON]);
+	atomic_long_inc(&node->lruvec.nonresident_age);
+	return true;
+}
+
+/**
+ * altmm_uobj_create() - a new, empty object
+ * @sys: instance with user memory
+ * @nid: node its pages prefer, or NUMA_NO_NODE for the faulting CPU's
+ *
+ * Context: process context, may sleep.
+ * Return: the object, with one reference, or NULL.
+ */
+struct altmm_uobj *altmm_uobj_create(struct altmm_system *sys, int nid)
+{
+	struct altmm_usermem *um = sys->usermem;
+	struct altmm_uobj *obj;
+
+	if (!um)
+		return NULL;
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return NULL;
+	obj->sys = sys;
+	kref_init(&obj->ref);
+	mutex_init(&obj->lock);
+	xa_init(&obj->pages);
+	address_space_init_once(&obj->mapping);
+	spin_lock_init(&obj->vma_lock);
+	INIT_LIST_HEAD(&obj->vmas);
+	obj->nid = nid;
+	obj->owner = get_pid(task_tgid(current));
+	mutex_lock(&um->lock);
+	list_add_tail(&obj->list, &um->objects);
+	mutex_unlock(&um->lock);
+	return obj;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_uobj_create, ALTMM_INTERNAL);
+
+/*
+ * Give a resident page that nobody maps back to the allocator.  The
+ * object's reference must be the only one: frozen, nobody can take
+ * another meanwhile.  Returns false, the page untouched, when the host
+ * still holds one (a pin taken through a mapping that is gone).
+ */
+static bool free_user_page(struct altmm_system *sys, struct page *page)
+{
+	struct altmm_page *d = altmm_user_desc(sys, page);
+
+	if (!page_ref_freeze(page, 1))
+		return false;
+	clear_bit(ALTMM_PG_user, &d->flags);
+	clear_bit(ALTMM_PG_swapbacked, &d->flags);
+	clear_bit(ALTMM_PG_referenced, &d->flags);
+	clear_bit(ALTMM_PG_active, &d->flags);
+	d->private = 0;
+	/* What the kernel's zap left on the host page. */
+	ClearPageDirty(page);
+	ClearPageReferenced(page);
+	set_page_private(page, 0);
+	page->index = 0;
+	page_ref_unfreeze(page, 1);
+	altmm_sys_free_pages(sys, page, 0, false);
+	return true;
+}
+
+static void uobj_release(struct kref *ref)
+{
+	struct altmm_uobj *obj = container_of(ref, struct altmm_uobj, ref);
+	struct altmm_system *sys = obj->sys;
+	struct altmm_usermem *um = sys->usermem;
+	unsigned long index, held = 0;
+	void *entry;
+
+	mutex_lock(&um->lock);
+	list_del(&obj->list);
+	mutex_unlock(&um->lock);
+
+	/* No mapping is left and no page is off its list: reclaim holds a reference then. */
+	xa_for_each(&obj->pages, index, entry) {
+		if (xa_is_value(entry)) {
+			altmm_swap_free(um->swap, entry_slot(entry));
+			continue;
+		}
+		altmm_lru_del(sys, entry);
+		mod_anon(sys, entry, -1);
+		while (!free_user_page(sys, entry)) {
+			/* A pin outlives its mapping only briefly (GUP users). */
+			if (++held == 1)
+				pr_warn("%s: page %lu of a closed object is still held by the host; waiting\n",
+					sys->name, index);
+			msleep(20);
+		}
+	}
+	xa_destroy(&obj->pages);
+	put_pid(obj->owner);
+	kfree(obj);
+}
+
+/**
+ * altmm_uobj_put() - drop a reference; the last frees every page and slot
+ * @obj: object
+ *
+ * Context: process context, may sleep; no mapping of @obj is left when
+ * the opener's reference goes.
+ */
+void altmm_uobj_put(struct altmm_uobj *obj)
+{
+	kref_put(&obj->ref, uobj_release);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_uobj_put, ALTMM_INTERNAL);
+
+/**
+ * altmm_uobj_vma_open() - a VMA maps @obj (mmap(), and a VMA's open())
+ * @obj: object
+ * @vma: the VMA, new or a copy (fork, split, mremap)
+ *
+ * Without memory for its entry the VMA's accessed bits go unseen, and
+ * reclaim takes its pages for unused: they come back by a fault.
+ *
+ * Context: process context, with the mm's mmap_lock held.
+ */
+void altmm_uobj_vma_open(struct altmm_uobj *obj, struct vm_area_struct *vma)
+{
+	struct altmm_uvma *uv = kmalloc(sizeof(*uv), GFP_KERNEL);
+
+	vma->vm_private_data = uv;
+	if (!uv)
+		return;
+	uv->vma = vma;
+	spin_lock(&obj->vma_lock);
+	list_add(&uv->node, &obj->vmas);
+	spin_unlock(&obj->vma_lock);
+}
+
+/**
+ * altmm_uobj_vma_close() - a VMA no longer maps its object
+ * @vma: a VMA altmm_uobj_vma_open() saw
+ *
+ * Context: process context, with the mm's mmap_lock held for writing.
+ */
+void altmm_uobj_vma_close(struct vm_area_struct *vma)
+{
+	struct altmm_uobj *obj = vma->vm_file->private_data;
+	struct altmm_uvma *uv = vma->vm_private_data;
+
+	if (!uv)
+		return;
+	spin_lock(&obj->vma_lock);
+	list_del(&uv->node);
+	spin_unlock(&obj->vma_lock);
+	vma->vm_private_data = NULL;
+	kfree(uv);
+}
+
+/* ptep_test_and_clear_young(), which the kernel does not export. */
+static bool pte_clear_young(pte_t *ptep)
+{
+#ifdef CONFIG_X86
+	return pte_young(*ptep) &&
+	       test_and_clear_bit(_PAGE_BIT_ACCESSED, (unsigned long *)&ptep->pte);
+#else
+	pte_t pte = *ptep;
+
+	/* UML keeps the accessed and dirty bits in software, under the PTL. */
+	if (!pte_young(pte))
+		return false;
+	set_pte(ptep, pte_mkold(pte));
+	return true;
+#endif
+}
+
+/*
+ * Clear the accessed bit of the PTE mapping @page at @addr of @mm, if
+ * one does: whether it was set.  follow_pte()'s walk, with the lock
+ * taken and dropped here (the caller holds the mm's mmap_lock).
+ */
+static bool pte_young_clear(struct mm_struct *mm, unsigned long addr,
+			    struct page *page)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	spinlock_t *ptl;	/* the PTE table's */
+	bool young = false;
+	pmd_t *pmd, pmdval;
+	p4d_t *p4d;
+	pud_t *pud;
+	pte_t *ptep;
+
+	if (pgd_none(*pgd) || unlikely(pgd_bad(*pgd)))
+		return false;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d) || unlikely(p4d_bad(*p4d)))
+		return false;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(*pud) || unlikely(pud_bad(*pud)))
+		return false;
+	pmd = pmd_offset(pud, addr);
+	pmdval = READ_ONCE(*pmd);
+	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_trans_huge(pmdval) ||
+	    unlikely(pmd_bad(pmdval)))
+		return false;
+	ptep = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	if (pte_present(*ptep) && pte_pfn(*ptep) == page_to_pfn(page))
+		young = pte_clear_young(ptep);
+	pte_unmap_unlock(ptep, ptl);
+	return young;
+}
+
+/**
+ * altmm_uobj_referenced() - folio_referenced() for a page of @obj
+ * @obj: object
+ * @page: one of its resident pages
+ * @vm_flags: set to the flags of the VMAs that referenced it
+ *
+ * Counts the PTEs mapping @page whose accessed bit was set, clearing it,
+ * as page_referenced_one() does (an access through a VM_SEQ_READ mapping
+ * does not count).  Never waits: a VMA whose mm is busy is skipped and
+ * makes the result -1, as rmap lock contention does in 6.1, so that the
+ * page is kept rather than judged without it.
+ *
+ * Context: any but hard IRQ; takes @obj->vma_lock, the mms' mmap_lock
+ * (trylock) and page table locks.
+ * Return: the referencing PTEs, or -1.
+ */
+int altmm_uobj_referenced(struct altmm_uobj *obj, struct page *page,
+			  unsigned long *vm_flags)
+{
+	pgoff_t index = page->index;
+	struct altmm_uvma *uv;
+	int referenced = 0;
+	bool contended = false;
+
+	*vm_flags = 0;
+	if (!page_mapped(page))
+		return 0;
+	spin_lock(&obj->vma_lock);
+	list_for_each_entry(uv, &obj->vmas, node) {
+		struct vm_area_struct *vma = uv->vma;
+		struct mm_struct *mm = vma->vm_mm;
+		unsigned long addr;
+
+		if (index < vma->vm_pgoff || index - vma->vm_pgoff >= vma_pages(vma))
+			continue;
+		if (!mmap_read_trylock(mm)) {
+			contended = true;
+			continue;
+		}
+		addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+		/* Detached by a munmap in progress: its page tables may be gone. */
+		if (find_vma(mm, addr) == vma && pte_young_clear(mm, addr, page) &&
+		    !(vma->vm_flags & VM_SEQ_READ)) {
+			referenced++;
+			*vm_flags |= vma->vm_flags;
+		}
+		mmap_read_unlock(mm);
+	}
+	spin_unlock(&obj->vma_lock);
+	return contended && !referenced ? -1 : referenced;
+}
+
+/* Zeroes or reads the slot into a new page; true when it was a swap-in. */
+static bool fill_page(struct altmm_uobj *obj, void *entry, struct page *page)
+{
+	struct altmm_usermem *um = obj->sys->usermem;
+
+	if (!xa_is_value(entry)) {
+		clear_highpage(page);
+		return false;
+	}
+	altmm_swap_read(um->swap, entry_slot(entry), page);
+	altmm_swap_free(um->swap, entry_slot(entry));
+	obj->nr_swap--;
+	return true;
+}
+
+/**
+ * altmm_uobj_fault() - the page at @index, allocated or swapped in if need be
+ * @obj: object
+ * @index: page offset
+ * @pagep: the page, with a reference for the caller (the PTE's)
+ *
+ * Context: process context, may sleep; may reclaim.
+ * Return: 0, VM_FAULT_MAJOR when the page was read from swap, or
+ * VM_FAULT_OOM when no frame could be had (*@pagep is not set).
+ */
+vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
+			    struct page **pagep)
+{
+	struct altmm_system *sys = obj->sys;
+	struct page *page, *fresh = NULL;
+	struct altmm_page *d;
+	vm_fault_t ret = 0;
+	void *entry;
+	int nid;
+
+	for (;;) {
+		mutex_lock(&obj->lock);
+		entry = xa_load(&obj->pages, index);
+		if (entry && !xa_is_value(entry)) {
+			page = entry;
+			get_page(page);
+			mutex_unlock(&obj->lock);
+			if (fresh)
+				altmm_sys_free_pages(sys, fresh, 0, false);
+			*pagep = page;
+			return 0;
+		}
+		if (fresh)
+			break;
+		mutex_unlock(&obj->lock);
+
+		nid = obj->nid == NUMA_NO_NODE ? altmm_numa_node_id(sys) : obj->nid;
+		/* Failure is the OOM killer's to report, as in 6.1, not a warning's. */
+		fresh = altmm_sys_alloc_pages(sys, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, nid);
+		if (!fresh)
+			return VM_FAULT_OOM;
+	}
+
+	/* Still absent or swapped out, with @obj->lock held and a frame in hand. */
+	page = fresh;
+	if (xa_is_err(xa_store(&obj->pages, index, page, GFP_KERNEL))) {
+		mutex_unlock(&obj->lock);
+		altmm_sys_free_pages(sys, page, 0, false);
+		return VM_FAULT_OOM;
+	}
+	d = altmm_user_desc(sys, page);
+	if (fill_page(obj, entry, page)) {
+		ret = VM_FAULT_MAJOR;
+		altmm_count_event(sys, ALTMM_PSWPIN, 1);
+		altmm_count_event(sys, ALTMM_PGPGIN, PAGE_SIZE / SZ_1K);
+		altmm_count_event(sys, ALTMM_PGMAJFAULT, 1);
+		if (refault_activates(sys, entry))
+			set_bit(ALTMM_PG_active, &d->flags);
+	}
+	d->private = index;
+	set_page_private(page, (unsigned long)obj);
+	page->index = index;
+	set_bit(ALTMM_PG_swapbacked, &d->flags);
+	set_bit(ALTMM_PG_user, &d->flags);
+	obj->nr_resident++;
+	mod_anon(sys, page, 1);
+	altmm_lru_add(sys, page);
+	get_page(page);
+	mutex_unlock(&obj->lock);
+	*pagep = page;
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_uobj_fault, ALTMM_INTERNAL);
+
+/**
+ * altmm_uobj_evict() - unmap a page and write it to swap (the anon half of
+ *	shrink_folio_list(): try_to_unmap(), pageout(), __remove_mapping())
+ * @obj: its object, locked by the caller
+ * @page: a resident page of @obj that the caller took off the LRU
+ * @gfp: the reclaiming allocation's flags
+ *
+ * Context: process context; may not sleep for I/O unless @gfp allows it
+ * (there is none: the device is synchronous).
+ * Return: 0 when the page was written out and freed; -EBUSY when it is
+ * mapped or held again (a racing fault, a pin); -ENOSPC without swap
+ * room; -ENOMEM when the slot's host page could not be had.  On error
+ * the page is as it was, still the caller's to put back.
+ */
+int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp)
+{
+	struct altmm_system *sys = obj->sys;
+	struct altmm_swap *swap = sys->usermem->swap;
+	struct altmm_node *node = page_node(sys, page);
+	unsigned long eviction;
+	long slot;
+	int ret;
+
+	lockdep_assert_held(&obj->lock);
+	if (!swap)
+		return -ENOSPC;
+	slot = altmm_swap_alloc(swap);
+	if (slot < 0)
+		return slot;
+	/* The slot's host page: the host may reclaim for it, but not write. */
+	ret = altmm_swap_prepare(swap, slot, ((gfp & __GFP_DIRECT_RECLAIM) ?
+					      GFP_NOIO : GFP_NOWAIT) | __GFP_NOWARN);
+	if (ret)
+		goto fail;
+	unmap_mapping_pages(&obj->mapping, page->index, 1, false);
+	/* A fault needs @obj->lock to map it again, so this stays true. */
+	if (page_count(page) != 1 || page_mapped(page)) {
+		ret = -EBUSY;
+		goto fail;
+	}
+	altmm_swap_write(swap, slot, page);
+	/* workingset_eviction(): read the clock, then age it by this page. */
+	eviction = atomic_long_fetch_add(1, &node->lruvec.nonresident_age);
+	xa_store(&obj->pages, page->index,
+		 pack_swap_entry(slot, node->nid, eviction), GFP_NOWAIT);
+	obj->nr_resident--;
+	obj->nr_swap++;
+	mod_anon(sys, page, -1);
+	altmm_count_event(sys, ALTMM_PSWPOUT, 1);
+	altmm_count_event(sys, ALTMM_PGPGOUT, PAGE_SIZE / SZ_1K);
+	atomic_long_inc(&node->vm_stat[ALTMM_NR_VMSCAN_WRITE]);
+	if (!free_user_page(sys, page)) {
+		/* Only page_count() == 1 came this far; nobody can have taken one since. */
+		WARN_ON_ONCE(1);
+	}
+	return 0;
+fail:
+	altmm_swap_free(swap, slot);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_uobj_evict, ALTMM_INTERNAL);
+
+/* The pages, resident and swapped, of every object @owner opened. */
+static unsigned long owner_pages(struct altmm_usermem *um, struct pid *owner)
+{
+	struct altmm_uobj *obj;
+	unsigned long n = 0;
+
+	list_for_each_entry(obj, &um->objects, list)
+		if (obj->owner == owner)
+			n += READ_ONCE(obj->nr_resident) + READ_ONCE(obj->nr_swap);
+	return n;
+}
+
+/**
+ * altmm_out_of_memory() - the OOM killer for user memory (out_of_memory())
+ * @sys: instance a user fault found without a frame, reclaim included
+ *
+ * Picks the process whose objects hold the most pages, resident or in
+ * swap (oom_badness() on altmm's memory; oom_score_adj -1000 exempts a
+ * process, as in 6.1), and kills it with SIGKILL, logging the kill and
+ * counting oom_kill.  While a victim is still dying no other is chosen:
+ * the fault is retried until its memory is back.
+ *
+ * Context: process context, may sleep.
+ * Return: true when memory is on its way back (a victim was killed or is
+ * dying, or the caller itself is), false when there is nothing to kill.
+ */
+bool altmm_out_of_memory(struct altmm_system *sys)
+{
+	struct altmm_usermem *um = sys->usermem;
+	struct pid *victim = NULL;
+	struct task_struct *task;
+	unsigned long best = 0, points;
+	struct altmm_uobj *obj;
+	bool dying = false;
+
+	if (fatal_signal_pending(current))
+		return true;
+	mutex_lock(&um->lock);
+	list_for_each_entry(obj, &um->objects, list) {
+		task = get_pid_task(obj->owner, PIDTYPE_TGID);
+		if (!task)
+			continue;
+		if (fatal_signal_pending(task) || (task->flags & PF_EXITING)) {
+			dying = true;
+		} else if (task->signal->oom_score_adj != OOM_SCORE_ADJ_MIN &&
+			   !(task->flags & PF_KTHREAD)) {
+			points = owner_pages(um, obj->owner);
+			if (points > best) {
+				best = points;
+				victim = obj->owner;
+			}
+		}
+		put_task_struct(task);
+	}
+	if (dying || !victim) {
+		mutex_unlock(&um->lock);
+		return dying;
+	}
+	victim = get_pid(victim);
+	mutex_unlock(&um->lock);
+
+	task = get_pid_task(victim, PIDTYPE_TGID);
+	if (task) {
+		pr_err("%s: Out of memory: Killed process %d (%s) altmm-pages:%lukB\n",
+		       sys->name, pid_nr(victim), task->comm, best << (PAGE_SHIFT - 10));
+		put_task_struct(task);
+		altmm_count_event(sys, ALTMM_OOM_KILL, 1);
+		kill_pid(victim, SIGKILL, 1);
+	}
+	put_pid(victim);
+	return true;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_out_of_memory, ALTMM_INTERNAL);
+
+/**
+ * altmm_usermem_init() - user memory for an instance
+ * @sys: instance whose page allocator is up
+ * @swap_mb: its swap area in MiB, 0 for none
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int altmm_usermem_init(struct altmm_system *sys, unsigned long swap_mb)
+{
+	struct altmm_usermem *um;
+	struct altmm_node *node;
+	int nid;
+
+	um = kzalloc(sizeof(*um), GFP_KERNEL);
+	if (!um)
+		return -ENOMEM;
+	mutex_init(&um->lock);
+	INIT_LIST_HEAD(&um->objects);
+	if (swap_mb) {
+		um->swap = altmm_swap_create(swap_mb);
+		if (!um->swap) {
+			kfree(um);
+			return -ENOMEM;
+		}
+	}
+	for_each_altmm_node(sys, node, nid)
+		altmm_lruvec_init(&node->lruvec);
+	sys->usermem = um;
+	WRITE_ONCE(sys->shrink_lru, altmm_shrink_lru);
+	return 0;
+}
+
+/**
+ * altmm_usermem_exit() - take user memory down
+ * @sys: instance; every object is gone (its files were closed)
+ *
+ * Context: process context.
+ */
+void altmm_usermem_exit(struct altmm_system *sys)
+{
+	struct altmm_usermem *um = sys->usermem;
+
+	if (!um)
+		return;
+	WRITE_ONCE(sys->shrink_lru, NULL);
+	WARN_ON(!list_empty(&um->objects));
+	altmm_swap_destroy(um->swap);
+	kfree(um);
+	sys->usermem = NULL;
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User memory: the pages processes map through /dev/altmm (dev.c), their
+ * LRU lists and reclaim (vmscan.c) and swap (swap.c).  usermem.c has the
+ * objects; this header is what the four share and what the debugfs files
+ * and the tests use.
+ */
+#ifndef _ALTMM_USERMEM_H
+#define _ALTMM_USERMEM_H
+
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/xarray.h>
+
+#include "mmzone.h"
+
+/**
+ * struct altmm_uobj - a user-memory object: the anonymous memory behind
+ *	one open /dev/altmm (or a test's), shared by every mapping of it
+ * @sys: its instance
+ * @ref: the opener's reference, and one for each page reclaim has taken
+ *	off an LRU list
+ * @lock: @pages and the counts; a fault holds it while it allocates
+ *	nothing, reclaim only trylocks it
+ * @pages: by page offset, a host &struct page (resident) or an xa_value
+ *	swap slot (swapped out); offsets never touched are absent
+ * @mapping: its mappings' address_space: the VMAs are on its i_mmap tree
+ *	(vma_link() puts them there from file->f_mapping), which is how
+ *	unmap_mapping_pages() unmaps a page, as for a file's page cache
+ * @vma_lock: @vmas
+ * @vmas: the VMAs mapping it (&struct altmm_uvma), which reclaim walks
+ *	for accessed bits: the kernel does not export its i_mmap iterators
+ * @nid: the node new pages come from, or NUMA_NO_NODE for the faulting
+ *	CPU's
+ * @nr_resident: pages in @pages
+ * @nr_swap: swap slots in @pages
+ * @list: on &altmm_usermem.objects
+ * @owner: the process that opened it, whose memory it is to the OOM killer
+ *
+ * A resident page records its object in the host page: page->private is
+ * the object and page->index the offset, as a page cache page's mapping
+ * and index.  The host's page->mapping stays NULL, so the kernel treats
+ * these as a driver's pages: its own rmap only counts their mappings.
+ * The object holds one host reference to each resident page; each PTE
+ * mapping it holds another.
+ */
+struct altmm_uobj {
+	struct altmm_system *sys;
+	struct kref ref;
+	struct mutex lock;	/* @pages, @nr_resident, @nr_swap */
+	struct xarray pages;
+	struct address_space mapping;
+	spinlock_t vma_lock;	/* @vmas */
+	struct list_head vmas;
+	int nid;
+	unsigned long nr_resident;
+	unsigned long nr_swap;
+	struct list_head list;
+	struct pid *owner;
+};
+
+/**
+ * struct altmm_uvma - a VMA on &altmm_uobj.vmas
+ * @vma: the VMA; its vm_private_data points here
+ * @node: on the list
+ *
+ * A VMA leaves the list in its close(), after its page tables may
+ * already be gone (munmap frees them before it closes the VMAs), so a
+ * walker takes the mm's mmap_lock and checks that find_vma() still finds
+ * the VMA before it looks at a PTE.
+ */
+struct altmm_uvma {
+	struct vm_area_struct *vma;
+	struct list_head node;
+};
+
+/**
+ * struct altmm_swap - a swap area on host memory outside the arena
+ * @lock: @map, @next, @inuse (6.1's si->lock)
+ * @slots: page-sized slots, host pages; slot 0 is the header, as in 6.1
+ * @map: 6.1's swap_map: references to each slot, 0 free
+ * @nr: slots, the header included
+ * @inuse: slots in use (6.1's inuse_pages)
+ * @next: where the search for a free slot starts (cluster_next)
+ */
+struct altmm_swap {
+	spinlock_t lock;	/* @map, @inuse, @next */
+	struct page **slots;
+	unsigned char *map;
+	unsigned long nr;
+	unsigned long inuse;
+	unsigned long next;
+};
+
+/**
+ * struct altmm_usermem - the user-memory state of an instance
+ * @lock: @objects
+ * @objects: every live object
+ * @swap: the swap area, or NULL (swap_mb=0)
+ */
+struct altmm_usermem {
+	struct mutex lock;	/* @objects */
+	struct list_head objects;
+	struct altmm_swap *swap;
+};
+
+/* usermem.c */
+int altmm_usermem_init(struct altmm_system *sys, unsigned long swap_mb);
+void altmm_usermem_exit(struct altmm_system *sys);
+struct altmm_uobj *altmm_uobj_create(struct altmm_system *sys, int nid);
+void altmm_uobj_put(struct altmm_uobj *obj);
+vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
+			    struct page **pagep);
+int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp);
+bool altmm_out_of_memory(struct altmm_system *sys);
+void altmm_uobj_vma_open(struct altmm_uobj *obj, struct vm_area_struct *vma);
+void altmm_uobj_vma_close(struct vm_area_struct *vma);
+int altmm_uobj_referenced(struct altmm_uobj *obj, struct page *page,
+			  unsigned long *vm_flags);
+struct altmm_page *altmm_user_desc(struct altmm_system *sys, struct page *page);
+unsigned long altmm_swap_slots_max(void);
+
+/* swap.c */
+struct altmm_swap *altmm_swap_create(unsigned long mb);
+void altmm_swap_destroy(struct altmm_swap *swap);
+long altmm_swap_alloc(struct altmm_swap *swap);
+void altmm_swap_free(struct altmm_swap *swap, unsigned long slot);
+int altmm_swap_prepare(struct altmm_swap *swap, unsigned long slot, gfp_t gfp);
+void altmm_swap_write(struct altmm_swap *swap, unsigned long slot, struct page *page);
+void altmm_swap_read(struct altmm_swap *swap, unsigned long slot, struct page *page);
+unsigned long altmm_swap_total(const struct altmm_swap *swap);
+unsigned long altmm_swap_free_slots(const struct altmm_swap *swap);
+
+/* vmscan.c */
+void altmm_lruvec_init(struct altmm_lruvec *lruvec);
+void altmm_lru_add(struct altmm_system *sys, struct page *page);
+void altmm_lru_del(struct altmm_system *sys, struct page *page);
+unsigned long altmm_shrink_lru(struct altmm_system *sys, int nid,
+			       unsigned long nr_to_reclaim, gfp_t gfp,
+			       bool kswapd, unsigned long *scanned);
+unsigned long altmm_lru_size(struct altmm_system *sys, int nid,
+			     enum altmm_lru_list lru);
+bool altmm_inactive_is_low(struct altmm_system *sys, int nid,
+			   enum altmm_lru_list inactive_lru);
+void altmm_get_scan_count(struct altmm_system *sys, int nid, int priority,
+			  bool may_swap, unsigned long *nr);
+
+#endif /* _ALTMM_USERMEM_H */
