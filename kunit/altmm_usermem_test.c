@@ -183,6 +183,12 @@ static long first_nonzero(struct page *page)
 	return bad;
 }
 
+/* A fault's result as a plain number, for the KUnit comparisons. */
+static unsigned int vmf(vm_fault_t ret)
+{
+	return (__force unsigned int)ret;
+}
+
 /*
  * Touch offset @index as a fault would, then let the PTE go: the fault's
  * reference is dropped at once, so only the object holds the page and
@@ -213,7 +219,7 @@ static void touch_range(struct kunit *test, struct altmm_uobj *obj, pgoff_t firs
 	pgoff_t i;
 
 	for (i = first; i < first + nr; i++)
-		KUNIT_ASSERT_EQ(test, touch(test, obj, i, write, NULL), 0);
+		KUNIT_ASSERT_EQ(test, vmf(touch(test, obj, i, write, NULL)), 0U);
 }
 
 /*
@@ -327,7 +333,7 @@ static void usermem_fault_allocates_zeroed_page(struct kunit *test)
 
 	obj = obj_new(test, sys);
 	ret = altmm_uobj_fault(obj, 5, &page);
-	KUNIT_ASSERT_EQ(test, ret, (vm_fault_t)0);
+	KUNIT_ASSERT_EQ(test, vmf(ret), 0U);
 	/* Without the dirty frame under it, the zero check proves nothing. */
 	KUNIT_EXPECT_PTR_EQ(test, page, dirty);
 	KUNIT_EXPECT_EQ(test, first_nonzero(page), -1L);
@@ -344,7 +350,7 @@ static void usermem_fault_allocates_zeroed_page(struct kunit *test)
 	write_pattern(page, 5);
 
 	ret = altmm_uobj_fault(obj, 5, &again);
-	KUNIT_EXPECT_EQ(test, ret, (vm_fault_t)0);
+	KUNIT_EXPECT_EQ(test, vmf(ret), 0U);
 	KUNIT_EXPECT_PTR_EQ(test, again, page);
 	KUNIT_EXPECT_EQ(test, page_count(page), 3);
 	KUNIT_EXPECT_EQ(test, check_pattern(page, 5), -1L);
@@ -418,7 +424,7 @@ static void usermem_inactive_is_low(struct kunit *test)
 	pgoff_t i;
 
 	for (i = 0; i < ARRAY_SIZE(page); i++)
-		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page[i]), 0);
+		KUNIT_ASSERT_EQ(test, vmf(touch(test, obj, i, false, &page[i])), 0U);
 	KUNIT_EXPECT_FALSE(test, altmm_inactive_is_low(sys, 0, ALTMM_LRU_INACTIVE_ANON));
 	for (i = 0; i < 32; i++)
 		activate(test, sys, page[i]);
@@ -495,7 +501,7 @@ static void usermem_scan_count(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, READ_ONCE(sys->tune.swappiness), 60);
 	for (i = 0; i < 1200; i++) {
-		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page), 0);
+		KUNIT_ASSERT_EQ(test, vmf(touch(test, obj, i, false, &page)), 0U);
 		if (i >= 1000)
 			activate(test, sys, page);
 	}
@@ -646,7 +652,7 @@ static void usermem_reclaim_ages_active_list(struct kunit *test)
 	pgoff_t i;
 
 	for (i = 0; i < 64; i++) {
-		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page), 0);
+		KUNIT_ASSERT_EQ(test, vmf(touch(test, obj, i, false, &page)), 0U);
 		activate(test, sys, page);
 	}
 	KUNIT_ASSERT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 64UL);
@@ -704,7 +710,7 @@ static void usermem_workingset_refault(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 1);
 	KUNIT_EXPECT_EQ(test, obj->nr_swap, 1UL);
 	ret = touch(test, obj, 0, false, &page);
-	KUNIT_EXPECT_EQ(test, ret, VM_FAULT_MAJOR);
+	KUNIT_EXPECT_EQ(test, vmf(ret), vmf(VM_FAULT_MAJOR));
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_active));
 	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 1);
 	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON), refaults + 1);
@@ -713,7 +719,7 @@ static void usermem_workingset_refault(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 0UL);
 
 	for (i = 136; i < 200; i++) {
-		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page), 0);
+		KUNIT_ASSERT_EQ(test, vmf(touch(test, obj, i, false, &page)), 0U);
 		activate(test, sys, page);
 	}
 	KUNIT_ASSERT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_ANON), 64UL);
@@ -723,7 +729,7 @@ static void usermem_workingset_refault(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, evict(test, obj, i), 0);
 	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 64);
 	ret = touch(test, obj, 1, false, &page);
-	KUNIT_EXPECT_EQ(test, ret, VM_FAULT_MAJOR);
+	KUNIT_EXPECT_EQ(test, vmf(ret), vmf(VM_FAULT_MAJOR));
 	KUNIT_EXPECT_TRUE(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_active));
 	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON), refaults + 2);
 	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_ACTIVATE_ANON), activations + 1);
@@ -735,7 +741,7 @@ static void usermem_workingset_refault(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, evict(test, obj, i), 0);
 	KUNIT_EXPECT_EQ(test, nonresident_age(sys), clock + 66);
 	ret = touch(test, obj, 65, false, &page);
-	KUNIT_EXPECT_EQ(test, ret, VM_FAULT_MAJOR);
+	KUNIT_EXPECT_EQ(test, vmf(ret), vmf(VM_FAULT_MAJOR));
 	KUNIT_EXPECT_FALSE(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_active));
 	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_REFAULT_ANON), refaults + 3);
 	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_ACTIVATE_ANON), activations + 1);
@@ -808,7 +814,7 @@ static void usermem_no_swap_keeps_anon(struct kunit *test)
 	touch_range(test, obj, 0, 64, true);
 	/* Some active too: nothing ages them without swap. */
 	for (i = 0; i < 8; i++) {
-		KUNIT_ASSERT_EQ(test, touch(test, obj, i, false, &page), 0);
+		KUNIT_ASSERT_EQ(test, vmf(touch(test, obj, i, false, &page)), 0U);
 		activate(test, sys, page);
 	}
 	scan = event(sys, ALTMM_PGSCAN_ANON);

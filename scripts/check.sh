@@ -27,10 +27,10 @@ DEBUG_ONLY_STEPS=(selftests-debug-all)
 # upstream_free_pages.  make check-debug runs them all there.
 DEBUG_SELFTESTS=(stress page_alloc_smp page_alloc_hotplug slab_hotplug slab_files
 		 consumer fuzz_debugfs page_alloc_misuse upstream_meminit
-		 upstream_vmalloc debugfs_shape proc_shapes)
+		 upstream_vmalloc usermem debugfs_shape proc_shapes)
 # The selftests that exercise more than one CPU at once, for the KCSAN
 # kernel: a data race needs two CPUs in the same code.
-KCSAN_SELFTESTS=(page_alloc_smp page_alloc_hotplug slab_files slab_hotplug stress)
+KCSAN_SELFTESTS=(page_alloc_smp page_alloc_hotplug slab_files slab_hotplug stress usermem)
 
 usage() {
 	cat <<EOF
