@@ -13,9 +13,9 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The last three run in the VM with 2 vCPUs on the debug kernels of
-# scripts/kernel.sh, KASAN + lockdep and KCSAN + lockdep: about 12 minutes
-# of a warm run.  The first run on a machine builds the two kernels
-# (7 and 12 minutes on an idle 2-core machine).
+# scripts/kernel.sh, KASAN + lockdep and KCSAN + lockdep: about 10 minutes
+# of a warm run (19 in all).  The first run on a machine builds the two kernels
+# (409 s and 722 s on an idle 2-core machine).
 STEPS=(build kunit lint selftests kunit-debug selftests-debug selftests-kcsan)
 DEBUG_ONLY_STEPS=(selftests-debug-all)
 # The selftests on the KASAN kernel: those that run on both CPUs at once
