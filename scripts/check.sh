@@ -54,7 +54,7 @@ Steps:
   kunit-debug
              scripts/vm.sh --kernel debug --smp 2 kunit: the KUnit suites
              in the VM on the KASAN + lockdep kernel of scripts/kernel.sh
-             (the first run builds it: about 20 minutes)
+             (the first run builds it: about 7 minutes)
   selftests-debug
              scripts/vm.sh --kernel debug --smp 2 selftests on that kernel:
              ${DEBUG_SELFTESTS[*]}
