@@ -153,13 +153,10 @@ static unsigned long shrink_node(struct altmm_system *sys, int nid,
 				 unsigned long nr_to_reclaim, gfp_t gfp,
 				 bool kswapd)
 {
-	unsigned long (*shrink_lru)(struct altmm_system *sys, int nid,
-				    unsigned long nr_to_reclaim, gfp_t gfp,
-				    bool kswapd, unsigned long *scanned);
+	typeof(sys->shrink_lru) shrink_lru = READ_ONCE(sys->shrink_lru);
 	struct altmm_shrinker *s;
 	unsigned long freed = 0, scanned = 0;
 
-	shrink_lru = READ_ONCE(sys->shrink_lru);
 	if (shrink_lru)
 		freed = shrink_lru(sys, nid, nr_to_reclaim, gfp, kswapd, &scanned);
 	/* A register in progress may itself be waiting for memory. */

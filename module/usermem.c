@@ -112,16 +112,6 @@ static unsigned long entry_eviction(void *entry)
 	return xa_to_value(entry) >> (SLOT_BITS + NID_BITS);
 }
 
-/**
- * altmm_swap_slots_max() - the largest swap area a swap entry can address
- *
- * Return: slots.
- */
-unsigned long altmm_swap_slots_max(void)
-{
-	return BIT(SLOT_BITS);
-}
-
 /*
  * workingset_refault() for an anonymous page coming back from swap: the
  * pages evicted or activated on its node since it left is its refault

@@ -121,7 +121,6 @@ void altmm_uobj_vma_close(struct vm_area_struct *vma);
 int altmm_uobj_referenced(struct altmm_uobj *obj, struct page *page,
 			  unsigned long *vm_flags);
 struct altmm_page *altmm_user_desc(struct altmm_system *sys, struct page *page);
-unsigned long altmm_swap_slots_max(void);
 
 /* swap.c */
 struct altmm_swap *altmm_swap_create(unsigned long mb);

@@ -63,7 +63,6 @@ enum page_references { PAGEREF_ACTIVATE, PAGEREF_KEEP, PAGEREF_RECLAIM };
  * @nr_reclaimed: freed so far
  * @nr_scanned: inactive pages scanned so far
  * @priority: this pass scans 1/2^priority of each list
- * @kswapd: run by kswapd, else direct reclaim
  * @may_swap: anonymous pages may go to swap (there is swap, __GFP_IO)
  * @may_deactivate: which active lists may be aged, bit 0 anon, bit 1 file
  * @file_is_tiny: so little file memory is left that anon goes first
@@ -77,7 +76,6 @@ struct scan_control {
 	unsigned long nr_reclaimed;
 	unsigned long nr_scanned;
 	int priority;
-	bool kswapd;
 	bool may_swap;
 	unsigned int may_deactivate;
 	bool file_is_tiny;
@@ -423,7 +421,6 @@ static unsigned long putback_pages(struct scan_control *sc, struct list_head *li
 	struct altmm_lruvec *lruvec = &sc->node->lruvec;
 	struct altmm_page *d, *next;
 	unsigned long nr_active = 0;
-	LIST_HEAD(objs);
 	struct altmm_uobj *held[SWAP_CLUSTER_MAX];
 	unsigned int nr_held = 0, i;
 
@@ -641,7 +638,8 @@ static void prepare_scan_count(struct scan_control *sc)
  * @nr_to_reclaim: frames wanted
  * @gfp: the reclaiming allocation's flags: without __GFP_IO nothing is
  *	written to swap
- * @kswapd: kswapd's run, else direct reclaim
+ * @kswapd: kswapd's run, else direct reclaim (the same here: altmm stops
+ *	once enough is reclaimed, without 6.1's proportional rebalancing)
  * @scanned: incremented by the inactive pages scanned
  *
  * Runs the priority loop from DEF_PRIORITY down to 0, stopping once
@@ -657,7 +655,7 @@ unsigned long altmm_shrink_lru(struct altmm_system *sys, int nid,
 	struct altmm_node *node = sys->nodes[nid];
 	struct altmm_swap *swap = sys->usermem->swap;
 	struct scan_control sc = {
-		.sys = sys, .node = node, .gfp = gfp, .kswapd = kswapd,
+		.sys = sys, .node = node, .gfp = gfp,
 		.nr_to_reclaim = nr_to_reclaim,
 		.may_swap = swap && altmm_swap_free_slots(swap) && (gfp & __GFP_IO),
 	};

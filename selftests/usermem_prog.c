@@ -234,34 +234,31 @@ static int pressure(long mb, int passes)
 	return 0;
 }
 
-static int oom(long mb)
+/* Map MB of a new object and touch every page of it. */
+static void map_touched(long mb)
 {
 	size_t len = (size_t)mb << 20, i;
 	char *p;
-	int fd;
 
-	fd = open_dev();
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, open_dev(), 0);
 	if (p == MAP_FAILED)
 		die("mmap");
 	for (i = 0; i < len; i += page_size)
 		p[i] = 1;
+}
+
+static int oom(long mb)
+{
+	map_touched(mb);
 	printf("FAIL oom: touched %ld MiB and lived\n", mb);
 	return 1;
 }
 
 static int hold(long mb)
 {
-	size_t len = (size_t)mb << 20, i;
-	char *p, c;
-	int fd;
+	char c;
 
-	fd = open_dev();
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		die("mmap");
-	for (i = 0; i < len; i += page_size)
-		p[i] = 1;
+	map_touched(mb);
 	printf("held %ld\n", mb);
 	while (read(0, &c, 1) > 0)
 		;
