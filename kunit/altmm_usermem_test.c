@@ -8,6 +8,12 @@
  * back (a major fault) and frees its slot, activating it when its refault
  * distance fits in the workingset; without swap, or without __GFP_IO,
  * nothing is written; the OOM killer never picks a kernel thread.
+ * File-backed objects (filemap.c), on a shmem file: a fault reads the
+ * file (a major fault), past its end is SIGBUS; ->page_mkwrite dirties a
+ * page, writeback writes it to its offset and cleans it; reclaim drops
+ * clean file pages, leaves dirty ones to the flusher (direct reclaim
+ * never writes), frees them once written, and a dropped page comes back
+ * from the file by a major fault counted as a file refault.
  *
  * No process maps anything here.  A test calls altmm_uobj_fault() as the
  * fault handler would and drops the page reference it returns at once,
@@ -25,6 +31,7 @@
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
 #include <linux/swap.h>
 
 #include "altmm_test.h"
@@ -982,6 +989,252 @@ static void usermem_oom_spares_kthreads(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, signal_pending(current));
 }
 
+/* === File-backed objects === */
+
+/* A shmem file of @size bytes holding @index's pattern in each page. */
+static struct file *pattern_file(struct kunit *test, loff_t size)
+{
+	struct file *file = shmem_file_setup("altmm-kunit", size, 0);
+	u64 *buf = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	loff_t pos = 0;
+	pgoff_t index;
+	unsigned int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (index = 0; pos < size; index++) {
+		size_t len = min_t(loff_t, PAGE_SIZE, size - pos);
+
+		for (i = 0; i < PAGE_SIZE / sizeof(*buf); i++)
+			buf[i] = pattern(index, i);
+		KUNIT_ASSERT_EQ(test, kernel_write(file, buf, len, &pos), (ssize_t)len);
+	}
+	return file;
+}
+
+/* The first word of page @index of @file that is not @want's pattern, or -1. */
+static long file_check(struct kunit *test, struct file *file, pgoff_t index,
+		       pgoff_t want)
+{
+	u64 *buf = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	loff_t pos = (loff_t)index << PAGE_SHIFT;
+	long bad = -1;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, kernel_read(file, buf, PAGE_SIZE, &pos), (ssize_t)PAGE_SIZE);
+	for (i = 0; i < PAGE_SIZE / sizeof(*buf); i++) {
+		if (buf[i] != pattern(want, i)) {
+			bad = i;
+			break;
+		}
+	}
+	kunit_kfree(test, buf);
+	return bad;
+}
+
+/* A write fault's ->page_mkwrite, then the write (pattern @want) through the page. */
+static void dirty(struct kunit *test, struct altmm_uobj *obj, pgoff_t index, pgoff_t want)
+{
+	struct page *page;
+	vm_fault_t ret = altmm_uobj_fault(obj, index, &page);
+
+	KUNIT_ASSERT_FALSE(test, ret & VM_FAULT_ERROR);
+	KUNIT_ASSERT_EQ(test, vmf(altmm_uobj_mkwrite(obj, page)), vmf(VM_FAULT_LOCKED));
+	KUNIT_EXPECT_TRUE(test, PageLocked(page));
+	write_pattern(page, want);
+	unlock_page(page);
+	put_page(page);
+}
+
+/*
+ * A file of 10 pages and 100 bytes backs an object.  Each fault reads its
+ * page from the file (a major fault, pgpgin), the last one zeroed past
+ * byte 100; offset 11 is past the end: SIGBUS.  The pages count as
+ * NR_FILE_PAGES on the inactive file list, not as anon.  Dirtying page 3
+ * with another pattern counts it dirty (NR_DIRTY, the zone's write
+ * pending, the xarray mark) until writeback writes it to offset 3 of the
+ * file (nr_written, pgpgout); dirtying the partial page and writing it
+ * back leaves the file's size alone.  A second backing file, and any
+ * backing file once the object has pages, is refused with -EBUSY.
+ */
+static void usermem_file_read_dirty_writeback(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	loff_t size = 10 * PAGE_SIZE + 100;
+	struct file *file = pattern_file(test, size);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	struct altmm_zone *zone = altmm_test_zone(sys, 0, ALTMM_ZONE_NORMAL);
+	unsigned long free0 = altmm_test_free_frames(sys);
+	unsigned long major, pgpgin, pgpgout;
+	long written, bad;
+	struct page *page;
+	u8 *p;
+	pgoff_t i;
+
+	get_file(file);
+	KUNIT_ASSERT_EQ(test, altmm_uobj_set_backing(obj, file), 0);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_set_backing(obj, file), -EBUSY);
+
+	major = event(sys, ALTMM_PGMAJFAULT);
+	pgpgin = event(sys, ALTMM_PGPGIN);
+	for (i = 0; i < 10; i++) {
+		KUNIT_EXPECT_EQ(test, vmf(altmm_uobj_fault(obj, i, &page)), vmf(VM_FAULT_MAJOR));
+		bad = check_pattern(page, i);
+		KUNIT_EXPECT_EQ_MSG(test, bad, -1L, "offset %lu", i);
+		put_page(page);
+	}
+	KUNIT_EXPECT_EQ(test, vmf(altmm_uobj_fault(obj, 10, &page)), vmf(VM_FAULT_MAJOR));
+	p = kmap_local_page(page);
+	KUNIT_EXPECT_EQ(test, *(u64 *)p, pattern(10, 0));
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(p + 100, 0, PAGE_SIZE - 100), -1L);
+	kunmap_local(p);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, vmf(altmm_uobj_fault(obj, 11, &page)), vmf(VM_FAULT_SIGBUS));
+	/* Cached or not, a page again is minor. */
+	KUNIT_EXPECT_EQ(test, vmf(touch(test, obj, 4, false, NULL)), 0U);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGMAJFAULT) - major, 11UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGPGIN) - pgpgin, 11 * PAGE_SIZE / SZ_1K);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_FILE_PAGES), 11L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 0L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_FILE), 11UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON), 0UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 11UL);
+
+	dirty(test, obj, 3, 1003);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_DIRTY), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&zone->vm_stat[ALTMM_NR_ZONE_WRITE_PENDING]), 1L);
+	KUNIT_EXPECT_TRUE(test, xa_get_mark(&obj->pages, 3, ALTMM_TAG_DIRTY));
+	KUNIT_EXPECT_NE(test, obj->dirtied_when, 0UL);
+	/* Not written yet: the file still has the old data. */
+	KUNIT_EXPECT_EQ(test, file_check(test, file, 3, 3), -1L);
+
+	written = node_stat(sys, ALTMM_NR_WRITTEN);
+	pgpgout = event(sys, ALTMM_PGPGOUT);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_writeback(obj, 0, ULONG_MAX), 0);
+	KUNIT_EXPECT_EQ(test, file_check(test, file, 3, 1003), -1L);
+	KUNIT_EXPECT_EQ(test, file_check(test, file, 2, 2), -1L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_DIRTY), 0L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_WRITEBACK), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&zone->vm_stat[ALTMM_NR_ZONE_WRITE_PENDING]), 0L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_WRITTEN) - written, 1L);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGPGOUT) - pgpgout, PAGE_SIZE / SZ_1K);
+	KUNIT_EXPECT_FALSE(test, xa_get_mark(&obj->pages, 3, ALTMM_TAG_DIRTY));
+	KUNIT_EXPECT_EQ(test, obj->dirtied_when, 0UL);
+
+	/* The partial page: its write stops at the file's end. */
+	dirty(test, obj, 10, 1010);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_fsync(obj, 0, LLONG_MAX, 0), 0);
+	KUNIT_EXPECT_EQ(test, i_size_read(file_inode(file)), size);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_WRITTEN) - written, 2L);
+
+	obj_put(test, obj);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_FILE_PAGES), 0L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_FILE), 0UL);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0);
+	/* The object's reference went with it; this is the test's. */
+	KUNIT_EXPECT_EQ(test, file_count(file), 1L);
+	fput(file);
+}
+
+/*
+ * 64 file pages, 16 of them (every fourth) dirtied.  Direct reclaim asked
+ * for all 64 drops the 48 clean ones (pgsteal_file) and writes nothing
+ * itself (nr_vmscan_write): the dirty ones are marked PG_reclaim and
+ * activated, counted as nr_vmscan_immediate_reclaim, and the flusher is
+ * woken.  It may run while reclaim goes on (reclaim reschedules), and
+ * what it wrote reclaim may then free; so the test asks that every page
+ * freed was clean and that, once the flusher has run, nothing is dirty
+ * and the file has the new data: 16 pages written, those still resident
+ * on the inactive list.  Reclaim then frees the rest.  Faulting the 64
+ * back reads each from the file, with its last contents: 64 major
+ * faults, 64 file refaults.  Last, a dirty page reclaim marked and
+ * activated goes, once written, to the tail of the inactive list
+ * (pgrotated), first in line.
+ */
+static void usermem_file_reclaim(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	struct file *file = pattern_file(test, 64 * PAGE_SIZE);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long steal, rotated, scanned, majors = 0, freed, resident;
+	struct altmm_lruvec *lruvec = &sys->nodes[0]->lruvec;
+	struct altmm_page *d;
+	long written, immediate, refaults, vmscan_writes;
+	struct page *page;
+	pgoff_t i;
+
+	KUNIT_ASSERT_EQ(test, altmm_uobj_set_backing(obj, file), 0);
+	for (i = 0; i < 64; i++)
+		KUNIT_ASSERT_EQ(test, vmf(touch(test, obj, i, false, NULL)), vmf(VM_FAULT_MAJOR));
+	for (i = 0; i < 64; i += 4)
+		dirty(test, obj, i, 1000 + i);
+	KUNIT_ASSERT_EQ(test, node_stat(sys, ALTMM_NR_DIRTY), 16L);
+
+	steal = event(sys, ALTMM_PGSTEAL_FILE);
+	written = node_stat(sys, ALTMM_NR_WRITTEN);
+	immediate = node_stat(sys, ALTMM_NR_VMSCAN_IMMEDIATE);
+	rotated = event(sys, ALTMM_PGROTATED);
+	vmscan_writes = node_stat(sys, ALTMM_NR_VMSCAN_WRITE);
+	freed = shrink(sys, 64, GFP_KERNEL, &scanned);
+	KUNIT_EXPECT_GE(test, freed, 48UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGSTEAL_FILE) - steal, freed);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_VMSCAN_WRITE), vmscan_writes);
+	KUNIT_EXPECT_GE(test, node_stat(sys, ALTMM_NR_VMSCAN_IMMEDIATE) - immediate, 16L);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 64 - freed);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_FILE_PAGES), 64L - (long)freed);
+	for (i = 0; i < 64; i++) {
+		page = xa_load(&obj->pages, i);
+		/* Only what the flusher wrote can have gone of the dirty ones. */
+		if (i % 4 && page && !xa_is_value(page))
+			KUNIT_FAIL(test, "clean offset %lu is still resident", i);
+	}
+
+	/* Woken by the scan; waiting for it makes it run now if it has not. */
+	flush_delayed_work(&sys->usermem->wb_work);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_DIRTY), 0L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_WRITTEN) - written, 16L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_VMSCAN_WRITE), vmscan_writes);
+	KUNIT_EXPECT_LE(test, event(sys, ALTMM_PGROTATED) - rotated, 16UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_FILE), 0UL);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_FILE), obj->nr_resident);
+	for (i = 0; i < 64; i += 4)
+		KUNIT_EXPECT_EQ_MSG(test, file_check(test, file, i, 1000 + i), -1L,
+				    "offset %lu", i);
+
+	resident = obj->nr_resident;
+	KUNIT_EXPECT_EQ(test, shrink(sys, 64, GFP_KERNEL, &scanned), resident);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 0UL);
+
+	refaults = node_stat(sys, ALTMM_WORKINGSET_REFAULT_FILE);
+	for (i = 0; i < 64; i++) {
+		vm_fault_t ret = altmm_uobj_fault(obj, i, &page);
+
+		KUNIT_ASSERT_FALSE(test, ret & VM_FAULT_ERROR);
+		if (ret & VM_FAULT_MAJOR)
+			majors++;
+		KUNIT_EXPECT_EQ_MSG(test, check_pattern(page, i % 4 ? i : 1000 + i), -1L,
+				    "offset %lu", i);
+		put_page(page);
+	}
+	KUNIT_EXPECT_EQ(test, majors, 64UL);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_WORKINGSET_REFAULT_FILE) - refaults, 64L);
+
+	dirty(test, obj, 5, 1005);
+	page = xa_load(&obj->pages, 5);
+	d = desc(test, sys, page);
+	set_bit(ALTMM_PG_reclaim, &d->flags);
+	activate(test, sys, page);
+	rotated = event(sys, ALTMM_PGROTATED);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_writeback(obj, 5, 5), 0);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGROTATED) - rotated, 1UL);
+	KUNIT_EXPECT_FALSE(test, test_bit(ALTMM_PG_active, &d->flags));
+	KUNIT_EXPECT_FALSE(test, test_bit(ALTMM_PG_reclaim, &d->flags));
+	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&lruvec->lists[ALTMM_LRU_INACTIVE_FILE],
+						  struct altmm_page, lru), d);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_FILE), 0UL);
+}
+
 static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_fault_allocates_zeroed_page),
 	KUNIT_CASE(usermem_inactive_is_low),
@@ -993,6 +1246,8 @@ static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_no_swap_keeps_anon),
 	KUNIT_CASE(usermem_working_set_larger_than_arena),
 	KUNIT_CASE(usermem_oom_spares_kthreads),
+	KUNIT_CASE(usermem_file_read_dirty_writeback),
+	KUNIT_CASE(usermem_file_reclaim),
 	{}
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/altmm: anonymous memory on altmm frames for real processes.
+ * /dev/altmm: anonymous memory, or a host file's pages, on altmm frames
+ * for real processes.
  *
  * Each open() of the device is a new object (usermem.c); mmap() of the
  * file at any offset maps the object's pages, which are allocated on the
@@ -24,6 +25,14 @@
  * O_DIRECT, vmsplice or ptrace peeks into them; read() and write() work),
  * and mlock() leaves them alone.
  *
+ * Before its first mmap(), ALTMM_IOC_SET_BACKING (include/uapi/altmm_dev.h)
+ * makes the object the page cache of a host file (filemap.c): its
+ * mappings then read the file, writes through a MAP_SHARED mapping reach
+ * it by writeback, fsync() and msync() of the device's file write back,
+ * and a MAP_PRIVATE mapping of it may only read (there is no
+ * copy-on-write to keep its writes from the file).  ALTMM_IOC_SET_NODE
+ * picks the altmm node new pages come from.
+ *
  * The file's f_mapping is the object's address_space, so the kernel puts
  * the mapping VMAs on its i_mmap tree and reclaim finds and unmaps the
  * PTEs of a page through it.
@@ -32,14 +41,17 @@
 /* Lines about an instance start with its name, which for the default is "altmm". */
 #define pr_fmt(fmt) fmt
 
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
 
 #include "dev.h"
 #include "mmzone.h"
 #include "usermem.h"
+#include "uapi/altmm_dev.h"
 
 static struct altmm_system *dev_sys;
 
@@ -59,6 +71,12 @@ static vm_fault_t altmm_vm_fault(struct vm_fault *vmf)
 	return ret;
 }
 
+/* A file page's first write: its presence makes the mappings write-notified. */
+static vm_fault_t altmm_vm_page_mkwrite(struct vm_fault *vmf)
+{
+	return altmm_uobj_mkwrite(vmf->vma->vm_file->private_data, vmf->page);
+}
+
 static void altmm_vm_open(struct vm_area_struct *vma)
 {
 	altmm_uobj_vma_open(vma->vm_file->private_data, vma);
@@ -70,25 +88,99 @@ static const struct vm_operations_struct altmm_vm_ops = {
 	.fault = altmm_vm_fault,
 };
 
-static int altmm_dev_mmap(struct file *file, struct vm_area_struct *vma)
+static const struct vm_operations_struct altmm_file_vm_ops = {
+	.open = altmm_vm_open,
+	.close = altmm_uobj_vma_close,
+	.fault = altmm_vm_fault,
+	.page_mkwrite = altmm_vm_page_mkwrite,
+};
+
+/* Whether @vma may map @obj, and if so the flags it must have. */
+static int mmap_check(struct altmm_uobj *obj, struct file *file,
+		      struct vm_area_struct *vma)
 {
+	/* Whoever may not write the object's data may not map it writable. */
+	bool may_write = obj->backing ? obj->backing->f_mode & FMODE_WRITE :
+					file->f_mode & FMODE_WRITE;
+
 	if (!(vma->vm_flags & VM_SHARED)) {
-		/* No copy-on-write: private mappings share the object too. */
-		if (!(file->f_mode & FMODE_WRITE)) {
-			if (vma->vm_flags & VM_WRITE)
-				return -EACCES;
-			vma->vm_flags &= ~VM_MAYWRITE;
-		}
+		/* No copy-on-write: a private mapping of a file could only write the file. */
+		if (obj->backing)
+			may_write = false;
 		vma->vm_flags |= VM_SHARED | VM_MAYSHARE;
 	}
+	if (!may_write) {
+		if (vma->vm_flags & VM_WRITE)
+			return -EACCES;
+		vma->vm_flags &= ~VM_MAYWRITE;
+	}
+	return 0;
+}
+
+static int altmm_dev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct altmm_uobj *obj = file->private_data;
+	int ret;
+
+	/* Against ALTMM_IOC_SET_BACKING: the object is one kind or the other. */
+	mutex_lock(&obj->lock);
+	ret = mmap_check(obj, file, vma);
+	if (ret)
+		goto out;
 	/*
 	 * VM_IO: no get_user_pages() pins, so that every page can always be
 	 * reclaimed, and given back when its object goes; no mlock either.
 	 */
 	vma->vm_flags |= VM_IO | VM_DONTDUMP;
-	vma->vm_ops = &altmm_vm_ops;
-	altmm_uobj_vma_open(file->private_data, vma);
-	return 0;
+	vma->vm_ops = obj->backing ? &altmm_file_vm_ops : &altmm_vm_ops;
+	altmm_uobj_vma_open(obj, vma);
+out:
+	mutex_unlock(&obj->lock);
+	return ret;
+}
+
+static long set_backing(struct altmm_uobj *obj, void __user *arg)
+{
+	struct altmm_backing b;
+	struct file *file;
+	int ret;
+
+	if (copy_from_user(&b, arg, sizeof(b)))
+		return -EFAULT;
+	if (b.flags) {
+		pr_info_ratelimited("%s: ALTMM_IOC_SET_BACKING: unknown flags %#x\n",
+				    obj->sys->name, b.flags);
+		return -EINVAL;
+	}
+	file = fget(b.fd);
+	if (!file)
+		return -EBADF;
+	ret = altmm_uobj_set_backing(obj, file);
+	if (ret)
+		fput(file);
+	return ret;
+}
+
+static long altmm_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct altmm_uobj *obj = file->private_data;
+	int nid;
+
+	switch (cmd) {
+	case ALTMM_IOC_SET_BACKING:
+		return set_backing(obj, (void __user *)arg);
+	case ALTMM_IOC_SET_NODE:
+		if (get_user(nid, (int __user *)arg))
+			return -EFAULT;
+		return altmm_uobj_set_node(obj, nid);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int altmm_dev_fsync(struct file *file, loff_t start, loff_t end, int datasync)
+{
+	return altmm_uobj_fsync(file->private_data, start, end, datasync);
 }
 
 static int altmm_dev_open(struct inode *inode, struct file *file)
@@ -107,7 +199,13 @@ static int altmm_dev_open(struct inode *inode, struct file *file)
 
 static int altmm_dev_release(struct inode *inode, struct file *file)
 {
-	altmm_uobj_put(file->private_data);
+	struct altmm_uobj *obj = file->private_data;
+
+	/* The cache goes with the object: what is dirty goes to its file first. */
+	if (altmm_uobj_writeback(obj, 0, ULONG_MAX))
+		pr_warn("%s: a closed /dev/altmm lost data its file would not take\n",
+			obj->sys->name);
+	altmm_uobj_put(obj);
 	return 0;
 }
 
@@ -116,6 +214,9 @@ static const struct file_operations altmm_dev_fops = {
 	.open = altmm_dev_open,
 	.release = altmm_dev_release,
 	.mmap = altmm_dev_mmap,
+	.unlocked_ioctl = altmm_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.fsync = altmm_dev_fsync,
 	.llseek = noop_llseek,
 };
 

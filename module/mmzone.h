@@ -102,12 +102,15 @@ enum altmm_pageflags {
 	ALTMM_PG_referenced,	/* seen referenced once by reclaim */
 	ALTMM_PG_swapbacked,	/* anonymous: reclaimed to swap, anon LRU */
 	ALTMM_PG_user,		/* a page of a user-memory object */
+	ALTMM_PG_dirty,		/* file page written through a mapping, not yet back */
+	ALTMM_PG_writeback,	/* file page being written to its backing store */
+	ALTMM_PG_reclaim,	/* dirty page reclaim wants freed once written */
 	ALTMM_NR_PAGEFLAGS
 };
 
-#define ALTMM_PG_MT_SHIFT	16
+#define ALTMM_PG_MT_SHIFT	24
 #define ALTMM_PG_MT_MASK	(0xfUL << ALTMM_PG_MT_SHIFT)
-#define ALTMM_PG_ORDER_SHIFT	20
+#define ALTMM_PG_ORDER_SHIFT	28
 #define ALTMM_PG_ORDER_MASK	(0xfUL << ALTMM_PG_ORDER_SHIFT)
 #define ALTMM_PG_SECTION_BITS	24
 #define ALTMM_PG_SECTION_SHIFT	(BITS_PER_LONG - ALTMM_PG_SECTION_BITS)
@@ -239,6 +242,8 @@ enum altmm_node_stat_item {
 	ALTMM_NR_DIRTY,
 	ALTMM_NR_WRITEBACK,
 	ALTMM_NR_VMSCAN_WRITE,
+	ALTMM_NR_VMSCAN_IMMEDIATE,	/* dirty pages reclaim marked to free once written */
+	ALTMM_NR_DIRTIED,
 	ALTMM_NR_WRITTEN,
 	ALTMM_NR_NODE_STAT_ITEMS
 };
@@ -275,6 +280,7 @@ enum altmm_vm_event_item {
 	ALTMM_PGSCAN_FILE,
 	ALTMM_PGSTEAL_ANON,
 	ALTMM_PGSTEAL_FILE,
+	ALTMM_PGROTATED,		/* written-back pages moved to the inactive tail */
 	ALTMM_OOM_KILL,
 	ALTMM_NR_VM_EVENT_ITEMS
 };
@@ -370,6 +376,8 @@ enum altmm_lru_list {
  * @file_cost: the same for file pages; both halve as 6.1's lru_note_cost()
  * @nonresident_age: pages evicted or activated (workingset clock)
  * @refaults: refault counts at the last reclaim run, [anon, file]
+ * @dirty: kswapd found only dirty file pages not queued for writeback on
+ *	the inactive list (6.1's PGDAT_DIRTY): it may write them itself
  *
  * The sizes are the zones' ALTMM_NR_ZONE_*_ANON/FILE counters, as in 6.1.
  */
@@ -380,6 +388,7 @@ struct altmm_lruvec {
 	unsigned long file_cost;
 	atomic_long_t nonresident_age;
 	unsigned long refaults[2];
+	bool dirty;
 };
 
 /**
@@ -446,6 +455,13 @@ static inline bool altmm_zone_populated(const struct altmm_zone *zone)
  * @page_group_by_mobility_disabled: 1 turns anti-fragmentation off, as the
  *	kernel does on small machines: every request is unmovable and any
  *	fallback claims its whole pageblock
+ * @swappiness: 0..200, anon against file in reclaim's scan balance
+ * @dirty_background_ratio: percent of dirtyable memory dirty file pages
+ *	may take before the flusher is woken
+ * @dirty_ratio: percent at which a process dirtying pages writes them
+ *	back itself (balance_dirty_pages())
+ * @dirty_expire_centisecs: age at which dirty pages are written back
+ * @dirty_writeback_centisecs: the flusher's period, 0 for none
  * @init_on_alloc: zero pages and objects as they are handed out
  *	(init_on_alloc=1); READ_ONCE, as a writer may flip it at any time
  * @init_on_free: zero pages and objects as they are given back
@@ -464,6 +480,10 @@ struct altmm_tunables {
 	int percpu_pagelist_high_fraction;
 	int page_group_by_mobility_disabled;
 	int swappiness;
+	int dirty_background_ratio;
+	int dirty_ratio;
+	int dirty_expire_centisecs;
+	int dirty_writeback_centisecs;
 	bool init_on_alloc;
 	bool init_on_free;
 	slab_flags_t slab_debug;

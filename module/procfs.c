@@ -138,8 +138,8 @@ static const struct stat_line node_stat_lines[] = {
 	ZERO("nr_shmem_pmdmapped"), ZERO("nr_file_hugepages"),
 	ZERO("nr_file_pmdmapped"), ZERO("nr_anon_transparent_hugepages"),
 	NODE("nr_vmscan_write", ALTMM_NR_VMSCAN_WRITE),
-	ZERO("nr_vmscan_immediate_reclaim"),
-	ZERO("nr_dirtied"), NODE("nr_written", ALTMM_NR_WRITTEN),
+	NODE("nr_vmscan_immediate_reclaim", ALTMM_NR_VMSCAN_IMMEDIATE),
+	NODE("nr_dirtied", ALTMM_NR_DIRTIED), NODE("nr_written", ALTMM_NR_WRITTEN),
 	ZERO("nr_throttled_written"),
 	NODE("nr_kernel_misc_reclaimable", ALTMM_NR_KERNEL_MISC_RECLAIMABLE),
 	ZERO("nr_foll_pin_acquired"), ZERO("nr_foll_pin_released"),
@@ -196,7 +196,7 @@ static const struct stat_line vmstat_tail_lines[] = {
 	EVENT("kswapd_low_wmark_hit_quickly", ALTMM_KSWAPD_LOW_WMARK_HIT_QUICKLY),
 	EVENT("kswapd_high_wmark_hit_quickly", ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY),
 	EVENT("pageoutrun", ALTMM_KSWAPD_WAKE),
-	ZERO("pgrotated"), ZERO("drop_pagecache"), ZERO("drop_slab"),
+	EVENT("pgrotated", ALTMM_PGROTATED), ZERO("drop_pagecache"), ZERO("drop_slab"),
 	EVENT("oom_kill", ALTMM_OOM_KILL),
 	ZERO("numa_pte_updates"), ZERO("numa_huge_pte_updates"),
 	ZERO("numa_hint_faults"), ZERO("numa_hint_faults_local"),
@@ -615,6 +615,8 @@ static int zoneinfo_show(struct seq_file *m, void *v)
 	struct altmm_node *node;
 	int nid, zt;
 
+	altmm_usermem_count_mapped(sys);
+
 	for_each_altmm_node(sys, node, nid)
 		for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
 			zoneinfo_show_zone(m, sys, node, &node->zones[zt]);
@@ -797,6 +799,8 @@ static int vmstat_show(struct seq_file *m, void *v)
 	bool highmem = has_highmem(sys);
 	struct altmm_node *node;
 	int nid, zt, i;
+
+	altmm_usermem_count_mapped(sys);
 
 	for (i = 0; i < ALTMM_NR_ZONE_STAT_ITEMS; i++) {
 		long sum = 0;
@@ -983,6 +987,8 @@ static int meminfo_show(struct seq_file *m, void *v)
 	unsigned long sreclaimable, sunreclaim, misc;
 	struct meminfo mi;
 
+	altmm_usermem_count_mapped(sys);
+
 	meminfo_collect(sys, &mi);
 	sreclaimable = node_stat_pages(sys, ALTMM_NR_SLAB_RECLAIMABLE_B, true);
 	sunreclaim = node_stat_pages(sys, ALTMM_NR_SLAB_UNRECLAIMABLE_B, true);
@@ -992,7 +998,7 @@ static int meminfo_show(struct seq_file *m, void *v)
 	show_kb(m, "MemFree:", mi.free);
 	show_kb(m, "MemAvailable:", mem_available(sys, &mi, sreclaimable));
 	show_kb(m, "Buffers:", 0);
-	show_kb(m, "Cached:", 0);
+	show_kb(m, "Cached:", node_stat_pages(sys, ALTMM_NR_FILE_PAGES, false));
 	show_kb(m, "SwapCached:", 0);
 	show_kb(m, "Active:", mi.lru[ALTMM_NR_ZONE_ACTIVE_ANON] +
 		mi.lru[ALTMM_NR_ZONE_ACTIVE_FILE]);

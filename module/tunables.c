@@ -16,6 +16,15 @@
  *   swappiness                      0..200: how readily reclaim takes
  *                                   anonymous user pages rather than file
  *                                   pages (vmscan.c)
+ *   dirty_background_ratio          0..100: dirty file pages, in percent of
+ *                                   free and file memory, that wake the
+ *                                   flusher (filemap.c)
+ *   dirty_ratio                     0..100: the percentage at which a
+ *                                   writer writes back its own pages
+ *   dirty_expire_centisecs          >= 0: age at which the flusher writes
+ *                                   a dirty page back
+ *   dirty_writeback_centisecs       >= 0: the flusher's period (0: only
+ *                                   when woken)
  *
  * Reading prints what proc_dointvec() prints: the values separated by
  * tabs, then a newline.  A write is parsed as proc_dointvec_minmax()
@@ -147,6 +156,34 @@ static const struct tunable tunables[] = {
 		.nr	= 1,
 		.min	= 0,
 		.max	= 200,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "dirty_background_ratio",
+		.offset	= offsetof(struct altmm_tunables, dirty_background_ratio),
+		.nr	= 1,
+		.min	= 0,
+		.max	= 100,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "dirty_ratio",
+		.offset	= offsetof(struct altmm_tunables, dirty_ratio),
+		.nr	= 1,
+		.min	= 0,
+		.max	= 100,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "dirty_expire_centisecs",
+		.offset	= offsetof(struct altmm_tunables, dirty_expire_centisecs),
+		.nr	= 1,
+		.min	= 0,
+		.max	= INT_MAX,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "dirty_writeback_centisecs",
+		.offset	= offsetof(struct altmm_tunables, dirty_writeback_centisecs),
+		.nr	= 1,
+		.min	= 0,
+		.max	= INT_MAX,
 		.fops	= TUNABLE_FOPS,
 	},
 };

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * User-memory objects: anonymous memory that processes map through
- * /dev/altmm (dev.c), on altmm frames, with the life cycle 6.1 gives an
- * anonymous page.
+ * User-memory objects: memory that processes map through /dev/altmm
+ * (dev.c), on altmm frames, with the life cycle 6.1 gives an anonymous
+ * page, or, for an object given a backing file, a page cache page
+ * (filemap.c has what only those do).
  *
  * What altmm keeps of 6.1 (mm/memory.c do_anonymous_page() and
  * do_swap_page(), mm/swap.c, mm/workingset.c):
@@ -19,6 +20,10 @@
  *     workingset_activate_anon);
  *   - AnonPages counts the resident pages, the LRU sizes the pages on each
  *     list, as NR_ANON_MAPPED and NR_LRU_BASE do.
+ * A file-backed object's pages go on the file lists, count as
+ * NR_FILE_PAGES ("Cached"), are read from the file on a fault and, when
+ * reclaim evicts them clean, leave a shadow entry whose refault distance
+ * decides as for anon (workingset_refault_file, workingset_activate_file).
  * What it does not keep: the zero page for read faults (a read allocates),
  * copy-on-write (an object is shared by every mapping and every fork, like
  * a MAP_SHARED region of shmem), swap cache, anon_vma.
@@ -34,6 +39,7 @@
 #define pr_fmt(fmt) fmt
 
 #include <linux/delay.h>
+#include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/oom.h>
@@ -63,25 +69,39 @@ struct altmm_page *altmm_user_desc(struct altmm_system *sys, struct page *page)
 }
 EXPORT_SYMBOL_NS_GPL(altmm_user_desc, ALTMM_INTERNAL);
 
-static struct altmm_node *page_node(struct altmm_system *sys, struct page *page)
+/**
+ * altmm_user_zone() - the zone of a host page of the arena
+ * @sys: instance
+ * @page: one of its frames
+ */
+struct altmm_zone *altmm_user_zone(struct altmm_system *sys, struct page *page)
 {
 	unsigned long pfn;
 
 	if (WARN_ON_ONCE(!altmm_host_page_to_pfn(sys, page, &pfn)))
 		return NULL;
-	return altmm_pfn_to_zone(sys, pfn)->node;
+	return altmm_pfn_to_zone(sys, pfn);
 }
 
-static void mod_anon(struct altmm_system *sys, struct page *page, long delta)
+static struct altmm_node *page_node(struct altmm_system *sys, struct page *page)
 {
-	atomic_long_add(delta, &page_node(sys, page)->vm_stat[ALTMM_NR_ANON_MAPPED]);
+	return altmm_user_zone(sys, page)->node;
+}
+
+/* NR_ANON_MAPPED or NR_FILE_PAGES, as the object is. */
+static void mod_resident(struct altmm_uobj *obj, struct page *page, long delta)
+{
+	atomic_long_add(delta, &page_node(obj->sys, page)->vm_stat[obj->backing ?
+								 ALTMM_NR_FILE_PAGES :
+								 ALTMM_NR_ANON_MAPPED]);
 }
 
 /*
  * A swapped-out offset's entry in an object's tree: the slot, the node
  * the page was evicted from and that node's workingset clock at the
  * time, packed into an xa_value as 6.1 packs a shadow entry (the clock
- * keeps its low bits; distances are taken modulo them).
+ * keeps its low bits; distances are taken modulo them).  An evicted file
+ * page's entry is the same with slot 0: a shadow.
  */
 #define SLOT_BITS	28	/* a swap area of up to 1 TiB */
 #define NID_BITS	3
@@ -113,14 +133,17 @@ static unsigned long entry_eviction(void *entry)
 }
 
 /*
- * workingset_refault() for an anonymous page coming back from swap: the
+ * workingset_refault() for a page coming back from swap or its file: the
  * pages evicted or activated on its node since it left is its refault
  * distance; had the node had that much more memory for it, the page
- * would still be resident, so it goes straight to the active list.
- * Counts workingset_refault_anon and, when it activates,
- * workingset_activate_anon.  Returns whether it does.
+ * would still be resident, so it goes straight to the active list.  The
+ * memory it competes with is, as in 6.1, the active file list, the
+ * inactive file list too for an anon page, and the anon lists (only the
+ * active one for an anon page) when there is swap room.  Counts
+ * workingset_refault_* and, when it activates, workingset_activate_*.
+ * Returns whether it does.
  */
-static bool refault_activates(struct altmm_system *sys, void *entry)
+static bool refault_activates(struct altmm_system *sys, void *entry, bool file)
 {
 	struct altmm_node *node = sys->nodes[entry_nid(entry)];
 	struct altmm_swap *swap = sys->usermem->swap;
@@ -129,14 +152,20 @@ static bool refault_activates(struct altmm_system *sys, void *entry)
 
 	refault = atomic_long_read(&node->lruvec.nonresident_age);
 	distance = (refault - entry_eviction(entry)) & EVICTION_MASK;
-	atomic_long_inc(&node->vm_stat[ALTMM_WORKINGSET_REFAULT_ANON]);
-	workingset = altmm_lru_size(sys, nid, ALTMM_LRU_ACTIVE_FILE) +
-		     altmm_lru_size(sys, nid, ALTMM_LRU_INACTIVE_FILE);
-	if (altmm_swap_free_slots(swap))
+	atomic_long_inc(&node->vm_stat[file ? ALTMM_WORKINGSET_REFAULT_FILE :
+				       ALTMM_WORKINGSET_REFAULT_ANON]);
+	workingset = altmm_lru_size(sys, nid, ALTMM_LRU_ACTIVE_FILE);
+	if (!file)
+		workingset += altmm_lru_size(sys, nid, ALTMM_LRU_INACTIVE_FILE);
+	if (swap && altmm_swap_free_slots(swap)) {
 		workingset += altmm_lru_size(sys, nid, ALTMM_LRU_ACTIVE_ANON);
+		if (file)
+			workingset += altmm_lru_size(sys, nid, ALTMM_LRU_INACTIVE_ANON);
+	}
 	if (distance > workingset)
 		return false;
-	atomic_long_inc(&node->vm_stat[ALTMM_WORKINGSET_ACTIVATE_ANON]);
+	atomic_long_inc(&node->vm_stat[file ? ALTMM_WORKINGSET_ACTIVATE_FILE :
+				       ALTMM_WORKINGSET_ACTIVATE_ANON]);
 	atomic_long_inc(&node->lruvec.nonresident_age);
 	return true;
 }
@@ -191,6 +220,8 @@ static bool free_user_page(struct altmm_system *sys, struct page *page)
 	clear_bit(ALTMM_PG_swapbacked, &d->flags);
 	clear_bit(ALTMM_PG_referenced, &d->flags);
 	clear_bit(ALTMM_PG_active, &d->flags);
+	clear_bit(ALTMM_PG_dirty, &d->flags);
+	clear_bit(ALTMM_PG_reclaim, &d->flags);
 	d->private = 0;
 	/* What the kernel's zap left on the host page. */
 	ClearPageDirty(page);
@@ -217,11 +248,14 @@ static void uobj_release(struct kref *ref)
 	/* No mapping is left and no page is off its list: reclaim holds a reference then. */
 	xa_for_each(&obj->pages, index, entry) {
 		if (xa_is_value(entry)) {
-			altmm_swap_free(um->swap, entry_slot(entry));
+			if (!obj->backing)
+				altmm_swap_free(um->swap, entry_slot(entry));
 			continue;
 		}
 		altmm_lru_del(sys, entry);
-		mod_anon(sys, entry, -1);
+		mod_resident(obj, entry, -1);
+		if (obj->backing)
+			altmm_file_cancel_dirty(obj, entry);
 		while (!free_user_page(sys, entry)) {
 			/* A pin outlives its mapping only briefly (GUP users). */
 			if (++held == 1)
@@ -231,6 +265,8 @@ static void uobj_release(struct kref *ref)
 		}
 	}
 	xa_destroy(&obj->pages);
+	if (obj->backing)
+		fput(obj->backing);
 	put_pid(obj->owner);
 	kfree(obj);
 }
@@ -412,14 +448,16 @@ static bool fill_page(struct altmm_uobj *obj, void *entry, struct page *page)
 }
 
 /**
- * altmm_uobj_fault() - the page at @index, allocated or swapped in if need be
+ * altmm_uobj_fault() - the page at @index, allocated, swapped in or read
+ *	from the object's file if need be
  * @obj: object
  * @index: page offset
  * @pagep: the page, with a reference for the caller (the PTE's)
  *
  * Context: process context, may sleep; may reclaim.
- * Return: 0, VM_FAULT_MAJOR when the page was read from swap, or
- * VM_FAULT_OOM when no frame could be had (*@pagep is not set).
+ * Return: 0, VM_FAULT_MAJOR when the page was read from swap or its file,
+ * VM_FAULT_OOM when no frame could be had, or VM_FAULT_SIGBUS for an
+ * offset past the file's end or a read error (*@pagep is not set).
  */
 vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 			    struct page **pagep)
@@ -431,6 +469,9 @@ vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 	void *entry;
 	int nid;
 
+	/* filemap_fault(): past the end even when the page is cached. */
+	if (obj->backing && index >= altmm_file_max_index(obj))
+		return VM_FAULT_SIGBUS;
 	for (;;) {
 		mutex_lock(&obj->lock);
 		entry = xa_load(&obj->pages, index);
@@ -447,57 +488,100 @@ vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 			break;
 		mutex_unlock(&obj->lock);
 
-		nid = obj->nid == NUMA_NO_NODE ? altmm_numa_node_id(sys) : obj->nid;
+		nid = READ_ONCE(obj->nid);
+		if (nid == NUMA_NO_NODE)
+			nid = altmm_numa_node_id(sys);
 		/* Failure is the OOM killer's to report, as in 6.1, not a warning's. */
 		fresh = altmm_sys_alloc_pages(sys, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, nid);
 		if (!fresh)
 			return VM_FAULT_OOM;
 	}
 
-	/* Still absent or swapped out, with @obj->lock held and a frame in hand. */
+	/* Still absent, swapped out or evicted, with @obj->lock held and a frame in hand. */
 	page = fresh;
+	page->index = index;
+	if (obj->backing && altmm_file_read_page(obj, page)) {
+		ret = VM_FAULT_SIGBUS;
+		goto fail;
+	}
 	if (xa_is_err(xa_store(&obj->pages, index, page, GFP_KERNEL))) {
-		mutex_unlock(&obj->lock);
-		altmm_sys_free_pages(sys, page, 0, false);
-		return VM_FAULT_OOM;
+		ret = VM_FAULT_OOM;
+		goto fail;
 	}
 	d = altmm_user_desc(sys, page);
-	if (fill_page(obj, entry, page)) {
+	if (obj->backing) {
+		ret = VM_FAULT_MAJOR;
+		altmm_count_event(sys, ALTMM_PGMAJFAULT, 1);
+		if (xa_is_value(entry) && refault_activates(sys, entry, true))
+			set_bit(ALTMM_PG_active, &d->flags);
+	} else if (fill_page(obj, entry, page)) {
 		ret = VM_FAULT_MAJOR;
 		altmm_count_event(sys, ALTMM_PSWPIN, 1);
 		altmm_count_event(sys, ALTMM_PGPGIN, PAGE_SIZE / SZ_1K);
 		altmm_count_event(sys, ALTMM_PGMAJFAULT, 1);
-		if (refault_activates(sys, entry))
+		if (refault_activates(sys, entry, false))
 			set_bit(ALTMM_PG_active, &d->flags);
 	}
 	d->private = index;
 	set_page_private(page, (unsigned long)obj);
-	page->index = index;
-	set_bit(ALTMM_PG_swapbacked, &d->flags);
+	if (!obj->backing)
+		set_bit(ALTMM_PG_swapbacked, &d->flags);
 	set_bit(ALTMM_PG_user, &d->flags);
 	obj->nr_resident++;
-	mod_anon(sys, page, 1);
+	mod_resident(obj, page, 1);
 	altmm_lru_add(sys, page);
 	get_page(page);
 	mutex_unlock(&obj->lock);
 	*pagep = page;
 	return ret;
+fail:
+	mutex_unlock(&obj->lock);
+	page->index = 0;
+	altmm_sys_free_pages(sys, page, 0, false);
+	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_uobj_fault, ALTMM_INTERNAL);
 
+/*
+ * __remove_mapping() for a clean file page: unmapped and nobody else
+ * holding it, it leaves a shadow entry and goes.
+ */
+static int evict_file_page(struct altmm_uobj *obj, struct page *page)
+{
+	struct altmm_system *sys = obj->sys;
+	struct altmm_node *node = page_node(sys, page);
+	struct altmm_page *d = altmm_user_desc(sys, page);
+	unsigned long eviction;
+
+	unmap_mapping_pages(&obj->mapping, page->index, 1, false);
+	if (page_count(page) != 1 || page_mapped(page) ||
+	    test_bit(ALTMM_PG_dirty, &d->flags))
+		return -EBUSY;
+	eviction = atomic_long_fetch_add(1, &node->lruvec.nonresident_age);
+	xa_store(&obj->pages, page->index, pack_swap_entry(0, node->nid, eviction),
+		 GFP_NOWAIT);
+	obj->nr_resident--;
+	mod_resident(obj, page, -1);
+	if (!free_user_page(sys, page))
+		WARN_ON_ONCE(1);
+	return 0;
+}
+
 /**
  * altmm_uobj_evict() - unmap a page and write it to swap (the anon half of
- *	shrink_folio_list(): try_to_unmap(), pageout(), __remove_mapping())
+ *	shrink_folio_list(): try_to_unmap(), pageout(), __remove_mapping()),
+ *	or drop a clean file page
  * @obj: its object, locked by the caller
  * @page: a resident page of @obj that the caller took off the LRU
  * @gfp: the reclaiming allocation's flags
  *
  * Context: process context; may not sleep for I/O unless @gfp allows it
  * (there is none: the device is synchronous).
- * Return: 0 when the page was written out and freed; -EBUSY when it is
- * mapped or held again (a racing fault, a pin); -ENOSPC without swap
- * room; -ENOMEM when the slot's host page could not be had.  On error
- * the page is as it was, still the caller's to put back.
+ * Return: 0 when the page was written out (or was a clean file page) and
+ * freed; -EBUSY when it is mapped or held again (a racing fault, a pin)
+ * or dirty; -ENOSPC without swap room; -ENOMEM when the slot's host page
+ * could not be had.  On error the page is as it was, still the caller's
+ * to put back.
  */
 int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp)
 {
@@ -509,6 +593,8 @@ int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp)
 	int ret;
 
 	lockdep_assert_held(&obj->lock);
+	if (obj->backing)
+		return evict_file_page(obj, page);
 	if (!swap)
 		return -ENOSPC;
 	slot = altmm_swap_alloc(swap);
@@ -532,7 +618,7 @@ int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp)
 		 pack_swap_entry(slot, node->nid, eviction), GFP_NOWAIT);
 	obj->nr_resident--;
 	obj->nr_swap++;
-	mod_anon(sys, page, -1);
+	mod_resident(obj, page, -1);
 	altmm_count_event(sys, ALTMM_PSWPOUT, 1);
 	altmm_count_event(sys, ALTMM_PGPGOUT, PAGE_SIZE / SZ_1K);
 	atomic_long_inc(&node->vm_stat[ALTMM_NR_VMSCAN_WRITE]);
@@ -622,6 +708,28 @@ bool altmm_out_of_memory(struct altmm_system *sys)
 EXPORT_SYMBOL_NS_GPL(altmm_out_of_memory, ALTMM_INTERNAL);
 
 /**
+ * altmm_uobj_set_node() - where an object's new pages come from
+ * @obj: object
+ * @nid: an altmm node with memory, or NUMA_NO_NODE for the faulting CPU's
+ *
+ * Return: 0 or -EINVAL.
+ */
+int altmm_uobj_set_node(struct altmm_uobj *obj, int nid)
+{
+	struct altmm_system *sys = obj->sys;
+
+	if (nid != NUMA_NO_NODE &&
+	    (nid < 0 || nid >= sys->layout.nr_nodes || !sys->nodes[nid] ||
+	     !sys->nodes[nid]->node_present_pages)) {
+		pr_info_ratelimited("%s: /dev/altmm: node %d is not a node of altmm's with memory\n",
+				    sys->name, nid);
+		return -EINVAL;
+	}
+	WRITE_ONCE(obj->nid, nid);
+	return 0;
+}
+
+/**
  * altmm_usermem_init() - user memory for an instance
  * @sys: instance whose page allocator is up
  * @swap_mb: its swap area in MiB, 0 for none
@@ -640,6 +748,7 @@ int altmm_usermem_init(struct altmm_system *sys, unsigned long swap_mb)
 		return -ENOMEM;
 	mutex_init(&um->lock);
 	INIT_LIST_HEAD(&um->objects);
+	altmm_flusher_init(um);
 	if (swap_mb) {
 		um->swap = altmm_swap_create(swap_mb);
 		if (!um->swap) {
@@ -668,6 +777,7 @@ void altmm_usermem_exit(struct altmm_system *sys)
 		return;
 	WRITE_ONCE(sys->shrink_lru, NULL);
 	WARN_ON(!list_empty(&um->objects));
+	cancel_delayed_work_sync(&um->wb_work);
 	altmm_swap_destroy(um->swap);
 	kfree(um);
 	sys->usermem = NULL;

@@ -13,20 +13,27 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "mmzone.h"
 
+/* The xarray mark of an object's dirty pages (6.1's PAGECACHE_TAG_DIRTY). */
+#define ALTMM_TAG_DIRTY		XA_MARK_0
+
 /**
- * struct altmm_uobj - a user-memory object: the anonymous memory behind
- *	one open /dev/altmm (or a test's), shared by every mapping of it
+ * struct altmm_uobj - a user-memory object: the memory behind one open
+ *	/dev/altmm (or a test's), shared by every mapping of it: anonymous,
+ *	or the page cache of a host file (filemap.c)
  * @sys: its instance
  * @ref: the opener's reference, and one for each page reclaim has taken
  *	off an LRU list
  * @lock: @pages and the counts; a fault holds it while it allocates
  *	nothing, reclaim only trylocks it
- * @pages: by page offset, a host &struct page (resident) or an xa_value
- *	swap slot (swapped out); offsets never touched are absent
+ * @pages: by page offset, a host &struct page (resident) or an xa_value:
+ *	for anonymous memory the swap slot of a swapped-out page, for a
+ *	file's the shadow of an evicted one; offsets never touched are
+ *	absent.  Dirty file pages carry ALTMM_TAG_DIRTY.
  * @mapping: its mappings' address_space: the VMAs are on its i_mmap tree
  *	(vma_link() puts them there from file->f_mapping), which is how
  *	unmap_mapping_pages() unmaps a page, as for a file's page cache
@@ -39,6 +46,12 @@
  * @nr_swap: swap slots in @pages
  * @list: on &altmm_usermem.objects
  * @owner: the process that opened it, whose memory it is to the OOM killer
+ * @backing: the host file of a file-backed object, NULL for anonymous
+ *	memory; set once, before the first mapping, and kept until the end
+ * @dirtied_when: jiffies when its oldest dirty page was dirtied, 0 when
+ *	it has none (an inode's dirtied_when); under @lock
+ * @wb_err: the first error a writeback met since the last fsync(); under
+ *	@lock
  *
  * A resident page records its object in the host page: page->private is
  * the object and page->index the offset, as a page cache page's mapping
@@ -60,6 +73,9 @@ struct altmm_uobj {
 	unsigned long nr_swap;
 	struct list_head list;
 	struct pid *owner;
+	struct file *backing;
+	unsigned long dirtied_when;
+	int wb_err;
 };
 
 /**
@@ -100,11 +116,17 @@ struct altmm_swap {
  * @lock: @objects
  * @objects: every live object
  * @swap: the swap area, or NULL (swap_mb=0)
+ * @wb_work: the flusher (filemap.c): writes back file objects whose
+ *	pages have been dirty for dirty_expire_centisecs, every
+ *	dirty_writeback_centisecs, or all of them when woken
+ * @wb_all: the next flusher run writes back every dirty page
  */
 struct altmm_usermem {
 	struct mutex lock;	/* @objects */
 	struct list_head objects;
 	struct altmm_swap *swap;
+	struct delayed_work wb_work;
+	atomic_t wb_all;
 };
 
 /* usermem.c */
@@ -121,6 +143,21 @@ void altmm_uobj_vma_close(struct vm_area_struct *vma);
 int altmm_uobj_referenced(struct altmm_uobj *obj, struct page *page,
 			  unsigned long *vm_flags);
 struct altmm_page *altmm_user_desc(struct altmm_system *sys, struct page *page);
+struct altmm_zone *altmm_user_zone(struct altmm_system *sys, struct page *page);
+int altmm_uobj_set_node(struct altmm_uobj *obj, int nid);
+
+/* filemap.c */
+int altmm_uobj_set_backing(struct altmm_uobj *obj, struct file *file);
+int altmm_file_read_page(struct altmm_uobj *obj, struct page *page);
+pgoff_t altmm_file_max_index(struct altmm_uobj *obj);
+vm_fault_t altmm_uobj_mkwrite(struct altmm_uobj *obj, struct page *page);
+int altmm_file_write_page(struct altmm_uobj *obj, struct page *page);
+void altmm_file_cancel_dirty(struct altmm_uobj *obj, struct page *page);
+int altmm_uobj_writeback(struct altmm_uobj *obj, pgoff_t start, pgoff_t end);
+int altmm_uobj_fsync(struct altmm_uobj *obj, loff_t start, loff_t end, int datasync);
+void altmm_wakeup_flusher(struct altmm_system *sys);
+void altmm_flusher_init(struct altmm_usermem *um);
+void altmm_usermem_count_mapped(struct altmm_system *sys);
 
 /* swap.c */
 struct altmm_swap *altmm_swap_create(unsigned long mb);
@@ -137,6 +174,7 @@ unsigned long altmm_swap_free_slots(const struct altmm_swap *swap);
 void altmm_lruvec_init(struct altmm_lruvec *lruvec);
 void altmm_lru_add(struct altmm_system *sys, struct page *page);
 void altmm_lru_del(struct altmm_system *sys, struct page *page);
+void altmm_lru_rotate(struct altmm_system *sys, struct page *page);
 unsigned long altmm_shrink_lru(struct altmm_system *sys, int nid,
 			       unsigned long nr_to_reclaim, gfp_t gfp,
 			       bool kswapd, unsigned long *scanned);

@@ -21,9 +21,17 @@
  *     the page tables of the object's VMAs (usermem.c), as
  *     folio_referenced() finds them, and the page's referenced flag
  *     decide between activate (used twice), keep (used once: mark and
- *     spare it) and reclaim; an anonymous page is reclaimed only with
- *     __GFP_IO and swap room, by unmapping it and writing it to swap
+ *     spare it), reclaim, and reclaim only if clean (a file page whose
+ *     referenced flag alone was set); an anonymous page is reclaimed only
+ *     with __GFP_IO and swap room, by unmapping it and writing it to swap
  *     (usermem.c); one that cannot be is activated (no swap room) or kept;
+ *   - a clean file page is unmapped and dropped, leaving a shadow entry;
+ *     a dirty one is written back only by kswapd, only with __GFP_FS, and
+ *     only once the node is marked dirty (kswapd found nothing but
+ *     dirty, unqueued file pages) and the page was seen dirty before
+ *     (PG_reclaim); otherwise it is marked PG_reclaim and activated, and
+ *     rotated to the inactive tail when the flusher has written it
+ *     (filemap.c); a scan that found only such pages wakes the flusher;
  *   - lru_note_cost(): pages written count against their type, and the
  *     costs halve when they pass a quarter of the LRU pages;
  *   - the may_deactivate rule: an active list is aged only when its
@@ -52,7 +60,9 @@
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
 
-enum page_references { PAGEREF_ACTIVATE, PAGEREF_KEEP, PAGEREF_RECLAIM };
+enum page_references {
+	PAGEREF_ACTIVATE, PAGEREF_KEEP, PAGEREF_RECLAIM, PAGEREF_RECLAIM_CLEAN
+};
 
 /**
  * struct scan_control - one call of altmm_shrink_lru()
@@ -67,6 +77,8 @@ enum page_references { PAGEREF_ACTIVATE, PAGEREF_KEEP, PAGEREF_RECLAIM };
  * @may_deactivate: which active lists may be aged, bit 0 anon, bit 1 file
  * @file_is_tiny: so little file memory is left that anon goes first
  * @nr_pageout: pages written this call
+ * @kswapd: kswapd's run (only it writes file pages back)
+ * @nr_unqueued_dirty: dirty file pages the last shrink_page_list() found
  */
 struct scan_control {
 	struct altmm_system *sys;
@@ -80,6 +92,8 @@ struct scan_control {
 	unsigned int may_deactivate;
 	bool file_is_tiny;
 	unsigned long nr_pageout;
+	bool kswapd;
+	unsigned long nr_unqueued_dirty;
 };
 
 #define DEACTIVATE_ANON	1
@@ -187,6 +201,32 @@ void altmm_lru_del(struct altmm_system *sys, struct page *page)
 	spin_unlock(&lruvec->lru_lock);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_lru_del, ALTMM_INTERNAL);
+
+/**
+ * altmm_lru_rotate() - folio_rotate_reclaimable(): a page reclaim wanted,
+ *	written back, goes to the tail of its inactive list to be freed next
+ * @sys: instance
+ * @page: a file page, on an LRU list or isolated (then left alone)
+ *
+ * Context: any but hard IRQ; takes the lruvec's lru_lock.
+ */
+void altmm_lru_rotate(struct altmm_system *sys, struct page *page)
+{
+	struct altmm_page *d;
+	struct altmm_zone *zone = user_zone(sys, page, &d);
+	struct altmm_lruvec *lruvec = &zone->node->lruvec;
+
+	spin_lock(&lruvec->lru_lock);
+	if (test_bit(ALTMM_PG_lru, &d->flags)) {
+		list_del(&d->lru);
+		update_lru_size(zone, desc_lru(d), -1);
+		clear_bit(ALTMM_PG_active, &d->flags);
+		list_add_tail(&d->lru, &lruvec->lists[desc_lru(d)]);
+		update_lru_size(zone, desc_lru(d), 1);
+		altmm_count_event(sys, ALTMM_PGROTATED, 1);
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
 
 /**
  * altmm_lru_size() - pages on one of a node's lists (lruvec_lru_size())
@@ -361,6 +401,9 @@ static enum page_references check_references(struct altmm_uobj *obj,
 			return PAGEREF_ACTIVATE;
 		return PAGEREF_KEEP;
 	}
+	/* Reclaim, but without I/O: a clean page is cheap to drop. */
+	if (referenced_page && !test_bit(ALTMM_PG_swapbacked, &d->flags))
+		return PAGEREF_RECLAIM_CLEAN;
 	return PAGEREF_RECLAIM;
 }
 
@@ -493,23 +536,46 @@ static unsigned long shrink_page_list(struct scan_control *sc, struct list_head 
 	unsigned long reclaimed = 0, activated = 0;
 	LIST_HEAD(keep);
 
+	sc->nr_unqueued_dirty = 0;
 	list_for_each_entry_safe(d, next, list, lru) {
 		struct page *page = desc_page(sys, d);
 		struct altmm_uobj *obj = (struct altmm_uobj *)page_private(page);
+		enum page_references references;
+		bool file = obj->backing;
 		int ret;
 
 		if (!mutex_trylock(&obj->lock))
 			continue;
-		switch (check_references(obj, page, d)) {
+		references = check_references(obj, page, d);
+		switch (references) {
 		case PAGEREF_ACTIVATE:
 			goto activate;
 		case PAGEREF_KEEP:
 			goto keep;
 		case PAGEREF_RECLAIM:
+		case PAGEREF_RECLAIM_CLEAN:
 			break;
 		}
+		if (file && test_bit(ALTMM_PG_dirty, &d->flags)) {
+			sc->nr_unqueued_dirty++;
+			/* Only kswapd writes, and only what it has seen dirty before. */
+			if (!sc->kswapd || !test_bit(ALTMM_PG_reclaim, &d->flags) ||
+			    !READ_ONCE(sc->node->lruvec.dirty)) {
+				atomic_long_inc(&sc->node->vm_stat[ALTMM_NR_VMSCAN_IMMEDIATE]);
+				set_bit(ALTMM_PG_reclaim, &d->flags);
+				goto activate;
+			}
+			if (references == PAGEREF_RECLAIM_CLEAN || !(sc->gfp & __GFP_FS))
+				goto keep;
+			/* pageout(): the write is synchronous, so the page may go now. */
+			clear_bit(ALTMM_PG_reclaim, &d->flags);
+			if (altmm_file_write_page(obj, page))
+				goto keep;
+			atomic_long_inc(&sc->node->vm_stat[ALTMM_NR_VMSCAN_WRITE]);
+			sc->nr_pageout++;
+		}
 		/* Anonymous: to swap, with I/O allowed and room there. */
-		if (!(sc->gfp & __GFP_IO))
+		if (!file && !(sc->gfp & __GFP_IO))
 			goto keep;
 		list_del(&d->lru);
 		ret = altmm_uobj_evict(obj, page, sc->gfp);
@@ -517,11 +583,12 @@ static unsigned long shrink_page_list(struct scan_control *sc, struct list_head 
 			mutex_unlock(&obj->lock);
 			altmm_uobj_put(obj);
 			reclaimed++;
-			sc->nr_pageout++;
+			if (!file)
+				sc->nr_pageout++;
 			continue;
 		}
 		list_add(&d->lru, list);
-		if (ret == -EBUSY || ret == -ENOMEM)
+		if (ret == -EBUSY || ret == -ENOMEM || file)
 			goto keep;
 activate:
 		/* 6.1's activate_locked: used twice, or no swap room for it. */
@@ -548,6 +615,12 @@ static unsigned long shrink_inactive_list(struct scan_control *sc,
 	sc->nr_scanned += scanned;
 	altmm_count_event(sys, file ? ALTMM_PGSCAN_FILE : ALTMM_PGSCAN_ANON, scanned);
 	reclaimed = shrink_page_list(sc, &list);
+	/* Nothing but dirty pages nobody is writing: the flushers are behind. */
+	if (file && taken && sc->nr_unqueued_dirty == taken) {
+		altmm_wakeup_flusher(sys);
+		if (sc->kswapd)
+			WRITE_ONCE(sc->node->lruvec.dirty, true);
+	}
 	putback_pages(sc, &list);
 	unisolate(sc, file, taken);
 	if (sc->nr_pageout > pageout)
@@ -638,8 +711,9 @@ static void prepare_scan_count(struct scan_control *sc)
  * @nr_to_reclaim: frames wanted
  * @gfp: the reclaiming allocation's flags: without __GFP_IO nothing is
  *	written to swap
- * @kswapd: kswapd's run, else direct reclaim (the same here: altmm stops
- *	once enough is reclaimed, without 6.1's proportional rebalancing)
+ * @kswapd: kswapd's run, else direct reclaim (which never writes file
+ *	pages back; altmm stops once enough is reclaimed, without 6.1's
+ *	proportional rebalancing)
  * @scanned: incremented by the inactive pages scanned
  *
  * Runs the priority loop from DEF_PRIORITY down to 0, stopping once
@@ -655,7 +729,7 @@ unsigned long altmm_shrink_lru(struct altmm_system *sys, int nid,
 	struct altmm_node *node = sys->nodes[nid];
 	struct altmm_swap *swap = sys->usermem->swap;
 	struct scan_control sc = {
-		.sys = sys, .node = node, .gfp = gfp,
+		.sys = sys, .node = node, .gfp = gfp, .kswapd = kswapd,
 		.nr_to_reclaim = nr_to_reclaim,
 		.may_swap = swap && altmm_swap_free_slots(swap) && (gfp & __GFP_IO),
 	};
@@ -666,6 +740,9 @@ unsigned long altmm_shrink_lru(struct altmm_system *sys, int nid,
 		if (sc.nr_reclaimed >= nr_to_reclaim)
 			break;
 	}
+	/* clear_pgdat_congested(), when kswapd got what it wanted. */
+	if (kswapd && sc.nr_reclaimed >= nr_to_reclaim)
+		WRITE_ONCE(node->lruvec.dirty, false);
 	/* snapshot_refaults() */
 	node->lruvec.refaults[0] =
 		atomic_long_read(&node->vm_stat[ALTMM_WORKINGSET_ACTIVATE_ANON]);

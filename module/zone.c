@@ -49,6 +49,10 @@ void altmm_tunables_default(struct altmm_tunables *t)
 	t->user_min_free_kbytes = -1;
 	t->watermark_scale_factor = 10;
 	t->swappiness = 60;
+	t->dirty_background_ratio = 10;
+	t->dirty_ratio = 20;
+	t->dirty_expire_centisecs = 3000;
+	t->dirty_writeback_centisecs = 500;
 	memcpy(t->lowmem_reserve_ratio, ratio, sizeof(ratio));
 	t->percpu_pagelist_high_fraction = 0;
 }
