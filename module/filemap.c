@@ -148,7 +148,7 @@ static void account_dirty(struct altmm_system *sys, struct page *page, long delt
 
 static unsigned long centisecs_to_jiffies(int centisecs)
 {
-	return msecs_to_jiffies((unsigned int)centisecs * 10);
+	return (unsigned long)max(centisecs, 0) * HZ / 100;
 }
 
 /* The first dirty page of a clean object starts its clock and the flusher's. */

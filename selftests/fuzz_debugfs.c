@@ -146,6 +146,10 @@ static struct target targets[] = {
 	  K_INT, 0, INT_MAX },
 	{ "vm/page_group_by_mobility_disabled", "vm/page_group_by_mobility_disabled", K_INT, 0, 1 },
 	{ "vm/swappiness", "vm/swappiness", K_INT, 0, 200 },
+	{ "vm/dirty_background_ratio", "vm/dirty_background_ratio", K_INT, 0, 100 },
+	{ "vm/dirty_ratio", "vm/dirty_ratio", K_INT, 0, 100 },
+	{ "vm/dirty_expire_centisecs", "vm/dirty_expire_centisecs", K_INT, 0, INT_MAX },
+	{ "vm/dirty_writeback_centisecs", "vm/dirty_writeback_centisecs", K_INT, 0, INT_MAX },
 	{ "param/init_on_alloc", "/sys/module/altmm/parameters/init_on_alloc", K_BOOL },
 	{ "param/init_on_free", "/sys/module/altmm/parameters/init_on_free", K_BOOL },
 };

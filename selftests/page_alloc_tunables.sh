@@ -60,6 +60,13 @@ percpu_pagelist_high_fraction;8x
 swappiness;201
 swappiness;-1
 swappiness;sixty
+dirty_ratio;101
+dirty_ratio;-1
+dirty_background_ratio;101
+dirty_background_ratio;ten
+dirty_expire_centisecs;-1
+dirty_writeback_centisecs;-5
+dirty_writeback_centisecs;1 2
 '
 
 NL='
