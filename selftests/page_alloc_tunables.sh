@@ -19,6 +19,7 @@
 #                  4 * batch)
 #
 #   - reading: each file is its values, tab-separated, and a newline;
+#   - the dirty_* files read 6.1's defaults (10, 20, 3000, 500);
 #   - the figures at load match the formulas;
 #   - writing watermark_scale_factor, min_free_kbytes (also in hex),
 #     lowmem_reserve_ratio (in part, and with values below 1 turned into 0)
@@ -79,7 +80,7 @@ done
 unset IFS
 
 require_altmm
-tap_plan $((1 + 2 + 1 + 8 + nbad + 2))
+tap_plan $((1 + 3 + 1 + 8 + nbad + 2))
 
 # tunable NAME: the value(s) of vm/NAME, tabs kept.
 tunable()
@@ -234,13 +235,21 @@ altmm_load_or_bail
 # === Reading ===
 
 rc=0
-for f in min_free_kbytes watermark_scale_factor lowmem_reserve_ratio percpu_pagelist_high_fraction; do
+VM_FILES='min_free_kbytes watermark_scale_factor lowmem_reserve_ratio
+percpu_pagelist_high_fraction page_group_by_mobility_disabled swappiness
+dirty_background_ratio dirty_ratio dirty_expire_centisecs
+dirty_writeback_centisecs'
+for f in $VM_FILES; do
 	perm=$(stat -c %a "$VM/$f" 2>&1)
 	[ "$perm" = 644 ] || { tap_diag "$f: mode $perm"; rc=1; }
 	[ "$(tail -c 1 "$VM/$f" | od -An -tx1 | tr -d ' ')" = 0a ] ||
 		{ tap_diag "$f does not end in a newline"; rc=1; }
 done
-tap_check $rc "vm/ has the four files, 0644, each ending in a newline"
+tap_check $rc "vm/ has its ten files, 0644, each ending in a newline"
+
+got="$(tunable dirty_background_ratio) $(tunable dirty_ratio) $(tunable dirty_expire_centisecs) $(tunable dirty_writeback_centisecs)"
+[ "$got" = "10 20 3000 500" ]
+tap_check $? "the dirty_* files read 6.1's defaults 10 20 3000 500 (read: $got)"
 
 rc=0
 want_ratio="256${TAB}256${TAB}32${TAB}0${TAB}0${TAB}0"
