@@ -1111,7 +1111,7 @@ static void usermem_file_read_dirty_writeback(struct kunit *test)
 
 	written = node_stat(sys, ALTMM_NR_WRITTEN);
 	pgpgout = event(sys, ALTMM_PGPGOUT);
-	KUNIT_EXPECT_EQ(test, altmm_uobj_writeback(obj, 0, ULONG_MAX), 0);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_writeback(obj, 0, ULONG_MAX, true), 0);
 	KUNIT_EXPECT_EQ(test, file_check(test, file, 3, 1003), -1L);
 	KUNIT_EXPECT_EQ(test, file_check(test, file, 2, 2), -1L);
 	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_DIRTY), 0L);
@@ -1226,7 +1226,7 @@ static void usermem_file_reclaim(struct kunit *test)
 	set_bit(ALTMM_PG_reclaim, &d->flags);
 	activate(test, sys, page);
 	rotated = event(sys, ALTMM_PGROTATED);
-	KUNIT_EXPECT_EQ(test, altmm_uobj_writeback(obj, 5, 5), 0);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_writeback(obj, 5, 5, true), 0);
 	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGROTATED) - rotated, 1UL);
 	KUNIT_EXPECT_FALSE(test, test_bit(ALTMM_PG_active, &d->flags));
 	KUNIT_EXPECT_FALSE(test, test_bit(ALTMM_PG_reclaim, &d->flags));

@@ -202,7 +202,7 @@ static int altmm_dev_release(struct inode *inode, struct file *file)
 	struct altmm_uobj *obj = file->private_data;
 
 	/* The cache goes with the object: what is dirty goes to its file first. */
-	if (altmm_uobj_writeback(obj, 0, ULONG_MAX))
+	if (altmm_uobj_writeback(obj, 0, ULONG_MAX, true))
 		pr_warn("%s: a closed /dev/altmm lost data its file would not take\n",
 			obj->sys->name);
 	altmm_uobj_put(obj);

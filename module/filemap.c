@@ -40,9 +40,12 @@
  * past a shrunk EOF stay cached, unreachable by faults, and are dropped
  * unwritten), and Mapped as a counter: it is counted when read.
  *
- * Locking: &altmm_uobj.lock, then the host page lock; writeback holds
- * both, a page's I/O happens under them.  The flusher takes the objects
- * list's &altmm_usermem.lock outside them.
+ * Locking: &altmm_uobj.lock, then the host page lock.  Writeback takes
+ * both to clean a page and copy it, then writes the copy with neither
+ * held: a task holding the host file's i_rwsem may fault on the object
+ * (write() from a mapping of it), and the host's write takes i_rwsem.
+ * The flusher pins the objects it writes and holds no list lock while
+ * it does.
  */
 
 /* Lines about an instance start with its name, which for the default is "altmm". */
@@ -204,7 +207,7 @@ static void balance_dirty_pages(struct altmm_uobj *obj)
 		return;
 	altmm_wakeup_flusher(sys);
 	if (dirty * 100 > dirtyable * READ_ONCE(sys->tune.dirty_ratio))
-		altmm_uobj_writeback(obj, 0, ULONG_MAX);
+		altmm_uobj_writeback(obj, 0, ULONG_MAX, false);
 }
 
 /**
@@ -232,21 +235,18 @@ vm_fault_t altmm_uobj_mkwrite(struct altmm_uobj *obj, struct page *page)
 EXPORT_SYMBOL_NS_GPL(altmm_uobj_mkwrite, ALTMM_INTERNAL);
 
 /* ->writepage: the part of the page inside the file, at its offset. */
-static int write_to_file(struct altmm_uobj *obj, struct page *page)
+static int write_to_file(struct altmm_uobj *obj, pgoff_t index, const void *data)
 {
-	loff_t pos = (loff_t)page->index << PAGE_SHIFT;
+	loff_t pos = (loff_t)index << PAGE_SHIFT;
 	loff_t size = i_size_read(file_inode(obj->backing));
 	size_t len;
-	void *kaddr;
 	ssize_t n;
 
 	/* The file shrank under it: as truncation would, drop the data. */
 	if (pos >= size)
 		return 0;
 	len = min_t(loff_t, PAGE_SIZE, size - pos);
-	kaddr = kmap_local_page(page);
-	n = kernel_write(obj->backing, kaddr, len, &pos);
-	kunmap_local(kaddr);
+	n = kernel_write(obj->backing, data, len, &pos);
 	if (n == len)
 		return 0;
 	return n < 0 ? n : -EIO;
@@ -254,57 +254,91 @@ static int write_to_file(struct altmm_uobj *obj, struct page *page)
 
 /**
  * altmm_file_write_page() - write a page back if it is dirty
- * @obj: its file-backed object, locked
- * @page: a resident page of @obj
+ * @obj: its file-backed object, locked; unlocked for the write itself
+ * @page: a resident page of @obj, which cannot leave it meanwhile (the
+ *	caller has it isolated, or holds the object)
+ * @sync: wait for a writeback of the page already in flight, then
+ *	return -EAGAIN (fsync: what it writes must land after that one);
+ *	else such a page is skipped
  *
  * Takes the page's PTEs away first, so that a write after this one
- * faults and dirties the page again.  On error the page stays dirty and
- * the error is kept for the next fsync().
+ * faults and dirties the page again, then copies it and writes the copy
+ * with no lock held: a task that holds the host file's i_rwsem (a
+ * write() from this very mapping) may fault on the object meanwhile, as
+ * the kernel's writeback, which never takes i_rwsem, lets it.  The page
+ * is under writeback (NR_WRITEBACK) until the write ends, and may be
+ * dirtied again during it.  On error the page is dirty again and the
+ * error kept for the next fsync().
  *
  * Context: process context, may sleep; takes the page lock.
- * Return: 0 (written, or clean already) or the write's error.
+ * Return: 0 (written, clean already, or skipped), -EAGAIN (look again),
+ * -ENOMEM (no memory to copy it to; still dirty) or the write's error.
  */
-int altmm_file_write_page(struct altmm_uobj *obj, struct page *page)
+int altmm_file_write_page(struct altmm_uobj *obj, struct page *page, bool sync)
 {
 	struct altmm_system *sys = obj->sys;
 	struct altmm_page *d = altmm_user_desc(sys, page);
 	struct altmm_zone *zone = altmm_user_zone(sys, page);
+	pgoff_t index = page->index;
+	void *copy, *kaddr;
 	int ret;
 
 	lockdep_assert_held(&obj->lock);
+	if (test_bit(ALTMM_PG_writeback, &d->flags)) {
+		if (!sync)
+			return 0;
+		mutex_unlock(&obj->lock);
+		wait_on_bit(&d->flags, ALTMM_PG_writeback, TASK_UNINTERRUPTIBLE);
+		mutex_lock(&obj->lock);
+		return -EAGAIN;
+	}
+	copy = kmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
+	if (!copy)
+		return -ENOMEM;
 	lock_page(page);
 	/* folio_clear_dirty_for_io()'s page_mkclean(), by unmapping. */
-	unmap_mapping_pages(&obj->mapping, page->index, 1, false);
+	unmap_mapping_pages(&obj->mapping, index, 1, false);
 	if (!test_and_clear_bit(ALTMM_PG_dirty, &d->flags)) {
 		unlock_page(page);
+		kfree(copy);
 		return 0;
 	}
-	xa_clear_mark(&obj->pages, page->index, ALTMM_TAG_DIRTY);
+	xa_clear_mark(&obj->pages, index, ALTMM_TAG_DIRTY);
 	/* The host's dirty bit, which its fault and unmap paths set too. */
 	ClearPageDirty(page);
 	set_bit(ALTMM_PG_writeback, &d->flags);
 	atomic_long_dec(&zone->node->vm_stat[ALTMM_NR_DIRTY]);
 	atomic_long_inc(&zone->node->vm_stat[ALTMM_NR_WRITEBACK]);
+	kaddr = kmap_local_page(page);
+	memcpy(copy, kaddr, PAGE_SIZE);
+	kunmap_local(kaddr);
+	unlock_page(page);
+	mutex_unlock(&obj->lock);
 
-	ret = write_to_file(obj, page);
+	ret = write_to_file(obj, index, copy);
+	kfree(copy);
 
+	mutex_lock(&obj->lock);
 	atomic_long_dec(&zone->node->vm_stat[ALTMM_NR_WRITEBACK]);
 	atomic_long_dec(&zone->vm_stat[ALTMM_NR_ZONE_WRITE_PENDING]);
-	clear_bit(ALTMM_PG_writeback, &d->flags);
+	clear_bit_unlock(ALTMM_PG_writeback, &d->flags);
+	smp_mb__after_atomic();
+	wake_up_bit(&d->flags, ALTMM_PG_writeback);
 	if (ret) {
 		pr_warn_ratelimited("%s: writing page %lu back to its file failed: %d; it stays dirty\n",
-				    sys->name, page->index, ret);
+				    sys->name, index, ret);
 		if (!obj->wb_err)
 			obj->wb_err = ret;
-		set_page_dirty_locked(obj, page, d);
-		atomic_long_dec(&zone->node->vm_stat[ALTMM_NR_DIRTIED]);
+		if (!test_bit(ALTMM_PG_dirty, &d->flags)) {
+			set_page_dirty_locked(obj, page, d);
+			atomic_long_dec(&zone->node->vm_stat[ALTMM_NR_DIRTIED]);
+		}
 	} else {
 		atomic_long_inc(&zone->node->vm_stat[ALTMM_NR_WRITTEN]);
 		altmm_count_event(sys, ALTMM_PGPGOUT, PAGE_SIZE / SZ_1K);
 		if (test_and_clear_bit(ALTMM_PG_reclaim, &d->flags))
 			altmm_lru_rotate(sys, page);
 	}
-	unlock_page(page);
 	return ret;
 }
 
@@ -327,6 +361,8 @@ void altmm_file_cancel_dirty(struct altmm_uobj *obj, struct page *page)
  * @obj: object; anonymous ones have none
  * @start: first page offset
  * @end: last page offset, included
+ * @sync: wait for writebacks already in flight (WB_SYNC_ALL: fsync, the
+ *	last close), else leave their pages (the flusher, writers)
  *
  * Takes and drops @obj->lock every SWAP_CLUSTER_MAX pages, so that the
  * object's faults are not held off for the whole of it.
@@ -334,7 +370,7 @@ void altmm_file_cancel_dirty(struct altmm_uobj *obj, struct page *page)
  * Context: process context, may sleep.
  * Return: 0 or the first error a page met.
  */
-int altmm_uobj_writeback(struct altmm_uobj *obj, pgoff_t start, pgoff_t end)
+int altmm_uobj_writeback(struct altmm_uobj *obj, pgoff_t start, pgoff_t end, bool sync)
 {
 	unsigned long index = start;
 	int err = 0, ret, batch = 0;
@@ -344,7 +380,9 @@ int altmm_uobj_writeback(struct altmm_uobj *obj, pgoff_t start, pgoff_t end)
 		return 0;
 	mutex_lock(&obj->lock);
 	while ((page = xa_find(&obj->pages, &index, end, ALTMM_TAG_DIRTY))) {
-		ret = altmm_file_write_page(obj, page);
+		ret = altmm_file_write_page(obj, page, sync);
+		if (ret == -EAGAIN)
+			continue;
 		if (ret && !err)
 			err = ret;
 		if (index == end)
@@ -382,7 +420,7 @@ int altmm_uobj_fsync(struct altmm_uobj *obj, loff_t start, loff_t end, int datas
 
 	if (!obj->backing)
 		return 0;
-	err = altmm_uobj_writeback(obj, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
+	err = altmm_uobj_writeback(obj, start >> PAGE_SHIFT, end >> PAGE_SHIFT, true);
 	ret = vfs_fsync_range(obj->backing, start, end, datasync);
 	mutex_lock(&obj->lock);
 	werr = obj->wb_err;
@@ -406,33 +444,54 @@ void altmm_wakeup_flusher(struct altmm_system *sys)
 	mod_delayed_work(system_unbound_wq, &um->wb_work, 0);
 }
 
-/* wb_workfn(): the expired objects, or all when woken; again while any is dirty. */
+#define FLUSH_BATCH	16
+
+/*
+ * wb_workfn(): the expired objects, or all when woken; again while any is
+ * dirty.  The objects are written with no list lock held (a write may
+ * wait for a task that waits for the list), a batch at a time, each
+ * pinned by a reference and marked with the run's number.
+ */
 static void flusher(struct work_struct *work)
 {
 	struct altmm_usermem *um = container_of(to_delayed_work(work),
 						struct altmm_usermem, wb_work);
-	struct altmm_uobj *obj;
+	struct altmm_uobj *obj, *batch[FLUSH_BATCH];
 	struct altmm_system *sys = NULL;
 	bool all = atomic_xchg(&um->wb_all, 0);
+	unsigned long when, expire, pass;
 	bool more = false;
-	unsigned long when, expire;
+	int n, i;
 
-	mutex_lock(&um->lock);
-	list_for_each_entry(obj, &um->objects, list) {
-		sys = obj->sys;
-		when = READ_ONCE(obj->dirtied_when);
-		if (!obj->backing || !when)
-			continue;
-		expire = centisecs_to_jiffies(READ_ONCE(sys->tune.dirty_expire_centisecs));
-		if (!all && time_before(jiffies, when + expire)) {
-			more = true;
-			continue;
+	pass = atomic_long_inc_return(&um->wb_pass);
+	do {
+		n = 0;
+		mutex_lock(&um->lock);
+		list_for_each_entry(obj, &um->objects, list) {
+			sys = obj->sys;
+			when = READ_ONCE(obj->dirtied_when);
+			if (!obj->backing || !when || obj->wb_pass == pass)
+				continue;
+			expire = centisecs_to_jiffies(READ_ONCE(sys->tune.dirty_expire_centisecs));
+			if (!all && time_before(jiffies, when + expire)) {
+				more = true;
+				continue;
+			}
+			if (!kref_get_unless_zero(&obj->ref))
+				continue;
+			obj->wb_pass = pass;
+			batch[n++] = obj;
+			if (n == FLUSH_BATCH)
+				break;
 		}
-		altmm_uobj_writeback(obj, 0, ULONG_MAX);
-		if (READ_ONCE(obj->dirtied_when))
-			more = true;
-	}
-	mutex_unlock(&um->lock);
+		mutex_unlock(&um->lock);
+		for (i = 0; i < n; i++) {
+			altmm_uobj_writeback(batch[i], 0, ULONG_MAX, false);
+			if (READ_ONCE(batch[i]->dirtied_when))
+				more = true;
+			altmm_uobj_put(batch[i]);
+		}
+	} while (n == FLUSH_BATCH);
 	if (more) {
 		int period = READ_ONCE(sys->tune.dirty_writeback_centisecs);
 
@@ -450,6 +509,7 @@ void altmm_flusher_init(struct altmm_usermem *um)
 {
 	INIT_DELAYED_WORK(&um->wb_work, flusher);
 	atomic_set(&um->wb_all, 0);
+	atomic_long_set(&um->wb_pass, 0);
 }
 
 /**

@@ -555,7 +555,7 @@ static int evict_file_page(struct altmm_uobj *obj, struct page *page)
 
 	unmap_mapping_pages(&obj->mapping, page->index, 1, false);
 	if (page_count(page) != 1 || page_mapped(page) ||
-	    test_bit(ALTMM_PG_dirty, &d->flags))
+	    test_bit(ALTMM_PG_dirty, &d->flags) || test_bit(ALTMM_PG_writeback, &d->flags))
 		return -EBUSY;
 	eviction = atomic_long_fetch_add(1, &node->lruvec.nonresident_age);
 	xa_store(&obj->pages, page->index, pack_swap_entry(0, node->nid, eviction),
@@ -776,8 +776,9 @@ void altmm_usermem_exit(struct altmm_system *sys)
 	if (!um)
 		return;
 	WRITE_ONCE(sys->shrink_lru, NULL);
-	WARN_ON(!list_empty(&um->objects));
+	/* The flusher may hold the last reference to a closed object. */
 	cancel_delayed_work_sync(&um->wb_work);
+	WARN_ON(!list_empty(&um->objects));
 	altmm_swap_destroy(um->swap);
 	kfree(um);
 	sys->usermem = NULL;

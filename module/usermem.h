@@ -52,6 +52,7 @@
  *	it has none (an inode's dirtied_when); under @lock
  * @wb_err: the first error a writeback met since the last fsync(); under
  *	@lock
+ * @wb_pass: the flusher run that last wrote it (under the objects' lock)
  *
  * A resident page records its object in the host page: page->private is
  * the object and page->index the offset, as a page cache page's mapping
@@ -76,6 +77,7 @@ struct altmm_uobj {
 	struct file *backing;
 	unsigned long dirtied_when;
 	int wb_err;
+	unsigned long wb_pass;
 };
 
 /**
@@ -120,6 +122,7 @@ struct altmm_swap {
  *	pages have been dirty for dirty_expire_centisecs, every
  *	dirty_writeback_centisecs, or all of them when woken
  * @wb_all: the next flusher run writes back every dirty page
+ * @wb_pass: the flusher's runs
  */
 struct altmm_usermem {
 	struct mutex lock;	/* @objects */
@@ -127,6 +130,7 @@ struct altmm_usermem {
 	struct altmm_swap *swap;
 	struct delayed_work wb_work;
 	atomic_t wb_all;
+	atomic_long_t wb_pass;
 };
 
 /* usermem.c */
@@ -151,9 +155,9 @@ int altmm_uobj_set_backing(struct altmm_uobj *obj, struct file *file);
 int altmm_file_read_page(struct altmm_uobj *obj, struct page *page);
 pgoff_t altmm_file_max_index(struct altmm_uobj *obj);
 vm_fault_t altmm_uobj_mkwrite(struct altmm_uobj *obj, struct page *page);
-int altmm_file_write_page(struct altmm_uobj *obj, struct page *page);
+int altmm_file_write_page(struct altmm_uobj *obj, struct page *page, bool sync);
 void altmm_file_cancel_dirty(struct altmm_uobj *obj, struct page *page);
-int altmm_uobj_writeback(struct altmm_uobj *obj, pgoff_t start, pgoff_t end);
+int altmm_uobj_writeback(struct altmm_uobj *obj, pgoff_t start, pgoff_t end, bool sync);
 int altmm_uobj_fsync(struct altmm_uobj *obj, loff_t start, loff_t end, int datasync);
 void altmm_wakeup_flusher(struct altmm_system *sys);
 void altmm_flusher_init(struct altmm_usermem *um);

@@ -569,7 +569,8 @@ static unsigned long shrink_page_list(struct scan_control *sc, struct list_head 
 				goto keep;
 			/* pageout(): the write is synchronous, so the page may go now. */
 			clear_bit(ALTMM_PG_reclaim, &d->flags);
-			if (altmm_file_write_page(obj, page))
+			/* Unlocks @obj for the write: the page is ours, isolated. */
+			if (altmm_file_write_page(obj, page, false))
 				goto keep;
 			atomic_long_inc(&sc->node->vm_stat[ALTMM_NR_VMSCAN_WRITE]);
 			sc->nr_pageout++;
