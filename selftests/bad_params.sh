@@ -19,6 +19,7 @@ nodes;nodes=0
 nodes;nodes=9
 arena_mb;arena_mb=0
 arena_mb;arena_mb=258
+swap_mb;swap_mb=16385
 node_mb|arena_mb;nodes=2 node_mb=100,100
 node_mb|nodes;nodes=2 node_mb=64,64,128
 node_mb;nodes=2 node_mb=126,130
