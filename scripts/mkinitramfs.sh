@@ -55,7 +55,7 @@ Build the test VM's initramfs (gzipped newc cpio).
 The modules must already be built (make modules). The modload helper is
 compiled from selftests/modload.c into build/selftests/modload as needed,
 and selftests/usermap.c (consumer.sh), fuzz_debugfs.c and usermem_prog.c
-(usermem.sh, the run flow's workload) beside it.
+(usermem.sh, the run flow's workload; with module/include/uapi) beside it.
 EOF
 }
 
@@ -109,10 +109,13 @@ fuzz=$top/build/selftests/fuzz_debugfs
 if [ ! -x "$fuzz" ] || [ "$top/selftests/fuzz_debugfs.c" -nt "$fuzz" ]; then
 	gcc -static -O2 -Wall -o "$fuzz" "$top/selftests/fuzz_debugfs.c"
 fi
-# A process living in /dev/altmm memory, for selftests/usermem.sh.
+# A process living in /dev/altmm memory, for selftests/usermem.sh; it
+# takes the device's ioctls from the module's uapi header.
 uprog=$top/build/selftests/usermem_prog
-if [ ! -x "$uprog" ] || [ "$top/selftests/usermem_prog.c" -nt "$uprog" ]; then
-	gcc -static -O2 -Wall -o "$uprog" "$top/selftests/usermem_prog.c"
+uapi=$top/module/include/uapi
+if [ ! -x "$uprog" ] || [ "$top/selftests/usermem_prog.c" -nt "$uprog" ] ||
+	[ "$uapi/altmm_dev.h" -nt "$uprog" ]; then
+	gcc -static -O2 -Wall -I"$uapi" -o "$uprog" "$top/selftests/usermem_prog.c"
 fi
 
 stage=$top/build/initramfs

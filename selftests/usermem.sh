@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Real processes in /dev/altmm memory: faults, fork, mremap, LRU reclaim
-# to swap and back, and the OOM killer (module/usermem.c, vmscan.c,
-# dev.c), driven by usermem_prog.
+# to swap and back, file-backed objects and their writeback, and the OOM
+# killer (module/usermem.c, filemap.c, vmscan.c, dev.c), driven by
+# usermem_prog.
 #
 #   - altmm loads with a 64 MiB arena and 128 MiB of swap, and /dev/altmm
 #     is a character device;
@@ -21,6 +22,33 @@
 #     SwapTotal (swap_mb less the header page) and AnonPages is 0;
 #   - two such processes of 48 MiB each at once (one per CPU: faults,
 #     kswapd and direct reclaim on both CPUs) both read back intact;
+#   - usermem_prog ioctls: ALTMM_IOC_SET_BACKING is EBADF for fd -1, a
+#     closed fd and one opened O_WRONLY, EINVAL for flags other than 0, a
+#     directory, /dev/altmm, a pipe and /dev/null, and then still takes a
+#     regular file, once (EBUSY the second time); EBUSY too for an object
+#     mapped and touched, or unmapped but with pages; other ioctl numbers
+#     are ENOTTY; ALTMM_IOC_SET_NODE takes -1 and 0, refuses -2 and 99;
+#   - usermem_prog file 4, on a file in $TMP: its mapping reads the file;
+#     pages read are in Cached and Mapped and not in Dirty; pages written
+#     through the mapping are in Dirty, and the file LRU lines add up to
+#     Cached; msync(MS_SYNC) and fsync() write them to the file and Dirty
+#     is back; a write after writeback dirties the page again; the last
+#     close writes what is left; Mapped is back after munmap, Cached and
+#     Dirty after close;
+#   - usermem_prog filero: with a backing file opened O_RDONLY, a
+#     writable shared mapping is EACCES (by mmap or mprotect) and a
+#     read-only one reads the file; usermem_prog sigbus: a page at or past
+#     the file's end is SIGBUS, also when the file was truncated under
+#     the mapping;
+#   - usermem_prog filepressure writes a 96 MiB file through its mapping,
+#     reads it back twice intact, and the file holds it after close:
+#     dirty pages were written back (nr_written, pgpgout), reclaim dropped
+#     clean ones (pgscan_file, pgsteal_file), which came back from the
+#     file by major faults (pgmajfault, pgpgin) counted as workingset
+#     refaults (workingset_refault_file);
+#   - after the file tests Cached, Dirty, Writeback and Mapped are 0, every
+#     frame is free again (nr_free_pages after a drain is what it was
+#     before them), and the kernel log has no report;
 #   - with swap_mb=0, a process touching 128 MiB on the 64 MiB arena is
 #     killed with SIGKILL by altmm's OOM killer, which logs the kill and
 #     counts oom_kill, and its memory comes back;
@@ -33,13 +61,24 @@ PROG=${USERMEM_PROG:-$(first_file "$SELFTESTS_DIR/usermem_prog" \
 ARENA=64
 SWAP=128
 TMP=/tmp/usermem.$$
+# The "ok"/"FAIL" lines each mode of usermem_prog prints.
 BASIC_CHECKS=11
+IOCTLS_CHECKS=16
+FILE_CHECKS=15
+FILERO_CHECKS=4
+SIGBUS_CHECKS=5
+FILEPRESSURE_CHECKS=3
+# Small enough to stay under dirty_background_ratio (10%) of the arena,
+# so that only msync, fsync and close write its pages back.
+FILE_MB=4
+FILE_PRESSURE_MB=96
 
 require_altmm
 if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
-tap_plan $((BASIC_CHECKS + 19))
+tap_plan $((BASIC_CHECKS + IOCTLS_CHECKS + FILE_CHECKS + FILERO_CHECKS + \
+	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 25))
 mkdir -p $TMP
 
 meminfo_get()
@@ -57,6 +96,31 @@ skip_rest()
 	tap_done
 }
 
+# run_prog NAME CHECKS ARG...: usermem_prog ARG..., each of its "ok" and
+# "FAIL" lines a test named "NAME: ..."; a program that stopped before
+# printing CHECKS of them fails the ones it did not print.
+run_prog()
+{
+	rp_name=$1
+	rp_checks=$2
+	shift 2
+	"$PROG" "$@" >"$TMP/$rp_name" 2>&1
+	rp_rc=$?
+	rp_n=0
+	while read -r word what; do
+		case $word in
+		ok) tap_ok "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
+		FAIL) tap_fail "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
+		esac
+	done <"$TMP/$rp_name"
+	[ $rp_rc -eq 0 ] ||
+		tap_diag "usermem_prog $* exited with $rp_rc: $(cat "$TMP/$rp_name")"
+	while [ $rp_n -lt "$rp_checks" ]; do
+		tap_fail "$rp_name: a check did not run (the program stopped early)"
+		rp_n=$((rp_n + 1))
+	done
+}
+
 # === 1, 2: load ===
 
 if altmm_load arena_mb=$ARENA swap_mb=$SWAP; then
@@ -70,20 +134,7 @@ tap_check $? "/dev/altmm is a character device"
 
 # === 3..13: one process's life cycle ===
 
-"$PROG" basic 4 >$TMP/basic 2>&1
-rc=$?
-n=0
-while read -r word what; do
-	case $word in
-	ok) tap_ok "basic: $what"; n=$((n + 1)) ;;
-	FAIL) tap_fail "basic: $what"; n=$((n + 1)) ;;
-	esac
-done <$TMP/basic
-[ $rc -eq 0 ] || tap_diag "usermem_prog basic exited with $rc: $(cat $TMP/basic)"
-while [ $n -lt $BASIC_CHECKS ]; do
-	tap_fail "basic: a check did not run (the program stopped early)"
-	n=$((n + 1))
-done
+run_prog basic $BASIC_CHECKS basic 4
 
 # === 14, 15: meminfo while 8 MiB are held ===
 
@@ -156,7 +207,72 @@ tap_diag "$(cat $TMP/p1 $TMP/p2)"
 	check_log_clean "parallel"
 tap_check $? "two processes of 48 MiB each at once both read back intact, then AnonPages is 0"
 
-# === 26..29: the OOM killer ===
+# === 26..41: the ioctls of file-backed objects ===
+
+# Every frame the file tests take must come back: nr_free_pages once the
+# per-CPU lists are drained is compared at the end.
+ctl drain
+files_free=$(vmstat_get nr_free_pages)
+kmsg_mark "files"
+run_prog ioctls $IOCTLS_CHECKS ioctls $TMP/ioctls.data
+
+# === 42..65: a file's pages through a mapping, read-only, past its end ===
+
+run_prog file $FILE_CHECKS file $FILE_MB $TMP/file.data
+run_prog filero $FILERO_CHECKS filero $TMP/filero.data
+run_prog sigbus $SIGBUS_CHECKS sigbus $TMP/sigbus.data
+rm -f $TMP/*.data
+
+# === 66..72: a file bigger than the arena ===
+
+FILE_KEYS="nr_written pgpgout pgpgin pgmajfault pgscan_file pgsteal_file
+	workingset_refault_file workingset_activate_file"
+for k in $FILE_KEYS; do
+	eval "before_$k=\$(vmstat_get $k)"
+done
+run_prog filepressure $FILEPRESSURE_CHECKS filepressure $FILE_PRESSURE_MB \
+	$TMP/filepressure.data
+rm -f $TMP/filepressure.data
+tap_diag "$(for k in $FILE_KEYS; do printf '%s +%s ' "$k" "$(delta "$k")"; done)"
+# Pages of the file, and those of them that never fitted in the arena.
+pages=$((FILE_PRESSURE_MB * 256))
+over=$(((FILE_PRESSURE_MB - ARENA) * 256))
+[ "$(delta nr_written)" -ge $pages ] && [ "$(delta pgpgout)" -ge $((pages * 4)) ]
+tap_check $? "each of the $pages pages written went back to the file (nr_written, pgpgout)"
+[ "$(delta pgsteal_file)" -ge $over ] && [ "$(delta pgscan_file)" -ge "$(delta pgsteal_file)" ]
+tap_check $? "reclaim dropped file pages (pgscan_file >= pgsteal_file >= the $over that never fitted)"
+# Each page is read from the file once at first, and each read-back pass
+# must read again at least the pages the arena could not hold.
+majors=$(delta pgmajfault)
+[ "$majors" -ge $((pages + 2 * over)) ] &&
+	[ "$majors" -ge $((pages + $(delta workingset_refault_file))) ] &&
+	[ "$(delta pgpgin)" -ge $((majors * 4)) ]
+tap_check $? "pages came from the file by major faults, first and after each drop (pgmajfault, pgpgin)"
+[ "$(delta workingset_refault_file)" -gt 0 ] &&
+	[ "$(delta workingset_activate_file)" -le "$(delta workingset_refault_file)" ]
+tap_check $? "re-reads of dropped pages are workingset refaults (workingset_refault_file)"
+
+# === 73, 74: after the file tests ===
+
+rc=0
+for k in Cached Dirty Writeback Mapped; do
+	v=$(meminfo_get $k)
+	[ "$v" = 0 ] || { tap_diag "$k: $v kB"; rc=1; }
+done
+ctl drain || { tap_diag "ctl drain: $WRITE_ERR"; rc=1; }
+free_now=$(vmstat_get nr_free_pages)
+[ "$free_now" -eq "$files_free" ] ||
+	{ tap_diag "nr_free_pages $files_free before the file tests, $free_now now"; rc=1; }
+tap_check $rc "after the file tests Cached, Dirty, Writeback and Mapped are 0 and every frame is free"
+rc=0
+check_log_clean "files" || rc=1
+if log_since_mark | grep -Eq '^altmm: .*(failed|lost)'; then
+	tap_diag "$(log_since_mark | grep -E '^altmm: .*(failed|lost)')"
+	rc=1
+fi
+tap_check $rc "the kernel log has no report from the file tests"
+
+# === 75..78: the OOM killer ===
 
 altmm_unload || tap_diag "unload: $UNLOAD_ERR"
 if ! altmm_load arena_mb=$ARENA swap_mb=0; then
@@ -177,7 +293,7 @@ tap_check $? "the kill is in the kernel log"
 [ "$(meminfo_get AnonPages)" -eq 0 ]
 tap_check $? "the victim's memory came back (AnonPages $(meminfo_get AnonPages) kB)"
 
-# === 30: the end ===
+# === 79: the end ===
 
 rc=0
 check_log_clean "oom" || rc=1

@@ -7,32 +7,60 @@
  *   usermem_prog oom MB         touch MB and expect to be killed for it
  *   usermem_prog hold MB        touch MB, print "held MB", keep it until
  *                               standard input ends
+ *   usermem_prog ioctls PATH    the errors of ALTMM_IOC_SET_BACKING and
+ *                               ALTMM_IOC_SET_NODE (PATH: a scratch file)
+ *   usermem_prog file MB PATH   a file of MB at PATH as an object's
+ *                               backing: its life cycle (below)
+ *   usermem_prog filepressure MB PATH
+ *                               the same with more than the arena: every
+ *                               page written, read back twice, in the file
+ *   usermem_prog filero PATH    a backing file opened O_RDONLY
+ *   usermem_prog sigbus PATH    SIGBUS past the backing file's end
  *
- * basic checks, each a line "ok <what>" or "FAIL <what>: <why>" (exit 1
- * on any FAIL): fresh pages read as zero; what is written reads back; the
+ * Every mode but pressure, oom and hold prints its checks, each a line
+ * "ok <what>" or "FAIL <what>: <why>", and exits 1 on any FAIL.
+ *
+ * basic checks: fresh pages read as zero; what is written reads back; the
  * mapping's Rss in /proc/self/smaps is MB; altmm's AnonPages grew by MB
  * while it is mapped; a child of fork() sees the parent's data and its
  * writes are seen by the parent (objects are shared); MAP_PRIVATE maps the
  * same object; mremap() grows a mapping keeping its data, the new part
  * zero; after munmap and close, AnonPages is back.
  *
+ * file checks, on a file written with write() (pass 0): the mapping reads
+ * the file; reading maps every page, counted in Cached and Mapped, and
+ * dirties none; writing every page through the mapping (pass 1) shows in
+ * Dirty, and the file LRU lines add up to Cached; msync(MS_SYNC) writes
+ * them to the file and Dirty is back; writing the even pages again (pass
+ * 2) dirties them again; fsync() of the device writes them; after munmap
+ * Mapped is back; writing the odd pages (pass 3) and closing writes them
+ * too, and Cached and Dirty are back.
+ *
  * pressure's pattern puts each page's index, the pass and a seed in the
  * page's first and last words, so a page swapped out and read back into
  * the wrong place, or lost, shows.  It prints "pressure ok" or the first
- * bad page.
+ * bad page.  The file modes fill whole pages with it, each word offset by
+ * its index in the page.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* module/include/uapi: scripts/mkinitramfs.sh has it in the include path. */
+#include "altmm_dev.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define DEV		"/dev/altmm"
 #define MEMINFO		"/sys/kernel/debug/altmm/meminfo"
@@ -265,6 +293,507 @@ static int hold(long mb)
 	return 0;
 }
 
+/* === File-backed objects === */
+
+/* Pass @pass's pattern over the whole of page @index. */
+static void fill_page(void *page, size_t index, int pass)
+{
+	uint64_t *w = page;
+	size_t k, words = page_size / sizeof(*w);
+
+	for (k = 0; k < words; k++)
+		w[k] = pattern(index, pass) + k;
+}
+
+/* Whether @page holds what fill_page() put there; says why not in @why. */
+static int page_holds(const void *page, size_t index, int pass, char *why,
+		      size_t len)
+{
+	const uint64_t *w = page;
+	size_t k, words = page_size / sizeof(*w);
+
+	for (k = 0; k < words; k++)
+		if (w[k] != pattern(index, pass) + k) {
+			snprintf(why, len, "page %zu word %zu is %#llx, pass %d wrote %#llx",
+				 index, k, (unsigned long long)w[k], pass,
+				 (unsigned long long)(pattern(index, pass) + k));
+			return 0;
+		}
+	return 1;
+}
+
+/* The pass a page should hold: @even's on even pages, @odd's on odd ones. */
+static int pass_of(size_t index, int even, int odd)
+{
+	return index % 2 ? odd : even;
+}
+
+/* Whether the first @pages pages at @p hold their passes' patterns. */
+static int map_holds(const char *p, size_t pages, int even, int odd, char *why,
+		     size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < pages; i++)
+		if (!page_holds(p + i * page_size, i, pass_of(i, even, odd), why, len))
+			return 0;
+	return 1;
+}
+
+/* The same for the host file at @fd, read with pread(). */
+static int file_holds(int fd, size_t pages, int even, int odd, char *why,
+		      size_t len)
+{
+	char *buf = malloc(page_size);
+	int ok = 1;
+	ssize_t n;
+	size_t i;
+
+	if (!buf)
+		die("malloc");
+	for (i = 0; ok && i < pages; i++) {
+		n = pread(fd, buf, page_size, (off_t)(i * page_size));
+		if (n != page_size) {
+			snprintf(why, len, "pread of page %zu returned %zd (%s)", i, n,
+				 n < 0 ? strerror(errno) : "short");
+			ok = 0;
+		} else {
+			ok = page_holds(buf, i, pass_of(i, even, odd), why, len);
+		}
+	}
+	free(buf);
+	return ok;
+}
+
+/* Write @pass's pattern to the pages of the mapping @p that pass_of() names. */
+static void map_fill(char *p, size_t pages, int even, int odd, int pass)
+{
+	size_t i;
+
+	for (i = 0; i < pages; i++)
+		if (pass_of(i, even, odd) == pass)
+			fill_page(p + i * page_size, i, pass);
+}
+
+/* A new file of @pages pages at @path, each holding @pass's pattern. */
+static int create_file(const char *path, size_t pages, int pass)
+{
+	char *buf = malloc(page_size);
+	size_t i;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || !buf)
+		die(path);
+	if (ftruncate(fd, (off_t)(pages * page_size)))
+		die("ftruncate");
+	for (i = 0; i < pages; i++) {
+		fill_page(buf, i, pass);
+		if (pwrite(fd, buf, page_size, (off_t)(i * page_size)) != page_size)
+			die("write");
+	}
+	free(buf);
+	return fd;
+}
+
+/* ALTMM_IOC_SET_BACKING of @fd on the object @dev: 0 or the errno. */
+static int set_backing(int dev, int fd, unsigned int flags)
+{
+	struct altmm_backing b = { .fd = fd, .flags = flags };
+
+	return ioctl(dev, ALTMM_IOC_SET_BACKING, &b) ? errno : 0;
+}
+
+static int set_node(int dev, int nid)
+{
+	__s32 v = nid;
+
+	return ioctl(dev, ALTMM_IOC_SET_NODE, &v) ? errno : 0;
+}
+
+/* A result as the checks name it; good for two calls in one printf(). */
+static const char *err_name(int err)
+{
+	static char bufs[2][32];
+	static int next;
+	char *buf = bufs[next++ % 2];
+
+	switch (err) {
+	case 0: return "success";
+	case EACCES: return "EACCES";
+	case EBADF: return "EBADF";
+	case EBUSY: return "EBUSY";
+	case EFAULT: return "EFAULT";
+	case EINVAL: return "EINVAL";
+	case ENOTTY: return "ENOTTY";
+	}
+	snprintf(buf, sizeof(bufs[0]), "errno %d", err);
+	return buf;
+}
+
+static void check_err(int got, int want, const char *what)
+{
+	check(got == want, what, "%s, want %s", err_name(got), err_name(want));
+}
+
+/* The file lines of altmm's meminfo, from one read of it, in kB. */
+struct file_meminfo {
+	long cached, dirty, mapped, lru;
+};
+
+static void file_meminfo(struct file_meminfo *m)
+{
+	long active = -1, inactive = -1, v;
+	char line[256], key[64];
+	FILE *f = fopen(MEMINFO, "r");
+
+	if (!f)
+		die(MEMINFO);
+	m->cached = -1;
+	m->dirty = -1;
+	m->mapped = -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63[^:]: %ld", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "Cached"))
+			m->cached = v;
+		else if (!strcmp(key, "Dirty"))
+			m->dirty = v;
+		else if (!strcmp(key, "Mapped"))
+			m->mapped = v;
+		else if (!strcmp(key, "Active(file)"))
+			active = v;
+		else if (!strcmp(key, "Inactive(file)"))
+			inactive = v;
+	}
+	fclose(f);
+	m->lru = active < 0 || inactive < 0 ? -1 : active + inactive;
+}
+
+/*
+ * The ioctls' errors, each a check.  The refusals all go to one object,
+ * which must then still take a backing file: a refused ioctl changes
+ * nothing.
+ */
+static int ioctls(const char *path)
+{
+	static const unsigned long unknown[] = {
+		_IO(ALTMM_IOC_MAGIC, 0),
+		_IOW(ALTMM_IOC_MAGIC, 3, __s32),
+		_IOW(ALTMM_IOC_MAGIC, 1, __s32),	/* SET_BACKING's number, another size */
+		_IOR(ALTMM_IOC_MAGIC, 2, __s32),	/* SET_NODE's, another direction */
+	};
+	int dev, other, fd, wr, dir, null, pipefd[2], closed, err, err2;
+	struct altmm_backing zero = { 0 };
+	char *p;
+	size_t i;
+
+	dev = open_dev();
+	fd = create_file(path, 1, 0);
+	wr = open(path, O_WRONLY);
+	dir = open("/", O_RDONLY | O_DIRECTORY);
+	null = open("/dev/null", O_RDWR);
+	if (wr < 0 || dir < 0 || null < 0 || pipe(pipefd))
+		die("open");
+
+	check_err(set_backing(dev, -1, 0), EBADF, "SET_BACKING of fd -1 is EBADF");
+	closed = dup(fd);
+	if (closed < 0)
+		die("dup");
+	close(closed);
+	check_err(set_backing(dev, closed, 0), EBADF, "SET_BACKING of a closed fd is EBADF");
+	check_err(set_backing(dev, wr, 0), EBADF,
+		  "SET_BACKING of a file opened O_WRONLY is EBADF");
+	err = set_backing(dev, fd, 1);
+	err2 = set_backing(dev, fd, 1U << 31);
+	check(err == EINVAL && err2 == EINVAL, "SET_BACKING with flags other than 0 is EINVAL",
+	      "flags 1: %s, flags 1<<31: %s", err_name(err), err_name(err2));
+	check_err(set_backing(dev, dir, 0), EINVAL, "SET_BACKING of a directory is EINVAL");
+	other = open_dev();
+	err = set_backing(dev, dev, 0);
+	err2 = set_backing(dev, other, 0);
+	check(err == EINVAL && err2 == EINVAL, "SET_BACKING of /dev/altmm is EINVAL",
+	      "its own fd: %s, another open of it: %s", err_name(err),
+	      err_name(err2));
+	check_err(set_backing(dev, pipefd[0], 0), EINVAL, "SET_BACKING of a pipe is EINVAL");
+	check_err(set_backing(dev, null, 0), EINVAL, "SET_BACKING of /dev/null is EINVAL");
+	err = set_backing(dev, fd, 0);
+	err2 = err ? -1 : set_backing(dev, fd, 0);
+	check(!err && err2 == EBUSY,
+	      "after the refusals SET_BACKING succeeds, and a second one is EBUSY",
+	      "first: %s, second: %s", err_name(err),
+	      err2 < 0 ? "not tried" : err_name(err2));
+
+	/* An anonymous object that has been mapped and touched. */
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, other, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	p[0] = 1;
+	check_err(set_backing(other, fd, 0), EBUSY,
+		  "SET_BACKING of an object mapped and touched is EBUSY");
+	munmap(p, page_size);
+	check_err(set_backing(other, fd, 0), EBUSY,
+		  "SET_BACKING of an object unmapped but with pages is EBUSY");
+
+	for (i = 0; i < ARRAY_SIZE(unknown); i++) {
+		err = ioctl(dev, unknown[i], &zero) ? errno : 0;
+		if (err != ENOTTY)
+			break;
+	}
+	check(i == ARRAY_SIZE(unknown), "an unknown ioctl is ENOTTY",
+	      "%#lx: %s", i < ARRAY_SIZE(unknown) ? unknown[i] : 0,
+	      err_name(err));
+
+	close(other);
+	other = open_dev();
+	check_err(set_node(other, -1), 0, "SET_NODE -1 (the faulting CPU's node) succeeds");
+	check_err(set_node(other, 0), 0, "SET_NODE 0 succeeds");
+	check_err(set_node(other, -2), EINVAL, "SET_NODE -2 is EINVAL");
+	check_err(set_node(other, 99), EINVAL, "SET_NODE 99 is EINVAL");
+
+	close(other);
+	close(dev);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(null);
+	close(dir);
+	close(wr);
+	close(fd);
+	unlink(path);
+	return failed;
+}
+
+/* A shared mapping of @pages of the object @dev; exits on failure. */
+static char *map_file(int dev, size_t pages, int prot)
+{
+	char *p = mmap(NULL, pages * page_size, prot, MAP_SHARED, dev, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap of a file-backed object");
+	return p;
+}
+
+static int file_backed(long mb, const char *path)
+{
+	size_t pages = ((size_t)mb << 20) / page_size, len = pages * page_size;
+	long kb = mb * 1024;
+	struct file_meminfo m0, m;
+	char why[160];
+	int fd, dev;
+	char *p;
+
+	file_meminfo(&m0);
+	fd = create_file(path, pages, 0);
+	dev = open_dev();
+	check_err(set_backing(dev, fd, 0), 0,
+		  "SET_BACKING of a regular file opened O_RDWR succeeds");
+	p = map_file(dev, pages, PROT_READ | PROT_WRITE);
+
+	check(map_holds(p, pages, 0, 0, why, sizeof(why)),
+	      "the mapping reads what the file holds", "%s", why);
+	file_meminfo(&m);
+	check(m.cached - m0.cached == kb && m.mapped - m0.mapped == kb,
+	      "once read, every page is in Cached and Mapped",
+	      "Cached %ld -> %ld kB, Mapped %ld -> %ld kB, want +%ld", m0.cached,
+	      m.cached, m0.mapped, m.mapped, kb);
+	check(m.dirty == m0.dirty, "reading dirties nothing",
+	      "Dirty %ld -> %ld kB", m0.dirty, m.dirty);
+
+	map_fill(p, pages, 1, 1, 1);
+	file_meminfo(&m);
+	check(m.dirty - m0.dirty >= kb / 2 && m.dirty - m0.dirty <= kb &&
+	      m.cached - m0.cached >= kb / 2,
+	      "writing every page through the mapping shows in Dirty",
+	      "Dirty %ld -> %ld kB, Cached %ld -> %ld kB, want at least +%ld (at most +%ld dirty)",
+	      m0.dirty, m.dirty, m0.cached, m.cached, kb / 2, kb);
+	check(m.lru == m.cached, "Active(file) + Inactive(file) is Cached",
+	      "%ld kB, Cached %ld kB", m.lru, m.cached);
+
+	check_err(msync(p, len, MS_SYNC) ? errno : 0, 0, "msync(MS_SYNC) succeeds");
+	file_meminfo(&m);
+	check(m.dirty == m0.dirty, "after msync Dirty is back",
+	      "%ld kB, was %ld", m.dirty, m0.dirty);
+	check(file_holds(fd, pages, 1, 1, why, sizeof(why)),
+	      "after msync the file holds what was written", "%s", why);
+
+	/* Writeback write-protects: a write after it must dirty the page again. */
+	map_fill(p, pages, 2, 1, 2);
+	file_meminfo(&m);
+	check(m.dirty - m0.dirty >= kb / 4 && m.dirty - m0.dirty <= kb / 2,
+	      "writing half the pages again dirties them again",
+	      "Dirty %ld -> %ld kB, want +%ld to +%ld", m0.dirty, m.dirty, kb / 4, kb / 2);
+	check_err(fsync(dev) ? errno : 0, 0, "fsync() of the device succeeds");
+	file_meminfo(&m);
+	check(m.dirty == m0.dirty && file_holds(fd, pages, 2, 1, why, sizeof(why)),
+	      "after fsync Dirty is back and the file holds the pages written again",
+	      "Dirty %ld kB (was %ld); %s", m.dirty, m0.dirty,
+	      m.dirty == m0.dirty ? why : "file not read");
+
+	map_fill(p, pages, 2, 3, 3);
+	if (munmap(p, len))
+		die("munmap");
+	file_meminfo(&m);
+	check(m.mapped == m0.mapped, "after munmap Mapped is back",
+	      "%ld kB, was %ld", m.mapped, m0.mapped);
+	close(dev);
+	check(file_holds(fd, pages, 2, 3, why, sizeof(why)),
+	      "the last close writes back what is still dirty", "%s", why);
+	file_meminfo(&m);
+	check(m.cached == m0.cached && m.dirty == m0.dirty,
+	      "after close Cached and Dirty are back",
+	      "Cached %ld kB (was %ld), Dirty %ld kB (was %ld)", m.cached, m0.cached,
+	      m.dirty, m0.dirty);
+	close(fd);
+	return failed;
+}
+
+/*
+ * More than the arena: every page read from the file and written through
+ * the mapping, then read back twice, so that dirty pages must be written
+ * back to be reclaimed and dropped clean ones come back from the file.
+ */
+static int file_pressure(long mb, const char *path)
+{
+	size_t pages = ((size_t)mb << 20) / page_size, len = pages * page_size, i;
+	char why[160] = "";
+	int fd, dev, err, read_ok = 1, round;
+	char *p;
+
+	fd = create_file(path, pages, 0);
+	dev = open_dev();
+	err = set_backing(dev, fd, 0);
+	if (err) {
+		printf("FAIL SET_BACKING: %s\n", err_name(err));
+		return 1;
+	}
+	p = map_file(dev, pages, PROT_READ | PROT_WRITE);
+	for (i = 0; i < pages; i++) {
+		if (read_ok)
+			read_ok = page_holds(p + i * page_size, i, 0, why, sizeof(why));
+		fill_page(p + i * page_size, i, 1);
+	}
+	check(read_ok, "every page read through the mapping holds the file's data",
+	      "%s", why);
+	for (round = 1; round <= 2; round++)
+		if (!map_holds(p, pages, 1, 1, why, sizeof(why)))
+			break;
+	check(round > 2, "what was written reads back intact, twice",
+	      "reading it back the %s time: %s", round == 1 ? "first" : "second", why);
+	if (munmap(p, len))
+		die("munmap");
+	close(dev);
+	check(file_holds(fd, pages, 1, 1, why, sizeof(why)),
+	      "after close the file holds every page written", "%s", why);
+	printf("filepressure: %zu pages\n", pages);
+	close(fd);
+	return failed;
+}
+
+/* A backing file opened O_RDONLY: read-only shared mappings only. */
+static int file_readonly(const char *path)
+{
+	size_t pages = 2, len = pages * page_size;
+	char why[160];
+	int fd, dev, err;
+	char *p;
+
+	close(create_file(path, pages, 0));
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die(path);
+	dev = open_dev();
+	check_err(set_backing(dev, fd, 0), 0,
+		  "SET_BACKING of a file opened O_RDONLY succeeds");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, dev, 0);
+	err = p == MAP_FAILED ? errno : 0;
+	if (p != MAP_FAILED)
+		munmap(p, len);
+	check_err(err, EACCES, "a writable shared mapping of it is EACCES");
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, dev, 0);
+	if (p == MAP_FAILED) {
+		check(0, "a read-only shared mapping of it reads the file", "mmap: %s",
+		      err_name(errno));
+		check(0, "mprotect() cannot make that mapping writable", "no mapping");
+		return failed;
+	}
+	check(map_holds(p, pages, 0, 0, why, sizeof(why)),
+	      "a read-only shared mapping of it reads the file", "%s", why);
+	check_err(mprotect(p, len, PROT_READ | PROT_WRITE) ? errno : 0, EACCES,
+		  "mprotect() cannot make that mapping writable");
+	munmap(p, len);
+	close(dev);
+	close(fd);
+	return failed;
+}
+
+static sigjmp_buf sigbus_env;
+static void *volatile sigbus_addr;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	sigbus_addr = si->si_addr;
+	siglongjmp(sigbus_env, 1);
+}
+
+/*
+ * Touch @addr, reading it or writing a byte: 1 when that is a SIGBUS at
+ * @addr, 0 when it is not, -1 when it is a SIGBUS elsewhere.
+ */
+static int touch_sigbus(volatile char *addr, int store)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	struct sigaction old;
+	int ret = 0;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, &old))
+		die("sigaction");
+	sigbus_addr = NULL;
+	if (!sigsetjmp(sigbus_env, 1)) {
+		if (store)
+			*addr = 1;
+		else
+			(void)*addr;
+	} else {
+		ret = sigbus_addr == (void *)addr ? 1 : -1;
+	}
+	sigaction(SIGBUS, &old, NULL);
+	return ret;
+}
+
+static void check_sigbus(int got, const char *what)
+{
+	check(got == 1, what, "%s", got ? "the SIGBUS was at another address" : "no SIGBUS");
+}
+
+/* Past the end of a two-page file, and past it again once it is truncated. */
+static int file_sigbus(const char *path)
+{
+	char why[160];
+	int fd, dev;
+	char *p;
+
+	fd = create_file(path, 2, 0);
+	dev = open_dev();
+	check_err(set_backing(dev, fd, 0), 0, "SET_BACKING of a two-page file succeeds");
+	/* Three pages: mmap() does not look at the file's size. */
+	p = map_file(dev, 3, PROT_READ | PROT_WRITE);
+	check(page_holds(p, 0, 0, why, sizeof(why)), "page 0 reads the file", "%s", why);
+	check_sigbus(touch_sigbus(p + 2 * page_size, 0),
+		     "reading the page past the file's end is SIGBUS");
+	check_sigbus(touch_sigbus(p + 2 * page_size + 8, 1),
+		     "writing the page past the file's end is SIGBUS");
+	if (ftruncate(fd, 0))
+		die("ftruncate");
+	/* Page 1 was never touched: its fault finds the file empty. */
+	check_sigbus(touch_sigbus(p + page_size, 0),
+		     "once the file is truncated to 0, reading page 1 is SIGBUS");
+	munmap(p, 3 * page_size);
+	close(dev);
+	close(fd);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	long mb = argc > 2 ? strtol(argv[2], NULL, 0) : 0;
@@ -279,7 +808,19 @@ int main(int argc, char **argv)
 		return oom(mb);
 	if (argc >= 3 && !strcmp(argv[1], "hold") && mb > 0)
 		return hold(mb);
-	fprintf(stderr, "usage: %s basic MB | pressure MB PASSES | oom MB | hold MB\n",
+	if (argc >= 3 && !strcmp(argv[1], "ioctls"))
+		return ioctls(argv[2]);
+	if (argc >= 4 && !strcmp(argv[1], "file") && mb > 0)
+		return file_backed(mb, argv[3]);
+	if (argc >= 4 && !strcmp(argv[1], "filepressure") && mb > 0)
+		return file_pressure(mb, argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "filero"))
+		return file_readonly(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "sigbus"))
+		return file_sigbus(argv[2]);
+	fprintf(stderr,
+		"usage: %s basic MB | pressure MB PASSES | oom MB | hold MB | ioctls PATH |\n"
+		"       file MB PATH | filepressure MB PATH | filero PATH | sigbus PATH\n",
 		argv[0]);
 	return 2;
 }
