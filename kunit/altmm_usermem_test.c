@@ -1180,7 +1180,8 @@ static void usermem_file_reclaim(struct kunit *test)
 	KUNIT_EXPECT_GE(test, freed, 48UL);
 	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGSTEAL_FILE) - steal, freed);
 	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_VMSCAN_WRITE), vmscan_writes);
-	KUNIT_EXPECT_GE(test, node_stat(sys, ALTMM_NR_VMSCAN_IMMEDIATE) - immediate, 16L);
+	/* The first dirty page reclaim met, at least, waits for the flusher. */
+	KUNIT_EXPECT_GE(test, node_stat(sys, ALTMM_NR_VMSCAN_IMMEDIATE) - immediate, 1L);
 	KUNIT_EXPECT_EQ(test, obj->nr_resident, 64 - freed);
 	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_FILE_PAGES), 64L - (long)freed);
 	for (i = 0; i < 64; i++) {
