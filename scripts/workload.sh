@@ -88,13 +88,18 @@ fi
 # User memory: a process writes more than the arena's free memory through
 # /dev/altmm and reads it back twice, so reclaim sends pages to swap and
 # faults bring them back (meminfo's Swap lines, vmstat's pswp*, pgscan_*,
-# pgsteal_*); a second one keeps 16 MiB until the VM ends, so the LRU
-# lines of meminfo show it.
+# pgsteal_*); then it does the same through a file-backed object, so
+# dirty pages are written back and clean ones dropped and read again
+# (nr_written, pgsteal_file, workingset_refault_file); a second one keeps
+# 16 MiB until the VM ends, so the LRU lines of meminfo show it.
 prog=/altmm/selftests/usermem_prog
 if [ -x "$prog" ] && [ -c /dev/altmm ]; then
 	free_mb=$(($(awk '$1 == "MemFree:" { print $2 }' "$dir/meminfo") / 1024))
 	echo "workload: usermem_prog pressure $((free_mb + 32)) 2"
 	"$prog" pressure $((free_mb + 32)) 2 || rc=1
+	echo "workload: usermem_prog filepressure $((free_mb + 32)) /tmp/workload.file"
+	"$prog" filepressure $((free_mb + 32)) /tmp/workload.file || rc=1
+	rm -f /tmp/workload.file
 	echo "workload: usermem_prog hold 16 (in the background)"
 	sleep 3600 | "$prog" hold 16 &
 	sleep 1
