@@ -16,6 +16,10 @@
 #   uml-dmesg.txt, vm-dmesg.txt     the kernel log of each run
 #   machine.txt, table.txt          where and when; the table printed last
 #   replay-report.txt, replay.log   the real trace replayed on both (VM)
+#   vm-usermem.csv                  user memory (VM only): every kept round
+#                                   of usermem_bench (case,side,round,metric,value)
+#   vm-usermem-summary.csv          its medians and ratios
+#                                   (case,metric,host,altmm,ratio)
 #   scaling.png, frag.png           the plots (gnuplot)
 
 # shellcheck source=scripts/lib.sh
@@ -29,12 +33,18 @@ Benchmark altmm against the host allocator: on the fast UML kernel (one
 CPU, near-native speed) and in the QEMU VM (2 CPUs, TCG: slow, so its
 iterations are scaled down). Prints one table (case, CPUs, environment,
 host and altmm median ns/op, median of the per-round ratio altmm/host) and
-writes CSV, the kernel logs and PNG plots to build/bench/.
+writes CSV, the kernel logs and PNG plots to build/bench/. In the VM,
+where a process can map /dev/altmm, usermem_bench also measures page
+faults and reclaim against the VM kernel's own (a memory cgroup).
 
 Options:
   --no-uml          skip the UML run
-  --no-vm           skip the VM run
-  --cases LIST      altmm_bench cases= (default all: micro, scale, frag)
+  --no-vm           skip the VM run (and the user memory rows)
+  --no-replay       skip the replay of the real trace (a VM boot of its own)
+  --cases LIST      altmm_bench cases= (default all: micro, scale, frag,
+                    and the user memory rows); usermem, usermem_faults and
+                    usermem_reclaim name the user memory rows (VM only:
+                    a list of only these skips UML)
   --rounds N        kept rounds per side, after a warm-up (default 15)
   --seed N          seed of the mixed-size and fragmentation workloads (1)
   --uml-scale PCT   iterations in percent of the defaults, UML (100)
@@ -54,6 +64,7 @@ out=$ALTMM_BUILD/bench
 altmm_args=${ALTMM_BENCH_ALTMM_ARGS:-arena_mb=512 nodes=1}
 run_uml=1
 run_vm=1
+run_replay=1
 cases=all
 rounds=15
 seed=1
@@ -157,12 +168,47 @@ extract() {
 	[[ -s $3 ]] || die "VM: no $2 in $1"
 }
 
-step_vm() {
-	local log=$out/vm-run.log rc=0
+# Whether --cases names an altmm_bench case (or group), or a user memory row.
+is_usermem_case() { [[ $1 == usermem || $1 == usermem_faults || $1 == usermem_reclaim ]]; }
+module_cases() {
+	local c
 
+	for c in ${cases//,/ }; do
+		is_usermem_case "$c" || return 0
+	done
+	return 1
+}
+usermem_cases() {
+	local c
+
+	for c in ${cases//,/ }; do
+		[[ $c == all ]] || is_usermem_case "$c" && return 0
+	done
+	return 1
+}
+
+# The release of the VM's kernel (linux-image-amd64's), e.g. 6.1.0-57-amd64.
+vm_release() {
+	dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+		grep -o 'linux-image-[0-9][^ ,]*-amd64' | head -n 1 | sed 's/^linux-image-//' || true
+}
+
+step_vm() {
+	local log=$out/vm-run.log rc=0 files=() brd
+
+	# The host side of usermem_reclaim swaps to a RAM disk: the VM
+	# kernel's brd.ko, which the image does not otherwise hold.
+	brd=/lib/modules/$(vm_release)/kernel/drivers/block/brd.ko
+	if usermem_cases; then
+		if [[ -f $brd ]]; then
+			files=(-f "$brd")
+		else
+			info "VM: no $brd: the host side of usermem_reclaim will have no swap"
+		fi
+	fi
 	info "VM: benchmark running (scale=$vm_scale%, $rounds rounds, timeout $vm_timeout s); log: $log"
 	# shellcheck disable=SC2086 # $altmm_args is a list of parameters
-	"$ALTMM_ROOT/scripts/vm.sh" --timeout "$vm_timeout" bench \
+	"$ALTMM_ROOT/scripts/vm.sh" --timeout "$vm_timeout" ${files[@]+"${files[@]}"} bench \
 		cases="$cases" rounds="$rounds" seed="$seed" scale="$vm_scale" \
 		-- $altmm_args >"$log" 2>&1 || rc=$?
 	grep '^vm.sh: ' "$log" >&2 || true
@@ -170,9 +216,15 @@ step_vm() {
 		tail -n 30 "$log" >&2
 		die "VM: the run failed (vm.sh exit $rc); see $log and build/results/vm-console.log"
 	}
-	extract "$log" results.csv "$out/vm.csv"
-	extract "$log" summary.csv "$out/vm-summary.csv"
-	extract "$log" frag.csv "$out/vm-frag.csv"
+	if module_cases; then
+		extract "$log" results.csv "$out/vm.csv"
+		extract "$log" summary.csv "$out/vm-summary.csv"
+		extract "$log" frag.csv "$out/vm-frag.csv"
+	fi
+	if usermem_cases; then
+		extract "$log" usermem.csv "$out/vm-usermem.csv"
+		extract "$log" usermem-summary.csv "$out/vm-usermem-summary.csv"
+	fi
 	extract "$log" dmesg.txt "$out/vm-dmesg.txt"
 }
 
@@ -187,6 +239,10 @@ step_replay() {
 
 	if ! ((run_vm)); then
 		info "replay: skipped with the VM"
+		return 0
+	fi
+	if ! ((run_replay)); then
+		info "replay: skipped (--no-replay)"
 		return 0
 	fi
 	info "replay: $trace in the VM (5 rounds)"
@@ -208,6 +264,22 @@ replay_row() {
 		       "replay_smallfiles", "2", "vm", h, a, a / h, n }' "$r"
 }
 
+# The user memory rows (VM): per figure, the host's and altmm's medians
+# and the median per-round ratio altmm/host, with the notes run.sh left.
+usermem_table() {
+	local f=$out/vm-usermem-summary.csv
+
+	[[ -f $f ]] || return 0
+	printf '\nuser memory (vm, usermem_bench): medians; ratio = median of per-round altmm/host\n'
+	printf '%-24s %-18s %12s %12s %7s\n' case figure host altmm ratio
+	awk -F, '
+	/^#/ { note[++n] = $0; next }
+	NR > 1 { printf "%-24s %-18s %12s %12s %7s\n", $1, $2,
+		 $3 == "NA" ? "not run" : $3, $4 == "NA" ? "not run" : $4,
+		 $5 == "NA" ? "-" : $5 }
+	END { for (i = 1; i <= n; i++) print note[i] }' "$f"
+}
+
 # === Report ===
 
 machine() {
@@ -223,7 +295,13 @@ machine() {
 	echo "uml kernel: $(debian_version) fast (scripts/uml-fast.config), 1 CPU, mem=2048M, init_on_alloc=0"
 	echo "vm kernel: ${krel#linux-image-}, QEMU TCG -smp 2, init_on_alloc=0"
 	echo "altmm: $(git -C "$ALTMM_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
-	echo "altmm.ko: $altmm_args; altmm_bench.ko: cases=$cases rounds=$rounds seed=$seed scale uml=$uml_scale% vm=$vm_scale%"
+	module_cases &&
+		echo "altmm.ko: $altmm_args; altmm_bench.ko: cases=$cases rounds=$rounds seed=$seed scale uml=$uml_scale% vm=$vm_scale%"
+	usermem_cases && ((run_vm)) &&
+		echo "usermem_bench (vm): faults 32 MiB, $rounds rounds, altmm.ko nodes=1 arena_mb=128;" \
+			"reclaim 128 MiB written twice, 3 rounds, altmm.ko nodes=1 arena_mb=64 swap_mb=256," \
+			"host in a cgroup v2 with memory.max=64M, swap on a 256 MiB brd RAM disk"
+	return 0
 }
 
 # One table of every summary: case, CPUs, environment, host and altmm
@@ -270,6 +348,7 @@ metadata() {
 frag_table() {
 	local env f
 
+	[[ -f $out/uml-frag.csv || -f $out/vm-frag.csv ]] || return 0
 	printf '\n%-9s %-4s %6s %14s %9s %9s %14s\n' 'anti-frag' env rounds \
 		'free order-9' unusable extfrag 'pinned blocks'
 	for env in uml vm; do
@@ -293,6 +372,10 @@ plots() {
 
 	if ! command -v gnuplot >/dev/null; then
 		info "gnuplot missing (apt-get install gnuplot-nox): no plots"
+		return 0
+	fi
+	if [[ ! -f $out/uml-summary.csv && ! -f $out/vm-summary.csv ]]; then
+		info "no altmm_bench results: no plots"
 		return 0
 	fi
 	# Scaling: median ns/op per CPU count, from the VM (UML has one CPU).
@@ -369,6 +452,7 @@ report() {
 		echo
 		table
 		replay_row
+		usermem_table
 		frag_table
 		metadata
 	} >"$out/table.txt"
@@ -388,6 +472,7 @@ main() {
 		-h|--help) usage; return ;;
 		--no-uml) run_uml=0; shift ;;
 		--no-vm) run_vm=0; shift ;;
+		--no-replay) run_replay=0; shift ;;
 		--cases) cases=$2; shift 2 ;;
 		--rounds) rounds=$2; shift 2 ;;
 		--seed) seed=$2; shift 2 ;;
@@ -401,6 +486,11 @@ main() {
 	for n in "$rounds" "$seed" "$uml_scale" "$vm_scale" "$vm_timeout"; do
 		[[ $n =~ ^[0-9]+$ ]] || die "'$n' is not a number"
 	done
+
+	if ((run_uml)) && ! module_cases; then
+		info "UML: no altmm_bench case asked for (the user memory rows are VM-only): skipped"
+		run_uml=0
+	fi
 
 	mkdir -p "$out"
 	rm -f "$out"/*.csv "$out"/*.dat "$out"/*.png "$out"/*-dmesg.txt

@@ -118,6 +118,12 @@ if [ ! -x "$uprog" ] || [ "$top/selftests/usermem_prog.c" -nt "$uprog" ] ||
 	gcc -static -O2 -Wall -I"$uapi" -o "$uprog" "$top/selftests/usermem_prog.c"
 fi
 
+# The user memory benchmark of bench/run.sh (make bench), beside it.
+ubench=$top/build/selftests/usermem_bench
+if [ ! -x "$ubench" ] || [ "$top/selftests/usermem_bench.c" -nt "$ubench" ]; then
+	gcc -static -O2 -Wall -o "$ubench" "$top/selftests/usermem_bench.c"
+fi
+
 stage=$top/build/initramfs
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,altmm/modules}
@@ -156,6 +162,7 @@ cp "$fuzz" "$stage/altmm/selftests/fuzz_debugfs"
 cp "$uprog" "$stage/altmm/selftests/usermem_prog"
 [ -d "$top/selftests/fuzz-corpus" ] &&
 	cp -r "$top/selftests/fuzz-corpus" "$stage/altmm/selftests/"
+cp "$ubench" "$stage/altmm/selftests/usermem_bench"
 
 # Hook of the run flow: a workload for the module, once the tree has one.
 if [ -f "$top/scripts/workload.sh" ]; then
