@@ -29,13 +29,19 @@
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/prandom.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
 
 #include "altmm_test.h"
+#include "check.h"
 #include "usermem.h"
+
+static ulong seed;
+module_param(seed, ulong, 0444);
+MODULE_PARM_DESC(seed, "Seed of usermem_random_sequence (0: a random one, printed)");
 
 /* 16 MiB of Normal on one node, with 4 MiB of swap: 1023 slots and the header. */
 static const struct altmm_params with_swap = { .arena_mb = 16, .nr_nodes = 1,
@@ -1236,6 +1242,203 @@ static void usermem_file_reclaim(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_ACTIVE_FILE), 0UL);
 }
 
+/* === A long random sequence === */
+
+#define SEQ_OPS		100000
+#define SEQ_ANON	3
+#define SEQ_ANON_PAGES	768
+#define SEQ_FILE_PAGES	512
+
+/**
+ * struct seq_obj - an object of the random sequence and what it holds
+ * @obj: the object
+ * @nr: its offsets
+ * @gen: per offset, the generation last written (0: never, so zero for
+ *	anon memory and the file's own pattern for the file)
+ */
+struct seq_obj {
+	struct altmm_uobj *obj;
+	unsigned long nr;
+	u16 *gen;
+};
+
+static pgoff_t seq_want(pgoff_t index, u16 gen)
+{
+	return index + ((pgoff_t)gen << 20);
+}
+
+/* The counters and lists agree with the objects, after every operation. */
+static bool seq_consistent(struct kunit *test, struct altmm_system *sys,
+			   struct seq_obj *o, unsigned long op)
+{
+	unsigned long anon = 0, file = 0, swapped = 0, on_lists = 0;
+	int i, l;
+
+	for (i = 0; i <= SEQ_ANON; i++) {
+		if (o[i].obj->backing)
+			file += o[i].obj->nr_resident;
+		else
+			anon += o[i].obj->nr_resident;
+		swapped += o[i].obj->nr_swap;
+	}
+	/* A rotation by the flusher moves a page between lists under the lock. */
+	spin_lock(&sys->nodes[0]->lruvec.lru_lock);
+	for (l = 0; l < ALTMM_NR_LRU_LISTS; l++)
+		on_lists += lru(sys, l);
+	spin_unlock(&sys->nodes[0]->lruvec.lru_lock);
+	if (node_stat(sys, ALTMM_NR_ANON_MAPPED) == anon &&
+	    node_stat(sys, ALTMM_NR_FILE_PAGES) == file && on_lists == anon + file &&
+	    altmm_swap_total(sys->usermem->swap) - swap_room(sys) == swapped &&
+	    !node_stat(sys, ALTMM_NR_ISOLATED_ANON) && !node_stat(sys, ALTMM_NR_ISOLATED_FILE))
+		return true;
+	KUNIT_FAIL(test, "after op %lu: anon %lu/%ld, file %lu/%ld, on lists %lu, swap %lu/%lu",
+		   op, anon, node_stat(sys, ALTMM_NR_ANON_MAPPED), file,
+		   node_stat(sys, ALTMM_NR_FILE_PAGES), on_lists, swapped,
+		   altmm_swap_total(sys->usermem->swap) - swap_room(sys));
+	return false;
+}
+
+/* Fault a page in and, with @write, write a new generation to it. */
+static bool seq_touch(struct kunit *test, struct seq_obj *o, pgoff_t index,
+		      bool write, unsigned long op)
+{
+	struct altmm_uobj *obj = o->obj;
+	struct page *page;
+	vm_fault_t ret = altmm_uobj_fault(obj, index, &page);
+	long bad;
+
+	if (ret & VM_FAULT_OOM)
+		return true;
+	KUNIT_ASSERT_FALSE(test, ret & VM_FAULT_ERROR);
+	if (!o->gen[index] && !obj->backing)
+		bad = first_nonzero(page);
+	else
+		bad = check_pattern(page, seq_want(index, o->gen[index]));
+	if (bad >= 0) {
+		KUNIT_FAIL(test, "op %lu: offset %lu of %s lost generation %u (byte/word %ld)",
+			   op, index, obj->backing ? "the file" : "an anon object",
+			   o->gen[index], bad);
+		put_page(page);
+		return false;
+	}
+	if (write) {
+		if (obj->backing)
+			KUNIT_ASSERT_EQ(test, vmf(altmm_uobj_mkwrite(obj, page)),
+					vmf(VM_FAULT_LOCKED));
+		o->gen[index]++;
+		write_pattern(page, seq_want(index, o->gen[index]));
+		if (obj->backing)
+			unlock_page(page);
+	}
+	put_page(page);
+	return true;
+}
+
+/* Reclaim's eviction of one page, if resident: it may be refused. */
+static void seq_evict(struct seq_obj *o, pgoff_t index)
+{
+	struct altmm_uobj *obj = o->obj;
+	struct altmm_system *sys = obj->sys;
+	struct page *page;
+
+	mutex_lock(&obj->lock);
+	page = xa_load(&obj->pages, index);
+	if (page && !xa_is_value(page)) {
+		altmm_lru_del(sys, page);
+		if (obj->backing && altmm_file_write_page(obj, page, true) == -EAGAIN)
+			altmm_file_write_page(obj, page, true);
+		if (altmm_uobj_evict(obj, page, GFP_KERNEL))
+			altmm_lru_add(sys, page);
+	}
+	mutex_unlock(&obj->lock);
+}
+
+/*
+ * 100000 operations, chosen by a seeded generator, on three anonymous
+ * objects and one file-backed one on an instance with swap: faults that
+ * read (checking the page holds the generation last written: zeroes, the
+ * file's data, or what a write left), faults that write a new
+ * generation, evictions of one page (to swap, or written back and
+ * dropped), direct reclaim with GFP_KERNEL and GFP_NOIO, writeback of the
+ * file, and an anonymous object put and made anew.  After every
+ * operation the LRU sizes, AnonPages, the file pages and the swap slots
+ * in use agree with the objects; every 1000, a walk of the LRU lists
+ * (altmm_check_lru_walk()) finds nothing wrong.  The objects stay well
+ * under the arena, so that kswapd never runs under the checks; in the
+ * end every frame and slot is back.
+ */
+static void usermem_random_sequence(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct seq_obj *o = kunit_kcalloc(test, SEQ_ANON + 1, sizeof(*o), GFP_KERNEL);
+	unsigned long free0 = altmm_test_free_frames(sys), op, scanned;
+	struct altmm_check_report r = {};
+	u64 s = seed ?: get_random_u64();
+	struct rnd_state rnd;
+	struct file *file;
+	int i;
+
+	kunit_info(test, "seed %llu (reload with seed=%llu to repeat)\n", s, s);
+	prandom_seed_state(&rnd, s);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i <= SEQ_ANON; i++) {
+		o[i].nr = i < SEQ_ANON ? SEQ_ANON_PAGES : SEQ_FILE_PAGES;
+		o[i].gen = kunit_kcalloc(test, o[i].nr, sizeof(u16), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o[i].gen);
+		o[i].obj = obj_new(test, sys);
+	}
+	file = pattern_file(test, SEQ_FILE_PAGES * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, altmm_uobj_set_backing(o[SEQ_ANON].obj, file), 0);
+
+	for (op = 0; op < SEQ_OPS; op++) {
+		u32 dice = prandom_u32_state(&rnd) % 100;
+		struct seq_obj *so = &o[prandom_u32_state(&rnd) % (SEQ_ANON + 1)];
+		pgoff_t index = prandom_u32_state(&rnd) % so->nr;
+
+		if (dice < 40) {
+			if (!seq_touch(test, so, index, false, op))
+				break;
+		} else if (dice < 65) {
+			if (!seq_touch(test, so, index, true, op))
+				break;
+		} else if (dice < 85) {
+			seq_evict(so, index);
+		} else if (dice < 93) {
+			shrink(sys, 1 + prandom_u32_state(&rnd) % 32,
+			       dice & 1 ? GFP_NOIO : GFP_KERNEL, &scanned);
+		} else if (dice < 98) {
+			altmm_uobj_writeback(o[SEQ_ANON].obj, 0, ULONG_MAX, dice & 1);
+		} else if (so->obj->backing) {
+			continue;
+		} else {
+			obj_put(test, so->obj);
+			so->obj = obj_new(test, sys);
+			memset(so->gen, 0, so->nr * sizeof(u16));
+		}
+		if (!seq_consistent(test, sys, o, op))
+			break;
+		if (op % 1000 == 999 && altmm_check_lru_walk(sys, sys->nodes[0], &r)) {
+			KUNIT_FAIL(test, "after op %lu: %s: %s", op, r.where, r.first);
+			break;
+		}
+	}
+	kunit_info(test, "%lu operations; %lu pswpout, %ld written to the file, %lu oom\n",
+		   op, event(sys, ALTMM_PSWPOUT), node_stat(sys, ALTMM_NR_WRITTEN),
+		   event(sys, ALTMM_OOM_KILL));
+	KUNIT_EXPECT_EQ(test, op, (unsigned long)SEQ_OPS);
+
+	/* What the flusher may still be writing, then every object goes. */
+	flush_delayed_work(&sys->usermem->wb_work);
+	for (i = 0; i <= SEQ_ANON; i++)
+		obj_put(test, o[i].obj);
+	flush_delayed_work(&sys->usermem->wb_work);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), 0L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_FILE_PAGES), 0L);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_DIRTY), 0L);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), altmm_swap_total(sys->usermem->swap));
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0);
+}
+
 static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_fault_allocates_zeroed_page),
 	KUNIT_CASE(usermem_inactive_is_low),
@@ -1249,6 +1452,7 @@ static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_oom_spares_kthreads),
 	KUNIT_CASE(usermem_file_read_dirty_writeback),
 	KUNIT_CASE(usermem_file_reclaim),
+	KUNIT_CASE(usermem_random_sequence),
 	{}
 };
 
