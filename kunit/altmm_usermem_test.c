@@ -1439,6 +1439,31 @@ static void usermem_random_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0);
 }
 
+/*
+ * oom_badness() as 6.1 computes it: pages plus page tables in pages, and
+ * oom_score_adj in thousandths of the memory and swap (totalpages / 1000
+ * per unit, integer division first); -1000 is never chosen.
+ */
+static void usermem_oom_badness(struct kunit *test)
+{
+	/* 4096 frames and 1023 slots: 5119 / 1000 = 5 points per unit. */
+	unsigned long total = 4096 + 1023;
+
+	KUNIT_EXPECT_EQ(test, altmm_oom_badness(1000, 8192, 0, total), 1002L);
+	KUNIT_EXPECT_EQ(test, altmm_oom_badness(1000, 8191, 0, total), 1001L);
+	KUNIT_EXPECT_EQ(test, altmm_oom_badness(1000, 8192, 500, total), 1002L + 2500);
+	KUNIT_EXPECT_EQ(test, altmm_oom_badness(1000, 8192, -999, total), 1002L - 4995);
+	KUNIT_EXPECT_EQ(test, altmm_oom_badness(1000, 8192, -1000, total), LONG_MIN);
+	KUNIT_EXPECT_EQ(test, altmm_oom_badness(0, 0, 1000, total), 5000L);
+	/* Under 1000 pages in all, oom_score_adj weighs nothing. */
+	KUNIT_EXPECT_EQ(test, altmm_oom_badness(7, 0, 1000, 999), 7L);
+	/* 3000 - 500 * 5 = 500 < 1000; 3000 - 300 * 5 = 1500 > 1000. */
+	KUNIT_EXPECT_LT(test, altmm_oom_badness(3000, 0, -500, total),
+			altmm_oom_badness(1000, 0, 0, total));
+	KUNIT_EXPECT_GT(test, altmm_oom_badness(3000, 0, -300, total),
+			altmm_oom_badness(1000, 0, 0, total));
+}
+
 static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_fault_allocates_zeroed_page),
 	KUNIT_CASE(usermem_inactive_is_low),
@@ -1450,6 +1475,7 @@ static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_no_swap_keeps_anon),
 	KUNIT_CASE(usermem_working_set_larger_than_arena),
 	KUNIT_CASE(usermem_oom_spares_kthreads),
+	KUNIT_CASE(usermem_oom_badness),
 	KUNIT_CASE(usermem_file_read_dirty_writeback),
 	KUNIT_CASE(usermem_file_reclaim),
 	KUNIT_CASE(usermem_random_sequence),

@@ -38,6 +38,7 @@
 /* Lines about an instance start with its name, which for the default is "altmm". */
 #define pr_fmt(fmt) fmt
 
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/highmem.h>
@@ -45,6 +46,7 @@
 #include <linux/oom.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -633,27 +635,119 @@ fail:
 }
 EXPORT_SYMBOL_NS_GPL(altmm_uobj_evict, ALTMM_INTERNAL);
 
-/* The pages, resident and swapped, of every object @owner opened. */
-static unsigned long owner_pages(struct altmm_usermem *um, struct pid *owner)
+/**
+ * struct oom_owner - a process holding user memory, as the OOM killer sees it
+ * @pid: the process (its thread group)
+ * @anon: its objects' resident anonymous pages
+ * @file: their resident file pages
+ * @swap: their swap entries
+ */
+struct oom_owner {
+	struct pid *pid;
+	unsigned long anon, file, swap;
+};
+
+#define OOM_MAX_OWNERS	64
+
+/* The processes holding user memory, with their pages; under um->lock. */
+static int oom_owners(struct altmm_usermem *um, struct oom_owner *owners)
 {
 	struct altmm_uobj *obj;
-	unsigned long n = 0;
+	int n = 0, i;
 
-	list_for_each_entry(obj, &um->objects, list)
-		if (obj->owner == owner)
-			n += READ_ONCE(obj->nr_resident) + READ_ONCE(obj->nr_swap);
+	list_for_each_entry(obj, &um->objects, list) {
+		for (i = 0; i < n && owners[i].pid != obj->owner; i++)
+			;
+		if (i == n) {
+			if (n == OOM_MAX_OWNERS)
+				continue;
+			owners[n++] = (struct oom_owner){ .pid = get_pid(obj->owner) };
+		}
+		if (obj->backing)
+			owners[i].file += READ_ONCE(obj->nr_resident);
+		else
+			owners[i].anon += READ_ONCE(obj->nr_resident);
+		owners[i].swap += READ_ONCE(obj->nr_swap);
+	}
 	return n;
+}
+
+/**
+ * altmm_oom_badness() - 6.1's oom_badness() on altmm's memory
+ * @pages: the process's pages on altmm, resident and in swap
+ * @pgtables_bytes: its page tables (the host's, as 6.1 counts them)
+ * @adj: its oom_score_adj
+ * @totalpages: the instance's managed pages and swap slots
+ *
+ * Return: the points, LONG_MIN for a process that may not be chosen.
+ */
+long altmm_oom_badness(unsigned long pages, unsigned long pgtables_bytes,
+		       short adj, unsigned long totalpages)
+{
+	if (adj == OOM_SCORE_ADJ_MIN)
+		return LONG_MIN;
+	return (long)(pages + pgtables_bytes / PAGE_SIZE) + (long)adj * (long)(totalpages / 1000);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_oom_badness, ALTMM_INTERNAL);
+
+static unsigned long oom_totalpages(struct altmm_system *sys)
+{
+	struct altmm_swap *swap = sys->usermem->swap;
+	struct altmm_node *node;
+	unsigned long total = 0;
+	int nid, zt;
+
+	for_each_altmm_node(sys, node, nid)
+		for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
+			total += altmm_zone_managed(&node->zones[zt]);
+	return total + (swap ? altmm_swap_total(swap) : 0);
+}
+
+/* 6.1's dump_header() and dump_tasks(), for the processes holding altmm memory. */
+static void oom_report_tasks(struct altmm_system *sys, struct oom_owner *owners, int n)
+{
+	short adj = current->signal->oom_score_adj;
+	gfp_t gfp = GFP_HIGHUSER_MOVABLE;
+	struct task_struct *task;
+	int i;
+
+	pr_warn("%s: %s invoked oom-killer: gfp_mask=%#x(%pGg), order=0, oom_score_adj=%hd\n",
+		sys->name, current->comm, gfp, &gfp, adj);
+	pr_info("%s: Tasks state (memory values in pages):\n", sys->name);
+	pr_info("%s: [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n",
+		sys->name);
+	for (i = 0; i < n; i++) {
+		struct mm_struct *mm;
+
+		task = get_pid_task(owners[i].pid, PIDTYPE_TGID);
+		if (!task)
+			continue;
+		mm = get_task_mm(task);
+		pr_info("%s: [%7d] %5d %5d %8lu %8lu %8ld %8lu         %5hd %s\n", sys->name,
+			task->pid, from_kuid(&init_user_ns, task_uid(task)), task->tgid,
+			mm ? mm->total_vm : 0, owners[i].anon + owners[i].file,
+			mm ? mm_pgtables_bytes(mm) : 0, owners[i].swap,
+			task->signal->oom_score_adj, task->comm);
+		if (mm)
+			mmput(mm);
+		put_task_struct(task);
+	}
 }
 
 /**
  * altmm_out_of_memory() - the OOM killer for user memory (out_of_memory())
  * @sys: instance a user fault found without a frame, reclaim included
  *
- * Picks the process whose objects hold the most pages, resident or in
- * swap (oom_badness() on altmm's memory; oom_score_adj -1000 exempts a
- * process, as in 6.1), and kills it with SIGKILL, logging the kill and
- * counting oom_kill.  While a victim is still dying no other is chosen:
- * the fault is retried until its memory is back.
+ * Among the processes whose objects hold pages, picks the one with the
+ * most points as 6.1's oom_badness() gives them, counting its pages on
+ * altmm (resident and in swap) and its page tables, with oom_score_adj
+ * scaled to the instance's memory and swap (-1000 exempts a process,
+ * kernel threads are never chosen), and kills it with SIGKILL.  The log
+ * gets 6.1's report: the "invoked oom-killer" line, the task table (rss
+ * and swapents being the process's pages on altmm), the oom-kill summary
+ * and the "Out of memory: Killed process" line; oom_kill is counted.
+ * While a victim is still dying no other is chosen: the fault is retried
+ * until its memory is back.
  *
  * Context: process context, may sleep.
  * Return: true when memory is on its way back (a victim was killed or is
@@ -662,48 +756,71 @@ static unsigned long owner_pages(struct altmm_usermem *um, struct pid *owner)
 bool altmm_out_of_memory(struct altmm_system *sys)
 {
 	struct altmm_usermem *um = sys->usermem;
-	struct pid *victim = NULL;
+	unsigned long totalpages = oom_totalpages(sys);
+	struct oom_owner *owners, *victim = NULL;
+	long best = LONG_MIN, points;
 	struct task_struct *task;
-	unsigned long best = 0, points;
-	struct altmm_uobj *obj;
+	struct mm_struct *mm;
 	bool dying = false;
+	int n, i;
 
 	if (fatal_signal_pending(current))
 		return true;
+	owners = kcalloc(OOM_MAX_OWNERS, sizeof(*owners), GFP_KERNEL);
+	if (!owners)
+		return false;
 	mutex_lock(&um->lock);
-	list_for_each_entry(obj, &um->objects, list) {
-		task = get_pid_task(obj->owner, PIDTYPE_TGID);
+	n = oom_owners(um, owners);
+	mutex_unlock(&um->lock);
+
+	for (i = 0; i < n && !dying; i++) {
+		task = get_pid_task(owners[i].pid, PIDTYPE_TGID);
 		if (!task)
 			continue;
 		if (fatal_signal_pending(task) || (task->flags & PF_EXITING)) {
 			dying = true;
-		} else if (task->signal->oom_score_adj != OOM_SCORE_ADJ_MIN &&
-			   !(task->flags & PF_KTHREAD)) {
-			points = owner_pages(um, obj->owner);
-			if (points > best) {
+		} else if (!(task->flags & PF_KTHREAD)) {
+			mm = get_task_mm(task);
+			points = altmm_oom_badness(owners[i].anon + owners[i].file + owners[i].swap,
+						   mm ? mm_pgtables_bytes(mm) : 0,
+						   task->signal->oom_score_adj, totalpages);
+			if (mm)
+				mmput(mm);
+			if (points != LONG_MIN && (!victim || points > best)) {
 				best = points;
-				victim = obj->owner;
+				victim = &owners[i];
 			}
 		}
 		put_task_struct(task);
 	}
-	if (dying || !victim) {
-		mutex_unlock(&um->lock);
-		return dying;
-	}
-	victim = get_pid(victim);
-	mutex_unlock(&um->lock);
+	if (dying || !victim)
+		goto out;
 
-	task = get_pid_task(victim, PIDTYPE_TGID);
+	task = get_pid_task(victim->pid, PIDTYPE_TGID);
 	if (task) {
-		pr_err("%s: Out of memory: Killed process %d (%s) altmm-pages:%lukB\n",
-		       sys->name, pid_nr(victim), task->comm, best << (PAGE_SHIFT - 10));
-		put_task_struct(task);
+		oom_report_tasks(sys, owners, n);
+		pr_info("%s: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),task=%s,pid=%d,uid=%d\n",
+			sys->name, task->comm, task->pid,
+			from_kuid(&init_user_ns, task_uid(task)));
 		altmm_count_event(sys, ALTMM_OOM_KILL, 1);
-		kill_pid(victim, SIGKILL, 1);
+		kill_pid(victim->pid, SIGKILL, 1);
+		mm = get_task_mm(task);
+		pr_err("%s: Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB, shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%hd\n",
+		       sys->name, task->tgid, task->comm,
+		       mm ? mm->total_vm << (PAGE_SHIFT - 10) : 0,
+		       victim->anon << (PAGE_SHIFT - 10), victim->file << (PAGE_SHIFT - 10),
+		       0UL, from_kuid(&init_user_ns, task_uid(task)),
+		       mm ? mm_pgtables_bytes(mm) >> 10 : 0, task->signal->oom_score_adj);
+		if (mm)
+			mmput(mm);
+		put_task_struct(task);
 	}
-	put_pid(victim);
-	return true;
+	dying = true;
+out:
+	for (i = 0; i < n; i++)
+		put_pid(owners[i].pid);
+	kfree(owners);
+	return dying;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_out_of_memory, ALTMM_INTERNAL);
 

@@ -52,6 +52,10 @@
 #   - with swap_mb=0, a process touching 128 MiB on the 64 MiB arena is
 #     killed with SIGKILL by altmm's OOM killer, which logs the kill and
 #     counts oom_kill, and its memory comes back;
+#   - of three processes (36 MiB, 4 MiB, and one faulting in 30 MiB) the
+#     biggest is killed and the others live, with 6.1's report in the log
+#     (header, task table, summary, kill line); with oom_score_adj -1000
+#     the biggest is spared and the faulting one is killed instead;
 #   - no report in the kernel log, and altmm unloads with every page back.
 
 . "$(dirname "$0")/lib.sh"
@@ -78,7 +82,7 @@ if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
 tap_plan $((BASIC_CHECKS + IOCTLS_CHECKS + FILE_CHECKS + FILERO_CHECKS + \
-	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 25))
+	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 30))
 mkdir -p $TMP
 
 meminfo_get()
@@ -293,7 +297,77 @@ tap_check $? "the kill is in the kernel log"
 [ "$(meminfo_get AnonPages)" -eq 0 ]
 tap_check $? "the victim's memory came back (AnonPages $(meminfo_get AnonPages) kB)"
 
-# === 79: the end ===
+# === Three processes: the biggest goes, unless oom_score_adj -1000 spares it ===
+
+# holder NAME MB ADJ: a process holding MB MiB with oom_score_adj ADJ, in
+# the background; its pid in $holder_pid once it holds them all.
+holder()
+{
+	"$PROG" holdadj "$2" "$3" >"$TMP/$1" 2>&1 &
+	holder_pid=$!
+	n=0
+	while ! grep -q '^held' "$TMP/$1" && kill -0 $holder_pid 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -le 600 ] || break
+		sleep 0.1
+	done
+	grep -q '^held' "$TMP/$1" || tap_diag "$1: $(cat "$TMP/$1")"
+}
+
+# alive PID: the process still runs (not a zombie either).
+alive()
+{
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# reap PID: end a holder and collect its exit status in $reaped.
+reap()
+{
+	kill "$1" 2>/dev/null
+	wait "$1"
+	reaped=$?
+}
+
+kills=$(vmstat_get oom_kill)
+kmsg_mark "oom3"
+holder big 36 0
+big=$holder_pid
+holder small 4 0
+small=$holder_pid
+"$PROG" touch 30 >$TMP/grower 2>&1
+rc=$?
+wait $big
+big_rc=$?
+tap_diag "36 MiB holder exited with $big_rc; the 30 MiB process with $rc: $(cat $TMP/grower)"
+[ $big_rc -eq 137 ] && [ $rc -eq 0 ] && [ "$(vmstat_get oom_kill)" -eq $((kills + 1)) ]
+tap_check $? "of three processes the biggest (36 MiB) is killed while a 30 MiB one faults, which completes"
+alive $small
+tap_check $? "the 4 MiB process lives on"
+rc=0
+check_log_has "usermem_prog invoked oom-killer: gfp_mask=0x[0-9a-f]+\\(GFP_HIGHUSER_MOVABLE" "the header" || rc=1
+check_log_has "Tasks state \\(memory values in pages\\)" "the task table" || rc=1
+check_log_has "\\[ *$big\\] +[0-9]+ +$big +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +0 usermem_prog" "the victim's row" || rc=1
+check_log_has "oom-kill:constraint=CONSTRAINT_NONE,nodemask=\\(null\\),task=usermem_prog,pid=$big," "the summary" || rc=1
+check_log_has "Out of memory: Killed process $big \\(usermem_prog\\) total-vm:[0-9]+kB, anon-rss:[0-9]+kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:[0-9]+kB oom_score_adj:0" "the kill" || rc=1
+tap_check $rc "the log has 6.1's report: the header, the task table, the summary and the kill of the biggest"
+reap $small
+
+kills=$(vmstat_get oom_kill)
+holder big 36 -1000
+big=$holder_pid
+holder small 4 0
+small=$holder_pid
+"$PROG" touch 30 >$TMP/grower 2>&1
+rc=$?
+tap_diag "the 30 MiB process exited with $rc: $(cat $TMP/grower)"
+[ $rc -eq 137 ] && [ "$(vmstat_get oom_kill)" -eq $((kills + 1)) ]
+tap_check $? "with oom_score_adj -1000 on the biggest, the faulting 30 MiB process is killed instead"
+alive $big && alive $small
+tap_check $? "the protected 36 MiB process and the 4 MiB one live on"
+reap $big
+reap $small
+
+# === the end ===
 
 rc=0
 check_log_clean "oom" || rc=1

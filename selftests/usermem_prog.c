@@ -282,6 +282,28 @@ static int oom(long mb)
 	return 1;
 }
 
+/* Touch @mb MiB with oom_score_adj @adj, say so, and wait to be killed. */
+static int hold_adj(long mb, const char *adj)
+{
+	FILE *f = fopen("/proc/self/oom_score_adj", "w");
+
+	if (!f || fprintf(f, "%s\n", adj) < 0 || fclose(f))
+		die("oom_score_adj");
+	map_touched(mb);
+	printf("held %ld\n", mb);
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* Touch @mb MiB, then exit: killed on the way if the OOM killer picks it. */
+static int touch(long mb)
+{
+	map_touched(mb);
+	printf("ok touched %ld MiB\n", mb);
+	return 0;
+}
+
 static int hold(long mb)
 {
 	char c;
@@ -808,6 +830,10 @@ int main(int argc, char **argv)
 		return oom(mb);
 	if (argc >= 3 && !strcmp(argv[1], "hold") && mb > 0)
 		return hold(mb);
+	if (argc >= 4 && !strcmp(argv[1], "holdadj") && mb > 0)
+		return hold_adj(mb, argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "touch") && mb > 0)
+		return touch(mb);
 	if (argc >= 3 && !strcmp(argv[1], "ioctls"))
 		return ioctls(argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "file") && mb > 0)
@@ -819,7 +845,8 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "sigbus"))
 		return file_sigbus(argv[2]);
 	fprintf(stderr,
-		"usage: %s basic MB | pressure MB PASSES | oom MB | hold MB | ioctls PATH |\n"
+		"usage: %s basic MB | pressure MB PASSES | oom MB | hold MB | holdadj MB ADJ |\n"
+		"       touch MB | ioctls PATH |\n"
 		"       file MB PATH | filepressure MB PATH | filero PATH | sigbus PATH\n",
 		argv[0]);
 	return 2;
