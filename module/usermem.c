@@ -711,7 +711,7 @@ static void oom_report_tasks(struct altmm_system *sys, struct oom_owner *owners,
 	struct task_struct *task;
 	int i;
 
-	pr_warn("%s: %s invoked oom-killer: gfp_mask=%#x(%pGg), order=0, oom_score_adj=%hd\n",
+	pr_warn("%s: %s invoked oom-killer: gfp_mask=%#x(%pGg), order=0, oom_score_adj=%d\n",
 		sys->name, current->comm, gfp, &gfp, adj);
 	pr_info("%s: Tasks state (memory values in pages):\n", sys->name);
 	pr_info("%s: [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n",
@@ -723,7 +723,7 @@ static void oom_report_tasks(struct altmm_system *sys, struct oom_owner *owners,
 		if (!task)
 			continue;
 		mm = get_task_mm(task);
-		pr_info("%s: [%7d] %5d %5d %8lu %8lu %8ld %8lu         %5hd %s\n", sys->name,
+		pr_info("%s: [%7d] %5d %5d %8lu %8lu %8ld %8lu         %5d %s\n", sys->name,
 			task->pid, from_kuid(&init_user_ns, task_uid(task)), task->tgid,
 			mm ? mm->total_vm : 0, owners[i].anon + owners[i].file,
 			mm ? mm_pgtables_bytes(mm) : 0, owners[i].swap,
@@ -805,7 +805,7 @@ bool altmm_out_of_memory(struct altmm_system *sys)
 		altmm_count_event(sys, ALTMM_OOM_KILL, 1);
 		kill_pid(victim->pid, SIGKILL, 1);
 		mm = get_task_mm(task);
-		pr_err("%s: Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB, shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%hd\n",
+		pr_err("%s: Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB, shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%d\n",
 		       sys->name, task->tgid, task->comm,
 		       mm ? mm->total_vm << (PAGE_SHIFT - 10) : 0,
 		       victim->anon << (PAGE_SHIFT - 10), victim->file << (PAGE_SHIFT - 10),
