@@ -823,7 +823,7 @@ static void usermem_no_swap_keeps_anon(struct kunit *test)
 	struct page *page;
 	pgoff_t i;
 
-	KUNIT_ASSERT_NULL(test, sys->usermem->swap);
+	KUNIT_ASSERT_EQ(test, altmm_swap_total(sys->usermem->swap), 0UL);
 	touch_range(test, obj, 0, 64, true);
 	/* Some active too: nothing ages them without swap. */
 	for (i = 0; i < 8; i++) {
@@ -1440,6 +1440,66 @@ static void usermem_random_sequence(struct kunit *test)
 }
 
 /*
+ * swap_mb at run time.  With 40 of 64 pages in a 4 MiB area, a 1 MiB
+ * area (255 slots) keeps them where they are; swapoff (0) brings all 40
+ * back (pswpin, contents intact) and leaves SwapTotal 0, after which an
+ * eviction finds no room; 8 MiB makes an area of 2047 slots that takes
+ * pages again.  Without memory for them (a working set twice the arena
+ * in a 32 MiB area), swapoff fails with -ENOMEM, the area keeps its size,
+ * and every page reads back intact.
+ */
+static void usermem_swap_resize(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long in, majors = 0, slots;
+	pgoff_t i;
+
+	touch_range(test, obj, 0, 64, true);
+	for (i = 0; i < 40; i++)
+		KUNIT_ASSERT_EQ(test, evict(test, obj, i), 0);
+	KUNIT_EXPECT_EQ(test, altmm_usermem_set_swap(sys, 1), 0);
+	KUNIT_EXPECT_EQ(test, altmm_swap_total(sys->usermem->swap), 255UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 40UL);
+
+	in = event(sys, ALTMM_PSWPIN);
+	KUNIT_EXPECT_EQ(test, altmm_usermem_set_swap(sys, 0), 0);
+	KUNIT_EXPECT_EQ(test, altmm_swap_total(sys->usermem->swap), 0UL);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), 0UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_swap, 0UL);
+	KUNIT_EXPECT_EQ(test, obj->nr_resident, 64UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPIN) - in, 40UL);
+	for (i = 0; i < 64; i++)
+		read_back(test, obj, i, &majors);
+	KUNIT_EXPECT_EQ(test, majors, 0UL);
+	KUNIT_EXPECT_EQ(test, evict(test, obj, 3), -ENOSPC);
+
+	KUNIT_EXPECT_EQ(test, altmm_usermem_set_swap(sys, 8), 0);
+	KUNIT_EXPECT_EQ(test, altmm_swap_total(sys->usermem->swap), 2047UL);
+	KUNIT_EXPECT_EQ(test, evict(test, obj, 3), 0);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), 2046UL);
+	obj_put(test, obj);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), 2047UL);
+
+	/* More in swap than the arena holds: swapoff cannot finish. */
+	sys = altmm_test_create(test, &big_swap);
+	obj = obj_new(test, sys);
+	slots = altmm_swap_total(sys->usermem->swap);
+	for (i = 0; i < 2 * 4096; i++) {
+		KUNIT_ASSERT_FALSE(test, touch(test, obj, i, true, NULL) & VM_FAULT_OOM);
+		if (i % 2)
+			evict(test, obj, i);
+	}
+	KUNIT_ASSERT_GT(test, obj->nr_swap, 4096UL);
+	KUNIT_EXPECT_EQ(test, altmm_usermem_set_swap(sys, 0), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, altmm_swap_total(sys->usermem->swap), slots);
+	majors = 0;
+	for (i = 0; i < 2 * 4096; i++)
+		if (!read_back(test, obj, i, &majors))
+			break;
+}
+
+/*
  * oom_badness() as 6.1 computes it: pages plus page tables in pages, and
  * oom_score_adj in thousandths of the memory and swap (totalpages / 1000
  * per unit, integer division first); -1000 is never chosen.
@@ -1476,6 +1536,7 @@ static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_working_set_larger_than_arena),
 	KUNIT_CASE(usermem_oom_spares_kthreads),
 	KUNIT_CASE(usermem_oom_badness),
+	KUNIT_CASE(usermem_swap_resize),
 	KUNIT_CASE(usermem_file_read_dirty_writeback),
 	KUNIT_CASE(usermem_file_reclaim),
 	KUNIT_CASE(usermem_random_sequence),

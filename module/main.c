@@ -18,6 +18,7 @@
 #include "debugfs.h"
 #include "dev.h"
 #include "page_alloc.h"
+#include "usermem.h"
 
 static unsigned int arena_mb = 256;
 module_param(arena_mb, uint, 0444);
@@ -115,9 +116,40 @@ static char *slab_debug;
 module_param(slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug, "Debug every cache, as slub_debug= does: letters F (sanity, always on), Z (red zone), P (poison), U (store user); empty or \"-\" for none");
 
-static unsigned int swap_mb = 64;
-module_param(swap_mb, uint, 0444);
-MODULE_PARM_DESC(swap_mb, "Swap area for /dev/altmm memory in MiB, on host pages taken as it fills (default 64, 0 for none, at most 16384)");
+/*
+ * swap_mb may also be written at run time, as swapon and swapoff are
+ * used: the default instance's area takes the new size (a smaller one
+ * once the pages past its end are back in memory, usermem.c).
+ */
+static unsigned int swap_mb;
+
+static int set_swap_mb(const char *val, const struct kernel_param *kp)
+{
+	unsigned int mb;
+	int ret = kstrtouint(val, 0, &mb);
+
+	if (ret || mb > ALTMM_MAX_SWAP_MB) {
+		pr_err("swap_mb: '%.*s' is not a size in MiB from 0 to %u\n",
+		       (int)strcspn(val, "\n"), val, ALTMM_MAX_SWAP_MB);
+		return -EINVAL;
+	}
+	if (param_sys) {
+		ret = altmm_usermem_set_swap(param_sys, mb);
+		if (ret)
+			return ret;
+	}
+	swap_mb = mb;
+	return 0;
+}
+
+static const struct kernel_param_ops swap_mb_ops = {
+	.set	= set_swap_mb,
+	.get	= param_get_uint,
+};
+
+module_param_cb(swap_mb, &swap_mb_ops, &swap_mb, 0644);
+__MODULE_PARM_TYPE(swap_mb, "uint");
+MODULE_PARM_DESC(swap_mb, "Swap area for /dev/altmm memory in MiB, on host pages taken as it fills (default 0: none; at most 16384); may be written at run time");
 
 static char *holes;
 module_param(holes, charp, 0444);
@@ -204,6 +236,8 @@ static int __init altmm_init(void)
 	/* A write since fill_params() is applied now. */
 	kernel_param_lock(THIS_MODULE);
 	apply_init_flags(sys);
+	if (swap_mb != p.swap_mb)
+		altmm_usermem_set_swap(sys, swap_mb);
 	param_sys = sys;
 	kernel_param_unlock(THIS_MODULE);
 	altmm_default_sys = sys;

@@ -22,6 +22,12 @@
  *
  * The slots are host pages outside the arena, allocated on first use and
  * freed with the area; SwapTotal is the area less its header.
+ *
+ * The size may change at run time (swap_mb written, usermem.c): a larger
+ * area takes over the slots in bigger arrays, a smaller one first stops
+ * handing out slots past its end (@limit), then usermem.c brings their
+ * pages back in, as swapoff's try_to_unuse() does, and the host pages
+ * past the end are freed.  swap_mb=0 is an area of the header alone.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -33,26 +39,29 @@
 
 #include "usermem.h"
 
+static unsigned long mb_to_slots(unsigned long mb)
+{
+	return max(mb << (20 - PAGE_SHIFT), 1UL);
+}
+
 /**
  * altmm_swap_create() - a swap area of @mb MiB
- * @mb: its size, header included
+ * @mb: its size, header included; 0 for an area of the header alone
  *
  * Context: process context, may sleep.
- * Return: the area, or NULL when @mb is too small to hold a slot or
- * memory for its maps is short.
+ * Return: the area, or NULL without memory.
  */
 struct altmm_swap *altmm_swap_create(unsigned long mb)
 {
-	unsigned long nr = mb << (20 - PAGE_SHIFT);
+	unsigned long nr = mb_to_slots(mb);
 	struct altmm_swap *swap;
 
-	if (nr < 2)
-		return NULL;
 	swap = kzalloc(sizeof(*swap), GFP_KERNEL);
 	if (!swap)
 		return NULL;
 	spin_lock_init(&swap->lock);
 	swap->nr = nr;
+	swap->limit = nr;
 	swap->next = 1;
 	swap->map = vzalloc(nr);
 	swap->slots = vzalloc(array_size(nr, sizeof(*swap->slots)));
@@ -65,10 +74,8 @@ struct altmm_swap *altmm_swap_create(unsigned long mb)
 }
 
 /**
- * altmm_swap_destroy() - free an area and its pages
+ * altmm_swap_destroy() - free an area no slot of which is in use
  * @swap: the area, or NULL
- *
- * Context: process context; no slot is in use any more.
  */
 void altmm_swap_destroy(struct altmm_swap *swap)
 {
@@ -86,28 +93,28 @@ void altmm_swap_destroy(struct altmm_swap *swap)
 }
 
 /**
- * altmm_swap_alloc() - take a free slot
+ * altmm_swap_alloc() - take a free slot below the area's end
  * @swap: the area
  *
- * Context: any; takes @swap->lock.
- * Return: the slot, or -ENOSPC when the area is full.
+ * Return: the slot, or -ENOSPC.
  */
 long altmm_swap_alloc(struct altmm_swap *swap)
 {
-	unsigned long i, slot;
+	unsigned long i, slot, limit;
 	long ret = -ENOSPC;
 
 	spin_lock(&swap->lock);
-	if (swap->inuse + 1 >= swap->nr)
+	limit = swap->limit;
+	if (swap->inuse + 1 >= limit)
 		goto out;
-	for (i = 0; i < swap->nr; i++) {
+	for (i = 0; i < limit; i++) {
 		slot = swap->next + i;
-		if (slot >= swap->nr)
-			slot -= swap->nr;
+		if (slot >= limit)
+			slot -= limit;
 		if (!swap->map[slot]) {
 			swap->map[slot] = 1;
 			swap->inuse++;
-			swap->next = slot + 1 < swap->nr ? slot + 1 : 1;
+			swap->next = slot + 1 < limit ? slot + 1 : 1;
 			ret = slot;
 			break;
 		}
@@ -118,11 +125,9 @@ out:
 }
 
 /**
- * altmm_swap_free() - give a slot back (swap_free())
+ * altmm_swap_free() - give a slot back
  * @swap: the area
  * @slot: a slot in use
- *
- * Context: any; takes @swap->lock.
  */
 void altmm_swap_free(struct altmm_swap *swap, unsigned long slot)
 {
@@ -136,67 +141,169 @@ void altmm_swap_free(struct altmm_swap *swap, unsigned long slot)
 	spin_unlock(&swap->lock);
 }
 
+/* The host page of a slot: the array may be replaced by a resize. */
+static struct page *slot_page(struct altmm_swap *swap, unsigned long slot)
+{
+	struct page *page;
+
+	spin_lock(&swap->lock);
+	page = swap->slots[slot];
+	spin_unlock(&swap->lock);
+	return page;
+}
+
 /**
  * altmm_swap_write() - write a page to its slot (swap_writepage())
  * @swap: the area
- * @slot: a slot taken for it
+ * @slot: a slot altmm_swap_prepare() gave a host page
  * @page: the page
- *
- * The slot's host page was made ready by altmm_swap_prepare(), so the
- * write cannot fail, as a synchronous device's that succeeded.
- *
- * Context: any.
  */
 void altmm_swap_write(struct altmm_swap *swap, unsigned long slot, struct page *page)
 {
-	copy_highpage(swap->slots[slot], page);
+	copy_highpage(slot_page(swap, slot), page);
 }
 
 /**
  * altmm_swap_read() - read a slot into a page (swap_readpage())
  * @swap: the area
  * @slot: a slot in use
- * @page: the page to fill
- *
- * Context: any.
+ * @page: the page
  */
 void altmm_swap_read(struct altmm_swap *swap, unsigned long slot, struct page *page)
 {
-	copy_highpage(page, swap->slots[slot]);
+	copy_highpage(page, slot_page(swap, slot));
 }
 
 /**
- * altmm_swap_prepare() - make sure a slot has its host page
+ * altmm_swap_prepare() - give a slot its host page, if it has none yet
  * @swap: the area
  * @slot: a slot just taken
- * @gfp: how to allocate it
+ * @gfp: for the host page
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0 or -ENOMEM.
  */
 int altmm_swap_prepare(struct altmm_swap *swap, unsigned long slot, gfp_t gfp)
 {
 	struct page *page;
 
-	if (READ_ONCE(swap->slots[slot]))
+	if (slot_page(swap, slot))
 		return 0;
 	page = alloc_page(gfp);
 	if (!page)
 		return -ENOMEM;
-	if (cmpxchg(&swap->slots[slot], NULL, page))
+	spin_lock(&swap->lock);
+	if (!swap->slots[slot]) {
+		swap->slots[slot] = page;
+		page = NULL;
+	}
+	spin_unlock(&swap->lock);
+	if (page)
 		__free_page(page);
 	return 0;
+}
+
+/**
+ * altmm_swap_grow() - make the area @mb MiB, at least its present size
+ * @swap: the area
+ * @mb: the new size
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM (the area as it was).
+ */
+int altmm_swap_grow(struct altmm_swap *swap, unsigned long mb)
+{
+	unsigned long nr = mb_to_slots(mb);
+	unsigned char *map, *old_map = NULL;
+	struct page **slots, **old_slots = NULL;
+
+	if (nr <= READ_ONCE(swap->nr)) {
+		spin_lock(&swap->lock);
+		swap->limit = nr;
+		spin_unlock(&swap->lock);
+		return 0;
+	}
+	map = vzalloc(nr);
+	slots = vzalloc(array_size(nr, sizeof(*slots)));
+	if (!map || !slots) {
+		vfree(map);
+		vfree(slots);
+		return -ENOMEM;
+	}
+	spin_lock(&swap->lock);
+	memcpy(map, swap->map, swap->nr);
+	memcpy(slots, swap->slots, swap->nr * sizeof(*slots));
+	old_map = swap->map;
+	old_slots = swap->slots;
+	swap->map = map;
+	swap->slots = slots;
+	swap->nr = nr;
+	swap->limit = nr;
+	spin_unlock(&swap->lock);
+	vfree(old_map);
+	vfree(old_slots);
+	return 0;
+}
+
+/**
+ * altmm_swap_set_limit() - hand out no slot from @mb MiB on
+ * @swap: the area
+ * @mb: its new size, no larger than it is; slots past it may still be
+ *	in use until their pages come back
+ */
+void altmm_swap_set_limit(struct altmm_swap *swap, unsigned long mb)
+{
+	spin_lock(&swap->lock);
+	swap->limit = min(mb_to_slots(mb), swap->nr);
+	if (swap->next >= swap->limit)
+		swap->next = 1;
+	spin_unlock(&swap->lock);
+}
+
+/**
+ * altmm_swap_trim() - free the host pages of the slots past the end
+ * @swap: the area
+ *
+ * Return: the slots past the end still in use (0 when the area could
+ * shrink to its limit).
+ */
+unsigned long altmm_swap_trim(struct altmm_swap *swap)
+{
+	unsigned long i, busy = 0;
+	LIST_HEAD(pages);
+	struct page *page, *next;
+
+	spin_lock(&swap->lock);
+	for (i = swap->limit; i < swap->nr; i++) {
+		if (swap->map[i]) {
+			busy++;
+			continue;
+		}
+		if (swap->slots[i]) {
+			list_add(&swap->slots[i]->lru, &pages);
+			swap->slots[i] = NULL;
+		}
+	}
+	spin_unlock(&swap->lock);
+	list_for_each_entry_safe(page, next, &pages, lru)
+		__free_page(page);
+	return busy;
 }
 
 /* SwapTotal in pages: the area less its header. */
 unsigned long altmm_swap_total(const struct altmm_swap *swap)
 {
-	return swap ? swap->nr - 1 : 0;
+	return swap ? READ_ONCE(swap->limit) - 1 : 0;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_swap_total, ALTMM_INTERNAL);
 
-/* SwapFree in pages. */
+/* SwapFree in pages: none while slots past a shrunk end are still in use. */
 unsigned long altmm_swap_free_slots(const struct altmm_swap *swap)
 {
-	return swap ? swap->nr - 1 - READ_ONCE(swap->inuse) : 0;
+	long n;
+
+	if (!swap)
+		return 0;
+	n = (long)READ_ONCE(swap->limit) - 1 - (long)READ_ONCE(swap->inuse);
+	return max(n, 0L);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_swap_free_slots, ALTMM_INTERNAL);

@@ -243,17 +243,21 @@ static void uobj_release(struct kref *ref)
 	unsigned long index, held = 0;
 	void *entry;
 
-	mutex_lock(&um->lock);
-	list_del(&obj->list);
-	mutex_unlock(&um->lock);
-
-	/* No mapping is left and no page is off its list: reclaim holds a reference then. */
+	/*
+	 * No mapping is left and no page is off its list: reclaim holds a
+	 * reference then.  The object stays on the list until its memory is
+	 * back, so that the OOM killer, seeing its dying owner, waits for it
+	 * (6.1 waits for a victim until the reaper is done with its mm).
+	 */
 	xa_for_each(&obj->pages, index, entry) {
 		if (xa_is_value(entry)) {
-			if (!obj->backing)
+			if (!obj->backing) {
 				altmm_swap_free(um->swap, entry_slot(entry));
+				WRITE_ONCE(obj->nr_swap, obj->nr_swap - 1);
+			}
 			continue;
 		}
+		WRITE_ONCE(obj->nr_resident, obj->nr_resident - 1);
 		altmm_lru_del(sys, entry);
 		mod_resident(obj, entry, -1);
 		if (obj->backing)
@@ -266,6 +270,9 @@ static void uobj_release(struct kref *ref)
 			msleep(20);
 		}
 	}
+	mutex_lock(&um->lock);
+	list_del(&obj->list);
+	mutex_unlock(&um->lock);
 	xa_destroy(&obj->pages);
 	if (obj->backing)
 		fput(obj->backing);
@@ -846,6 +853,103 @@ int altmm_uobj_set_node(struct altmm_uobj *obj, int nid)
 	return 0;
 }
 
+/* An anonymous object with a page in a slot from @first on, pinned; or NULL. */
+static struct altmm_uobj *find_unuse(struct altmm_usermem *um, unsigned long first)
+{
+	struct altmm_uobj *obj, *found = NULL;
+	unsigned long index;
+	void *entry;
+
+	mutex_lock(&um->lock);
+	list_for_each_entry(obj, &um->objects, list) {
+		if (obj->backing || !READ_ONCE(obj->nr_swap))
+			continue;
+		xa_for_each(&obj->pages, index, entry) {
+			if (xa_is_value(entry) && entry_slot(entry) >= first)
+				break;
+		}
+		if (entry && kref_get_unless_zero(&obj->ref)) {
+			found = obj;
+			break;
+		}
+	}
+	mutex_unlock(&um->lock);
+	return found;
+}
+
+/*
+ * try_to_unuse(): fault back in every page in a slot from @first on, as
+ * an access would (pswpin, pgmajfault).  Returns 0, -ENOMEM when memory
+ * ran out, or -EINTR for a fatal signal.
+ */
+static int unuse_slots(struct altmm_system *sys, unsigned long first)
+{
+	struct altmm_uobj *obj;
+	unsigned long index;
+	struct page *page;
+	int ret = 0;
+	void *entry;
+
+	while (!ret && (obj = find_unuse(sys->usermem, first))) {
+		xa_for_each(&obj->pages, index, entry) {
+			if (!xa_is_value(entry) || entry_slot(entry) < first)
+				continue;
+			if (fatal_signal_pending(current)) {
+				ret = -EINTR;
+				break;
+			}
+			if (altmm_uobj_fault(obj, index, &page) & VM_FAULT_OOM) {
+				ret = -ENOMEM;
+				break;
+			}
+			put_page(page);
+			cond_resched();
+		}
+		altmm_uobj_put(obj);
+	}
+	return ret;
+}
+
+/**
+ * altmm_usermem_set_swap() - swapon, swapoff or a new size, at run time
+ * @sys: instance with user memory
+ * @mb: the swap area's new size in MiB, 0 for none
+ *
+ * Growing is at once.  Shrinking first stops slots past the new end from
+ * being handed out, then brings every page in them back into memory as
+ * swapoff does; when memory runs out (reclaim cannot swap to what is
+ * going) the area keeps its size, as a failed swapoff leaves the area
+ * on, and every page stays where it is.
+ *
+ * Context: process context, may sleep for long; one caller at a time
+ * (the module's parameter lock).
+ * Return: 0, -ENOMEM or -EINTR.
+ */
+int altmm_usermem_set_swap(struct altmm_system *sys, unsigned long mb)
+{
+	struct altmm_swap *swap = sys->usermem->swap;
+	unsigned long old = altmm_swap_total(swap) + 1;
+	unsigned long first = max(mb << (20 - PAGE_SHIFT), 1UL);
+	int ret, tries = 0;
+
+	if (first >= old)
+		return altmm_swap_grow(swap, mb);
+	altmm_swap_set_limit(swap, mb);
+	do {
+		/* An eviction that took a slot before the limit fell ends soon. */
+		ret = unuse_slots(sys, first);
+	} while (!ret && altmm_swap_trim(swap) && ++tries < 100 && !msleep_interruptible(10));
+	if (!ret && tries == 100)
+		ret = -EBUSY;
+	if (ret) {
+		pr_err("%s: swap_mb: the pages in the swap area past %luM could not all come back (%d); the area stays %luM\n",
+		       sys->name, mb, ret, (old << PAGE_SHIFT) >> 20);
+		altmm_swap_set_limit(swap, (old << PAGE_SHIFT) >> 20);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_usermem_set_swap, ALTMM_INTERNAL);
+
 /**
  * altmm_usermem_init() - user memory for an instance
  * @sys: instance whose page allocator is up
@@ -866,12 +970,10 @@ int altmm_usermem_init(struct altmm_system *sys, unsigned long swap_mb)
 	mutex_init(&um->lock);
 	INIT_LIST_HEAD(&um->objects);
 	altmm_flusher_init(um);
-	if (swap_mb) {
-		um->swap = altmm_swap_create(swap_mb);
-		if (!um->swap) {
-			kfree(um);
-			return -ENOMEM;
-		}
+	um->swap = altmm_swap_create(swap_mb);
+	if (!um->swap) {
+		kfree(um);
+		return -ENOMEM;
 	}
 	for_each_altmm_node(sys, node, nid)
 		altmm_lruvec_init(&node->lruvec);

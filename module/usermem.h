@@ -97,18 +97,21 @@ struct altmm_uvma {
 
 /**
  * struct altmm_swap - a swap area on host memory outside the arena
- * @lock: @map, @next, @inuse (6.1's si->lock)
+ * @lock: the rest (6.1's si->lock)
  * @slots: page-sized slots, host pages; slot 0 is the header, as in 6.1
  * @map: 6.1's swap_map: references to each slot, 0 free
- * @nr: slots, the header included
+ * @nr: slots of @map and @slots, the header included
+ * @limit: the area's size: no slot from @limit on is handed out, and
+ *	none is in use once a shrink is over (@nr otherwise)
  * @inuse: slots in use (6.1's inuse_pages)
  * @next: where the search for a free slot starts (cluster_next)
  */
 struct altmm_swap {
-	spinlock_t lock;	/* @map, @inuse, @next */
+	spinlock_t lock;	/* @slots, @map, @nr, @limit, @inuse, @next */
 	struct page **slots;
 	unsigned char *map;
 	unsigned long nr;
+	unsigned long limit;
 	unsigned long inuse;
 	unsigned long next;
 };
@@ -117,7 +120,7 @@ struct altmm_swap {
  * struct altmm_usermem - the user-memory state of an instance
  * @lock: @objects
  * @objects: every live object
- * @swap: the swap area, or NULL (swap_mb=0)
+ * @swap: the swap area: of the header alone with swap_mb=0
  * @wb_work: the flusher (filemap.c): writes back file objects whose
  *	pages have been dirty for dirty_expire_centisecs, every
  *	dirty_writeback_centisecs, or all of them when woken
@@ -135,6 +138,7 @@ struct altmm_usermem {
 
 /* usermem.c */
 int altmm_usermem_init(struct altmm_system *sys, unsigned long swap_mb);
+int altmm_usermem_set_swap(struct altmm_system *sys, unsigned long mb);
 void altmm_usermem_exit(struct altmm_system *sys);
 struct altmm_uobj *altmm_uobj_create(struct altmm_system *sys, int nid);
 void altmm_uobj_put(struct altmm_uobj *obj);
@@ -173,6 +177,9 @@ void altmm_swap_free(struct altmm_swap *swap, unsigned long slot);
 int altmm_swap_prepare(struct altmm_swap *swap, unsigned long slot, gfp_t gfp);
 void altmm_swap_write(struct altmm_swap *swap, unsigned long slot, struct page *page);
 void altmm_swap_read(struct altmm_swap *swap, unsigned long slot, struct page *page);
+int altmm_swap_grow(struct altmm_swap *swap, unsigned long mb);
+void altmm_swap_set_limit(struct altmm_swap *swap, unsigned long mb);
+unsigned long altmm_swap_trim(struct altmm_swap *swap);
 unsigned long altmm_swap_total(const struct altmm_swap *swap);
 unsigned long altmm_swap_free_slots(const struct altmm_swap *swap);
 

@@ -94,6 +94,11 @@ fi
 # 16 MiB until the VM ends, so the LRU lines of meminfo show it.
 prog=/altmm/selftests/usermem_prog
 if [ -x "$prog" ] && [ -c /dev/altmm ]; then
+	# The default has no swap; an area is set up at run time, as swapon does.
+	if [ "$(cat /sys/module/altmm/parameters/swap_mb)" = 0 ]; then
+		echo "workload: swap_mb=64 (at run time)"
+		echo 64 >/sys/module/altmm/parameters/swap_mb || rc=1
+	fi
 	free_mb=$(($(awk '$1 == "MemFree:" { print $2 }' "$dir/meminfo") / 1024))
 	echo "workload: usermem_prog pressure $((free_mb + 32)) 2"
 	"$prog" pressure $((free_mb + 32)) 2 || rc=1

@@ -152,6 +152,7 @@ static struct target targets[] = {
 	{ "vm/dirty_writeback_centisecs", "vm/dirty_writeback_centisecs", K_INT, 0, INT_MAX },
 	{ "param/init_on_alloc", "/sys/module/altmm/parameters/init_on_alloc", K_BOOL },
 	{ "param/init_on_free", "/sys/module/altmm/parameters/init_on_free", K_BOOL },
+	{ "param/swap_mb", "/sys/module/altmm/parameters/swap_mb", K_INT, 0, 16384 },
 };
 
 #define NR_TARGETS	((int)ARRAY_SIZE(targets))

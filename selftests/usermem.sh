@@ -52,6 +52,9 @@
 #   - with swap_mb=0, a process touching 128 MiB on the 64 MiB arena is
 #     killed with SIGKILL by altmm's OOM killer, which logs the kill and
 #     counts oom_kill, and its memory comes back;
+#   - swap_mb written at run time: 0 is refused (ENOMEM) while swap holds
+#     more than memory can, and brings every page back once it can (the
+#     holder lives on); 32 resizes the area; junk is refused;
 #   - of three processes (36 MiB, 4 MiB, and one faulting in 30 MiB) the
 #     biggest is killed and the others live, with 6.1's report in the log
 #     (header, task table, summary, kill line); with oom_score_adj -1000
@@ -82,7 +85,7 @@ if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
 tap_plan $((BASIC_CHECKS + IOCTLS_CHECKS + FILE_CHECKS + FILERO_CHECKS + \
-	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 30))
+	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 35))
 mkdir -p $TMP
 
 meminfo_get()
@@ -276,29 +279,6 @@ if log_since_mark | grep -Eq '^altmm: .*(failed|lost)'; then
 fi
 tap_check $rc "the kernel log has no report from the file tests"
 
-# === 75..78: the OOM killer ===
-
-altmm_unload || tap_diag "unload: $UNLOAD_ERR"
-if ! altmm_load arena_mb=$ARENA swap_mb=0; then
-	tap_fail "altmm.ko loads with swap_mb=0 ($LOAD_ERR)"
-	skip_rest "altmm did not load"
-fi
-oom_before=$(vmstat_get oom_kill)
-kmsg_mark "oom"
-"$PROG" oom 128 >$TMP/oom 2>&1
-rc=$?
-tap_diag "usermem_prog oom 128 exited with $rc: $(cat $TMP/oom)"
-[ $rc -eq 137 ]
-tap_check $? "a process touching 128 MiB without swap is killed by SIGKILL"
-[ "$(vmstat_get oom_kill)" -eq $((oom_before + 1)) ]
-tap_check $? "oom_kill counts one kill ($(vmstat_get oom_kill))"
-check_log_has "Out of memory: Killed process [0-9]+ \\(usermem_prog\\)" "the kill"
-tap_check $? "the kill is in the kernel log"
-[ "$(meminfo_get AnonPages)" -eq 0 ]
-tap_check $? "the victim's memory came back (AnonPages $(meminfo_get AnonPages) kB)"
-
-# === Three processes: the biggest goes, unless oom_score_adj -1000 spares it ===
-
 # holder NAME MB ADJ: a process holding MB MiB with oom_score_adj ADJ, in
 # the background; its pid in $holder_pid once it holds them all.
 holder()
@@ -327,6 +307,74 @@ reap()
 	wait "$1"
 	reaped=$?
 }
+
+# === swap_mb at run time ===
+
+param=/sys/module/altmm/parameters/swap_mb
+holder big 48 0
+big=$holder_pid
+holder second 40 0
+second=$holder_pid
+total=$(meminfo_get SwapTotal)
+used=$(($(meminfo_get SwapTotal) - $(meminfo_get SwapFree)))
+tap_diag "two processes hold 48 + 40 MiB: $used kB of $total kB of swap used"
+kmsg_mark "swapoff"
+rc=0
+echo 0 >$param 2>$TMP/err && rc=1
+grep -q 'Cannot allocate memory' $TMP/err || rc=1
+[ "$(meminfo_get SwapTotal)" -eq "$total" ] || rc=1
+[ "$(cat $param)" -eq $SWAP ] || rc=1
+check_log_has "swap_mb: the pages in the swap area past 0M could not all come back" "the refusal" || rc=1
+tap_check $rc "swap_mb=0 while swap holds more than memory can is refused (ENOMEM, logged) and the area keeps its size"
+reap $second
+in=$(vmstat_get pswpin)
+rc=0
+echo 0 >$param || rc=1
+[ "$(meminfo_get SwapTotal)" -eq 0 ] && [ "$(meminfo_get SwapFree)" -eq 0 ] || rc=1
+[ "$(meminfo_get AnonPages)" -eq $((48 * 1024)) ] || rc=1
+[ "$(cat $param)" -eq 0 ] || rc=1
+tap_diag "after swapoff: pswpin +$(($(vmstat_get pswpin) - in)), AnonPages $(meminfo_get AnonPages) kB"
+tap_check $rc "once one process is gone, swap_mb=0 brings the other's pages back in: SwapTotal 0, AnonPages 48 MiB"
+alive $big
+tap_check $? "the process whose pages came back lives on"
+reap $big
+echo 32 >$param
+[ "$(meminfo_get SwapTotal)" -eq $((32 * 1024 - 4)) ] && [ "$(meminfo_get SwapFree)" -eq $((32 * 1024 - 4)) ]
+tap_check $? "swap_mb=32 at run time: SwapTotal and SwapFree are 32 MiB less the header page"
+rc=0
+for bad in abc 16385 -1; do
+	if echo $bad >$param 2>/dev/null; then
+		tap_diag "swap_mb=$bad was taken"
+		rc=1
+	fi
+done
+[ "$(cat $param)" -eq 32 ] || rc=1
+check_log_has "swap_mb: 'abc' is not a size in MiB from 0 to 16384" "the refusal" || rc=1
+tap_check $rc "swap_mb=abc, 16385 and -1 are refused with a log line, and the area stays 32 MiB"
+echo $SWAP >$param
+
+# === 75..78: the OOM killer ===
+
+altmm_unload || tap_diag "unload: $UNLOAD_ERR"
+if ! altmm_load arena_mb=$ARENA swap_mb=0; then
+	tap_fail "altmm.ko loads with swap_mb=0 ($LOAD_ERR)"
+	skip_rest "altmm did not load"
+fi
+oom_before=$(vmstat_get oom_kill)
+kmsg_mark "oom"
+"$PROG" oom 128 >$TMP/oom 2>&1
+rc=$?
+tap_diag "usermem_prog oom 128 exited with $rc: $(cat $TMP/oom)"
+[ $rc -eq 137 ]
+tap_check $? "a process touching 128 MiB without swap is killed by SIGKILL"
+[ "$(vmstat_get oom_kill)" -eq $((oom_before + 1)) ]
+tap_check $? "oom_kill counts one kill ($(vmstat_get oom_kill))"
+check_log_has "Out of memory: Killed process [0-9]+ \\(usermem_prog\\)" "the kill"
+tap_check $? "the kill is in the kernel log"
+[ "$(meminfo_get AnonPages)" -eq 0 ]
+tap_check $? "the victim's memory came back (AnonPages $(meminfo_get AnonPages) kB)"
+
+# === Three processes: the biggest goes, unless oom_score_adj -1000 spares it ===
 
 kills=$(vmstat_get oom_kill)
 kmsg_mark "oom3"
