@@ -30,9 +30,11 @@
  *
  * Locking: &altmm_uobj.lock is taken inside the faulting task's
  * mmap_lock and outside i_mmap_rwsem, the LRU lock and page table locks.
- * No frame is allocated under it: a fault allocates first and looks
- * again.  Reclaim trylocks it, so that an allocation made under
- * mmap_lock never waits for an object lock inside reclaim.
+ * No frame is allocated under it: a fault allocates (and, for a first
+ * touch, zeroes) first and looks again.  Reclaim trylocks it, so that an
+ * allocation made under mmap_lock never waits for an object lock inside
+ * reclaim; a page whose object is locked is scanned and kept, so the
+ * lock is held as briefly as can be.
  */
 
 /* Lines about an instance start with its name, which for the default is "altmm". */
@@ -441,15 +443,13 @@ int altmm_uobj_referenced(struct altmm_uobj *obj, struct page *page,
 	return contended && !referenced ? -1 : referenced;
 }
 
-/* Zeroes or reads the slot into a new page; true when it was a swap-in. */
+/* Reads the slot into a new page (zeroed already if none); true for a swap-in. */
 static bool fill_page(struct altmm_uobj *obj, void *entry, struct page *page)
 {
 	struct altmm_usermem *um = obj->sys->usermem;
 
-	if (!xa_is_value(entry)) {
-		clear_highpage(page);
+	if (!xa_is_value(entry))
 		return false;
-	}
 	altmm_swap_read(um->swap, entry_slot(entry), page);
 	altmm_swap_free(um->swap, entry_slot(entry));
 	obj->nr_swap--;
@@ -473,6 +473,7 @@ vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 {
 	struct altmm_system *sys = obj->sys;
 	struct page *page, *fresh = NULL;
+	bool zeroed = false;
 	struct altmm_page *d;
 	vm_fault_t ret = 0;
 	void *entry;
@@ -493,17 +494,25 @@ vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 			*pagep = page;
 			return 0;
 		}
-		if (fresh)
+		/* A first touch needs the frame zeroed, which is done unlocked. */
+		if (fresh && (entry || zeroed || obj->backing))
 			break;
 		mutex_unlock(&obj->lock);
 
-		nid = READ_ONCE(obj->nid);
-		if (nid == NUMA_NO_NODE)
-			nid = altmm_numa_node_id(sys);
-		/* Failure is the OOM killer's to report, as in 6.1, not a warning's. */
-		fresh = altmm_sys_alloc_pages(sys, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, nid);
-		if (!fresh)
-			return VM_FAULT_OOM;
+		if (!fresh) {
+			nid = READ_ONCE(obj->nid);
+			if (nid == NUMA_NO_NODE)
+				nid = altmm_numa_node_id(sys);
+			/* Failure is the OOM killer's to report, as in 6.1, not a warning's. */
+			fresh = altmm_sys_alloc_pages(sys, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
+						      0, nid);
+			if (!fresh)
+				return VM_FAULT_OOM;
+		}
+		if (!entry && !obj->backing) {
+			clear_highpage(fresh);
+			zeroed = true;
+		}
 	}
 
 	/* Still absent, swapped out or evicted, with @obj->lock held and a frame in hand. */

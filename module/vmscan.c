@@ -526,15 +526,34 @@ static void shrink_active_list(struct scan_control *sc, enum altmm_lru_list lru,
 }
 
 /*
+ * An object's lock, for reclaim: a fault holds it for microseconds, so
+ * a few tries are worth it before the page is given up as locked (6.1's
+ * trylock_folio() fails as seldom, the lock being the page's own).
+ */
+static bool obj_trylock(struct altmm_uobj *obj)
+{
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		if (mutex_trylock(&obj->lock))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+/*
  * shrink_folio_list(): reclaim what can be of the isolated inactive pages
- * on @list; what stays is left there, activated where it should be.
+ * on @list; what stays is left there, activated where it should be.  A
+ * run of pages of one object is done under one hold of its lock; the
+ * references of the pages freed are dropped after it.
  */
 static unsigned long shrink_page_list(struct scan_control *sc, struct list_head *list)
 {
 	struct altmm_system *sys = sc->sys;
 	struct altmm_page *d, *next;
-	unsigned long reclaimed = 0, activated = 0;
-	LIST_HEAD(keep);
+	unsigned long reclaimed = 0, activated = 0, nr_put = 0, i;
+	struct altmm_uobj *locked = NULL, *put[SWAP_CLUSTER_MAX];
 
 	sc->nr_unqueued_dirty = 0;
 	list_for_each_entry_safe(d, next, list, lru) {
@@ -544,14 +563,19 @@ static unsigned long shrink_page_list(struct scan_control *sc, struct list_head 
 		bool file = obj->backing;
 		int ret;
 
-		if (!mutex_trylock(&obj->lock))
-			continue;
+		if (obj != locked) {
+			if (locked)
+				mutex_unlock(&locked->lock);
+			locked = obj_trylock(obj) ? obj : NULL;
+			if (!locked)
+				continue;
+		}
 		references = check_references(obj, page, d);
 		switch (references) {
 		case PAGEREF_ACTIVATE:
 			goto activate;
 		case PAGEREF_KEEP:
-			goto keep;
+			continue;
 		case PAGEREF_RECLAIM:
 		case PAGEREF_RECLAIM_CLEAN:
 			break;
@@ -566,23 +590,29 @@ static unsigned long shrink_page_list(struct scan_control *sc, struct list_head 
 				goto activate;
 			}
 			if (references == PAGEREF_RECLAIM_CLEAN || !(sc->gfp & __GFP_FS))
-				goto keep;
+				continue;
 			/* pageout(): the write is synchronous, so the page may go now. */
 			clear_bit(ALTMM_PG_reclaim, &d->flags);
 			/* Unlocks @obj for the write: the page is ours, isolated. */
 			if (altmm_file_write_page(obj, page, false))
-				goto keep;
+				continue;
 			atomic_long_inc(&sc->node->vm_stat[ALTMM_NR_VMSCAN_WRITE]);
 			sc->nr_pageout++;
 		}
 		/* Anonymous: to swap, with I/O allowed and room there. */
 		if (!file && !(sc->gfp & __GFP_IO))
-			goto keep;
+			continue;
 		list_del(&d->lru);
 		ret = altmm_uobj_evict(obj, page, sc->gfp);
 		if (!ret) {
-			mutex_unlock(&obj->lock);
-			altmm_uobj_put(obj);
+			/* Its reference, dropped once no lock is held: it may be the last. */
+			if (nr_put < ARRAY_SIZE(put)) {
+				put[nr_put++] = obj;
+			} else {
+				mutex_unlock(&obj->lock);
+				locked = NULL;
+				altmm_uobj_put(obj);
+			}
 			reclaimed++;
 			if (!file)
 				sc->nr_pageout++;
@@ -590,14 +620,16 @@ static unsigned long shrink_page_list(struct scan_control *sc, struct list_head 
 		}
 		list_add(&d->lru, list);
 		if (ret == -EBUSY || ret == -ENOMEM || file)
-			goto keep;
+			continue;
 activate:
 		/* 6.1's activate_locked: used twice, or no swap room for it. */
 		if (!test_and_set_bit(ALTMM_PG_active, &d->flags))
 			activated++;
-keep:
-		mutex_unlock(&obj->lock);
 	}
+	if (locked)
+		mutex_unlock(&locked->lock);
+	for (i = 0; i < nr_put; i++)
+		altmm_uobj_put(put[i]);
 	altmm_count_event(sys, ALTMM_PGACTIVATE, activated);
 	return reclaimed;
 }
