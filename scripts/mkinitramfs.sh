@@ -35,7 +35,8 @@
 #   /usr/bin/slabtop and its libraries, if the host has procps
 #   /altmm/modules/*.ko          flat copy of build/amd64/**/*.ko
 #   /altmm/selftests/            selftests/*.sh, reference/, modload, usermap,
-#                                fuzz_debugfs, usermem_prog and fuzz-corpus/
+#                                fuzz_debugfs, usermem_prog, usermem_fuzz
+#                                and fuzz-corpus/
 #   /altmm/workload.sh           scripts/workload.sh, if the tree has one
 #   /altmm/bench.sh              bench/run.sh, if the tree has one
 #   /altmm/replay.sh             replay/run.sh (replays a kmem trace)
@@ -54,8 +55,9 @@ Build the test VM's initramfs (gzipped newc cpio).
   -f FILE        also copy FILE into /altmm/files/ (repeatable)
 The modules must already be built (make modules). The modload helper is
 compiled from selftests/modload.c into build/selftests/modload as needed,
-and selftests/usermap.c (consumer.sh), fuzz_debugfs.c and usermem_prog.c
-(usermem.sh, the run flow's workload; with module/include/uapi) beside it.
+and selftests/usermap.c (consumer.sh), fuzz_debugfs.c, usermem_prog.c
+(usermem.sh, the run flow's workload) and usermem_fuzz.c (usermem_fuzz.sh;
+both with module/include/uapi) beside it.
 EOF
 }
 
@@ -117,6 +119,12 @@ if [ ! -x "$uprog" ] || [ "$top/selftests/usermem_prog.c" -nt "$uprog" ] ||
 	[ "$uapi/altmm_dev.h" -nt "$uprog" ]; then
 	gcc -static -O2 -Wall -I"$uapi" -o "$uprog" "$top/selftests/usermem_prog.c"
 fi
+# Fork storms and random calls on /dev/altmm, for selftests/usermem_fuzz.sh.
+ufuzz=$top/build/selftests/usermem_fuzz
+if [ ! -x "$ufuzz" ] || [ "$top/selftests/usermem_fuzz.c" -nt "$ufuzz" ] ||
+	[ "$uapi/altmm_dev.h" -nt "$ufuzz" ]; then
+	gcc -static -O2 -Wall -I"$uapi" -o "$ufuzz" "$top/selftests/usermem_fuzz.c"
+fi
 
 # The user memory benchmark of bench/run.sh (make bench), beside it.
 ubench=$top/build/selftests/usermem_bench
@@ -160,6 +168,7 @@ cp "$modload" "$stage/altmm/selftests/modload"
 cp "$usermap" "$stage/altmm/selftests/usermap"
 cp "$fuzz" "$stage/altmm/selftests/fuzz_debugfs"
 cp "$uprog" "$stage/altmm/selftests/usermem_prog"
+cp "$ufuzz" "$stage/altmm/selftests/usermem_fuzz"
 [ -d "$top/selftests/fuzz-corpus" ] &&
 	cp -r "$top/selftests/fuzz-corpus" "$stage/altmm/selftests/"
 cp "$ubench" "$stage/altmm/selftests/usermem_bench"
