@@ -321,8 +321,8 @@ int altmm_file_write_page(struct altmm_uobj *obj, struct page *page, bool sync)
 	mutex_lock(&obj->lock);
 	atomic_long_dec(&zone->node->vm_stat[ALTMM_NR_WRITEBACK]);
 	atomic_long_dec(&zone->vm_stat[ALTMM_NR_ZONE_WRITE_PENDING]);
-	/* The waiter's wait_on_bit() sees the bit clear before the wake-up. */
 	clear_bit_unlock(ALTMM_PG_writeback, &d->flags);
+	/* The waiter's wait_on_bit() sees the bit clear before the wake-up. */
 	smp_mb__after_atomic();
 	wake_up_bit(&d->flags, ALTMM_PG_writeback);
 	if (ret) {
