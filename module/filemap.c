@@ -355,7 +355,6 @@ void altmm_file_cancel_dirty(struct altmm_uobj *obj, struct page *page)
 
 	if (test_and_clear_bit(ALTMM_PG_dirty, &d->flags))
 		account_dirty(obj->sys, page, -1);
-	clear_bit(ALTMM_PG_reclaim, &d->flags);
 }
 
 /**

@@ -932,7 +932,8 @@ static int unuse_slots(struct altmm_system *sys, unsigned long first)
  *
  * Context: process context, may sleep for long; one caller at a time
  * (the module's parameter lock).
- * Return: 0, -ENOMEM or -EINTR.
+ * Return: 0, -ENOMEM, -EINTR, or -EBUSY when slots past the end stay in
+ * use for a second.
  */
 int altmm_usermem_set_swap(struct altmm_system *sys, unsigned long mb)
 {
@@ -944,12 +945,20 @@ int altmm_usermem_set_swap(struct altmm_system *sys, unsigned long mb)
 	if (first >= old)
 		return altmm_swap_grow(swap, mb);
 	altmm_swap_set_limit(swap, mb);
-	do {
-		/* An eviction that took a slot before the limit fell ends soon. */
+	for (;;) {
 		ret = unuse_slots(sys, first);
-	} while (!ret && altmm_swap_trim(swap) && ++tries < 100 && !msleep_interruptible(10));
-	if (!ret && tries == 100)
-		ret = -EBUSY;
+		if (ret || !altmm_swap_trim(swap))
+			break;
+		/* An eviction that took a slot before the limit fell ends soon. */
+		if (++tries == 100) {
+			ret = -EBUSY;
+			break;
+		}
+		if (msleep_interruptible(10)) {
+			ret = -EINTR;
+			break;
+		}
+	}
 	if (ret) {
 		pr_err("%s: swap_mb: the pages in the swap area past %luM could not all come back (%d); the area stays %luM\n",
 		       sys->name, mb, ret, (old << PAGE_SHIFT) >> 20);

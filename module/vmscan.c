@@ -149,6 +149,13 @@ static void update_lru_size(struct altmm_zone *zone, enum altmm_lru_list lru,
 	atomic_long_add(delta, &zone->vm_stat[ALTMM_NR_ZONE_INACTIVE_ANON + lru]);
 }
 
+/* Under lru_lock: off the list its flags name. */
+static void del_locked(struct altmm_zone *zone, struct altmm_page *d)
+{
+	list_del(&d->lru);
+	update_lru_size(zone, desc_lru(d), -1);
+}
+
 /* Under lru_lock: onto the head of the list its flags name. */
 static void add_locked(struct altmm_lruvec *lruvec, struct altmm_zone *zone,
 		       struct altmm_page *d)
@@ -194,10 +201,8 @@ void altmm_lru_del(struct altmm_system *sys, struct page *page)
 	struct altmm_lruvec *lruvec = &zone->node->lruvec;
 
 	spin_lock(&lruvec->lru_lock);
-	if (test_and_clear_bit(ALTMM_PG_lru, &d->flags)) {
-		list_del(&d->lru);
-		update_lru_size(zone, desc_lru(d), -1);
-	}
+	if (test_and_clear_bit(ALTMM_PG_lru, &d->flags))
+		del_locked(zone, d);
 	spin_unlock(&lruvec->lru_lock);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_lru_del, ALTMM_INTERNAL);
@@ -218,8 +223,7 @@ void altmm_lru_rotate(struct altmm_system *sys, struct page *page)
 
 	spin_lock(&lruvec->lru_lock);
 	if (test_bit(ALTMM_PG_lru, &d->flags)) {
-		list_del(&d->lru);
-		update_lru_size(zone, desc_lru(d), -1);
+		del_locked(zone, d);
 		clear_bit(ALTMM_PG_active, &d->flags);
 		list_add_tail(&d->lru, &lruvec->lists[desc_lru(d)]);
 		update_lru_size(zone, desc_lru(d), 1);
