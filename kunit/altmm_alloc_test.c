@@ -776,6 +776,108 @@ static void alloc_memory_reserves(struct kunit *test)
 }
 
 /**
+ * struct oom_probe - stands in for the OOM killer the slow path calls
+ * @h: pages it hands back, OOM_PROBE_PAGES a call, as a dying victim's
+ *	would come back
+ * @sys: their instance
+ * @calls: calls so far
+ * @gfp: the mask of the last call
+ * @order: its order
+ * @frees: how many more calls free a page (and so return true)
+ */
+static struct oom_probe {
+	struct altmm_test_hold *h;
+	struct altmm_system *sys;
+	int calls;
+	gfp_t gfp;
+	unsigned int order;
+	int frees;
+} oom_probe;
+
+/* Enough to lift a zone back over its min watermark, whatever was left. */
+#define OOM_PROBE_PAGES	32
+
+static bool oom_probe_call(struct altmm_system *sys, gfp_t gfp, unsigned int order)
+{
+	struct altmm_test_hold *h = oom_probe.h;
+	int i;
+
+	oom_probe.calls++;
+	oom_probe.gfp = gfp;
+	oom_probe.order = order;
+	if (oom_probe.frees <= 0 || h->nr < OOM_PROBE_PAGES)
+		return false;
+	oom_probe.frees--;
+	for (i = 0; i < OOM_PROBE_PAGES; i++) {
+		h->nr--;
+		altmm_sys_free_pages(sys, h->page[h->nr], h->order[h->nr], false);
+	}
+	return true;
+}
+
+/* One request on a full arena: did the slow path call the killer, and did it get a frame? */
+static bool oom_probe_try(struct kunit *test, gfp_t gfp, unsigned int order, int frees)
+{
+	struct page *page;
+
+	oom_probe.calls = 0;
+	oom_probe.frees = frees;
+	page = altmm_sys_alloc_pages(oom_probe.sys, gfp | __GFP_NOWARN, order, 0);
+	if (page)
+		KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(oom_probe.sys, page, order, false), 0);
+	/* Back to full: the page it freed and the one it got are both free again. */
+	if (frees)
+		altmm_test_fill(oom_probe.sys, oom_probe.h, NORETRY_QUIET, 0, 0);
+	return page;
+}
+
+/*
+ * __alloc_pages_may_oom(): once reclaim has given up, the slow path calls
+ * the OOM killer for the requests 6.1 does and retries while it reports
+ * progress; a request of order 4 or more, one without __GFP_FS, one with
+ * __GFP_RETRY_MAYFAIL or __GFP_THISNODE and a lowmem-only one never get
+ * there, and when the killer finds nothing the request fails.
+ */
+static void alloc_oom_killer_calls(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct altmm_test_hold *h = altmm_test_hold_new(test, MB_PAGES(32));
+	typeof(sys->out_of_memory) saved = sys->out_of_memory;
+
+	altmm_test_fill(sys, h, NORETRY_QUIET, 0, 0);
+	KUNIT_ASSERT_GT(test, h->nr, 0UL);
+	oom_probe = (struct oom_probe){ .h = h, .sys = sys };
+	WRITE_ONCE(sys->out_of_memory, oom_probe_call);
+
+	KUNIT_EXPECT_TRUE(test, oom_probe_try(test, GFP_KERNEL, 0, 1));
+	KUNIT_EXPECT_EQ(test, oom_probe.calls, 1);
+	KUNIT_EXPECT_EQ(test, oom_probe.gfp, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_EQ(test, oom_probe.order, 0U);
+
+	/* Order 3 (PAGE_ALLOC_COSTLY_ORDER) is the largest order it is called for. */
+	KUNIT_EXPECT_FALSE(test, oom_probe_try(test, GFP_KERNEL, 3, 0));
+	KUNIT_EXPECT_EQ(test, oom_probe.calls, 1);
+	KUNIT_EXPECT_EQ(test, oom_probe.order, 3U);
+
+	KUNIT_EXPECT_FALSE(test, oom_probe_try(test, GFP_KERNEL, 0, 0));
+	KUNIT_EXPECT_EQ(test, oom_probe.calls, 1);
+
+	KUNIT_EXPECT_FALSE(test, oom_probe_try(test, GFP_KERNEL, 4, 1));
+	KUNIT_EXPECT_EQ(test, oom_probe.calls, 0);
+	KUNIT_EXPECT_FALSE(test, oom_probe_try(test, GFP_NOFS, 0, 1));
+	KUNIT_EXPECT_EQ(test, oom_probe.calls, 0);
+	KUNIT_EXPECT_FALSE(test, oom_probe_try(test, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 0, 1));
+	KUNIT_EXPECT_EQ(test, oom_probe.calls, 0);
+	KUNIT_EXPECT_FALSE(test, oom_probe_try(test, GFP_KERNEL | __GFP_THISNODE, 0, 1));
+	KUNIT_EXPECT_EQ(test, oom_probe.calls, 0);
+	KUNIT_EXPECT_FALSE(test, oom_probe_try(test, GFP_DMA32, 0, 1));
+	KUNIT_EXPECT_EQ(test, oom_probe.calls, 0);
+
+	WRITE_ONCE(sys->out_of_memory, saved);
+	altmm_test_release(test, sys, h);
+}
+
+/**
  * struct ctx_shrinker - a shrinker that notes how reclaim calls it
  * @s: the shrinker
  * @sys: the instance it allocates from
@@ -1106,6 +1208,7 @@ static struct kunit_case altmm_alloc_cases[] = {
 	KUNIT_CASE(alloc_bulk_fills_holes),
 	KUNIT_CASE(alloc_bulk_as_61),
 	KUNIT_CASE(alloc_memory_reserves),
+	KUNIT_CASE(alloc_oom_killer_calls),
 	KUNIT_CASE(alloc_reclaim_context),
 	KUNIT_CASE(alloc_numa_counters),
 	KUNIT_CASE(alloc_misuse_frees),

@@ -980,7 +980,7 @@ static void usermem_oom_spares_kthreads(struct kunit *test)
 		put_page(page);
 	}
 	kills = event(sys, ALTMM_OOM_KILL);
-	coming = altmm_out_of_memory(sys);
+	coming = altmm_out_of_memory(sys, GFP_HIGHUSER_MOVABLE, 0);
 	kthread_stop(t);
 	put_task_struct(t);
 

@@ -46,6 +46,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
 #include "dev.h"
@@ -64,8 +65,13 @@ static vm_fault_t altmm_vm_fault(struct vm_fault *vmf)
 	altmm_count_event(obj->sys, ALTMM_PGFAULT, 1);
 	ret = altmm_uobj_fault(obj, vmf->pgoff, &page);
 	if (ret & VM_FAULT_OOM) {
-		/* Retried once a victim has gone; nothing to kill is an error. */
-		return altmm_out_of_memory(obj->sys) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		/*
+		 * The allocator's OOM killer has run and found nothing to
+		 * kill, or chose this task: the host's own must not run, so
+		 * only a dying task sees VM_FAULT_OOM (6.1's
+		 * pagefault_out_of_memory() lets it go quietly).
+		 */
+		return fatal_signal_pending(current) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
 	vmf->page = page;
 	return ret;

@@ -525,6 +525,9 @@ struct altmm_tunables {
  * @shrink_lru: set by the user-memory layer: reclaim from a node's LRU
  *	lists, which reclaim.c calls before the shrinkers (shrink_node()
  *	runs shrink_lruvec() before shrink_slab() in 6.1)
+ * @out_of_memory: set by the user-memory layer: the OOM killer, which the
+ *	slow path calls when reclaim has given up, as 6.1's
+ *	__alloc_pages_may_oom(); true when a victim's memory is on its way
  *
  * @name prefixes every log line about the instance ("altmm" for the
  * default one, so its lines read like any module's).
@@ -565,6 +568,7 @@ struct altmm_system {
 	unsigned long (*shrink_lru)(struct altmm_system *sys, int nid,
 				    unsigned long nr_to_reclaim, gfp_t gfp,
 				    bool kswapd, unsigned long *scanned);
+	bool (*out_of_memory)(struct altmm_system *sys, gfp_t gfp, unsigned int order);
 };
 
 int altmm_system_create(const struct altmm_params *p, const char *name,

@@ -43,6 +43,7 @@
 #include <linux/page_ref.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 
 #include "mmzone.h"
 #include "page_alloc.h"
@@ -425,6 +426,26 @@ static unsigned int gfp_pfmemalloc_flags(gfp_t gfp)
 	return 0;
 }
 
+/*
+ * __alloc_pages_may_oom(): the OOM killer (user memory's, usermem.c), for
+ * the requests 6.1 would call it for: not costly orders, not callers that
+ * may fail or are bound to a node, not lowmem-only ones.  Where 6.1 lets
+ * a request without __GFP_FS retry as if the killer had helped, altmm
+ * kills nothing and the request fails; and one whose own task is dying
+ * fails rather than loop.  Returns true when memory is on its way.
+ */
+static bool alloc_may_oom(struct altmm_system *sys, gfp_t gfp, unsigned int order,
+			  const struct alloc_context *ac)
+{
+	typeof(sys->out_of_memory) oom = READ_ONCE(sys->out_of_memory);
+
+	if (!oom || order > ALTMM_PCP_MAX_ORDER || !(gfp & __GFP_FS) ||
+	    (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) ||
+	    ac->highest_zoneidx < ALTMM_ZONE_NORMAL || fatal_signal_pending(current))
+		return false;
+	return oom(sys, gfp, order);
+}
+
 static struct page *alloc_pages_slowpath(struct altmm_system *sys, gfp_t gfp,
 					 unsigned int order,
 					 const struct alloc_context *ac)
@@ -470,7 +491,11 @@ retry:
 	if (should_reclaim_retry(sys, gfp, order, ac, alloc_flags, progress,
 				 &no_progress_loops))
 		goto retry;
-	/* Here 6.1 would call the OOM killer; altmm has none. */
+	/* Retry as long as the OOM killer is making progress. */
+	if (alloc_may_oom(sys, gfp, order, ac)) {
+		no_progress_loops = 0;
+		goto retry;
+	}
 
 nopage:
 	/* __GFP_NOFAIL never leaks out, whatever sent it here. */

@@ -456,20 +456,9 @@ static bool fill_page(struct altmm_uobj *obj, void *entry, struct page *page)
 	return true;
 }
 
-/**
- * altmm_uobj_fault() - the page at @index, allocated, swapped in or read
- *	from the object's file if need be
- * @obj: object
- * @index: page offset
- * @pagep: the page, with a reference for the caller (the PTE's)
- *
- * Context: process context, may sleep; may reclaim.
- * Return: 0, VM_FAULT_MAJOR when the page was read from swap or its file,
- * VM_FAULT_OOM when no frame could be had, or VM_FAULT_SIGBUS for an
- * offset past the file's end or a read error (*@pagep is not set).
- */
-vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
-			    struct page **pagep)
+/* altmm_uobj_fault(), its frame allocated with @gfp. */
+static vm_fault_t uobj_fault(struct altmm_uobj *obj, pgoff_t index, gfp_t gfp,
+			     struct page **pagep)
 {
 	struct altmm_system *sys = obj->sys;
 	struct page *page, *fresh = NULL;
@@ -503,9 +492,7 @@ vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 			nid = READ_ONCE(obj->nid);
 			if (nid == NUMA_NO_NODE)
 				nid = altmm_numa_node_id(sys);
-			/* Failure is the OOM killer's to report, as in 6.1, not a warning's. */
-			fresh = altmm_sys_alloc_pages(sys, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
-						      0, nid);
+			fresh = altmm_sys_alloc_pages(sys, gfp, 0, nid);
 			if (!fresh)
 				return VM_FAULT_OOM;
 		}
@@ -557,6 +544,29 @@ fail:
 	page->index = 0;
 	altmm_sys_free_pages(sys, page, 0, false);
 	return ret;
+}
+
+/**
+ * altmm_uobj_fault() - the page at @index, allocated, swapped in or read
+ *	from the object's file if need be
+ * @obj: object
+ * @index: page offset
+ * @pagep: the page, with a reference for the caller (the PTE's)
+ *
+ * The frame is a GFP_HIGHUSER_MOVABLE one, so when reclaim cannot find
+ * one the allocator calls the OOM killer and waits for its victim, as a
+ * user fault does in 6.1.
+ *
+ * Context: process context, may sleep; may reclaim and kill.
+ * Return: 0, VM_FAULT_MAJOR when the page was read from swap or its file,
+ * VM_FAULT_OOM when no frame could be had, or VM_FAULT_SIGBUS for an
+ * offset past the file's end or a read error (*@pagep is not set).
+ */
+vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
+			    struct page **pagep)
+{
+	/* Failure is the OOM killer's to report, as in 6.1, not a warning's. */
+	return uobj_fault(obj, index, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, pagep);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_uobj_fault, ALTMM_INTERNAL);
 
@@ -720,15 +730,15 @@ static unsigned long oom_totalpages(struct altmm_system *sys)
 }
 
 /* 6.1's dump_header() and dump_tasks(), for the processes holding altmm memory. */
-static void oom_report_tasks(struct altmm_system *sys, struct oom_owner *owners, int n)
+static void oom_report_tasks(struct altmm_system *sys, gfp_t gfp, unsigned int order,
+			     struct oom_owner *owners, int n)
 {
 	short adj = current->signal->oom_score_adj;
-	gfp_t gfp = GFP_HIGHUSER_MOVABLE;
 	struct task_struct *task;
 	int i;
 
-	pr_warn("%s: %s invoked oom-killer: gfp_mask=%#x(%pGg), order=0, oom_score_adj=%d\n",
-		sys->name, current->comm, gfp, &gfp, adj);
+	pr_warn("%s: %s invoked oom-killer: gfp_mask=%#x(%pGg), order=%u, oom_score_adj=%d\n",
+		sys->name, current->comm, gfp, &gfp, order, adj);
 	pr_info("%s: Tasks state (memory values in pages):\n", sys->name);
 	pr_info("%s: [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n",
 		sys->name);
@@ -752,7 +762,10 @@ static void oom_report_tasks(struct altmm_system *sys, struct oom_owner *owners,
 
 /**
  * altmm_out_of_memory() - the OOM killer for user memory (out_of_memory())
- * @sys: instance a user fault found without a frame, reclaim included
+ * @sys: instance a user fault or an allocation found without a frame,
+ *	reclaim included (&altmm_system.out_of_memory)
+ * @gfp: the request's flags, for the report
+ * @order: its order
  *
  * Among the processes whose objects hold pages, picks the one with the
  * most points as 6.1's oom_badness() gives them, counting its pages on
@@ -769,7 +782,7 @@ static void oom_report_tasks(struct altmm_system *sys, struct oom_owner *owners,
  * Return: true when memory is on its way back (a victim was killed or is
  * dying, or the caller itself is), false when there is nothing to kill.
  */
-bool altmm_out_of_memory(struct altmm_system *sys)
+bool altmm_out_of_memory(struct altmm_system *sys, gfp_t gfp, unsigned int order)
 {
 	struct altmm_usermem *um = sys->usermem;
 	unsigned long totalpages = oom_totalpages(sys);
@@ -814,7 +827,7 @@ bool altmm_out_of_memory(struct altmm_system *sys)
 
 	task = get_pid_task(victim->pid, PIDTYPE_TGID);
 	if (task) {
-		oom_report_tasks(sys, owners, n);
+		oom_report_tasks(sys, gfp, order, owners, n);
 		pr_info("%s: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),task=%s,pid=%d,uid=%d\n",
 			sys->name, task->comm, task->pid,
 			from_kuid(&init_user_ns, task_uid(task)));
@@ -890,6 +903,12 @@ static struct altmm_uobj *find_unuse(struct altmm_usermem *um, unsigned long fir
  * try_to_unuse(): fault back in every page in a slot from @first on, as
  * an access would (pswpin, pgmajfault).  Returns 0, -ENOMEM when memory
  * ran out, or -EINTR for a fatal signal.
+ *
+ * 6.1 lets swapoff's allocations call the OOM killer, with the swapoff
+ * task marked as its first victim (set_current_oom_origin()).  Here the
+ * writer of swap_mb is whoever wrote the parameter, a shell often, and a
+ * shrink that cannot be met fails instead: __GFP_RETRY_MAYFAIL keeps
+ * the killer out.
  */
 static int unuse_slots(struct altmm_system *sys, unsigned long first)
 {
@@ -907,7 +926,8 @@ static int unuse_slots(struct altmm_system *sys, unsigned long first)
 				ret = -EINTR;
 				break;
 			}
-			if (altmm_uobj_fault(obj, index, &page) & VM_FAULT_OOM) {
+			if (uobj_fault(obj, index, GFP_HIGHUSER_MOVABLE | __GFP_RETRY_MAYFAIL |
+				       __GFP_NOWARN, &page) & VM_FAULT_OOM) {
 				ret = -ENOMEM;
 				break;
 			}
@@ -997,6 +1017,7 @@ int altmm_usermem_init(struct altmm_system *sys, unsigned long swap_mb)
 		altmm_lruvec_init(&node->lruvec);
 	sys->usermem = um;
 	WRITE_ONCE(sys->shrink_lru, altmm_shrink_lru);
+	WRITE_ONCE(sys->out_of_memory, altmm_out_of_memory);
 	return 0;
 }
 
@@ -1013,6 +1034,7 @@ void altmm_usermem_exit(struct altmm_system *sys)
 	if (!um)
 		return;
 	WRITE_ONCE(sys->shrink_lru, NULL);
+	WRITE_ONCE(sys->out_of_memory, NULL);
 	/* The flusher may hold the last reference to a closed object. */
 	cancel_delayed_work_sync(&um->wb_work);
 	WARN_ON(!list_empty(&um->objects));

@@ -145,7 +145,7 @@ void altmm_uobj_put(struct altmm_uobj *obj);
 vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 			    struct page **pagep);
 int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp);
-bool altmm_out_of_memory(struct altmm_system *sys);
+bool altmm_out_of_memory(struct altmm_system *sys, gfp_t gfp, unsigned int order);
 long altmm_oom_badness(unsigned long pages, unsigned long pgtables_bytes,
 		       short adj, unsigned long totalpages);
 void altmm_uobj_vma_open(struct altmm_uobj *obj, struct vm_area_struct *vma);

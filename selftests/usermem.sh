@@ -59,6 +59,9 @@
 #     biggest is killed and the others live, with 6.1's report in the log
 #     (header, task table, summary, kill line); with oom_score_adj -1000
 #     the biggest is spared and the faulting one is killed instead;
+#   - a GFP_KERNEL request of the kernel's (ctl) that reclaim cannot meet
+#     kills a process holding /dev/altmm memory and then succeeds; a
+#     GFP_NOFS one kills nothing and fails;
 #   - no report in the kernel log, and altmm unloads with every page back.
 
 . "$(dirname "$0")/lib.sh"
@@ -85,7 +88,7 @@ if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
 tap_plan $((BASIC_CHECKS + IOCTLS_CHECKS + FILE_CHECKS + FILERO_CHECKS + \
-	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 35))
+	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 37))
 mkdir -p $TMP
 
 meminfo_get()
@@ -414,6 +417,29 @@ alive $big && alive $small
 tap_check $? "the protected 36 MiB process and the 4 MiB one live on"
 reap $big
 reap $small
+
+# === A kernel request kills too, as __alloc_pages_may_oom() does ===
+
+holder big 48 0
+big=$holder_pid
+kills=$(vmstat_get oom_kill)
+kmsg_mark "oom-kernel"
+rc=0
+ctl alloc tag=nofs order=0 count=8192 gfp="GFP_NOFS|__GFP_NOWARN" ||
+	tap_diag "GFP_NOFS alloc: $WRITE_ERR"
+nofs=$(ctl_tag_frames nofs)
+ctl free tag=nofs 2>/dev/null
+alive $big && [ "$(vmstat_get oom_kill)" -eq "$kills" ] && [ "$nofs" -lt 8192 ]
+tap_check $? "a GFP_NOFS request kills nothing: it gets $nofs of 8192 frames and fails"
+ctl alloc tag=k order=0 count=8192 gfp=GFP_KERNEL || { tap_diag "alloc: $WRITE_ERR"; rc=1; }
+got=$(ctl_tag_frames k)
+wait $big
+big_rc=$?
+tap_diag "GFP_KERNEL alloc got $got of 8192 frames; the 48 MiB holder exited with $big_rc"
+[ "$got" -eq 8192 ] && [ $big_rc -eq 137 ] && [ "$(vmstat_get oom_kill)" -eq $((kills + 1)) ] || rc=1
+check_log_has "invoked oom-killer: gfp_mask=0xcc0\\(GFP_KERNEL\\), order=0" "the header" || rc=1
+tap_check $rc "a GFP_KERNEL request of 32 MiB kills the 48 MiB holder and gets every frame"
+ctl free tag=k
 
 # === the end ===
 
