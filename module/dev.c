@@ -63,7 +63,7 @@ static vm_fault_t altmm_vm_fault(struct vm_fault *vmf)
 	vm_fault_t ret;
 
 	altmm_count_event(obj->sys, ALTMM_PGFAULT, 1);
-	ret = altmm_uobj_fault(obj, vmf->pgoff, &page);
+	ret = altmm_uobj_fault(obj, vmf->pgoff, vmf->flags, &page);
 	if (ret & VM_FAULT_OOM) {
 		/*
 		 * The allocator's OOM killer has run and found nothing to

@@ -105,6 +105,7 @@ enum altmm_pageflags {
 	ALTMM_PG_dirty,		/* file page written through a mapping, not yet back */
 	ALTMM_PG_writeback,	/* file page being written to its backing store */
 	ALTMM_PG_reclaim,	/* dirty page reclaim wants freed once written */
+	ALTMM_PG_swapcache,	/* anon page still holding its swap slot (private) */
 	ALTMM_NR_PAGEFLAGS
 };
 
@@ -245,6 +246,7 @@ enum altmm_node_stat_item {
 	ALTMM_NR_VMSCAN_IMMEDIATE,	/* dirty pages reclaim marked to free once written */
 	ALTMM_NR_DIRTIED,
 	ALTMM_NR_WRITTEN,
+	ALTMM_NR_SWAPCACHE,
 	ALTMM_NR_NODE_STAT_ITEMS
 };
 

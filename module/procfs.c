@@ -144,7 +144,7 @@ static const struct stat_line node_stat_lines[] = {
 	NODE("nr_kernel_misc_reclaimable", ALTMM_NR_KERNEL_MISC_RECLAIMABLE),
 	ZERO("nr_foll_pin_acquired"), ZERO("nr_foll_pin_released"),
 	ZERO("nr_kernel_stack"), ZERO("nr_page_table_pages"),
-	ZERO("nr_sec_page_table_pages"), ZERO("nr_swapcached"),
+	ZERO("nr_sec_page_table_pages"), NODE("nr_swapcached", ALTMM_NR_SWAPCACHE),
 	ZERO("pgpromote_success"), ZERO("pgpromote_candidate"),
 };
 
@@ -974,8 +974,9 @@ static void meminfo_show_altmm(struct seq_file *m, struct altmm_system *sys,
 
 /*
  * The keys of Debian's 6.1 in its order.  User memory (/dev/altmm, its
- * LRU lists, swap) fills the LRU lines, AnonPages, SwapTotal and
- * SwapFree.  What altmm does not model (page cache, zswap, page tables,
+ * LRU lists, swap, file-backed objects) fills the LRU lines, Cached,
+ * SwapCached, Dirty, Writeback, AnonPages, Mapped, SwapTotal and
+ * SwapFree.  What altmm does not model (buffers, zswap, page tables,
  * commit accounting, percpu, THP, hugetlb, its own page tables for
  * DirectMap) prints 0, except Hugepagesize, a size rather than a count: a
  * pageblock, which is HUGETLB_PAGE_ORDER on x86-64.
@@ -998,8 +999,10 @@ static int meminfo_show(struct seq_file *m, void *v)
 	show_kb(m, "MemFree:", mi.free);
 	show_kb(m, "MemAvailable:", mem_available(sys, &mi, sreclaimable));
 	show_kb(m, "Buffers:", 0);
-	show_kb(m, "Cached:", node_stat_pages(sys, ALTMM_NR_FILE_PAGES, false));
-	show_kb(m, "SwapCached:", 0);
+	/* The swap cache's pages are file pages too, which Cached leaves out. */
+	show_kb(m, "Cached:", node_stat_pages(sys, ALTMM_NR_FILE_PAGES, false) -
+		node_stat_pages(sys, ALTMM_NR_SWAPCACHE, false));
+	show_kb(m, "SwapCached:", node_stat_pages(sys, ALTMM_NR_SWAPCACHE, false));
 	show_kb(m, "Active:", mi.lru[ALTMM_NR_ZONE_ACTIVE_ANON] +
 		mi.lru[ALTMM_NR_ZONE_ACTIVE_FILE]);
 	show_kb(m, "Inactive:", mi.lru[ALTMM_NR_ZONE_INACTIVE_ANON] +

@@ -12,9 +12,12 @@
  *     pages swapped out together sit together, as clusters keep them;
  *   - the area behaves as a synchronous device (SWP_SYNCHRONOUS_IO: zram,
  *     brd): a write completes before the page is freed, and a swap-in
- *     reads straight into a new page and frees the slot, bypassing the
- *     swap cache, as do_swap_page() does for such devices.  So no page is
- *     ever under writeback and SwapCached stays 0.
+ *     reads straight into a new page, so no page is ever under writeback;
+ *   - a page a read fault brings back keeps its slot, in the swap cache
+ *     (usermem.c), until a write or reclaim; 6.1 skips the swap cache for
+ *     such devices only when nothing else maps the slot, which here,
+ *     with one reference per slot, would be always, and then reclaim
+ *     would write back every page it had just read.
  * What it leaves out: priorities and several areas, clusters and the
  * per-CPU slot caches, readahead, discard, swap counts above one (no
  * fork of an anonymous page shares its slot: objects are shared, not

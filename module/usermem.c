@@ -14,10 +14,13 @@
  *   - a page reclaim wrote to swap leaves its slot in the object's tree
  *     where the page was, as a swap entry replaces a PTE; the next fault
  *     on it reads the slot into a new page (a major fault: pgmajfault,
- *     pswpin), frees the slot (the swap device is synchronous, swap.c) and
- *     puts the page on the active list when its refault distance says it
- *     would have stayed with more memory (workingset_refault_anon,
- *     workingset_activate_anon);
+ *     pswpin) and puts the page on the active list when its refault
+ *     distance says it would have stayed with more memory
+ *     (workingset_refault_anon, workingset_activate_anon);
+ *   - a write fault frees the slot; a read fault keeps the page in the
+ *     swap cache with its slot, and reclaim writes it there again only
+ *     if a PTE dirtied it meanwhile (unmap_mapping_pages() moves the
+ *     dirty bit to the host page, as try_to_unmap() does);
  *   - AnonPages counts the resident pages, the LRU sizes the pages on each
  *     list, as NR_ANON_MAPPED and NR_LRU_BASE do.
  * A file-backed object's pages go on the file lists, count as
@@ -26,7 +29,8 @@
  * decides as for anon (workingset_refault_file, workingset_activate_file).
  * What it does not keep: the zero page for read faults (a read allocates),
  * copy-on-write (an object is shared by every mapping and every fork, like
- * a MAP_SHARED region of shmem), swap cache, anon_vma.
+ * a MAP_SHARED region of shmem), anon_vma, and the read-only PTE that
+ * makes 6.1 free a swap cache page's slot at its first write.
  *
  * Locking: &altmm_uobj.lock is taken inside the faulting task's
  * mmap_lock and outside i_mmap_rwsem, the LRU lock and page table locks.
@@ -98,6 +102,57 @@ static void mod_resident(struct altmm_uobj *obj, struct page *page, long delta)
 	atomic_long_add(delta, &page_node(obj->sys, page)->vm_stat[obj->backing ?
 								 ALTMM_NR_FILE_PAGES :
 								 ALTMM_NR_ANON_MAPPED]);
+}
+
+/*
+ * The swap cache (6.1's mm/swap_state.c), as far as a synchronous swap
+ * device needs one: a page read back from swap by a read fault keeps its
+ * slot, which still holds its contents, so that reclaim can drop it
+ * again without writing as long as no PTE has written to it since.  The
+ * slot is in the descriptor's private word; the page counts in
+ * nr_swapcached and nr_file_pages (meminfo's SwapCached, which Cached
+ * leaves out), as add_to_swap_cache() counts it.  Both under @obj->lock.
+ */
+static void swapcache_add(struct altmm_uobj *obj, struct page *page, unsigned long slot)
+{
+	struct altmm_node *node = page_node(obj->sys, page);
+	struct altmm_page *d = altmm_user_desc(obj->sys, page);
+
+	d->private = slot;
+	set_bit(ALTMM_PG_swapcache, &d->flags);
+	obj->nr_swapcache++;
+	atomic_long_inc(&node->vm_stat[ALTMM_NR_SWAPCACHE]);
+	atomic_long_inc(&node->vm_stat[ALTMM_NR_FILE_PAGES]);
+}
+
+/*
+ * __delete_from_swap_cache(): the page leaves the swap cache.  Returns
+ * its slot, which is now the caller's: to free (folio_free_swap()) or to
+ * put in the page's place (__remove_mapping()).
+ */
+static unsigned long swapcache_del(struct altmm_uobj *obj, struct page *page)
+{
+	struct altmm_node *node = page_node(obj->sys, page);
+	struct altmm_page *d = altmm_user_desc(obj->sys, page);
+	unsigned long slot = d->private;
+
+	clear_bit(ALTMM_PG_swapcache, &d->flags);
+	d->private = 0;
+	obj->nr_swapcache--;
+	atomic_long_dec(&node->vm_stat[ALTMM_NR_SWAPCACHE]);
+	atomic_long_dec(&node->vm_stat[ALTMM_NR_FILE_PAGES]);
+	return slot;
+}
+
+static bool in_swapcache(struct altmm_system *sys, struct page *page)
+{
+	return test_bit(ALTMM_PG_swapcache, &altmm_user_desc(sys, page)->flags);
+}
+
+/* vm_swap_full(): half the area in use, when 6.1 stops keeping swap cache. */
+static bool swap_full(struct altmm_swap *swap)
+{
+	return altmm_swap_free_slots(swap) * 2 < altmm_swap_total(swap);
 }
 
 /*
@@ -262,6 +317,8 @@ static void uobj_release(struct kref *ref)
 		WRITE_ONCE(obj->nr_resident, obj->nr_resident - 1);
 		altmm_lru_del(sys, entry);
 		mod_resident(obj, entry, -1);
+		if (in_swapcache(sys, entry))
+			altmm_swap_free(um->swap, swapcache_del(obj, entry));
 		if (obj->backing)
 			altmm_file_cancel_dirty(obj, entry);
 		while (!free_user_page(sys, entry)) {
@@ -443,22 +500,36 @@ int altmm_uobj_referenced(struct altmm_uobj *obj, struct page *page,
 	return contended && !referenced ? -1 : referenced;
 }
 
-/* Reads the slot into a new page (zeroed already if none); true for a swap-in. */
-static bool fill_page(struct altmm_uobj *obj, void *entry, struct page *page)
+/*
+ * Reads the slot into a new page (zeroed already if none); true for a
+ * swap-in.  As do_swap_page() decides (should_try_to_free_swap()), a
+ * write fault frees the slot, since the page is about to differ from
+ * it, and so does a read fault once the area is half full; otherwise
+ * the page stays in the swap cache.
+ */
+static bool fill_page(struct altmm_uobj *obj, void *entry, struct page *page, bool write)
 {
-	struct altmm_usermem *um = obj->sys->usermem;
+	struct altmm_swap *swap = obj->sys->usermem->swap;
+	unsigned long slot;
 
 	if (!xa_is_value(entry))
 		return false;
-	altmm_swap_read(um->swap, entry_slot(entry), page);
-	altmm_swap_free(um->swap, entry_slot(entry));
+	slot = entry_slot(entry);
+	altmm_swap_read(swap, slot, page);
 	obj->nr_swap--;
+	if (write || swap_full(swap)) {
+		altmm_swap_free(swap, slot);
+	} else {
+		/* Clean as its slot: only a PTE's dirty bit says otherwise. */
+		ClearPageDirty(page);
+		swapcache_add(obj, page, slot);
+	}
 	return true;
 }
 
 /* altmm_uobj_fault(), its frame allocated with @gfp. */
-static vm_fault_t uobj_fault(struct altmm_uobj *obj, pgoff_t index, gfp_t gfp,
-			     struct page **pagep)
+static vm_fault_t uobj_fault(struct altmm_uobj *obj, pgoff_t index, bool write,
+			     gfp_t gfp, struct page **pagep)
 {
 	struct altmm_system *sys = obj->sys;
 	struct page *page, *fresh = NULL;
@@ -477,6 +548,8 @@ static vm_fault_t uobj_fault(struct altmm_uobj *obj, pgoff_t index, gfp_t gfp,
 		if (entry && !xa_is_value(entry)) {
 			page = entry;
 			get_page(page);
+			if (write && in_swapcache(sys, page))
+				altmm_swap_free(sys->usermem->swap, swapcache_del(obj, page));
 			mutex_unlock(&obj->lock);
 			if (fresh)
 				altmm_sys_free_pages(sys, fresh, 0, false);
@@ -519,7 +592,7 @@ static vm_fault_t uobj_fault(struct altmm_uobj *obj, pgoff_t index, gfp_t gfp,
 		altmm_count_event(sys, ALTMM_PGMAJFAULT, 1);
 		if (xa_is_value(entry) && refault_activates(sys, entry, true))
 			set_bit(ALTMM_PG_active, &d->flags);
-	} else if (fill_page(obj, entry, page)) {
+	} else if (fill_page(obj, entry, page, write)) {
 		ret = VM_FAULT_MAJOR;
 		altmm_count_event(sys, ALTMM_PSWPIN, 1);
 		altmm_count_event(sys, ALTMM_PGPGIN, PAGE_SIZE / SZ_1K);
@@ -527,7 +600,6 @@ static vm_fault_t uobj_fault(struct altmm_uobj *obj, pgoff_t index, gfp_t gfp,
 		if (refault_activates(sys, entry, false))
 			set_bit(ALTMM_PG_active, &d->flags);
 	}
-	d->private = index;
 	set_page_private(page, (unsigned long)obj);
 	if (!obj->backing)
 		set_bit(ALTMM_PG_swapbacked, &d->flags);
@@ -551,7 +623,12 @@ fail:
  *	from the object's file if need be
  * @obj: object
  * @index: page offset
+ * @flags: the fault's flags: FAULT_FLAG_WRITE for a write
  * @pagep: the page, with a reference for the caller (the PTE's)
+ *
+ * A page read back from swap by a read fault stays in the swap cache; a
+ * write fault, or one found there already, takes it out of the swap
+ * cache and frees its slot (6.1's do_swap_page() and do_wp_page()).
  *
  * The frame is a GFP_HIGHUSER_MOVABLE one, so when reclaim cannot find
  * one the allocator calls the OOM killer and waits for its victim, as a
@@ -563,10 +640,11 @@ fail:
  * offset past the file's end or a read error (*@pagep is not set).
  */
 vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
-			    struct page **pagep)
+			    unsigned int flags, struct page **pagep)
 {
 	/* Failure is the OOM killer's to report, as in 6.1, not a warning's. */
-	return uobj_fault(obj, index, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, pagep);
+	return uobj_fault(obj, index, flags & FAULT_FLAG_WRITE,
+			  GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, pagep);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_uobj_fault, ALTMM_INTERNAL);
 
@@ -603,9 +681,13 @@ static int evict_file_page(struct altmm_uobj *obj, struct page *page)
  * @page: a resident page of @obj that the caller took off the LRU
  * @gfp: the reclaiming allocation's flags
  *
+ * A page in the swap cache keeps its slot and is written to it only when
+ * a PTE wrote to it: unmapping moves the PTEs' dirty bits to the host
+ * page, as try_to_unmap() does.  A clean one goes without I/O.
+ *
  * Context: process context; may not sleep for I/O unless @gfp allows it
  * (there is none: the device is synchronous).
- * Return: 0 when the page was written out (or was a clean file page) and
+ * Return: 0 when the page was written out (or needed no writing) and
  * freed; -EBUSY when it is mapped or held again (a racing fault, a pin)
  * or dirty; -ENOSPC without swap room; -ENOMEM when the slot's host page
  * could not be had.  On error the page is as it was, still the caller's
@@ -617,29 +699,41 @@ int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp)
 	struct altmm_swap *swap = sys->usermem->swap;
 	struct altmm_node *node = page_node(sys, page);
 	unsigned long eviction;
+	bool cached;
 	long slot;
 	int ret;
 
 	lockdep_assert_held(&obj->lock);
 	if (obj->backing)
 		return evict_file_page(obj, page);
-	if (!swap)
-		return -ENOSPC;
-	slot = altmm_swap_alloc(swap);
-	if (slot < 0)
-		return slot;
-	/* The slot's host page: the host may reclaim for it, but not write. */
-	ret = altmm_swap_prepare(swap, slot, ((gfp & __GFP_DIRECT_RECLAIM) ?
-					      GFP_NOIO : GFP_NOWAIT) | __GFP_NOWARN);
-	if (ret)
-		goto fail;
+	cached = in_swapcache(sys, page);
+	if (cached) {
+		slot = altmm_user_desc(sys, page)->private;
+	} else {
+		/* add_to_swap() */
+		slot = altmm_swap_alloc(swap);
+		if (slot < 0)
+			return slot;
+		/* The slot's host page: the host may reclaim for it, but not write. */
+		ret = altmm_swap_prepare(swap, slot, ((gfp & __GFP_DIRECT_RECLAIM) ?
+						      GFP_NOIO : GFP_NOWAIT) | __GFP_NOWARN);
+		if (ret)
+			goto fail;
+	}
 	unmap_mapping_pages(&obj->mapping, page->index, 1, false);
 	/* A fault needs @obj->lock to map it again, so this stays true. */
 	if (page_count(page) != 1 || page_mapped(page)) {
 		ret = -EBUSY;
 		goto fail;
 	}
-	altmm_swap_write(swap, slot, page);
+	if (!cached || PageDirty(page)) {
+		altmm_swap_write(swap, slot, page);
+		altmm_count_event(sys, ALTMM_PSWPOUT, 1);
+		altmm_count_event(sys, ALTMM_PGPGOUT, PAGE_SIZE / SZ_1K);
+		atomic_long_inc(&node->vm_stat[ALTMM_NR_VMSCAN_WRITE]);
+	}
+	if (cached)
+		swapcache_del(obj, page);
 	/* workingset_eviction(): read the clock, then age it by this page. */
 	eviction = atomic_long_fetch_add(1, &node->lruvec.nonresident_age);
 	xa_store(&obj->pages, page->index,
@@ -647,16 +741,14 @@ int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp)
 	obj->nr_resident--;
 	obj->nr_swap++;
 	mod_resident(obj, page, -1);
-	altmm_count_event(sys, ALTMM_PSWPOUT, 1);
-	altmm_count_event(sys, ALTMM_PGPGOUT, PAGE_SIZE / SZ_1K);
-	atomic_long_inc(&node->vm_stat[ALTMM_NR_VMSCAN_WRITE]);
 	if (!free_user_page(sys, page)) {
 		/* Only page_count() == 1 came this far; nobody can have taken one since. */
 		WARN_ON_ONCE(1);
 	}
 	return 0;
 fail:
-	altmm_swap_free(swap, slot);
+	if (!cached)
+		altmm_swap_free(swap, slot);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_uobj_evict, ALTMM_INTERNAL);
@@ -875,21 +967,31 @@ int altmm_uobj_set_node(struct altmm_uobj *obj, int nid)
 	return 0;
 }
 
-/* An anonymous object with a page in a slot from @first on, pinned; or NULL. */
-static struct altmm_uobj *find_unuse(struct altmm_usermem *um, unsigned long first)
+/* Whether @entry, in an object's tree, holds a slot from @first on. */
+static bool entry_in_slots(struct altmm_system *sys, void *entry, unsigned long first)
 {
+	if (xa_is_value(entry))
+		return entry_slot(entry) >= first;
+	return in_swapcache(sys, entry) &&
+	       altmm_user_desc(sys, entry)->private >= first;
+}
+
+/* An anonymous object with a page in a slot from @first on, pinned; or NULL. */
+static struct altmm_uobj *find_unuse(struct altmm_system *sys, unsigned long first)
+{
+	struct altmm_usermem *um = sys->usermem;
 	struct altmm_uobj *obj, *found = NULL;
 	unsigned long index;
 	void *entry;
 
 	mutex_lock(&um->lock);
 	list_for_each_entry(obj, &um->objects, list) {
-		if (obj->backing || !READ_ONCE(obj->nr_swap))
+		if (obj->backing || !(READ_ONCE(obj->nr_swap) || READ_ONCE(obj->nr_swapcache)))
 			continue;
-		xa_for_each(&obj->pages, index, entry) {
-			if (xa_is_value(entry) && entry_slot(entry) >= first)
+		/* Unlocked: unuse_slots() looks again under the object's lock. */
+		xa_for_each(&obj->pages, index, entry)
+			if (entry_in_slots(sys, entry, first))
 				break;
-		}
 		if (entry && kref_get_unless_zero(&obj->ref)) {
 			found = obj;
 			break;
@@ -901,8 +1003,9 @@ static struct altmm_uobj *find_unuse(struct altmm_usermem *um, unsigned long fir
 
 /*
  * try_to_unuse(): fault back in every page in a slot from @first on, as
- * an access would (pswpin, pgmajfault).  Returns 0, -ENOMEM when memory
- * ran out, or -EINTR for a fatal signal.
+ * an access would (pswpin, pgmajfault), and take the swap cache's pages
+ * in such slots out of it, freeing their slots (folio_free_swap()).
+ * Returns 0, -ENOMEM when memory ran out, or -EINTR for a fatal signal.
  *
  * 6.1 lets swapoff's allocations call the OOM killer, with the swapoff
  * task marked as its first victim (set_current_oom_origin()).  Here the
@@ -910,6 +1013,8 @@ static struct altmm_uobj *find_unuse(struct altmm_usermem *um, unsigned long fir
  * shrink that cannot be met fails instead: __GFP_RETRY_MAYFAIL keeps
  * the killer out.
  */
+#define UNUSE_GFP	(GFP_HIGHUSER_MOVABLE | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 static int unuse_slots(struct altmm_system *sys, unsigned long first)
 {
 	struct altmm_uobj *obj;
@@ -918,16 +1023,20 @@ static int unuse_slots(struct altmm_system *sys, unsigned long first)
 	int ret = 0;
 	void *entry;
 
-	while (!ret && (obj = find_unuse(sys->usermem, first))) {
+	while (!ret && (obj = find_unuse(sys, first))) {
 		xa_for_each(&obj->pages, index, entry) {
-			if (!xa_is_value(entry) || entry_slot(entry) < first)
-				continue;
 			if (fatal_signal_pending(current)) {
 				ret = -EINTR;
 				break;
 			}
-			if (uobj_fault(obj, index, GFP_HIGHUSER_MOVABLE | __GFP_RETRY_MAYFAIL |
-				       __GFP_NOWARN, &page) & VM_FAULT_OOM) {
+			mutex_lock(&obj->lock);
+			entry = xa_load(&obj->pages, index);
+			if (entry && !xa_is_value(entry) && entry_in_slots(sys, entry, first))
+				altmm_swap_free(sys->usermem->swap, swapcache_del(obj, entry));
+			mutex_unlock(&obj->lock);
+			if (!entry || !xa_is_value(entry) || entry_slot(entry) < first)
+				continue;
+			if (uobj_fault(obj, index, true, UNUSE_GFP, &page) & VM_FAULT_OOM) {
 				ret = -ENOMEM;
 				break;
 			}

@@ -44,6 +44,8 @@
  *	CPU's
  * @nr_resident: pages in @pages
  * @nr_swap: swap slots in @pages
+ * @nr_swapcache: resident pages of @pages in the swap cache (usermem.c),
+ *	each holding a slot too
  * @list: on &altmm_usermem.objects
  * @owner: the process that opened it, whose memory it is to the OOM killer
  * @backing: the host file of a file-backed object, NULL for anonymous
@@ -64,7 +66,7 @@
 struct altmm_uobj {
 	struct altmm_system *sys;
 	struct kref ref;
-	struct mutex lock;	/* @pages, @nr_resident, @nr_swap */
+	struct mutex lock;	/* @pages, @nr_resident, @nr_swap, @nr_swapcache */
 	struct xarray pages;
 	struct address_space mapping;
 	spinlock_t vma_lock;	/* @vmas */
@@ -72,6 +74,7 @@ struct altmm_uobj {
 	int nid;
 	unsigned long nr_resident;
 	unsigned long nr_swap;
+	unsigned long nr_swapcache;
 	struct list_head list;
 	struct pid *owner;
 	struct file *backing;
@@ -143,7 +146,7 @@ void altmm_usermem_exit(struct altmm_system *sys);
 struct altmm_uobj *altmm_uobj_create(struct altmm_system *sys, int nid);
 void altmm_uobj_put(struct altmm_uobj *obj);
 vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
-			    struct page **pagep);
+			    unsigned int flags, struct page **pagep);
 int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp);
 bool altmm_out_of_memory(struct altmm_system *sys, gfp_t gfp, unsigned int order);
 long altmm_oom_badness(unsigned long pages, unsigned long pgtables_bytes,

@@ -15,11 +15,15 @@
 #   - while a process holds 8 MiB, altmm's meminfo shows them: AnonPages
 #     is 8 MiB and the anon LRU lines add up to AnonPages;
 #   - usermem_prog pressure writes 96 MiB (more than the arena) and reads
-#     it back twice with every page intact: pages went to swap (pswpout,
-#     pgsteal_anon, nr_vmscan_write) and came back by major faults
-#     (pswpin, pgmajfault, workingset_refault_anon), reclaim scanned and
-#     deactivated (pgscan_anon, pgrefill); afterwards SwapFree is
-#     SwapTotal (swap_mb less the header page) and AnonPages is 0;
+#     it back three times with every page intact, writing it again after
+#     the first two: pages went to swap (pswpout, pgsteal_anon,
+#     nr_vmscan_write) and came back by major faults (pswpin, pgmajfault,
+#     workingset_refault_anon), reclaim scanned and deactivated
+#     (pgscan_anon, pgrefill); pages read back stayed in the swap cache
+#     (SwapCached), the stores through their PTEs were written again, and
+#     reclaim dropped some clean ones without writing them (pgsteal_anon
+#     above pswpout); afterwards SwapFree is SwapTotal (swap_mb less the
+#     header page), SwapCached and AnonPages are 0;
 #   - two such processes of 48 MiB each at once (one per CPU: faults,
 #     kswapd and direct reclaim on both CPUs) both read back intact;
 #   - usermem_prog ioctls: ALTMM_IOC_SET_BACKING is EBADF for fd -1, a
@@ -88,7 +92,7 @@ if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
 tap_plan $((BASIC_CHECKS + IOCTLS_CHECKS + FILE_CHECKS + FILERO_CHECKS + \
-	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 37))
+	SIGBUS_CHECKS + FILEPRESSURE_CHECKS + 38))
 mkdir -p $TMP
 
 meminfo_get()
@@ -177,7 +181,7 @@ kmsg_mark "pressure"
 rc=$?
 tap_diag "$(cat $TMP/pressure)"
 [ $rc -eq 0 ] && grep -q '^pressure ok' $TMP/pressure
-tap_check $? "96 MiB on the $ARENA MiB arena are written and read back twice intact"
+tap_check $? "96 MiB on the $ARENA MiB arena are written and read back three times intact"
 delta()
 {
 	eval "echo \$(( \$(vmstat_get $1) - \$before_$1 ))"
@@ -187,6 +191,9 @@ tap_diag "pswpout +$(delta pswpout) pswpin +$(delta pswpin) pgmajfault +$(delta 
 tap_check $? "pages went to swap (pswpout, as many nr_vmscan_write)"
 [ "$(delta pgsteal_anon)" -ge "$(delta pswpout)" ] && [ "$(delta pgscan_anon)" -ge "$(delta pgsteal_anon)" ]
 tap_check $? "reclaim scanned and stole anon pages (pgscan_anon >= pgsteal_anon >= pswpout)"
+cached=$(sed -n 's/.*SwapCached up to \([0-9]*\) kB.*/\1/p' $TMP/pressure)
+[ "${cached:-0}" -gt 0 ] && [ "$(delta pgsteal_anon)" -gt "$(delta pswpout)" ]
+tap_check $? "pages read back stayed in the swap cache (SwapCached up to ${cached:-?} kB) and clean ones were reclaimed unwritten (pgsteal_anon > pswpout)"
 [ "$(delta pswpin)" -gt 0 ] && [ "$(delta pgmajfault)" -eq "$(delta pswpin)" ]
 tap_check $? "they came back by major faults (pswpin, as many pgmajfault)"
 [ "$(delta workingset_refault_anon)" -eq "$(delta pswpin)" ]
@@ -196,8 +203,8 @@ tap_check $? "the active list was aged (pgrefill)"
 total=$(meminfo_get SwapTotal)
 [ "$total" -eq $((SWAP * 1024 - 4)) ] && [ "$(meminfo_get SwapFree)" -eq "$total" ]
 tap_check $? "SwapFree is back to SwapTotal, $SWAP MiB less the header ($(meminfo_get SwapFree) of $total kB)"
-[ "$(meminfo_get AnonPages)" -eq 0 ]
-tap_check $? "AnonPages is 0 once the process is gone ($(meminfo_get AnonPages) kB)"
+[ "$(meminfo_get AnonPages)" -eq 0 ] && [ "$(meminfo_get SwapCached)" -eq 0 ]
+tap_check $? "AnonPages and SwapCached are 0 once the process is gone ($(meminfo_get AnonPages), $(meminfo_get SwapCached) kB)"
 check_log_clean "pressure"
 tap_check $? "the kernel log has no report from the pressure run"
 

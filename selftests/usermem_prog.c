@@ -229,10 +229,18 @@ static uint64_t pattern(size_t page, int pass)
 	return ((uint64_t)page << 20) ^ ((uint64_t)pass << 8) ^ 0x5eed0000a17aULL;
 }
 
+/*
+ * Write MB, then PASSES times read every page back and write it again:
+ * a page comes back by a read fault, so it sits in the swap cache when
+ * the store through its PTE dirties it.  A last pass only reads, so that
+ * reclaim finds clean swap cache pages.  Prints the most SwapCached seen
+ * between passes.
+ */
 static int pressure(long mb, int passes)
 {
 	size_t len = (size_t)mb << 20, pages = len / page_size, i;
 	size_t words = page_size / sizeof(uint64_t);
+	long cached, cached_max = 0;
 	uint64_t *w;
 	int fd, pass;
 	char *p;
@@ -241,7 +249,7 @@ static int pressure(long mb, int passes)
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		die("mmap");
-	for (pass = 0; pass <= passes; pass++) {
+	for (pass = 0; pass <= passes + 1; pass++) {
 		for (i = 0; i < pages; i++) {
 			w = (uint64_t *)(p + i * page_size);
 			if (pass && (w[0] != pattern(i, pass - 1) ||
@@ -252,11 +260,17 @@ static int pressure(long mb, int passes)
 				       (unsigned long long)pattern(i, pass - 1));
 				return 1;
 			}
+			if (pass > passes)
+				continue;
 			w[0] = pattern(i, pass);
 			w[words - 1] = pattern(i, pass);
 		}
+		cached = meminfo_kb("SwapCached");
+		if (cached > cached_max)
+			cached_max = cached;
 	}
-	printf("pressure ok: %zu pages, %d passes\n", pages, passes);
+	printf("pressure ok: %zu pages, %d passes and a read-only one; SwapCached up to %ld kB\n",
+	       pages, passes, cached_max);
 	munmap(p, len);
 	close(fd);
 	return 0;
