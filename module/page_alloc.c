@@ -491,9 +491,14 @@ retry:
 	if (should_reclaim_retry(sys, gfp, order, ac, alloc_flags, progress,
 				 &no_progress_loops))
 		goto retry;
-	/* Retry as long as the OOM killer is making progress. */
+	/*
+	 * Retry as long as the OOM killer is making progress; a tick first,
+	 * so that its victim gets a CPU to exit on (6.1 sleeps a tick when
+	 * another task holds oom_lock, and in should_reclaim_retry()).
+	 */
 	if (alloc_may_oom(sys, gfp, order, ac)) {
 		no_progress_loops = 0;
+		schedule_timeout_killable(1);
 		goto retry;
 	}
 

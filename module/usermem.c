@@ -898,7 +898,13 @@ bool altmm_out_of_memory(struct altmm_system *sys, gfp_t gfp, unsigned int order
 		task = get_pid_task(owners[i].pid, PIDTYPE_TGID);
 		if (!task)
 			continue;
-		if (fatal_signal_pending(task) || (task->flags & PF_EXITING)) {
+		/*
+		 * A victim in flight, as tsk_is_oom_victim() tells 6.1: the
+		 * SIGKILL pending, or already taken (the group exiting)
+		 * while its memory is not back yet.
+		 */
+		if (fatal_signal_pending(task) || (task->flags & PF_EXITING) ||
+		    (READ_ONCE(task->signal->flags) & SIGNAL_GROUP_EXIT)) {
 			dying = true;
 		} else if (!(task->flags & PF_KTHREAD)) {
 			mm = get_task_mm(task);
