@@ -37,6 +37,7 @@
 
 #include "altmm_test.h"
 #include "check.h"
+#include "migrate.h"
 #include "usermem.h"
 
 static ulong seed;
@@ -1391,14 +1392,50 @@ static void seq_evict(struct seq_obj *o, pgoff_t index)
 	mutex_unlock(&obj->lock);
 }
 
+/* A frame on node 0 for a page to move to, as compaction would find one. */
+static struct page *seq_target(struct altmm_system *sys, struct page *src,
+			       unsigned long private)
+{
+	return altmm_sys_alloc_pages(sys, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, 0);
+}
+
+/* Migrate the first resident page from @index on to another frame, if it is on its list. */
+static unsigned int seq_migrate(struct seq_obj *o, pgoff_t index, enum migrate_mode mode)
+{
+	struct altmm_uobj *obj = o->obj;
+	struct altmm_system *sys = obj->sys;
+	unsigned int moved = 0;
+	unsigned long i;
+	struct page *page;
+	LIST_HEAD(list);
+	int ret = -EBUSY;
+
+	mutex_lock(&obj->lock);
+	xa_for_each_start(&obj->pages, i, page, index) {
+		if (!xa_is_value(page)) {
+			ret = altmm_isolate_lru_page(sys, page, &list);
+			break;
+		}
+	}
+	mutex_unlock(&obj->lock);
+	if (ret)
+		return 0;
+	altmm_migrate_pages(sys, &list, seq_target, NULL, 0, mode, MR_COMPACTION, &moved);
+	altmm_putback_pages(sys, &list);
+	return moved;
+}
+
 /*
  * 100000 operations, chosen by a seeded generator, on three anonymous
- * objects and one file-backed one on an instance with swap: faults that
+ * objects and one file-backed one on an instance with swap enough to
+ * keep it under half full, so that pages read back stay in the swap
+ * cache: faults that
  * read (checking the page holds the generation last written: zeroes, the
  * file's data, or what a write left), faults that write a new
  * generation, evictions of one page (to swap, or written back and
- * dropped), direct reclaim with GFP_KERNEL and GFP_NOIO, writeback of the
- * file, and an anonymous object put and made anew.  After every
+ * dropped), migrations of one page to another frame, direct reclaim
+ * with GFP_KERNEL and GFP_NOIO, writeback of the file, and an anonymous
+ * object put and made anew.  After every
  * operation the LRU sizes, AnonPages, the file pages and the swap slots
  * in use agree with the objects; every 1000, a walk of the LRU lists
  * (altmm_check_lru_walk()) finds nothing wrong.  The objects stay well
@@ -1407,9 +1444,9 @@ static void seq_evict(struct seq_obj *o, pgoff_t index)
  */
 static void usermem_random_sequence(struct kunit *test)
 {
-	struct altmm_system *sys = altmm_test_create(test, &with_swap);
+	struct altmm_system *sys = altmm_test_create(test, &big_swap);
 	struct seq_obj *o = kunit_kcalloc(test, SEQ_ANON + 1, sizeof(*o), GFP_KERNEL);
-	unsigned long free0 = altmm_test_free_frames(sys), op, scanned;
+	unsigned long free0 = altmm_test_free_frames(sys), op, scanned, migrated = 0;
 	struct altmm_check_report r = {};
 	u64 s = seed ?: get_random_u64();
 	struct rnd_state rnd;
@@ -1441,9 +1478,11 @@ static void usermem_random_sequence(struct kunit *test)
 				break;
 		} else if (dice < 85) {
 			seq_evict(so, index);
-		} else if (dice < 93) {
+		} else if (dice < 90) {
 			shrink(sys, 1 + prandom_u32_state(&rnd) % 32,
 			       dice & 1 ? GFP_NOIO : GFP_KERNEL, &scanned);
+		} else if (dice < 93) {
+			migrated += seq_migrate(so, index, dice & 1 ? MIGRATE_ASYNC : MIGRATE_SYNC);
 		} else if (dice < 98) {
 			altmm_uobj_writeback(o[SEQ_ANON].obj, 0, ULONG_MAX, dice & 1);
 		} else if (so->obj->backing) {
@@ -1455,15 +1494,19 @@ static void usermem_random_sequence(struct kunit *test)
 		}
 		if (!seq_consistent(test, sys, o, op))
 			break;
+
 		if (op % 1000 == 999 && altmm_check_lru_walk(sys, sys->nodes[0], &r)) {
 			KUNIT_FAIL(test, "after op %lu: %s: %s", op, r.where, r.first);
 			break;
 		}
 	}
-	kunit_info(test, "%lu operations; %lu pswpout, %ld written to the file, %lu oom\n",
+	kunit_info(test, "%lu operations; %lu pswpout, %ld written to the file, %lu in the swap cache at the end, %lu migrated (%lu failed), %lu oom\n",
 		   op, event(sys, ALTMM_PSWPOUT), node_stat(sys, ALTMM_NR_WRITTEN),
-		   event(sys, ALTMM_OOM_KILL));
+		   node_stat(sys, ALTMM_NR_SWAPCACHE), migrated,
+		   event(sys, ALTMM_PGMIGRATE_FAIL), event(sys, ALTMM_OOM_KILL));
 	KUNIT_EXPECT_EQ(test, op, (unsigned long)SEQ_OPS);
+	KUNIT_EXPECT_GT(test, migrated, 0UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGMIGRATE_SUCCESS), migrated);
 
 	/* What the flusher may still be writing, then every object goes. */
 	flush_delayed_work(&sys->usermem->wb_work);
@@ -1613,6 +1656,167 @@ static void usermem_swap_cache(struct kunit *test)
 		KUNIT_EXPECT_TRUE_MSG(test, read_back(test, obj, i, &majors), "offset %lu", i);
 }
 
+/* Two nodes of 16 MiB, with 4 MiB of swap. */
+static const struct altmm_params two_nodes = { .arena_mb = 32, .nr_nodes = 2,
+					       .swap_mb = 4 };
+
+static int page_nid(struct altmm_system *sys, struct page *page)
+{
+	return altmm_user_zone(sys, page)->node->nid;
+}
+
+static long node_stat_of(struct altmm_system *sys, int nid, int item)
+{
+	return atomic_long_read(&sys->nodes[nid]->vm_stat[item]);
+}
+
+/*
+ * ALTMM_IOC_MIGRATE's work: an object's 64 pages on node 0, some active,
+ * some in the swap cache, move to node 1 with their contents, offsets,
+ * object, LRU lists, swap cache slots and the dirty bit a PTE left; the
+ * node counters and LRU sizes move with them, node 0 gets its frames
+ * back, pgmigrate_success counts 64, a clean swap cache page is still
+ * reclaimed unwritten and the dirty one is written.
+ */
+static void usermem_migrate_to_node(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &two_nodes);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long free0 = altmm_test_free_frames(sys), majors = 0, room, success, out;
+	DECLARE_BITMAP(active, 64) = {};
+	unsigned int moved, nr_active;
+	struct page *page;
+	pgoff_t i;
+
+	KUNIT_ASSERT_EQ(test, altmm_uobj_set_node(obj, 0), 0);
+	touch_range(test, obj, 0, 64, true);
+	for (i = 0; i < 8; i++)
+		activate(test, sys, xa_load(&obj->pages, i));
+	for (i = 60; i < 64; i++)
+		KUNIT_ASSERT_EQ(test, evict(test, obj, i), 0);
+	for (i = 60; i < 64; i++)
+		read_back(test, obj, i, &majors);
+	KUNIT_ASSERT_EQ(test, obj->nr_swapcache, 4UL);
+	/* Offset 62 is stored to through a PTE: dirty, it must be written after the move. */
+	page = xa_load(&obj->pages, 62);
+	write_pattern(page, 1062);
+	SetPageDirty(page);
+	for (i = 0; i < 64; i++)
+		if (altmm_desc_test(desc(test, sys, xa_load(&obj->pages, i)), ALTMM_PG_active))
+			__set_bit(i, active);
+	/* The 8 activated, and those of the 4 read back that refaulted into the workingset. */
+	nr_active = bitmap_weight(active, 64);
+	KUNIT_EXPECT_GE(test, nr_active, 8U);
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 0, ALTMM_NR_ANON_MAPPED), 64L);
+	room = swap_room(sys);
+	success = event(sys, ALTMM_PGMIGRATE_SUCCESS);
+
+	KUNIT_EXPECT_EQ(test, altmm_uobj_migrate(obj, 1, MIGRATE_SYNC, &moved), 0);
+	KUNIT_EXPECT_EQ(test, moved, 64U);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGMIGRATE_SUCCESS) - success, 64UL);
+	for (i = 0; i < 64; i++) {
+		page = xa_load(&obj->pages, i);
+		KUNIT_ASSERT_FALSE(test, xa_is_value(page));
+		KUNIT_EXPECT_EQ_MSG(test, page_nid(sys, page), 1, "offset %lu", i);
+		KUNIT_EXPECT_PTR_EQ(test, (void *)page_private(page), (void *)obj);
+		KUNIT_EXPECT_EQ(test, page->index, i);
+		KUNIT_EXPECT_EQ(test, page_count(page), 1);
+		KUNIT_EXPECT_EQ_MSG(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_active),
+				    test_bit(i, active), "offset %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, check_pattern(page, i == 62 ? 1062 : i), -1L,
+				    "offset %lu", i);
+	}
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 0, ALTMM_NR_ANON_MAPPED), 0L);
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 1, ALTMM_NR_ANON_MAPPED), 64L);
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 0, ALTMM_NR_SWAPCACHE), 0L);
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 1, ALTMM_NR_SWAPCACHE), 4L);
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 1, ALTMM_NR_ISOLATED_ANON), 0L);
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 0, ALTMM_NR_ISOLATED_ANON), 0L);
+	KUNIT_EXPECT_EQ(test, altmm_lru_size(sys, 0, ALTMM_LRU_INACTIVE_ANON) +
+			altmm_lru_size(sys, 0, ALTMM_LRU_ACTIVE_ANON), 0UL);
+	KUNIT_EXPECT_EQ(test, altmm_lru_size(sys, 1, ALTMM_LRU_ACTIVE_ANON),
+			(unsigned long)nr_active);
+	KUNIT_EXPECT_EQ(test, altmm_lru_size(sys, 1, ALTMM_LRU_INACTIVE_ANON), 64UL - nr_active);
+	KUNIT_EXPECT_EQ(test, obj->nr_swapcache, 4UL);
+	KUNIT_EXPECT_EQ(test, swap_room(sys), room);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0 - 64);
+
+	/* Already there: nothing to do.  A clean swap cache page still goes unwritten. */
+	KUNIT_EXPECT_EQ(test, altmm_uobj_migrate(obj, 1, MIGRATE_SYNC, &moved), 0);
+	KUNIT_EXPECT_EQ(test, moved, 0U);
+	out = event(sys, ALTMM_PSWPOUT);
+	KUNIT_EXPECT_EQ(test, evict(test, obj, 61), 0);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPOUT), out);
+	/* The dirty one is written, and comes back as it was stored. */
+	KUNIT_EXPECT_EQ(test, evict(test, obj, 62), 0);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PSWPOUT), out + 1);
+	page = NULL;
+	touch(test, obj, 62, false, &page);
+	KUNIT_EXPECT_EQ(test, check_pattern(page, 1062), -1L);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_migrate(obj, 2, MIGRATE_SYNC, &moved), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_migrate(obj, -1, MIGRATE_SYNC, &moved), -EINVAL);
+	obj_put(test, obj);
+	KUNIT_EXPECT_EQ(test, altmm_test_free_frames(sys), free0);
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 1, ALTMM_NR_SWAPCACHE), 0L);
+}
+
+static struct page *no_target(struct altmm_system *sys, struct page *src,
+			      unsigned long private)
+{
+	return NULL;
+}
+
+/*
+ * A page someone else holds (a pin) is tried in each of 6.1's ten passes
+ * and fails, staying where it was, back on its list; so does one whose
+ * object is locked under MIGRATE_ASYNC.  No frame: -ENOMEM, the page on
+ * the list for the caller to put back.  Nothing stays isolated.
+ */
+static void usermem_migrate_failures(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &two_nodes);
+	struct altmm_uobj *obj = obj_new(test, sys);
+	unsigned long fail = event(sys, ALTMM_PGMIGRATE_FAIL);
+	unsigned int moved;
+	struct page *page;
+	LIST_HEAD(list);
+
+	KUNIT_ASSERT_EQ(test, altmm_uobj_set_node(obj, 0), 0);
+	touch_range(test, obj, 0, 4, true);
+	page = xa_load(&obj->pages, 2);
+	get_page(page);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_migrate(obj, 1, MIGRATE_SYNC, &moved), 1);
+	KUNIT_EXPECT_EQ(test, moved, 3U);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGMIGRATE_FAIL) - fail, 1UL);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&obj->pages, 2), (void *)page);
+	KUNIT_EXPECT_EQ(test, page_nid(sys, page), 0);
+	KUNIT_EXPECT_TRUE(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_lru));
+	KUNIT_EXPECT_EQ(test, check_pattern(page, 2), -1L);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, altmm_uobj_migrate(obj, 1, MIGRATE_SYNC, &moved), 0);
+	KUNIT_EXPECT_EQ(test, moved, 1U);
+
+	/* The object's lock held (here, by the test): async gives up. */
+	page = xa_load(&obj->pages, 0);
+	KUNIT_ASSERT_EQ(test, altmm_isolate_lru_page(sys, page, &list), 0);
+	KUNIT_EXPECT_EQ(test, altmm_isolate_lru_page(sys, page, &list), -EBUSY);
+	mutex_lock(&obj->lock);
+	KUNIT_EXPECT_EQ(test, altmm_migrate_pages(sys, &list, seq_target, NULL, 0,
+						  MIGRATE_ASYNC, MR_COMPACTION, &moved), 1);
+	mutex_unlock(&obj->lock);
+	KUNIT_EXPECT_EQ(test, moved, 0U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&list), 1UL);
+	KUNIT_EXPECT_EQ(test, altmm_migrate_pages(sys, &list, no_target, NULL, 0,
+						  MIGRATE_SYNC, MR_COMPACTION, &moved), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&list), 1UL);
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 1, ALTMM_NR_ISOLATED_ANON), 1L);
+	altmm_putback_pages(sys, &list);
+	KUNIT_EXPECT_TRUE(test, list_empty(&list));
+	KUNIT_EXPECT_EQ(test, node_stat_of(sys, 1, ALTMM_NR_ISOLATED_ANON), 0L);
+	KUNIT_EXPECT_EQ(test, altmm_lru_size(sys, 1, ALTMM_LRU_INACTIVE_ANON), 4UL);
+	KUNIT_EXPECT_EQ(test, check_pattern(page, 0), -1L);
+}
+
 /*
  * oom_badness() as 6.1 computes it: pages plus page tables in pages, and
  * oom_score_adj in thousandths of the memory and swap (totalpages / 1000
@@ -1652,6 +1856,8 @@ static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_oom_badness),
 	KUNIT_CASE(usermem_swap_resize),
 	KUNIT_CASE(usermem_swap_cache),
+	KUNIT_CASE(usermem_migrate_to_node),
+	KUNIT_CASE(usermem_migrate_failures),
 	KUNIT_CASE(usermem_file_read_dirty_writeback),
 	KUNIT_CASE(usermem_file_reclaim),
 	KUNIT_CASE(usermem_random_sequence),

@@ -31,7 +31,8 @@
  * it by writeback, fsync() and msync() of the device's file write back,
  * and a MAP_PRIVATE mapping of it may only read (there is no
  * copy-on-write to keep its writes from the file).  ALTMM_IOC_SET_NODE
- * picks the altmm node new pages come from.
+ * picks the altmm node new pages come from; ALTMM_IOC_MIGRATE moves the
+ * resident ones (migrate.c).
  *
  * The file's f_mapping is the object's address_space, so the kernel puts
  * the mapping VMAs on its i_mmap tree and reclaim finds and unmaps the
@@ -50,6 +51,7 @@
 #include <linux/uaccess.h>
 
 #include "dev.h"
+#include "migrate.h"
 #include "mmzone.h"
 #include "usermem.h"
 #include "uapi/altmm_dev.h"
@@ -179,6 +181,10 @@ static long altmm_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		if (get_user(nid, (int __user *)arg))
 			return -EFAULT;
 		return altmm_uobj_set_node(obj, nid);
+	case ALTMM_IOC_MIGRATE:
+		if (get_user(nid, (int __user *)arg))
+			return -EFAULT;
+		return altmm_uobj_migrate(obj, nid, MIGRATE_SYNC, NULL);
 	default:
 		return -ENOTTY;
 	}

@@ -283,6 +283,8 @@ enum altmm_vm_event_item {
 	ALTMM_PGSTEAL_ANON,
 	ALTMM_PGSTEAL_FILE,
 	ALTMM_PGROTATED,		/* written-back pages moved to the inactive tail */
+	ALTMM_PGMIGRATE_SUCCESS,
+	ALTMM_PGMIGRATE_FAIL,
 	ALTMM_OOM_KILL,
 	ALTMM_NR_VM_EVENT_ITEMS
 };

@@ -90,6 +90,7 @@ struct altmm_zone *altmm_user_zone(struct altmm_system *sys, struct page *page)
 		return NULL;
 	return altmm_pfn_to_zone(sys, pfn);
 }
+EXPORT_SYMBOL_NS_GPL(altmm_user_zone, ALTMM_INTERNAL);
 
 static struct altmm_node *page_node(struct altmm_system *sys, struct page *page)
 {
@@ -753,6 +754,111 @@ fail:
 }
 EXPORT_SYMBOL_NS_GPL(altmm_uobj_evict, ALTMM_INTERNAL);
 
+/* Flags a page's state moves with it to its new frame when it migrates. */
+#define MIGRATE_FLAGS	(BIT(ALTMM_PG_active) | BIT(ALTMM_PG_referenced) |	\
+			 BIT(ALTMM_PG_swapbacked) | BIT(ALTMM_PG_user) |	\
+			 BIT(ALTMM_PG_dirty) | BIT(ALTMM_PG_reclaim) |		\
+			 BIT(ALTMM_PG_swapcache))
+
+/* Counters that follow a page to another zone or node. */
+static void migrate_counts(struct altmm_uobj *obj, struct page *page, struct altmm_page *d,
+			   long delta)
+{
+	struct altmm_zone *zone = altmm_user_zone(obj->sys, page);
+
+	mod_resident(obj, page, delta);
+	if (test_bit(ALTMM_PG_swapcache, &d->flags)) {
+		atomic_long_add(delta, &zone->node->vm_stat[ALTMM_NR_SWAPCACHE]);
+		atomic_long_add(delta, &zone->node->vm_stat[ALTMM_NR_FILE_PAGES]);
+	}
+	if (test_bit(ALTMM_PG_dirty, &d->flags)) {
+		atomic_long_add(delta, &zone->node->vm_stat[ALTMM_NR_DIRTY]);
+		atomic_long_add(delta, &zone->vm_stat[ALTMM_NR_ZONE_WRITE_PENDING]);
+	}
+}
+
+/**
+ * altmm_uobj_migrate_page() - move a user page's contents and state to a
+ *	new frame (6.1's migrate_folio_unmap() and move_to_new_folio())
+ * @obj: the page's object
+ * @dst: a new frame of @obj's instance, with one reference, nobody's yet
+ * @src: a page of @obj that altmm_isolate_lru_page() took off its list
+ * @mode: MIGRATE_ASYNC does not wait for the object's lock, and neither
+ *	it nor MIGRATE_SYNC_LIGHT waits for a writeback; MIGRATE_SYNC does
+ *
+ * The PTEs mapping @src are unmapped (their dirty bits moving to the
+ * host page, as try_to_unmap() moves them), and the next access faults
+ * @dst in: the object's tree holds @dst at @src's offset, with its dirty
+ * mark, swap cache slot and LRU flags.  @dst goes on the LRU list @src
+ * was taken from, on its own node, and @src is freed.
+ *
+ * Context: process context, may sleep; no lock held.
+ * Return: 0 (@dst is the object's, @src freed); -EAGAIN when the object
+ * is locked (async), the page is held by someone else (a pin, a racing
+ * fault) or a writeback was waited for: worth another try; -EBUSY under
+ * writeback without MIGRATE_SYNC.  On error both pages are as they were.
+ */
+int altmm_uobj_migrate_page(struct altmm_uobj *obj, struct page *dst, struct page *src,
+			    enum migrate_mode mode)
+{
+	struct altmm_system *sys = obj->sys;
+	struct altmm_page *ds = altmm_user_desc(sys, src);
+	struct altmm_page *dd = altmm_user_desc(sys, dst);
+	pgoff_t index = src->index;
+	unsigned long flags, bit;
+	int ret = 0;
+
+	if (mode == MIGRATE_ASYNC) {
+		if (!mutex_trylock(&obj->lock))
+			return -EAGAIN;
+	} else {
+		mutex_lock(&obj->lock);
+	}
+	if (WARN_ON_ONCE(xa_load(&obj->pages, index) != src)) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	if (test_bit(ALTMM_PG_writeback, &ds->flags)) {
+		ret = -EBUSY;
+		if (mode != MIGRATE_SYNC)
+			goto unlock;
+		mutex_unlock(&obj->lock);
+		wait_on_bit(&ds->flags, ALTMM_PG_writeback, TASK_UNINTERRUPTIBLE);
+		return -EAGAIN;
+	}
+	/* A fault needs @obj->lock to map @src again, so this stays true. */
+	unmap_mapping_pages(&obj->mapping, index, 1, false);
+	if (page_count(src) != 1 || page_mapped(src)) {
+		ret = -EAGAIN;
+		goto unlock;
+	}
+	copy_highpage(dst, src);
+	flags = READ_ONCE(ds->flags) & MIGRATE_FLAGS;
+	dst->index = index;
+	set_page_private(dst, (unsigned long)obj);
+	if (PageDirty(src))
+		SetPageDirty(dst);
+	dd->private = ds->private;
+	for_each_set_bit(bit, &flags, BITS_PER_LONG)
+		set_bit(bit, &dd->flags);
+	migrate_counts(obj, src, ds, -1);
+	migrate_counts(obj, dst, dd, 1);
+	/* Replacing a present entry allocates nothing, and keeps its marks. */
+	xa_store(&obj->pages, index, dst, GFP_NOWAIT);
+	altmm_lru_isolated_done(sys, src);
+	altmm_lru_add(sys, dst);
+	/* free_user_page() clears the rest. */
+	clear_bit(ALTMM_PG_swapcache, &ds->flags);
+	if (!free_user_page(sys, src))
+		WARN_ON_ONCE(1);
+unlock:
+	mutex_unlock(&obj->lock);
+	if (!ret)
+		altmm_uobj_put(obj);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_uobj_migrate_page, ALTMM_INTERNAL);
+
 /**
  * struct oom_owner - a process holding user memory, as the OOM killer sees it
  * @pid: the process (its thread group)
@@ -972,6 +1078,7 @@ int altmm_uobj_set_node(struct altmm_uobj *obj, int nid)
 	WRITE_ONCE(obj->nid, nid);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(altmm_uobj_set_node, ALTMM_INTERNAL);
 
 /* Whether @entry, in an object's tree, holds a slot from @first on. */
 static bool entry_in_slots(struct altmm_system *sys, void *entry, unsigned long first)

@@ -10,6 +10,7 @@
 
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/migrate_mode.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
@@ -148,6 +149,8 @@ void altmm_uobj_put(struct altmm_uobj *obj);
 vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 			    unsigned int flags, struct page **pagep);
 int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp);
+int altmm_uobj_migrate_page(struct altmm_uobj *obj, struct page *dst, struct page *src,
+			    enum migrate_mode mode);
 bool altmm_out_of_memory(struct altmm_system *sys, gfp_t gfp, unsigned int order);
 long altmm_oom_badness(unsigned long pages, unsigned long pgtables_bytes,
 		       short adj, unsigned long totalpages);
@@ -191,6 +194,10 @@ void altmm_lruvec_init(struct altmm_lruvec *lruvec);
 void altmm_lru_add(struct altmm_system *sys, struct page *page);
 void altmm_lru_del(struct altmm_system *sys, struct page *page);
 void altmm_lru_rotate(struct altmm_system *sys, struct page *page);
+int altmm_isolate_lru_page(struct altmm_system *sys, struct page *page,
+			   struct list_head *list);
+void altmm_putback_lru_page(struct altmm_system *sys, struct page *page);
+void altmm_lru_isolated_done(struct altmm_system *sys, struct page *page);
 unsigned long altmm_shrink_lru(struct altmm_system *sys, int nid,
 			       unsigned long nr_to_reclaim, gfp_t gfp,
 			       bool kswapd, unsigned long *scanned);

@@ -117,6 +117,13 @@ static enum altmm_lru_list desc_lru(const struct altmm_page *d)
 	return lru + test_bit(ALTMM_PG_active, &d->flags);
 }
 
+/* nr_isolated_anon or nr_isolated_file, as the page is. */
+static int isolated_item(const struct altmm_page *d)
+{
+	return test_bit(ALTMM_PG_swapbacked, &d->flags) ? ALTMM_NR_ISOLATED_ANON :
+							   ALTMM_NR_ISOLATED_FILE;
+}
+
 void altmm_lruvec_init(struct altmm_lruvec *lruvec)
 {
 	int lru;
@@ -230,6 +237,78 @@ void altmm_lru_rotate(struct altmm_system *sys, struct page *page)
 		altmm_count_event(sys, ALTMM_PGROTATED, 1);
 	}
 	spin_unlock(&lruvec->lru_lock);
+}
+
+/**
+ * altmm_isolate_lru_page() - take a user page off its LRU list for
+ *	migration (folio_isolate_lru())
+ * @sys: instance
+ * @page: a user page
+ * @list: where it goes, by its descriptor's lru
+ *
+ * Holds a reference to the page's object for as long as the page is
+ * off its list, as reclaim's isolation does, and counts nr_isolated_*.
+ *
+ * Context: any but hard IRQ; takes the lruvec's lru_lock.
+ * Return: 0, or -EBUSY when the page is on no list (reclaim or another
+ * migration holds it) or its object is going.
+ */
+int altmm_isolate_lru_page(struct altmm_system *sys, struct page *page,
+			   struct list_head *list)
+{
+	struct altmm_page *d;
+	struct altmm_zone *zone = user_zone(sys, page, &d);
+	struct altmm_lruvec *lruvec = &zone->node->lruvec;
+	struct altmm_uobj *obj;
+	int ret = -EBUSY;
+
+	spin_lock(&lruvec->lru_lock);
+	if (test_bit(ALTMM_PG_lru, &d->flags)) {
+		obj = (struct altmm_uobj *)page_private(page);
+		if (kref_get_unless_zero(&obj->ref)) {
+			clear_bit(ALTMM_PG_lru, &d->flags);
+			del_locked(zone, d);
+			list_add_tail(&d->lru, list);
+			ret = 0;
+		}
+	}
+	spin_unlock(&lruvec->lru_lock);
+	if (!ret)
+		atomic_long_inc(&zone->node->vm_stat[isolated_item(d)]);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_isolate_lru_page, ALTMM_INTERNAL);
+
+/**
+ * altmm_putback_lru_page() - an isolated page back on its list
+ * @sys: instance
+ * @page: a page altmm_isolate_lru_page() took, off any list of its own
+ *
+ * Drops the isolation's object reference, which may be the last.
+ *
+ * Context: process context, may sleep (the object may go).
+ */
+void altmm_putback_lru_page(struct altmm_system *sys, struct page *page)
+{
+	struct altmm_uobj *obj = (struct altmm_uobj *)page_private(page);
+
+	altmm_lru_isolated_done(sys, page);
+	altmm_lru_add(sys, page);
+	altmm_uobj_put(obj);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_putback_lru_page, ALTMM_INTERNAL);
+
+/**
+ * altmm_lru_isolated_done() - an isolated page stops counting as isolated
+ * @sys: instance
+ * @page: the page, back on a list or about to be freed
+ */
+void altmm_lru_isolated_done(struct altmm_system *sys, struct page *page)
+{
+	struct altmm_page *d;
+	struct altmm_zone *zone = user_zone(sys, page, &d);
+
+	atomic_long_dec(&zone->node->vm_stat[isolated_item(d)]);
 }
 
 /**

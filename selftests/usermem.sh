@@ -32,6 +32,7 @@
 #     regular file, once (EBUSY the second time); EBUSY too for an object
 #     mapped and touched, or unmapped but with pages; other ioctl numbers
 #     are ENOTTY; ALTMM_IOC_SET_NODE takes -1 and 0, refuses -2 and 99;
+#     ALTMM_IOC_MIGRATE to node 0 is 0, to 99 EINVAL, from NULL EFAULT;
 #   - usermem_prog file 4, on a file in $TMP: its mapping reads the file;
 #     pages read are in Cached and Mapped and not in Dirty; pages written
 #     through the mapping are in Dirty, and the file LRU lines add up to
@@ -77,7 +78,7 @@ SWAP=128
 TMP=/tmp/usermem.$$
 # The "ok"/"FAIL" lines each mode of usermem_prog prints.
 BASIC_CHECKS=11
-IOCTLS_CHECKS=16
+IOCTLS_CHECKS=18
 FILE_CHECKS=15
 FILERO_CHECKS=4
 SIGBUS_CHECKS=5

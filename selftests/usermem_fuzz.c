@@ -238,12 +238,12 @@ static void do_ioctl(void)
 		break;
 	case 2:
 		nid = (int)below(6) - 2;
-		count(ioctl(fd, ALTMM_IOC_SET_NODE, &nid));
+		count(ioctl(fd, below(2) ? ALTMM_IOC_SET_NODE : ALTMM_IOC_MIGRATE, &nid));
 		break;
 	case 3:
 		/* Bad pointers: EFAULT, never a crash. */
-		count(ioctl(fd, below(2) ? ALTMM_IOC_SET_BACKING : ALTMM_IOC_SET_NODE,
-			    below(2) ? NULL : (void *)16));
+		count(ioctl(fd, below(3) ? (below(2) ? ALTMM_IOC_SET_BACKING : ALTMM_IOC_SET_NODE) :
+			    ALTMM_IOC_MIGRATE, below(2) ? NULL : (void *)16));
 		break;
 	default:
 		count(ioctl(fd, _IOC(_IOC_WRITE, ALTMM_IOC_MAGIC, below(16), below(64)), &b));

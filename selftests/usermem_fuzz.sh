@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /dev/altmm under a fork/exit storm and under random calls
-# (selftests/usermem_fuzz.c), on a 64 MiB arena with 32 MiB of swap:
+# (selftests/usermem_fuzz.c), on a 64 MiB arena of two nodes (so that ALTMM_IOC_MIGRATE moves pages) with 32 MiB of swap:
 #
 #   - a storm of 300 children (8 at a time), each writing its slot of a
 #     shared object, mapping, touching, mremapping and unmapping an object
@@ -57,10 +57,10 @@ run_mode()
 	tap_check $? "$what"
 }
 
-if altmm_load arena_mb=64 swap_mb=32; then
-	tap_ok "altmm.ko loads with arena_mb=64 swap_mb=32"
+if altmm_load arena_mb=64 nodes=2 swap_mb=32; then
+	tap_ok "altmm.ko loads with arena_mb=64 nodes=2 swap_mb=32"
 else
-	tap_fail "altmm.ko loads with arena_mb=64 swap_mb=32 ($LOAD_ERR)"
+	tap_fail "altmm.ko loads with arena_mb=64 nodes=2 swap_mb=32 ($LOAD_ERR)"
 	while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
 		tap_skip "the rest" "altmm did not load"
 	done

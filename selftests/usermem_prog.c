@@ -64,6 +64,7 @@
 
 #define DEV		"/dev/altmm"
 #define MEMINFO		"/sys/kernel/debug/altmm/meminfo"
+#define ZONEINFO	"/sys/kernel/debug/altmm/zoneinfo"
 
 static long page_size;
 static int failed;
@@ -515,11 +516,12 @@ static int ioctls(const char *path)
 {
 	static const unsigned long unknown[] = {
 		_IO(ALTMM_IOC_MAGIC, 0),
-		_IOW(ALTMM_IOC_MAGIC, 3, __s32),
+		_IOW(ALTMM_IOC_MAGIC, 4, __s32),
 		_IOW(ALTMM_IOC_MAGIC, 1, __s32),	/* SET_BACKING's number, another size */
 		_IOR(ALTMM_IOC_MAGIC, 2, __s32),	/* SET_NODE's, another direction */
+		_IOR(ALTMM_IOC_MAGIC, 3, __s32),	/* MIGRATE's, another direction */
 	};
-	int dev, other, fd, wr, dir, null, pipefd[2], closed, err, err2;
+	int dev, other, fd, wr, dir, null, pipefd[2], closed, err, err2, nid;
 	struct altmm_backing zero = { 0 };
 	char *p;
 	size_t i;
@@ -586,6 +588,14 @@ static int ioctls(const char *path)
 	check_err(set_node(other, 0), 0, "SET_NODE 0 succeeds");
 	check_err(set_node(other, -2), EINVAL, "SET_NODE -2 is EINVAL");
 	check_err(set_node(other, 99), EINVAL, "SET_NODE 99 is EINVAL");
+	nid = 0;
+	check_err(ioctl(other, ALTMM_IOC_MIGRATE, &nid) < 0 ? errno : 0, 0,
+		  "MIGRATE 0 of an object with no page is 0");
+	nid = 99;
+	err = ioctl(other, ALTMM_IOC_MIGRATE, &nid) < 0 ? errno : 0;
+	err2 = ioctl(other, ALTMM_IOC_MIGRATE, NULL) < 0 ? errno : 0;
+	check(err == EINVAL && err2 == EFAULT, "MIGRATE 99 is EINVAL, with a NULL pointer EFAULT",
+	      "%s, %s", err_name(err), err_name(err2));
 
 	close(other);
 	close(dev);
@@ -830,6 +840,134 @@ static int file_sigbus(const char *path)
 	return failed;
 }
 
+static volatile sig_atomic_t migrate_stop;
+
+static void migrate_stop_handler(int sig)
+{
+	migrate_stop = 1;
+}
+
+/* Check then rewrite pages [first, first + nr) from generation @gen - 1 to @gen. */
+static int rewrite(char *p, size_t first, size_t nr, int gen, const char *who)
+{
+	size_t words = page_size / sizeof(uint64_t), i;
+	uint64_t *w;
+
+	for (i = first; i < first + nr; i++) {
+		w = (uint64_t *)(p + i * page_size);
+		if (gen && (w[0] != pattern(i, gen - 1) || w[words - 1] != pattern(i, gen - 1))) {
+			printf("FAIL migrate: %s: page %zu: %#llx %#llx, want %#llx\n",
+			       who, i, (unsigned long long)w[0],
+			       (unsigned long long)w[words - 1],
+			       (unsigned long long)pattern(i, gen - 1));
+			return -1;
+		}
+		w[0] = pattern(i, gen);
+		w[words - 1] = pattern(i, gen);
+	}
+	return 0;
+}
+
+/* nr_anon_pages of each altmm node, from the per-node stats of zoneinfo. */
+static void node_anon(long *anon, int nr)
+{
+	char line[256];
+	int nid = -1, i;
+	long v;
+	FILE *f = fopen(ZONEINFO, "r");
+
+	for (i = 0; i < nr; i++)
+		anon[i] = -1;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d,", &i) == 1)
+			nid = i;
+		else if (nid >= 0 && nid < nr && anon[nid] < 0 &&
+			 sscanf(line, " nr_anon_pages %ld", &v) == 1)
+			anon[nid] = v;
+	}
+	fclose(f);
+}
+
+/*
+ * ALTMM_IOC_MIGRATE while the memory is in use: MB on node 0, the first
+ * half checked by this process between moves, the second half read and
+ * rewritten without pause by a child sharing the mapping; ROUNDS moves
+ * alternate between nodes 1 and 0.  Then, the child gone, one last move
+ * to node 1 must move everything, and zoneinfo must show the pages
+ * there.  A page the child holds at the moment of a move may stay
+ * behind, and is counted; so is a move that found the node full.
+ */
+static int migrate(long mb, int rounds)
+{
+	size_t len = (size_t)mb << 20, pages = len / page_size, half = pages / 2;
+	long left = 0, anon[2];
+	int fd, r, nid, status, gen, enomem = 0;
+	pid_t child;
+	char *p;
+
+	fd = open_dev();
+	nid = 0;
+	if (ioctl(fd, ALTMM_IOC_SET_NODE, &nid))
+		die("ALTMM_IOC_SET_NODE 0");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	if (rewrite(p, 0, pages, 0, "first write"))
+		return 1;
+	/* Before the fork, so that the child has it from its first instruction. */
+	signal(SIGUSR1, migrate_stop_handler);
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		for (gen = 1; !migrate_stop; gen++)
+			if (rewrite(p, half, pages - half, gen, "the child"))
+				_exit(1);
+		_exit(0);
+	}
+	for (r = 0; r < rounds; r++) {
+		nid = (r + 1) % 2;
+		status = ioctl(fd, ALTMM_IOC_MIGRATE, &nid);
+		if (status < 0 && errno == ENOMEM) {
+			/* The node is full: what moved stays moved. */
+			enomem++;
+		} else if (status < 0) {
+			kill(child, SIGKILL);
+			die("ALTMM_IOC_MIGRATE");
+		} else {
+			left += status;
+		}
+		if (rewrite(p, 0, half, r + 1, "the parent")) {
+			kill(child, SIGKILL);
+			return 1;
+		}
+	}
+	kill(child, SIGUSR1);
+	if (waitpid(child, &status, 0) != child)
+		die("waitpid");
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child's half survived every move",
+	      "status %#x", status);
+	nid = 1;
+	status = ioctl(fd, ALTMM_IOC_MIGRATE, &nid);
+	check(status == 0, "with nobody else using it, every page moves", "%d left (%s)",
+	      status, status < 0 ? strerror(errno) : "held");
+	node_anon(anon, 2);
+	check(anon[0] == 0 && anon[1] >= (long)pages, "zoneinfo has the pages on node 1",
+	      "nr_anon_pages %ld on node 0, %ld on node 1", anon[0], anon[1]);
+	if (rewrite(p, 0, half, rounds + 1, "the parent, at the end"))
+		return 1;
+	nid = 2;
+	check(ioctl(fd, ALTMM_IOC_MIGRATE, &nid) == -1 && errno == EINVAL,
+	      "node 2 is EINVAL", "errno %d", errno);
+	printf("migrate: %d rounds, %ld pages left behind on the way, %d moves found the node full\n",
+	       rounds, left, enomem);
+	munmap(p, len);
+	close(fd);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	long mb = argc > 2 ? strtol(argv[2], NULL, 0) : 0;
@@ -858,10 +996,13 @@ int main(int argc, char **argv)
 		return file_readonly(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "sigbus"))
 		return file_sigbus(argv[2]);
+	if (argc >= 4 && !strcmp(argv[1], "migrate") && mb > 0)
+		return migrate(mb, atoi(argv[3]));
 	fprintf(stderr,
 		"usage: %s basic MB | pressure MB PASSES | oom MB | hold MB | holdadj MB ADJ |\n"
 		"       touch MB | ioctls PATH |\n"
-		"       file MB PATH | filepressure MB PATH | filero PATH | sigbus PATH\n",
+		"       file MB PATH | filepressure MB PATH | filero PATH | sigbus PATH |\n"
+		"       migrate MB ROUNDS\n",
 		argv[0]);
 	return 2;
 }

@@ -47,4 +47,14 @@ struct altmm_backing {
  */
 #define ALTMM_IOC_SET_NODE	_IOW(ALTMM_IOC_MAGIC, 2, __s32)
 
+/*
+ * Move the object's resident pages to an altmm node, as migrate_pages(2)
+ * moves a process's (pages in swap stay there).  Returns the number of
+ * pages that could not be moved (held by someone, under writeback,
+ * being reclaimed), 0 when all were.  EINVAL: not a node of altmm's with
+ * memory; ENOMEM: the node has no free frame left (the pages moved so
+ * far stay moved); EINTR: a fatal signal came.
+ */
+#define ALTMM_IOC_MIGRATE	_IOW(ALTMM_IOC_MAGIC, 3, __s32)
+
 #endif /* _UAPI_ALTMM_DEV_H */

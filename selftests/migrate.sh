@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# migrate.sh - page migration of /dev/altmm memory (module/migrate.c)
+# with real processes, on an instance of two nodes.
+#
+# Checks:
+#   - altmm loads with two nodes;
+#   - usermem_prog migrate: 16 MiB on node 0 move to node 1 and back 20
+#     times by ALTMM_IOC_MIGRATE while the process checks one half between
+#     moves and a child sharing the mapping reads and rewrites the other
+#     half without pause; both halves hold what was last written, a last
+#     move with nobody else using the memory moves every page, zoneinfo
+#     then has the pages on node 1, and node 2 is EINVAL;
+#   - pgmigrate_success grew by at least the pages of 20 moves of the
+#     parent's half, and pgmigrate_fail counts what stayed behind;
+#   - the same under memory pressure: two such processes of 24 MiB each
+#     on a 32 MiB node with swap, so that a move finds a full node
+#     (ENOMEM is a right answer) while reclaim runs beside it;
+#   - no report in the kernel log, nothing left isolated, and altmm
+#     unloads with every page back.
+
+. "$(dirname "$0")/lib.sh"
+
+PROG=${USERMEM_PROG:-$(first_file "$SELFTESTS_DIR/usermem_prog" \
+	"$SELFTESTS_DIR/../build/selftests/usermem_prog")}
+TMP=/tmp/migrate.$$
+MIGRATE_CHECKS=4
+
+require_altmm
+if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
+	skip_all "usermem_prog not found (set USERMEM_PROG)"
+fi
+tap_plan $((MIGRATE_CHECKS + 6))
+mkdir -p $TMP
+
+# Every "ok WHAT" or "FAIL WHAT" line of the program is a check; a
+# program that stopped early fails the ones it did not reach.
+run_prog()
+{
+	rp_name=$1
+	rp_checks=$2
+	shift 2
+	"$PROG" "$@" >"$TMP/$rp_name" 2>&1
+	rp_rc=$?
+	rp_n=0
+	while read -r word what; do
+		case $word in
+		ok) tap_ok "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
+		FAIL) tap_fail "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
+		migrate:) tap_diag "$word $what" ;;
+		esac
+	done <"$TMP/$rp_name"
+	[ $rp_rc -eq 0 ] ||
+		tap_diag "usermem_prog $* exited with $rp_rc: $(cat "$TMP/$rp_name")"
+	while [ $rp_n -lt "$rp_checks" ]; do
+		tap_fail "$rp_name: a check did not run (the program stopped early)"
+		rp_n=$((rp_n + 1))
+	done
+}
+
+if altmm_load arena_mb=64 nodes=2 swap_mb=64; then
+	tap_ok "altmm.ko loads with arena_mb=64 nodes=2 swap_mb=64"
+else
+	tap_fail "altmm.ko loads with arena_mb=64 nodes=2 swap_mb=64 ($LOAD_ERR)"
+	while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
+		tap_skip "the rest" "altmm did not load"
+	done
+	tap_done
+fi
+free0=$(vmstat_get nr_free_pages)
+
+kmsg_mark "migrate"
+success=$(vmstat_get pgmigrate_success)
+fail=$(vmstat_get pgmigrate_fail)
+run_prog migrate $MIGRATE_CHECKS migrate 16 20
+moved=$(( $(vmstat_get pgmigrate_success) - success ))
+failed=$(( $(vmstat_get pgmigrate_fail) - fail ))
+tap_diag "pgmigrate_success +$moved, pgmigrate_fail +$failed"
+# 21 moves of the 2048 pages of the parent's half at least.
+[ "$moved" -ge $((21 * 2048)) ]
+tap_check $? "pgmigrate_success counts every page moved (+$moved)"
+
+# Two at once on a node too small for both: moves meet a full node and reclaim.
+"$PROG" migrate 24 10 >$TMP/p1 2>&1 &
+p1=$!
+"$PROG" migrate 24 10 >$TMP/p2 2>&1 &
+p2=$!
+wait $p1
+rc1=$?
+wait $p2
+rc2=$?
+tap_diag "$(grep -v '^ok' $TMP/p1 $TMP/p2)"
+# A full node is ENOMEM, which the program reports as a failed move: the data must hold.
+! grep -q 'FAIL migrate:' $TMP/p1 $TMP/p2 &&
+	! grep -q 'FAIL the child' $TMP/p1 $TMP/p2
+tap_check $? "two processes of 24 MiB on 32 MiB nodes keep their data through the moves (exits $rc1, $rc2)"
+
+rc=0
+check_log_clean "migrate" || rc=1
+[ "$(vmstat_get nr_isolated_anon)" -eq 0 ] && [ "$(vmstat_get nr_isolated_file)" -eq 0 ] || rc=1
+tap_check $rc "no report in the kernel log, nothing left isolated"
+ctl drain >/dev/null 2>&1
+[ "$(vmstat_get nr_free_pages)" -eq "$free0" ]
+tap_check $? "every frame is free again ($(vmstat_get nr_free_pages) of $free0)"
+rc=0
+altmm_unload || { tap_diag "unload: $UNLOAD_ERR"; rc=1; }
+tap_check $rc "altmm unloads with every page back"
+rm -rf $TMP
+tap_done
