@@ -851,7 +851,8 @@ static void alloc_oom_killer_calls(struct kunit *test)
 
 	KUNIT_EXPECT_TRUE(test, oom_probe_try(test, GFP_KERNEL, 0, 1));
 	KUNIT_EXPECT_EQ(test, oom_probe.calls, 1);
-	KUNIT_EXPECT_EQ(test, oom_probe.gfp, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)oom_probe.gfp,
+			(__force unsigned int)(GFP_KERNEL | __GFP_NOWARN));
 	KUNIT_EXPECT_EQ(test, oom_probe.order, 0U);
 
 	/* Order 3 (PAGE_ALLOC_COSTLY_ORDER) is the largest order it is called for. */
