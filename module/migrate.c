@@ -42,11 +42,6 @@
 /* 6.1's NR_MAX_MIGRATE_PAGES_RETRY. */
 #define MIGRATE_PASSES	10
 
-static struct page *desc_page(struct altmm_system *sys, struct altmm_page *d)
-{
-	return altmm_pfn_to_host_page(sys, altmm_desc_to_pfn(sys, d));
-}
-
 /* unmap_and_move(): one page to a new frame; MIGRATEPAGE_SUCCESS or an error. */
 static int unmap_and_move(struct altmm_system *sys, struct page *page,
 			  struct page *(*get_new)(struct altmm_system *sys, struct page *src,
@@ -113,7 +108,7 @@ int altmm_migrate_pages(struct altmm_system *sys, struct list_head *from,
 		list_for_each_entry_safe(d, next, from, lru) {
 			cond_resched();
 			list_del_init(&d->lru);
-			ret = unmap_and_move(sys, desc_page(sys, d), get_new, put_new,
+			ret = unmap_and_move(sys, altmm_user_page(sys, d), get_new, put_new,
 					     private, mode);
 			switch (ret) {
 			case 0:
@@ -164,7 +159,7 @@ void altmm_putback_pages(struct altmm_system *sys, struct list_head *list)
 
 	list_for_each_entry_safe(d, next, list, lru) {
 		list_del_init(&d->lru);
-		altmm_putback_lru_page(sys, desc_page(sys, d));
+		altmm_putback_lru_page(sys, altmm_user_page(sys, d));
 	}
 }
 EXPORT_SYMBOL_NS_GPL(altmm_putback_pages, ALTMM_INTERNAL);

@@ -114,16 +114,20 @@ static void mod_resident(struct altmm_uobj *obj, struct page *page, long delta)
  * nr_swapcached and nr_file_pages (meminfo's SwapCached, which Cached
  * leaves out), as add_to_swap_cache() counts it.  Both under @obj->lock.
  */
+static void swapcache_count(struct altmm_node *node, long delta)
+{
+	atomic_long_add(delta, &node->vm_stat[ALTMM_NR_SWAPCACHE]);
+	atomic_long_add(delta, &node->vm_stat[ALTMM_NR_FILE_PAGES]);
+}
+
 static void swapcache_add(struct altmm_uobj *obj, struct page *page, unsigned long slot)
 {
-	struct altmm_node *node = page_node(obj->sys, page);
 	struct altmm_page *d = altmm_user_desc(obj->sys, page);
 
 	d->private = slot;
 	set_bit(ALTMM_PG_swapcache, &d->flags);
 	obj->nr_swapcache++;
-	atomic_long_inc(&node->vm_stat[ALTMM_NR_SWAPCACHE]);
-	atomic_long_inc(&node->vm_stat[ALTMM_NR_FILE_PAGES]);
+	swapcache_count(page_node(obj->sys, page), 1);
 }
 
 /*
@@ -133,16 +137,20 @@ static void swapcache_add(struct altmm_uobj *obj, struct page *page, unsigned lo
  */
 static unsigned long swapcache_del(struct altmm_uobj *obj, struct page *page)
 {
-	struct altmm_node *node = page_node(obj->sys, page);
 	struct altmm_page *d = altmm_user_desc(obj->sys, page);
 	unsigned long slot = d->private;
 
 	clear_bit(ALTMM_PG_swapcache, &d->flags);
 	d->private = 0;
 	obj->nr_swapcache--;
-	atomic_long_dec(&node->vm_stat[ALTMM_NR_SWAPCACHE]);
-	atomic_long_dec(&node->vm_stat[ALTMM_NR_FILE_PAGES]);
+	swapcache_count(page_node(obj->sys, page), -1);
 	return slot;
+}
+
+/* folio_free_swap(): out of the swap cache, its slot freed. */
+static void swapcache_free(struct altmm_uobj *obj, struct page *page)
+{
+	altmm_swap_free(obj->sys->usermem->swap, swapcache_del(obj, page));
 }
 
 static bool in_swapcache(struct altmm_system *sys, struct page *page)
@@ -319,7 +327,7 @@ static void uobj_release(struct kref *ref)
 		altmm_lru_del(sys, entry);
 		mod_resident(obj, entry, -1);
 		if (in_swapcache(sys, entry))
-			altmm_swap_free(um->swap, swapcache_del(obj, entry));
+			swapcache_free(obj, entry);
 		if (obj->backing)
 			altmm_file_cancel_dirty(obj, entry);
 		while (!free_user_page(sys, entry)) {
@@ -550,7 +558,7 @@ static vm_fault_t uobj_fault(struct altmm_uobj *obj, pgoff_t index, bool write,
 			page = entry;
 			get_page(page);
 			if (write && in_swapcache(sys, page))
-				altmm_swap_free(sys->usermem->swap, swapcache_del(obj, page));
+				swapcache_free(obj, page);
 			mutex_unlock(&obj->lock);
 			if (fresh)
 				altmm_sys_free_pages(sys, fresh, 0, false);
@@ -650,6 +658,19 @@ vm_fault_t altmm_uobj_fault(struct altmm_uobj *obj, pgoff_t index,
 EXPORT_SYMBOL_NS_GPL(altmm_uobj_fault, ALTMM_INTERNAL);
 
 /*
+ * try_to_unmap() and the reference check of __remove_mapping(): unmap
+ * @page and say whether the object's reference is the only one left.
+ * The object's lock is held: a fault needs it to map the page again, so
+ * the answer stays true until it is dropped.
+ */
+static bool unmap_exclusive(struct altmm_uobj *obj, struct page *page)
+{
+	lockdep_assert_held(&obj->lock);
+	unmap_mapping_pages(&obj->mapping, page->index, 1, false);
+	return page_count(page) == 1 && !page_mapped(page);
+}
+
+/*
  * __remove_mapping() for a clean file page: unmapped and nobody else
  * holding it, it leaves a shadow entry and goes.
  */
@@ -660,8 +681,7 @@ static int evict_file_page(struct altmm_uobj *obj, struct page *page)
 	struct altmm_page *d = altmm_user_desc(sys, page);
 	unsigned long eviction;
 
-	unmap_mapping_pages(&obj->mapping, page->index, 1, false);
-	if (page_count(page) != 1 || page_mapped(page) ||
+	if (!unmap_exclusive(obj, page) ||
 	    test_bit(ALTMM_PG_dirty, &d->flags) || test_bit(ALTMM_PG_writeback, &d->flags))
 		return -EBUSY;
 	eviction = atomic_long_fetch_add(1, &node->lruvec.nonresident_age);
@@ -721,9 +741,7 @@ int altmm_uobj_evict(struct altmm_uobj *obj, struct page *page, gfp_t gfp)
 		if (ret)
 			goto fail;
 	}
-	unmap_mapping_pages(&obj->mapping, page->index, 1, false);
-	/* A fault needs @obj->lock to map it again, so this stays true. */
-	if (page_count(page) != 1 || page_mapped(page)) {
+	if (!unmap_exclusive(obj, page)) {
 		ret = -EBUSY;
 		goto fail;
 	}
@@ -767,10 +785,8 @@ static void migrate_counts(struct altmm_uobj *obj, struct page *page, struct alt
 	struct altmm_zone *zone = altmm_user_zone(obj->sys, page);
 
 	mod_resident(obj, page, delta);
-	if (test_bit(ALTMM_PG_swapcache, &d->flags)) {
-		atomic_long_add(delta, &zone->node->vm_stat[ALTMM_NR_SWAPCACHE]);
-		atomic_long_add(delta, &zone->node->vm_stat[ALTMM_NR_FILE_PAGES]);
-	}
+	if (test_bit(ALTMM_PG_swapcache, &d->flags))
+		swapcache_count(zone->node, delta);
 	if (test_bit(ALTMM_PG_dirty, &d->flags)) {
 		atomic_long_add(delta, &zone->node->vm_stat[ALTMM_NR_DIRTY]);
 		atomic_long_add(delta, &zone->vm_stat[ALTMM_NR_ZONE_WRITE_PENDING]);
@@ -826,9 +842,7 @@ int altmm_uobj_migrate_page(struct altmm_uobj *obj, struct page *dst, struct pag
 		wait_on_bit(&ds->flags, ALTMM_PG_writeback, TASK_UNINTERRUPTIBLE);
 		return -EAGAIN;
 	}
-	/* A fault needs @obj->lock to map @src again, so this stays true. */
-	unmap_mapping_pages(&obj->mapping, index, 1, false);
-	if (page_count(src) != 1 || page_mapped(src)) {
+	if (!unmap_exclusive(obj, src)) {
 		ret = -EAGAIN;
 		goto unlock;
 	}
@@ -1145,7 +1159,7 @@ static int unuse_slots(struct altmm_system *sys, unsigned long first)
 			mutex_lock(&obj->lock);
 			entry = xa_load(&obj->pages, index);
 			if (entry && !xa_is_value(entry) && entry_in_slots(sys, entry, first))
-				altmm_swap_free(sys->usermem->swap, swapcache_del(obj, entry));
+				swapcache_free(obj, entry);
 			mutex_unlock(&obj->lock);
 			if (!entry || !xa_is_value(entry) || entry_slot(entry) < first)
 				continue;

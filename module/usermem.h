@@ -140,6 +140,12 @@ struct altmm_usermem {
 	atomic_long_t wb_pass;
 };
 
+/* The host page of a user page's descriptor, as lists of them hold them. */
+static inline struct page *altmm_user_page(struct altmm_system *sys, struct altmm_page *d)
+{
+	return altmm_pfn_to_host_page(sys, altmm_desc_to_pfn(sys, d));
+}
+
 /* usermem.c */
 int altmm_usermem_init(struct altmm_system *sys, unsigned long swap_mb);
 int altmm_usermem_set_swap(struct altmm_system *sys, unsigned long mb);

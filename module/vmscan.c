@@ -532,10 +532,6 @@ static unsigned long isolate_pages(struct scan_control *sc, enum altmm_lru_list 
 	return taken;
 }
 
-static struct page *desc_page(struct altmm_system *sys, struct altmm_page *d)
-{
-	return altmm_pfn_to_host_page(sys, altmm_desc_to_pfn(sys, d));
-}
 
 /*
  * move_folios_to_lru(): every page of @list back on the list its flags
@@ -592,7 +588,7 @@ static void shrink_active_list(struct scan_control *sc, enum altmm_lru_list lru,
 	taken = isolate_pages(sc, lru, nr_to_scan, &hold, &scanned);
 	altmm_count_event(sys, ALTMM_PGREFILL, scanned);
 	list_for_each_entry_safe(d, next, &hold, lru) {
-		struct page *page = desc_page(sys, d);
+		struct page *page = altmm_user_page(sys, d);
 		struct altmm_uobj *obj = (struct altmm_uobj *)page_private(page);
 		unsigned long vm_flags;
 
@@ -640,7 +636,7 @@ static unsigned long shrink_page_list(struct scan_control *sc, struct list_head 
 
 	sc->nr_unqueued_dirty = 0;
 	list_for_each_entry_safe(d, next, list, lru) {
-		struct page *page = desc_page(sys, d);
+		struct page *page = altmm_user_page(sys, d);
 		struct altmm_uobj *obj = (struct altmm_uobj *)page_private(page);
 		enum page_references references;
 		bool file = obj->backing;

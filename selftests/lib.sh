@@ -188,19 +188,49 @@ altmm_loaded()
 
 # altmm_load [PARAM=VALUE ...]: one finit_module(2) of altmm.ko. Sets
 # LOAD_RC (0 or the errno) and LOAD_ERR (modload's message).
-# altmm_load_or_bail: load altmm with its defaults as the first test;
-# if it does not load, fail that test, skip the rest of the plan and end.
+# altmm_load_or_bail [PARAM=VALUE ...]: load altmm (with its defaults
+# when no parameter is given) as the first test; if it does not load,
+# fail that test, skip the rest of the plan and end.
 altmm_load_or_bail()
 {
-	if ! altmm_load; then
-		tap_fail "altmm.ko loads with the defaults ($LOAD_ERR)"
+	if [ $# -eq 0 ]; then lb_what="the defaults"; else lb_what="$*"; fi
+	if ! altmm_load "$@"; then
+		tap_fail "altmm.ko loads with $lb_what ($LOAD_ERR)"
 		while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
 			tap_skip "the rest" "altmm did not load"
 		done
 		tap_done
 	fi
-	tap_ok "altmm.ko loads with the defaults"
+	tap_ok "altmm.ko loads with $lb_what"
 }
+
+# run_prog NAME CHECKS ARG...: $PROG ARG... (output kept in $TMP/NAME),
+# each of its "ok" and "FAIL" lines a test named "NAME: ...", any other
+# line a diagnostic; a program that stopped before printing CHECKS of
+# them fails the ones it did not print.
+run_prog()
+{
+	rp_name=$1
+	rp_checks=$2
+	shift 2
+	"$PROG" "$@" >"$TMP/$rp_name" 2>&1
+	rp_rc=$?
+	rp_n=0
+	while read -r word what; do
+		case $word in
+		ok) tap_ok "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
+		FAIL) tap_fail "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
+		*) tap_diag "$word $what" ;;
+		esac
+	done <"$TMP/$rp_name"
+	[ $rp_rc -eq 0 ] ||
+		tap_diag "${PROG##*/} $* exited with $rp_rc: $(cat "$TMP/$rp_name")"
+	while [ $rp_n -lt "$rp_checks" ]; do
+		tap_fail "$rp_name: a check did not run (the program stopped early)"
+		rp_n=$((rp_n + 1))
+	done
+}
+
 
 # The online switch of CPU 1, which the hotplug tests take away and back.
 CPU1=/sys/devices/system/cpu/cpu1/online

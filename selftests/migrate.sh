@@ -34,40 +34,7 @@ fi
 tap_plan $((MIGRATE_CHECKS + 6))
 mkdir -p $TMP
 
-# Every "ok WHAT" or "FAIL WHAT" line of the program is a check; a
-# program that stopped early fails the ones it did not reach.
-run_prog()
-{
-	rp_name=$1
-	rp_checks=$2
-	shift 2
-	"$PROG" "$@" >"$TMP/$rp_name" 2>&1
-	rp_rc=$?
-	rp_n=0
-	while read -r word what; do
-		case $word in
-		ok) tap_ok "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
-		FAIL) tap_fail "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
-		migrate:) tap_diag "$word $what" ;;
-		esac
-	done <"$TMP/$rp_name"
-	[ $rp_rc -eq 0 ] ||
-		tap_diag "usermem_prog $* exited with $rp_rc: $(cat "$TMP/$rp_name")"
-	while [ $rp_n -lt "$rp_checks" ]; do
-		tap_fail "$rp_name: a check did not run (the program stopped early)"
-		rp_n=$((rp_n + 1))
-	done
-}
-
-if altmm_load arena_mb=64 nodes=2 swap_mb=64; then
-	tap_ok "altmm.ko loads with arena_mb=64 nodes=2 swap_mb=64"
-else
-	tap_fail "altmm.ko loads with arena_mb=64 nodes=2 swap_mb=64 ($LOAD_ERR)"
-	while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
-		tap_skip "the rest" "altmm did not load"
-	done
-	tap_done
-fi
+altmm_load_or_bail arena_mb=64 nodes=2 swap_mb=64
 free0=$(vmstat_get nr_free_pages)
 
 kmsg_mark "migrate"

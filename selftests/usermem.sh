@@ -111,31 +111,6 @@ skip_rest()
 	tap_done
 }
 
-# run_prog NAME CHECKS ARG...: usermem_prog ARG..., each of its "ok" and
-# "FAIL" lines a test named "NAME: ..."; a program that stopped before
-# printing CHECKS of them fails the ones it did not print.
-run_prog()
-{
-	rp_name=$1
-	rp_checks=$2
-	shift 2
-	"$PROG" "$@" >"$TMP/$rp_name" 2>&1
-	rp_rc=$?
-	rp_n=0
-	while read -r word what; do
-		case $word in
-		ok) tap_ok "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
-		FAIL) tap_fail "$rp_name: $what"; rp_n=$((rp_n + 1)) ;;
-		esac
-	done <"$TMP/$rp_name"
-	[ $rp_rc -eq 0 ] ||
-		tap_diag "usermem_prog $* exited with $rp_rc: $(cat "$TMP/$rp_name")"
-	while [ $rp_n -lt "$rp_checks" ]; do
-		tap_fail "$rp_name: a check did not run (the program stopped early)"
-		rp_n=$((rp_n + 1))
-	done
-}
-
 # === 1, 2: load ===
 
 if altmm_load arena_mb=$ARENA swap_mb=$SWAP; then

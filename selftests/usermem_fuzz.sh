@@ -57,15 +57,7 @@ run_mode()
 	tap_check $? "$what"
 }
 
-if altmm_load arena_mb=64 nodes=2 swap_mb=32; then
-	tap_ok "altmm.ko loads with arena_mb=64 nodes=2 swap_mb=32"
-else
-	tap_fail "altmm.ko loads with arena_mb=64 nodes=2 swap_mb=32 ($LOAD_ERR)"
-	while [ "$TAP_NR" -lt "$TAP_PLANNED" ]; do
-		tap_skip "the rest" "altmm did not load"
-	done
-	tap_done
-fi
+altmm_load_or_bail arena_mb=64 nodes=2 swap_mb=32
 kmsg_mark "usermem_fuzz"
 
 before=$(free_state)
