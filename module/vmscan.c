@@ -532,7 +532,6 @@ static unsigned long isolate_pages(struct scan_control *sc, enum altmm_lru_list 
 	return taken;
 }
 
-
 /*
  * move_folios_to_lru(): every page of @list back on the list its flags
  * name, its object reference dropped.  Returns how many went back active.
