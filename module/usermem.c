@@ -967,7 +967,7 @@ static void oom_report_tasks(struct altmm_system *sys, gfp_t gfp, unsigned int o
 			mm ? mm_pgtables_bytes(mm) : 0, owners[i].swap,
 			task->signal->oom_score_adj, task->comm);
 		if (mm)
-			mmput(mm);
+			mmput_async(mm);
 		put_task_struct(task);
 	}
 }
@@ -989,6 +989,13 @@ static void oom_report_tasks(struct altmm_system *sys, gfp_t gfp, unsigned int o
  * and the "Out of memory: Killed process" line; oom_kill is counted.
  * While a victim is still dying no other is chosen: the fault is retried
  * until its memory is back.
+ *
+ * Every mm reference it takes is dropped with mmput_async(): a victim
+ * that exits meanwhile may leave the last one here, and the exit_mmap()
+ * that would then run in the caller closes the victim's /dev/altmm file,
+ * whose release, queued as task work of a caller looping in the
+ * allocator, would never run: the victim's memory would never come back
+ * (6.1's OOM reaper drops its references with mmput_async() too).
  *
  * Context: process context, may sleep.
  * Return: true when memory is on its way back (a victim was killed or is
@@ -1032,7 +1039,7 @@ bool altmm_out_of_memory(struct altmm_system *sys, gfp_t gfp, unsigned int order
 						   mm ? mm_pgtables_bytes(mm) : 0,
 						   task->signal->oom_score_adj, totalpages);
 			if (mm)
-				mmput(mm);
+				mmput_async(mm);
 			if (points != LONG_MIN && (!victim || points > best)) {
 				best = points;
 				victim = &owners[i];
@@ -1059,7 +1066,7 @@ bool altmm_out_of_memory(struct altmm_system *sys, gfp_t gfp, unsigned int order
 		       0UL, from_kuid(&init_user_ns, task_uid(task)),
 		       mm ? mm_pgtables_bytes(mm) >> 10 : 0, task->signal->oom_score_adj);
 		if (mm)
-			mmput(mm);
+			mmput_async(mm);
 		put_task_struct(task);
 	}
 	dying = true;
