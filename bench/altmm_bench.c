@@ -54,7 +54,6 @@
 #include "altmm.h"
 #include "mmzone.h"
 #include "page_alloc.h"
-#include "procfs.h"
 #include "bench_stats.h"
 
 /* === Parameters === */
@@ -978,8 +977,8 @@ static void frag_measure(struct frag_state *st, struct frag_row *row)
 		if (order >= FRAG_ORDER)
 			row->free_order9 += nr_free[order] << (order - FRAG_ORDER);
 	}
-	row->unusable = altmm_procfs_unusable_index(nr_free, FRAG_ORDER);
-	row->extfrag = altmm_procfs_fragmentation_index(nr_free, FRAG_ORDER);
+	row->unusable = altmm_unusable_index(nr_free, FRAG_ORDER);
+	row->extfrag = altmm_fragmentation_index(nr_free, FRAG_ORDER);
 
 	/* Distinct pageblocks under long-lived pinning blocks. */
 	for (i = 0; i < st->nr_long; i++) {

@@ -32,7 +32,7 @@
 #include <linux/random.h>
 
 #include "debugfs.h"
-#include "procfs.h"
+#include "page_alloc.h"
 
 /**
  * struct index_case - free block counts and the indices they must give
@@ -160,7 +160,7 @@ static void procfs_unusable_index(struct kunit *test)
 	unsigned int k;
 
 	for (k = 0; k < ALTMM_MAX_ORDER; k++)
-		KUNIT_EXPECT_EQ_MSG(test, altmm_procfs_unusable_index(c->nr_free, k),
+		KUNIT_EXPECT_EQ_MSG(test, altmm_unusable_index(c->nr_free, k),
 				    c->unusable[k], "order %u", k);
 }
 
@@ -170,7 +170,7 @@ static void procfs_fragmentation_index(struct kunit *test)
 	unsigned int k;
 
 	for (k = 0; k < ALTMM_MAX_ORDER; k++)
-		KUNIT_EXPECT_EQ_MSG(test, altmm_procfs_fragmentation_index(c->nr_free, k),
+		KUNIT_EXPECT_EQ_MSG(test, altmm_fragmentation_index(c->nr_free, k),
 				    c->frag[k], "order %u", k);
 }
 
@@ -182,10 +182,10 @@ static void procfs_index_order_too_big(struct kunit *test)
 {
 	const unsigned long nr_free[ALTMM_MAX_ORDER] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
 
-	KUNIT_EXPECT_EQ(test, altmm_procfs_unusable_index(nr_free, ALTMM_MAX_ORDER), 1000);
-	KUNIT_EXPECT_EQ(test, altmm_procfs_unusable_index(nr_free, UINT_MAX), 1000);
-	KUNIT_EXPECT_EQ(test, altmm_procfs_fragmentation_index(nr_free, ALTMM_MAX_ORDER), 0);
-	KUNIT_EXPECT_EQ(test, altmm_procfs_fragmentation_index(nr_free, UINT_MAX), 0);
+	KUNIT_EXPECT_EQ(test, altmm_unusable_index(nr_free, ALTMM_MAX_ORDER), 1000);
+	KUNIT_EXPECT_EQ(test, altmm_unusable_index(nr_free, UINT_MAX), 1000);
+	KUNIT_EXPECT_EQ(test, altmm_fragmentation_index(nr_free, ALTMM_MAX_ORDER), 0);
+	KUNIT_EXPECT_EQ(test, altmm_fragmentation_index(nr_free, UINT_MAX), 0);
 }
 
 #define RANDOM_ROUNDS	1000
@@ -218,8 +218,8 @@ static void procfs_index_random(struct kunit *test)
 			free += nr_free[o] << o;
 		}
 		for (k = 0; k < ALTMM_MAX_ORDER; k++) {
-			int unusable = altmm_procfs_unusable_index(nr_free, k);
-			int frag = altmm_procfs_fragmentation_index(nr_free, k);
+			int unusable = altmm_unusable_index(nr_free, k);
+			int frag = altmm_fragmentation_index(nr_free, k);
 			bool fits = false;
 
 			below = 0;

@@ -84,7 +84,12 @@ struct altmm_test_ctx {
 	int nr;
 };
 
-/* A private instance, checked and destroyed by altmm_test_exit(). */
+/*
+ * A private instance, checked and destroyed by altmm_test_exit().  Its
+ * kcompactd does no proactive compaction (compaction_proactiveness 0), so
+ * that user pages stay where a test put them; a compaction test turns it
+ * on.
+ */
 static inline struct altmm_system *altmm_test_create(struct kunit *test,
 						     const struct altmm_params *p)
 {
@@ -98,6 +103,7 @@ static inline struct altmm_system *altmm_test_create(struct kunit *test,
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "create failed: %s: %s",
 			    err.param ?: "-", err.reason);
 	ctx->sys[ctx->nr++] = sys;
+	WRITE_ONCE(sys->tune.compaction_proactiveness, 0);
 	return sys;
 }
 

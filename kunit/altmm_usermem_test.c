@@ -26,6 +26,7 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -37,6 +38,7 @@
 
 #include "altmm_test.h"
 #include "check.h"
+#include "compaction.h"
 #include "migrate.h"
 #include "usermem.h"
 
@@ -1842,6 +1844,324 @@ static void usermem_oom_badness(struct kunit *test)
 			altmm_oom_badness(1000, 0, 0, total));
 }
 
+/* === Compaction === */
+
+/* Free blocks of a pageblock or more in a zone. */
+static unsigned long free_order9(struct altmm_zone *zone)
+{
+	unsigned long nr_free[ALTMM_MAX_ORDER], n = 0;
+	unsigned int order;
+
+	altmm_zone_nr_free(zone, nr_free);
+	for (order = ALTMM_PAGEBLOCK_ORDER; order < ALTMM_MAX_ORDER; order++)
+		n += nr_free[order] << (order - ALTMM_PAGEBLOCK_ORDER);
+	return n;
+}
+
+/*
+ * Fragment a one-node instance with user pages: two objects take pages
+ * in a seeded random order until no free block of a pageblock is left
+ * (the allocator splits the largest blocks last) and 64 pages more
+ * (so that the last block split holds some of the survivor's too), then
+ * the second goes, leaving holes of a few frames all over the zone.  Returns the
+ * survivor; *@nr is its page count, *@zonep the zone.
+ */
+static struct altmm_uobj *fragment(struct kunit *test, struct altmm_system *sys,
+				   unsigned long *nr, struct altmm_zone **zonep)
+{
+	struct altmm_uobj *keep = obj_new(test, sys), *drop = obj_new(test, sys);
+	u64 s = seed ?: get_random_u64();
+	struct altmm_zone *zone = NULL;
+	unsigned long i = 0, j = 0, extra = 2;
+	struct rnd_state rnd;
+	struct page *page;
+
+	kunit_info(test, "seed %llu (reload with seed=%llu to repeat)\n", s, s);
+	prandom_seed_state(&rnd, s);
+	for (;;) {
+		if (prandom_u32_state(&rnd) & 1) {
+			touch(test, keep, i++, true, &page);
+			if (!zone)
+				zone = altmm_user_zone(sys, page);
+		} else {
+			touch(test, drop, j++, true, NULL);
+		}
+		if ((i + j) % 32 || !zone)
+			continue;
+		/* Room above the high watermark: no reclaim, no OOM killer. */
+		KUNIT_ASSERT_GT(test, altmm_zone_free(zone),
+				altmm_wmark(zone, ALTMM_WMARK_HIGH) + 32);
+		altmm_drain_all_pages(sys, NULL);
+		if (!free_order9(zone) && !extra--)
+			break;
+	}
+	obj_put(test, drop);
+	altmm_drain_all_pages(sys, NULL);
+	*zonep = zone;
+	*nr = i;
+	return keep;
+}
+
+static unsigned long user_pfn(struct kunit *test, struct altmm_system *sys,
+			      struct page *page)
+{
+	unsigned long pfn;
+
+	KUNIT_ASSERT_TRUE(test, altmm_host_page_to_pfn(sys, page, &pfn));
+	return pfn;
+}
+
+/*
+ * compact_node() on a fragmented zone: the free order-9 blocks grow,
+ * every page keeps its contents, object, offset, single reference and
+ * LRU list, and every page that moved went up (the migration scanner
+ * only takes pages below the free scanner, which only gives frames above
+ * it, so no page is isolated twice).  The counters agree with what the
+ * compaction says it did: each page migrated took an isolated free frame.
+ */
+static void compaction_raises_free_order9(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	unsigned long nr, i, moved = 0, before, scanned, success;
+	struct altmm_compact_stats st;
+	struct altmm_zone *zone;
+	struct altmm_uobj *obj = fragment(test, sys, &nr, &zone);
+	unsigned long *old = kunit_kcalloc(test, nr, sizeof(*old), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	for (i = 0; i < nr; i++)
+		old[i] = user_pfn(test, sys, xa_load(&obj->pages, i));
+	before = free_order9(zone);
+	scanned = event(sys, ALTMM_COMPACTMIGRATE_SCANNED);
+	success = event(sys, ALTMM_PGMIGRATE_SUCCESS);
+
+	KUNIT_ASSERT_EQ(test, altmm_compact_node(sys, 0, &st), 0);
+	kunit_info(test, "%lu pages; free order-9 blocks %lu -> %lu; migrated %lu\n",
+		   nr, before, free_order9(zone), st.migrated);
+	KUNIT_EXPECT_GE(test, free_order9(zone), before + 2);
+	KUNIT_EXPECT_GT(test, st.migrated, 0UL);
+	KUNIT_EXPECT_LE(test, st.migrated, nr);
+	KUNIT_EXPECT_GE(test, st.isolated, 2 * st.migrated);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_PGMIGRATE_SUCCESS) - success, st.migrated);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_COMPACTMIGRATE_SCANNED) - scanned,
+			st.migrate_scanned);
+	for (i = 0; i < nr; i++) {
+		struct page *page = xa_load(&obj->pages, i);
+		unsigned long pfn;
+
+		KUNIT_ASSERT_FALSE(test, xa_is_value(page));
+		pfn = user_pfn(test, sys, page);
+		if (pfn != old[i]) {
+			moved++;
+			KUNIT_EXPECT_GT_MSG(test, pfn, old[i], "offset %lu moved down", i);
+		}
+		KUNIT_EXPECT_PTR_EQ(test, (void *)page_private(page), (void *)obj);
+		KUNIT_EXPECT_EQ(test, page->index, i);
+		KUNIT_EXPECT_EQ(test, page_count(page), 1);
+		KUNIT_EXPECT_TRUE(test, altmm_desc_test(desc(test, sys, page), ALTMM_PG_lru));
+		KUNIT_EXPECT_EQ_MSG(test, check_pattern(page, i), -1L, "offset %lu", i);
+	}
+	KUNIT_EXPECT_EQ(test, moved, st.migrated);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ANON_MAPPED), (long)nr);
+	KUNIT_EXPECT_EQ(test, node_stat(sys, ALTMM_NR_ISOLATED_ANON), 0L);
+	KUNIT_EXPECT_EQ(test, lru(sys, ALTMM_LRU_INACTIVE_ANON) +
+			lru(sys, ALTMM_LRU_ACTIVE_ANON), nr);
+}
+
+/* A mask that does not wake kswapd, whose kcompactd would race the test. */
+#define NO_KSWAPD(gfp)	(((gfp) & ~__GFP_KSWAPD_RECLAIM) | __GFP_NOWARN)
+
+/*
+ * An order-9 request on the fragmented zone: GFP_NOIO may not compact
+ * (6.1 wants __GFP_IO) and, with nothing to reclaim, fails without a
+ * compaction stall; a movable request compacts directly and gets its
+ * block, counted as a stall and a success, and the zone's deferral for
+ * the order is reset (orders up to 9 are not deferred any more).
+ */
+static void compaction_direct_serves_order9(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	unsigned long nr, stall, csuccess;
+	struct altmm_zone *zone;
+	struct page *page;
+
+	fragment(test, sys, &nr, &zone);
+	KUNIT_ASSERT_EQ(test, free_order9(zone), 0UL);
+	stall = event(sys, ALTMM_COMPACTSTALL);
+	csuccess = event(sys, ALTMM_COMPACTSUCCESS);
+
+	page = altmm_sys_alloc_pages(sys, NO_KSWAPD(GFP_NOIO), ALTMM_PAGEBLOCK_ORDER,
+				     NUMA_NO_NODE);
+	KUNIT_EXPECT_NULL(test, page);
+	if (page)
+		altmm_sys_free_pages(sys, page, ALTMM_PAGEBLOCK_ORDER, false);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_COMPACTSTALL), stall);
+
+	page = altmm_sys_alloc_pages(sys, NO_KSWAPD(GFP_HIGHUSER_MOVABLE),
+				     ALTMM_PAGEBLOCK_ORDER, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_GE(test, event(sys, ALTMM_COMPACTSTALL) - stall, 1UL);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_COMPACTSUCCESS) - csuccess, 1UL);
+	KUNIT_EXPECT_EQ(test, zone->compact_defer_shift, 0U);
+	KUNIT_EXPECT_GT(test, zone->compact_order_failed, ALTMM_PAGEBLOCK_ORDER);
+	altmm_sys_free_pages(sys, page, ALTMM_PAGEBLOCK_ORDER, false);
+}
+
+/*
+ * compaction_suitable(): a zone with free order-9 blocks needs nothing;
+ * fragmented, it is worth compacting, unless extfrag_threshold says its
+ * fragmentation index is low enough that memory, not order, is short;
+ * manual compaction (order -1) always runs.
+ */
+static void compaction_suitable_follows_extfrag(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	struct altmm_zone *zone;
+	unsigned long nr_free[ALTMM_MAX_ORDER], nr;
+	int index;
+
+	fragment(test, sys, &nr, &zone);
+	KUNIT_EXPECT_EQ(test, altmm_compaction_suitable(sys, zone, -1, ALTMM_ALLOC_WMARK_LOW,
+							zone->type), COMPACT_CONTINUE);
+	altmm_zone_nr_free(zone, nr_free);
+	index = altmm_fragmentation_index(nr_free, ALTMM_PAGEBLOCK_ORDER);
+	kunit_info(test, "fragmentation index for order 9: %d\n", index);
+	KUNIT_ASSERT_GT(test, index, 0);
+	sys->tune.extfrag_threshold = index - 1;
+	KUNIT_EXPECT_EQ(test, altmm_compaction_suitable(sys, zone, ALTMM_PAGEBLOCK_ORDER,
+							ALTMM_ALLOC_WMARK_LOW, zone->type),
+			COMPACT_CONTINUE);
+	sys->tune.extfrag_threshold = index;
+	KUNIT_EXPECT_EQ(test, altmm_compaction_suitable(sys, zone, ALTMM_PAGEBLOCK_ORDER,
+							ALTMM_ALLOC_WMARK_LOW, zone->type),
+			COMPACT_SKIPPED);
+	sys->tune.extfrag_threshold = 500;
+	KUNIT_ASSERT_EQ(test, altmm_compact_node(sys, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, altmm_compaction_suitable(sys, zone, ALTMM_PAGEBLOCK_ORDER,
+							ALTMM_ALLOC_WMARK_LOW, zone->type),
+			COMPACT_SUCCESS);
+}
+
+/* Wait up to 10 s for kcompactd to be done with what it was asked. */
+static bool kcompactd_done(struct altmm_node *node)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (!READ_ONCE(node->kcompactd_max_order) &&
+		    !READ_ONCE(node->proactive_compact_trigger))
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+static unsigned int unusable_order9(struct altmm_zone *zone)
+{
+	unsigned long nr_free[ALTMM_MAX_ORDER];
+
+	altmm_zone_nr_free(zone, nr_free);
+	return altmm_unusable_index(nr_free, ALTMM_PAGEBLOCK_ORDER);
+}
+
+/*
+ * kswapd going to sleep on a balanced node wakes kcompactd for the order
+ * it was woken for: kcompactd counts a wake, compacts the zone as
+ * synchronous-light compaction for an unmovable order-9 request (6.1's
+ * GFP_KERNEL) until such a block is free, and is done with the request.
+ */
+static void compaction_kcompactd_woken_by_kswapd(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	unsigned long nr, wake, scanned;
+	struct altmm_zone *zone;
+	struct altmm_uobj *obj = fragment(test, sys, &nr, &zone);
+	pgoff_t i;
+
+	wake = event(sys, ALTMM_KCOMPACTD_WAKE);
+	scanned = event(sys, ALTMM_KCOMPACTD_MIGRATE_SCANNED);
+	KUNIT_ASSERT_NOT_NULL(test, zone->node->kcompactd);
+	KUNIT_ASSERT_NOT_NULL(test, sys->kswapd_sleeping);
+	sys->kswapd_sleeping(zone->node, ALTMM_PAGEBLOCK_ORDER, zone->type);
+	KUNIT_ASSERT_TRUE(test, kcompactd_done(zone->node));
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_KCOMPACTD_WAKE) - wake, 1UL);
+	KUNIT_EXPECT_GT(test, event(sys, ALTMM_KCOMPACTD_MIGRATE_SCANNED), scanned);
+	KUNIT_EXPECT_GE(test, free_order9(zone), 1UL);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, check_pattern(xa_load(&obj->pages, i), i), -1L,
+				    "offset %lu", i);
+	/* An order-0 request wakes nobody. */
+	sys->kswapd_sleeping(zone->node, 0, zone->type);
+	KUNIT_EXPECT_TRUE(test, kcompactd_done(zone->node));
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_KCOMPACTD_WAKE) - wake, 1UL);
+}
+
+/*
+ * Proactive compaction: with compaction_proactiveness 90 a fragmented
+ * zone (score near 100) is over the high mark (20); a write of the
+ * tunable starts a round at once, which compacts whole zones, lowers the
+ * score, counts kcompactd's scans but no wake (that is for requests).
+ */
+static void compaction_proactive_lowers_score(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &no_swap);
+	unsigned long nr, wake, scanned;
+	unsigned int before;
+	struct altmm_zone *zone;
+	struct altmm_uobj *obj = fragment(test, sys, &nr, &zone);
+	pgoff_t i;
+
+	before = unusable_order9(zone);
+	KUNIT_ASSERT_GT(test, before, 200U);
+	wake = event(sys, ALTMM_KCOMPACTD_WAKE);
+	scanned = event(sys, ALTMM_KCOMPACTD_MIGRATE_SCANNED);
+	WRITE_ONCE(sys->tune.compaction_proactiveness, 90);
+	altmm_compaction_proactiveness_changed(sys);
+	KUNIT_ASSERT_TRUE(test, kcompactd_done(zone->node));
+	WRITE_ONCE(sys->tune.compaction_proactiveness, 0);
+	kunit_info(test, "unusable index at order 9: %u -> %u\n", before,
+		   unusable_order9(zone));
+	KUNIT_EXPECT_LT(test, unusable_order9(zone), before);
+	KUNIT_EXPECT_GT(test, event(sys, ALTMM_KCOMPACTD_MIGRATE_SCANNED), scanned);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_KCOMPACTD_WAKE), wake);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, check_pattern(xa_load(&obj->pages, i), i), -1L,
+				    "offset %lu", i);
+}
+
+/*
+ * Deferral as 6.1 counts it: after the n-th failure in a row at an order,
+ * the next 2^n - 1 attempts at it or above are skipped (the n-th: 2^n
+ * considered, capped at 64); orders below the lowest failure are never
+ * deferred; an allocation's success forgets it all.
+ */
+static void compaction_defer_backs_off(struct kunit *test)
+{
+	struct altmm_zone *zone = kunit_kzalloc(test, sizeof(*zone), GFP_KERNEL);
+	unsigned int failures, skipped;
+
+	KUNIT_ASSERT_NOT_NULL(test, zone);
+	KUNIT_EXPECT_FALSE(test, altmm_compaction_deferred(zone, 9));
+	altmm_compaction_defer_reset(zone, 4, false);
+	KUNIT_EXPECT_EQ(test, zone->compact_order_failed, 5);
+	for (failures = 1; failures <= 8; failures++) {
+		altmm_defer_compaction(zone, 9);
+		for (skipped = 0; altmm_compaction_deferred(zone, 10); skipped++)
+			KUNIT_ASSERT_LT(test, skipped, 1000U);
+		KUNIT_EXPECT_EQ_MSG(test, skipped, (1U << min(failures, 6U)) - 1,
+				    "after %u failures", failures);
+		KUNIT_EXPECT_FALSE(test, altmm_compaction_deferred(zone, 4));
+	}
+	KUNIT_EXPECT_EQ(test, zone->compact_order_failed, 5);
+	altmm_defer_compaction(zone, 3);
+	KUNIT_EXPECT_EQ(test, zone->compact_order_failed, 3);
+	KUNIT_EXPECT_TRUE(test, altmm_compaction_deferred(zone, 3));
+	altmm_compaction_defer_reset(zone, 9, true);
+	KUNIT_EXPECT_EQ(test, zone->compact_defer_shift, 0U);
+	KUNIT_EXPECT_EQ(test, zone->compact_order_failed, 10);
+	KUNIT_EXPECT_FALSE(test, altmm_compaction_deferred(zone, 9));
+}
+
 static struct kunit_case altmm_usermem_cases[] = {
 	KUNIT_CASE(usermem_fault_allocates_zeroed_page),
 	KUNIT_CASE(usermem_inactive_is_low),
@@ -1871,8 +2191,25 @@ static struct kunit_suite altmm_usermem_suite = {
 	.test_cases = altmm_usermem_cases,
 };
 
-kunit_test_suite(altmm_usermem_suite);
+static struct kunit_case altmm_compaction_cases[] = {
+	KUNIT_CASE(compaction_raises_free_order9),
+	KUNIT_CASE(compaction_direct_serves_order9),
+	KUNIT_CASE(compaction_suitable_follows_extfrag),
+	KUNIT_CASE(compaction_defer_backs_off),
+	KUNIT_CASE(compaction_kcompactd_woken_by_kswapd),
+	KUNIT_CASE(compaction_proactive_lowers_score),
+	{}
+};
+
+static struct kunit_suite altmm_compaction_suite = {
+	.name = "altmm_compaction",
+	.init = usermem_test_init,
+	.exit = usermem_test_exit,
+	.test_cases = altmm_compaction_cases,
+};
+
+kunit_test_suites(&altmm_usermem_suite, &altmm_compaction_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for altmm's user memory, LRU reclaim and swap");
+MODULE_DESCRIPTION("KUnit tests for altmm's user memory, LRU reclaim, swap and compaction");
 MODULE_IMPORT_NS(ALTMM_INTERNAL);

@@ -436,6 +436,92 @@ unsigned long altmm_rmqueue_buddy(struct altmm_system *sys,
 	return pfn;
 }
 
+/* === For compaction === */
+
+/**
+ * altmm_isolate_free_block() - take a free block off the buddy lists for
+ *	compaction's free scanner (__isolate_free_page())
+ * @sys: instance
+ * @zone: the zone of @pfn
+ * @pfn: a frame that may head a free block
+ *
+ * Refused when taking the block would leave the zone under its min
+ * watermark (an isolated pageblock's blocks are not free to anyone, so
+ * they always go).  A block of at least half a pageblock turns the
+ * pageblocks it covers movable, unless they are isolated or reserved:
+ * what compaction moves into them is.
+ *
+ * Context: the zone lock.
+ * Return: the block's order, -ENOENT when @pfn heads no free block, or
+ * -ENOSPC when the watermark refuses.
+ */
+int altmm_isolate_free_block(struct altmm_system *sys, struct altmm_zone *zone,
+			     unsigned long pfn)
+{
+	struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+	int mt = altmm_get_pageblock_migratetype(sys, pfn);
+	unsigned int order;
+	unsigned long p;
+
+	lockdep_assert_held(&zone->lock);
+	if (!test_bit(ALTMM_PG_buddy, &d->flags))
+		return -ENOENT;
+	order = d->private;
+	if (mt != ALTMM_MIGRATE_ISOLATE &&
+	    !altmm_zone_watermark_ok(zone, 0, altmm_wmark(zone, ALTMM_WMARK_MIN) + BIT(order),
+				     0, 0, altmm_zone_free(zone)))
+		return -ENOSPC;
+	del_from_free_list(zone, d, order);
+	account_freepages(zone, -(long)BIT(order), mt);
+	if (order >= ALTMM_PAGEBLOCK_ORDER - 1)
+		for (p = pfn; p < pfn + BIT(order); p += ALTMM_PAGEBLOCK_NR_PAGES)
+			if (mergeable(altmm_get_pageblock_migratetype(sys, p)))
+				altmm_set_pageblock_migratetype(sys, p, ALTMM_MIGRATE_MOVABLE);
+	return order;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_isolate_free_block, ALTMM_INTERNAL);
+
+/**
+ * altmm_zone_free_block_ready() - would a request be served from a zone's
+ *	free lists without compacting further (__compact_finished()'s test)
+ * @sys: instance
+ * @zone: the zone
+ * @order: the request order
+ * @mt: its migrate type
+ *
+ * Context: any; takes the zone lock.
+ * Return: ALTMM_FREE_BLOCK_OWN when a block of @order or more is on
+ * @mt's lists, ALTMM_FREE_BLOCK_STEAL when one is on a list @mt may
+ * claim a whole pageblock of, ALTMM_FREE_BLOCK_NONE otherwise.
+ */
+enum altmm_free_block altmm_zone_free_block_ready(struct altmm_system *sys,
+						  struct altmm_zone *zone,
+						  unsigned int order, int mt)
+{
+	bool disabled = READ_ONCE(sys->tune.page_group_by_mobility_disabled);
+	enum altmm_free_block ret = ALTMM_FREE_BLOCK_NONE;
+	unsigned long flags;
+	bool can_steal;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (; order < ALTMM_MAX_ORDER; order++) {
+		struct altmm_free_area *area = &zone->free_area[order];
+
+		if (!list_empty(&area->free_list[mt])) {
+			ret = ALTMM_FREE_BLOCK_OWN;
+			break;
+		}
+		if (find_suitable_fallback(area, order, mt, &can_steal, disabled) != -1 &&
+		    can_steal) {
+			ret = ALTMM_FREE_BLOCK_STEAL;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_zone_free_block_ready, ALTMM_INTERNAL);
+
 /* === The high-atomic reserve === */
 
 /**

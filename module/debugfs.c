@@ -8,6 +8,7 @@
  *   layout              the boot-log summary of free_area_init()
  *   memblock/memory     /sys/kernel/debug/memblock/memory
  *   memblock/reserved   /sys/kernel/debug/memblock/reserved
+ *   node/nodeN/compact  /sys/devices/system/node/nodeN/compact (write 1)
  *
  * The files and their state (&struct altmm_debugfs) belong to this layer,
  * not to the instance: whoever publishes an instance makes them, and
@@ -23,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/stdarg.h>
 
+#include "compaction.h"
 #include "mmzone.h"
 #include "debugfs.h"
 #include "ctl.h"
@@ -242,6 +244,49 @@ void altmm_layout_print(const struct altmm_system *sys)
 	altmm_layout_show(&sys->layout, nr_cpu_ids, layout_emit_log, NULL);
 }
 
+/* === node/ === */
+
+/* node/nodeN/compact: a write of 1 compacts the node (compact_store()). */
+static ssize_t node_compact_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct altmm_node *node = file->private_data;
+	const char *why;
+	int ret;
+
+	ret = altmm_tunables_parse_trigger(ubuf, count, &why);
+	if (ret == -EINVAL)
+		pr_warn("%s: node/node%d/compact: write refused: %s\n",
+			node->sys->name, node->nid, why);
+	if (!ret)
+		ret = altmm_compact_node(node->sys, node->nid, NULL);
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
+}
+
+static const struct file_operations node_compact_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= node_compact_write,
+	.llseek	= default_llseek,
+};
+
+static void node_files_create(struct altmm_system *sys, struct dentry *dir)
+{
+	struct dentry *nodes = debugfs_create_dir("node", dir);
+	struct altmm_node *node;
+	char name[16];
+	int nid;
+
+	for_each_altmm_node(sys, node, nid) {
+		snprintf(name, sizeof(name), "node%d", nid);
+		debugfs_create_file("compact", 0200, debugfs_create_dir(name, nodes),
+				    node, &node_compact_fops);
+	}
+}
+
 /* === memblock/ === */
 
 static int memblock_show(struct seq_file *m, void *v)
@@ -303,6 +348,7 @@ struct altmm_debugfs *altmm_debugfs_create(struct altmm_system *sys,
 	altmm_vmalloc_debugfs_create(sys, dir);
 	debugfs_create_file("sections", 0444, dir, sys, &sections_fops);
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
+	node_files_create(sys, dir);
 	mb = debugfs_create_dir("memblock", dir);
 	debugfs_create_file("memory", 0444, mb, &sys->memblock.memory,
 			    &memblock_fops);

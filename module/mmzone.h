@@ -35,6 +35,7 @@
 #include <linux/ratelimit.h>
 #include <linux/rwsem.h>
 #include <linux/mm.h>
+#include <linux/compaction.h>
 #include <linux/gfp.h>
 #include <linux/types.h>
 #include <linux/spinlock.h>
@@ -285,6 +286,15 @@ enum altmm_vm_event_item {
 	ALTMM_PGROTATED,		/* written-back pages moved to the inactive tail */
 	ALTMM_PGMIGRATE_SUCCESS,
 	ALTMM_PGMIGRATE_FAIL,
+	ALTMM_COMPACTMIGRATE_SCANNED,	/* frames the migration scanner looked at */
+	ALTMM_COMPACTFREE_SCANNED,	/* frames the free scanner looked at */
+	ALTMM_COMPACTISOLATED,		/* pages and free frames isolated */
+	ALTMM_COMPACTSTALL,		/* direct compactions that ran */
+	ALTMM_COMPACTFAIL,		/* of them, not followed by an allocation */
+	ALTMM_COMPACTSUCCESS,
+	ALTMM_KCOMPACTD_WAKE,
+	ALTMM_KCOMPACTD_MIGRATE_SCANNED,
+	ALTMM_KCOMPACTD_FREE_SCANNED,
 	ALTMM_OOM_KILL,
 	ALTMM_NR_VM_EVENT_ITEMS
 };
@@ -320,6 +330,17 @@ struct altmm_node;
  * @present_pages: frames present (holes excluded)
  * @managed_pages: frames handed to the allocator (reserved excluded)
  * @flags: &enum altmm_zone_flags, atomic bit operations
+ * @compact_cached_free_pfn: where the free scanner resumes
+ * @compact_cached_migrate_pfn: where the migration scanner resumes,
+ *	[0] for asynchronous compaction, [1] for synchronous
+ * @compact_considered: compactions skipped since the last deferral
+ * @compact_defer_shift: skip up to 1 << this many before trying again
+ * @compact_order_failed: the lowest order compaction failed for
+ * @compact_blockskip_flush: direct compaction met the scanners: clear the
+ *	pageblock skip bits when kswapd next goes to sleep
+ *
+ * The compact_* fields are hints, read and written without a lock
+ * (READ_ONCE/WRITE_ONCE), as 6.1's are.
  */
 struct altmm_zone {
 	spinlock_t lock;		/* free_area, pageblock bits, highatomic */
@@ -339,6 +360,13 @@ struct altmm_zone {
 	unsigned long present_pages;
 	atomic_long_t managed_pages;
 	unsigned long flags;
+
+	unsigned long compact_cached_free_pfn;
+	unsigned long compact_cached_migrate_pfn[2];
+	unsigned int compact_considered;
+	unsigned int compact_defer_shift;
+	int compact_order_failed;
+	bool compact_blockskip_flush;
 };
 
 enum altmm_zone_flags {
@@ -414,6 +442,12 @@ struct altmm_lruvec {
  *	(for tests waiting for a quiet node)
  * @sys: the instance it belongs to
  * @lruvec: its LRU lists of user memory (usermem.h)
+ * @kcompactd: the node's compaction thread (altmm_kcompactd<nid>), or NULL
+ * @kcompactd_wait: where it sleeps
+ * @kcompactd_max_order: highest order a waker wants compacted, 0 for none
+ * @kcompactd_highest_zoneidx: highest zone a waker wants compacted
+ * @proactive_compact_trigger: compaction_proactiveness was written: a
+ *	proactive round is due now
  *
  * As in 6.1, a waker records its order and zone whether or not kswapd
  * sleeps; kswapd reads and resets them each time it wakes.
@@ -435,6 +469,12 @@ struct altmm_node {
 	bool kswapd_asleep;
 	struct altmm_system *sys;
 	struct altmm_lruvec lruvec;
+
+	struct task_struct *kcompactd;
+	wait_queue_head_t kcompactd_wait;
+	int kcompactd_max_order;
+	int kcompactd_highest_zoneidx;
+	bool proactive_compact_trigger;
 };
 
 #define for_each_altmm_node(sys, node, nid)				\
@@ -466,6 +506,11 @@ static inline bool altmm_zone_populated(const struct altmm_zone *zone)
  *	back itself (balance_dirty_pages())
  * @dirty_expire_centisecs: age at which dirty pages are written back
  * @dirty_writeback_centisecs: the flusher's period, 0 for none
+ * @compaction_proactiveness: 0..100; how hard kcompactd compacts in the
+ *	background, by the fragmentation score it aims for (0: never)
+ * @extfrag_threshold: 0..1000; compaction leaves a zone alone for a
+ *	costly order when its fragmentation index is at most this (the
+ *	failure would be for lack of memory, not fragmentation)
  * @init_on_alloc: zero pages and objects as they are handed out
  *	(init_on_alloc=1); READ_ONCE, as a writer may flip it at any time
  * @init_on_free: zero pages and objects as they are given back
@@ -488,6 +533,8 @@ struct altmm_tunables {
 	int dirty_ratio;
 	int dirty_expire_centisecs;
 	int dirty_writeback_centisecs;
+	int compaction_proactiveness;
+	int extfrag_threshold;
 	bool init_on_alloc;
 	bool init_on_free;
 	slab_flags_t slab_debug;
@@ -532,6 +579,11 @@ struct altmm_tunables {
  * @out_of_memory: set by the user-memory layer: the OOM killer, which the
  *	slow path calls when reclaim has given up, as 6.1's
  *	__alloc_pages_may_oom(); true when a victim's memory is on its way
+ * @try_to_compact: set by the user-memory layer: direct compaction
+ *	(compaction.c), which the slow path calls for high orders
+ * @kswapd_sleeping: set by the user-memory layer: a node's kswapd found
+ *	it balanced and is about to sleep; clear the skip bits direct
+ *	compaction asked cleared, and wake kcompactd for @order
  *
  * @name prefixes every log line about the instance ("altmm" for the
  * default one, so its lines read like any module's).
@@ -573,6 +625,12 @@ struct altmm_system {
 				    unsigned long nr_to_reclaim, gfp_t gfp,
 				    bool kswapd, unsigned long *scanned);
 	bool (*out_of_memory)(struct altmm_system *sys, gfp_t gfp, unsigned int order);
+	enum compact_result (*try_to_compact)(struct altmm_system *sys, gfp_t gfp,
+					      unsigned int order, unsigned int alloc_flags,
+					      struct altmm_zonelist *zonelist,
+					      int highest_zoneidx,
+					      enum compact_priority prio);
+	void (*kswapd_sleeping)(struct altmm_node *node, int order, int highest_zoneidx);
 };
 
 int altmm_system_create(const struct altmm_params *p, const char *name,
@@ -595,6 +653,8 @@ int altmm_get_pageblock_migratetype(const struct altmm_system *sys,
 				    unsigned long pfn);
 void altmm_set_pageblock_migratetype(struct altmm_system *sys,
 				     unsigned long pfn, int migratetype);
+bool altmm_get_pageblock_skip(const struct altmm_system *sys, unsigned long pfn);
+void altmm_set_pageblock_skip(struct altmm_system *sys, unsigned long pfn, bool skip);
 
 /* Counters: events per CPU, zone counts and watermarks (vmstat). */
 

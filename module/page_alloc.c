@@ -402,6 +402,116 @@ static bool should_reclaim_retry(struct altmm_system *sys, gfp_t gfp,
 }
 
 /*
+ * __alloc_pages_direct_compact(): compaction (compaction.c) for a high
+ * order, then an allocation; a success resets the zone's deferral.
+ * Compaction runs PF_MEMALLOC, as reclaim does.
+ */
+static struct page *direct_compact(struct altmm_system *sys, gfp_t gfp,
+				   unsigned int order, unsigned int alloc_flags,
+				   const struct alloc_context *ac,
+				   enum compact_priority prio,
+				   enum compact_result *result)
+{
+	typeof(sys->try_to_compact) compact = READ_ONCE(sys->try_to_compact);
+	unsigned int noreclaim;
+	unsigned long pfn;
+	struct page *page;
+
+	*result = COMPACT_SKIPPED;
+	if (!order || !compact)
+		return NULL;
+	noreclaim = memalloc_noreclaim_save();
+	*result = compact(sys, gfp, order, alloc_flags, ac->zonelist,
+			  ac->highest_zoneidx, prio);
+	memalloc_noreclaim_restore(noreclaim);
+	if (*result == COMPACT_SKIPPED)
+		return NULL;
+	altmm_count_event(sys, ALTMM_COMPACTSTALL, 1);
+	page = get_page_from_freelist(sys, gfp, order, alloc_flags, ac);
+	if (page) {
+		struct altmm_zone *zone;
+
+		altmm_host_page_to_pfn(sys, page, &pfn);
+		zone = altmm_pfn_to_zone(sys, pfn);
+		WRITE_ONCE(zone->compact_blockskip_flush, false);
+		altmm_compaction_defer_reset(zone, order, true);
+		altmm_count_event(sys, ALTMM_COMPACTSUCCESS, 1);
+		return page;
+	}
+	altmm_count_event(sys, ALTMM_COMPACTFAIL, 1);
+	cond_resched();
+	return NULL;
+}
+
+/*
+ * zonelist_compaction_suitable(): would compaction find enough free
+ * frames in some zone if reclaim freed part of what the LRU lists hold?
+ */
+static bool zonelist_compaction_suitable(const struct alloc_context *ac,
+					 unsigned int order, unsigned int alloc_flags)
+{
+	struct altmm_zone *zone;
+	int i;
+
+	for_each_usable_zone(ac, zone, i) {
+		unsigned long available = altmm_zone_free(zone), lru = 0, mark;
+		int l;
+
+		for (l = ALTMM_NR_ZONE_INACTIVE_ANON; l <= ALTMM_NR_ZONE_ACTIVE_FILE; l++)
+			lru += atomic_long_read(&zone->vm_stat[l]);
+		available += lru / order;
+		mark = altmm_wmark(zone, alloc_flags & ALTMM_ALLOC_WMARK_MASK);
+		if (altmm_zone_watermark_ok(zone, order, mark, ac->highest_zoneidx,
+					    alloc_flags, available))
+			continue;
+		mark = altmm_wmark(zone, order > ALTMM_PCP_MAX_ORDER ? ALTMM_WMARK_LOW :
+				   ALTMM_WMARK_MIN) + (2UL << order);
+		if (altmm_zone_watermark_ok(zone, 0, mark, ac->highest_zoneidx, 0, available))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * should_compact_retry(): retry a high order while compaction makes
+ * progress (a quarter as often for costly orders), and before giving up,
+ * once at each stronger priority.
+ */
+static bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
+				 unsigned int alloc_flags, enum compact_result result,
+				 enum compact_priority *prio, int *retries)
+{
+	int max_retries = ALTMM_MAX_COMPACT_RETRIES;
+	enum compact_priority min_prio;
+
+	if (!order || fatal_signal_pending(current))
+		return false;
+	if (result == COMPACT_SUCCESS)
+		(*retries)++;
+	if (result == COMPACT_COMPLETE)
+		goto check_priority;
+	/* Too few free frames to compact with: retry if reclaim could help. */
+	if (result == COMPACT_SKIPPED)
+		return zonelist_compaction_suitable(ac, order, alloc_flags);
+	if (result == COMPACT_DEFERRED || result == COMPACT_CONTENDED ||
+	    result == COMPACT_PARTIAL_SKIPPED)
+		goto check_priority;
+	if (order > ALTMM_PCP_MAX_ORDER)
+		max_retries /= 4;
+	if (*retries <= max_retries)
+		return true;
+check_priority:
+	min_prio = order > ALTMM_PCP_MAX_ORDER ? MIN_COMPACT_COSTLY_PRIORITY :
+						 MIN_COMPACT_PRIORITY;
+	if (*prio > min_prio) {
+		(*prio)--;
+		*retries = 0;
+		return true;
+	}
+	return false;
+}
+
+/*
  * __gfp_pfmemalloc_flags(): who may ignore the watermarks altogether.
  * __GFP_NOMEMALLOC forbids it; __GFP_MEMALLOC asks for it; a task in
  * reclaim (PF_MEMALLOC: kswapd, a direct reclaimer, a
@@ -450,13 +560,13 @@ static struct page *alloc_pages_slowpath(struct altmm_system *sys, gfp_t gfp,
 					 unsigned int order,
 					 const struct alloc_context *ac)
 {
+	enum compact_priority compact_priority = DEF_COMPACT_PRIORITY;
+	enum compact_result compact_result = COMPACT_SKIPPED;
 	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
 	bool costly = order > ALTMM_PCP_MAX_ORDER;
-	/* As 6.1 built with CONFIG_COMPACTION (Debian's): compaction needs __GFP_IO. */
-	bool can_compact = gfp & __GFP_IO;
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	int no_progress_loops = 0, compaction_retries = 0;
 	unsigned int reserve_flags;
-	int no_progress_loops = 0;
 	unsigned long progress = 0;
 	struct page *page;
 
@@ -465,6 +575,26 @@ static struct page *alloc_pages_slowpath(struct altmm_system *sys, gfp_t gfp,
 	page = get_page_from_freelist(sys, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
+
+	/*
+	 * Costly orders, and high orders that are not movable (which
+	 * reclaim's order-0 frees help least), compact before reclaiming,
+	 * asynchronously; a costly __GFP_NORETRY request that compaction
+	 * skipped or deferred gives up there.
+	 */
+	if (can_direct_reclaim && (costly || (order && ac->migratetype != ALTMM_MIGRATE_MOVABLE)) &&
+	    !gfp_pfmemalloc_flags(gfp)) {
+		page = direct_compact(sys, gfp, order, alloc_flags, ac,
+				      INIT_COMPACT_PRIORITY, &compact_result);
+		if (page)
+			return page;
+		if (costly && (gfp & __GFP_NORETRY)) {
+			if (compact_result == COMPACT_SKIPPED ||
+			    compact_result == COMPACT_DEFERRED)
+				goto nopage;
+			compact_priority = INIT_COMPACT_PRIORITY;
+		}
+	}
 
 retry:
 	if (alloc_flags & ALTMM_ALLOC_KSWAPD)
@@ -484,12 +614,19 @@ retry:
 	page = direct_reclaim(sys, gfp, order, alloc_flags, ac, &progress);
 	if (page)
 		return page;
+	page = direct_compact(sys, gfp, order, alloc_flags, ac, compact_priority,
+			      &compact_result);
+	if (page)
+		return page;
 	if (gfp & __GFP_NORETRY)
 		goto nopage;
-	if (costly && (!can_compact || !(gfp & __GFP_RETRY_MAYFAIL)))
+	if (costly && !(gfp & __GFP_RETRY_MAYFAIL))
 		goto nopage;
 	if (should_reclaim_retry(sys, gfp, order, ac, alloc_flags, progress,
 				 &no_progress_loops))
+		goto retry;
+	if (progress && should_compact_retry(ac, order, alloc_flags, compact_result,
+					     &compact_priority, &compaction_retries))
 		goto retry;
 	/*
 	 * Retry as long as the OOM killer is making progress; a tick first,
@@ -901,6 +1038,20 @@ void altmm_sys_forget_allocation(struct altmm_system *sys, unsigned long pfn)
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_forget_allocation, ALTMM_INTERNAL);
 
+/* The frames of a non-compound block held once: each its own allocation. */
+static void split_frames(struct altmm_page *d, struct page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 1; i < BIT(order); i++) {
+		altmm_set_alloc_order(&d[i], 0);
+		atomic_set(&d[i].refcount, 1);
+		__set_bit(ALTMM_PG_alloc, &d[i].flags);
+		set_page_count(page + i, 1);
+	}
+	altmm_set_alloc_order(d, 0);
+}
+
 /**
  * altmm_sys_split_page() - make a non-compound allocation 2^@order single
  *	frames (split_page())
@@ -915,7 +1066,7 @@ int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
 			 unsigned int order)
 {
 	struct altmm_page *d;
-	unsigned long pfn, i;
+	unsigned long pfn;
 
 	if (!altmm_host_page_to_pfn(sys, page, &pfn)) {
 		altmm_misuse(sys, "split of %p: not an altmm page\n", page);
@@ -928,16 +1079,28 @@ int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
 			     pfn, order);
 		return -EINVAL;
 	}
-	for (i = 1; i < BIT(order); i++) {
-		altmm_set_alloc_order(&d[i], 0);
-		atomic_set(&d[i].refcount, 1);
-		__set_bit(ALTMM_PG_alloc, &d[i].flags);
-		set_page_count(page + i, 1);
-	}
-	altmm_set_alloc_order(d, 0);
+	split_frames(d, page, order);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_split_page, ALTMM_INTERNAL);
+
+/**
+ * altmm_prep_isolated_block() - 2^@order single frames, each held once,
+ *	from a block compaction's free scanner took (split_map_pages())
+ * @sys: instance
+ * @pfn: the block's first frame, off every free list
+ * @order: its order
+ *
+ * Context: any.
+ */
+void altmm_prep_isolated_block(struct altmm_system *sys, unsigned long pfn,
+			       unsigned int order)
+{
+	struct page *page = prep_new_page(sys, pfn, order, __GFP_MOVABLE);
+
+	split_frames(altmm_pfn_to_desc(sys, pfn), page, order);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_prep_isolated_block, ALTMM_INTERNAL);
 
 /*
  * The bulk path writes pfns into the array's empty slots and turns each

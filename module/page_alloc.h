@@ -36,6 +36,7 @@ static_assert((__force unsigned int)__GFP_HIGH == ALTMM_ALLOC_MIN_RESERVE);
 static_assert((__force unsigned int)__GFP_KSWAPD_RECLAIM == ALTMM_ALLOC_KSWAPD);
 
 #define ALTMM_MAX_RECLAIM_RETRIES	16
+#define ALTMM_MAX_COMPACT_RETRIES	16
 
 /* page_alloc.c */
 struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
@@ -45,6 +46,8 @@ int altmm_sys_free_pages(struct altmm_system *sys, struct page *page,
 int altmm_sys_get_page(struct altmm_system *sys, struct page *page);
 int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
 			 unsigned int order);
+void altmm_prep_isolated_block(struct altmm_system *sys, unsigned long pfn,
+			       unsigned int order);
 unsigned long altmm_sys_alloc_pages_bulk(struct altmm_system *sys, gfp_t gfp,
 					 int nid, unsigned long nr_pages,
 					 struct page **page_array);
@@ -195,6 +198,18 @@ bool altmm_unreserve_highatomic_pageblock(struct altmm_system *sys,
 void altmm_free_range_core(struct altmm_system *sys, unsigned long start,
 			   unsigned long end);
 
+enum altmm_free_block {
+	ALTMM_FREE_BLOCK_NONE,
+	ALTMM_FREE_BLOCK_OWN,	/* on the request's own lists */
+	ALTMM_FREE_BLOCK_STEAL,	/* on a list it may claim a pageblock of */
+};
+
+int altmm_isolate_free_block(struct altmm_system *sys, struct altmm_zone *zone,
+			     unsigned long pfn);
+enum altmm_free_block altmm_zone_free_block_ready(struct altmm_system *sys,
+						  struct altmm_zone *zone,
+						  unsigned int order, int mt);
+
 /* === pcp.c: per-CPU lists === */
 
 int altmm_pcp_init(struct altmm_system *sys);
@@ -240,6 +255,18 @@ bool altmm_zone_watermark_ok(struct altmm_zone *zone, unsigned int order,
 bool altmm_zone_watermark_fast(struct altmm_zone *zone, unsigned int order,
 			       unsigned long mark, int highest_zoneidx,
 			       unsigned int alloc_flags);
+/* Compaction's deferral (compaction.c), which the slow path resets. */
+#define ALTMM_COMPACT_MAX_DEFER_SHIFT	6
+bool altmm_compaction_deferred(struct altmm_zone *zone, int order);
+void altmm_defer_compaction(struct altmm_zone *zone, int order);
+void altmm_compaction_defer_reset(struct altmm_zone *zone, int order,
+				  bool alloc_success);
+void altmm_zone_nr_free(struct altmm_zone *zone,
+			unsigned long nr_free[ALTMM_MAX_ORDER]);
+int altmm_unusable_index(const unsigned long nr_free[ALTMM_MAX_ORDER],
+			 unsigned int order);
+int altmm_fragmentation_index(const unsigned long nr_free[ALTMM_MAX_ORDER],
+			      unsigned int order);
 
 /* === reclaim.c: kswapd, direct reclaim, shrinkers === */
 

@@ -47,7 +47,6 @@
 #include "page_alloc.h"
 #include "usermem.h"
 #include "vmalloc.h"
-#include "procfs.h"
 #include "debugfs.h"
 
 /* === Counter names and where altmm keeps them, in 6.1's vmstat_text order === */
@@ -205,11 +204,15 @@ static const struct stat_line vmstat_tail_lines[] = {
 	EVENT("pgmigrate_fail", ALTMM_PGMIGRATE_FAIL),
 	ZERO("thp_migration_success"), ZERO("thp_migration_fail"),
 	ZERO("thp_migration_split"),
-	ZERO("compact_migrate_scanned"), ZERO("compact_free_scanned"),
-	ZERO("compact_isolated"), ZERO("compact_stall"), ZERO("compact_fail"),
-	ZERO("compact_success"), ZERO("compact_daemon_wake"),
-	ZERO("compact_daemon_migrate_scanned"),
-	ZERO("compact_daemon_free_scanned"),
+	EVENT("compact_migrate_scanned", ALTMM_COMPACTMIGRATE_SCANNED),
+	EVENT("compact_free_scanned", ALTMM_COMPACTFREE_SCANNED),
+	EVENT("compact_isolated", ALTMM_COMPACTISOLATED),
+	EVENT("compact_stall", ALTMM_COMPACTSTALL),
+	EVENT("compact_fail", ALTMM_COMPACTFAIL),
+	EVENT("compact_success", ALTMM_COMPACTSUCCESS),
+	EVENT("compact_daemon_wake", ALTMM_KCOMPACTD_WAKE),
+	EVENT("compact_daemon_migrate_scanned", ALTMM_KCOMPACTD_MIGRATE_SCANNED),
+	EVENT("compact_daemon_free_scanned", ALTMM_KCOMPACTD_FREE_SCANNED),
 	ZERO("htlb_buddy_alloc_success"), ZERO("htlb_buddy_alloc_fail"),
 	ZERO("unevictable_pgs_culled"), ZERO("unevictable_pgs_scanned"),
 	ZERO("unevictable_pgs_rescued"), ZERO("unevictable_pgs_mlocked"),
@@ -325,19 +328,6 @@ static unsigned long node_stat_pages(const struct altmm_system *sys,
 	return stat_line_value(sys, NULL, &line);
 }
 
-/* One zone's free block counts by order, as a single snapshot. */
-static void zone_nr_free(struct altmm_zone *zone,
-			 unsigned long nr_free[ALTMM_MAX_ORDER])
-{
-	unsigned long flags;
-	unsigned int order;
-
-	spin_lock_irqsave(&zone->lock, flags);
-	for (order = 0; order < ALTMM_MAX_ORDER; order++)
-		nr_free[order] = zone->free_area[order].nr_free;
-	spin_unlock_irqrestore(&zone->lock, flags);
-}
-
 /* As N_MEMORY: the node has present memory in some zone. */
 static bool node_has_memory(const struct altmm_node *node)
 {
@@ -381,7 +371,7 @@ static int buddyinfo_show(struct seq_file *m, void *v)
 
 	for_each_altmm_node(sys, node, nid) {
 		for_each_populated_zone_of(node, zone, zt) {
-			zone_nr_free(zone, nr_free);
+			altmm_zone_nr_free(zone, nr_free);
 			zone_header(m, zone);
 			for (order = 0; order < ALTMM_MAX_ORDER; order++)
 				seq_printf(m, "%6lu ", nr_free[order]);
@@ -627,100 +617,6 @@ DEFINE_SHOW_ATTRIBUTE(zoneinfo);
 
 /* === extfrag === */
 
-/**
- * struct contig_info - a zone's free memory seen from one request order
- * @free_pages: frames free
- * @free_blocks_total: free blocks, of any order
- * @free_blocks_suitable: blocks of the request order the free blocks of
- *	that order and above could be cut into
- */
-struct contig_info {
-	unsigned long free_pages;
-	unsigned long free_blocks_total;
-	unsigned long free_blocks_suitable;
-};
-
-/* As 6.1's fill_contig_page_info(); @suitable_order < ALTMM_MAX_ORDER. */
-static void fill_contig_info(const unsigned long nr_free[ALTMM_MAX_ORDER],
-			     unsigned int suitable_order,
-			     struct contig_info *info)
-{
-	unsigned int order;
-
-	*info = (struct contig_info){};
-	for (order = 0; order < ALTMM_MAX_ORDER; order++) {
-		info->free_blocks_total += nr_free[order];
-		info->free_pages += nr_free[order] << order;
-		if (order >= suitable_order)
-			info->free_blocks_suitable +=
-				nr_free[order] << (order - suitable_order);
-	}
-}
-
-/**
- * altmm_procfs_unusable_index() - how much free memory cannot serve an order
- * @nr_free: free blocks of each order (a zone's free_area[].nr_free)
- * @order: the request order
- *
- * 6.1's unusable_free_index(): the share of free frames that sit in
- * blocks smaller than @order, in thousandths.  No free memory at all counts
- * as all of it unusable; so does any order past the largest, which no block
- * can serve.
- *
- * Context: any.
- * Return: 0 (every free frame usable) to 1000 (none).
- */
-int altmm_procfs_unusable_index(const unsigned long nr_free[ALTMM_MAX_ORDER],
-				unsigned int order)
-{
-	struct contig_info info;
-
-	if (order >= ALTMM_MAX_ORDER)
-		return 1000;
-	fill_contig_info(nr_free, order, &info);
-	if (!info.free_pages)
-		return 1000;
-	return div64_u64((u64)(info.free_pages -
-			       (info.free_blocks_suitable << order)) * 1000,
-			 info.free_pages);
-}
-EXPORT_SYMBOL_NS_GPL(altmm_procfs_unusable_index, ALTMM_INTERNAL);
-
-/**
- * altmm_procfs_fragmentation_index() - why a request of an order would fail
- * @nr_free: free blocks of each order (a zone's free_area[].nr_free)
- * @order: the request order
- *
- * 6.1's __fragmentation_index(), in thousandths: towards 0 a request of
- * @order would fail for lack of memory, towards 1000 because the free
- * memory is fragmented.  It has no meaning when the request would succeed,
- * which gives -1000.  Computed, and rounded, exactly as 6.1 does; like
- * 6.1's it is negative for a few free blocks that are nearly big enough
- * (one order-2 block, request order 3: -500).
- *
- * Context: any.
- * Return: -1000, or 1000 - (1000 + 1000 * free / 2^@order) / blocks; 0
- * when nothing is free, and for an order past the largest (which 6.1
- * warns about).
- */
-int altmm_procfs_fragmentation_index(const unsigned long nr_free[ALTMM_MAX_ORDER],
-				     unsigned int order)
-{
-	struct contig_info info;
-	u64 scaled;
-
-	if (order >= ALTMM_MAX_ORDER)
-		return 0;
-	fill_contig_info(nr_free, order, &info);
-	if (!info.free_blocks_total)
-		return 0;
-	if (info.free_blocks_suitable)
-		return -1000;
-	scaled = div64_u64((u64)info.free_pages * 1000, 1UL << order);
-	return 1000 - (int)div64_u64(1000 + scaled, info.free_blocks_total);
-}
-EXPORT_SYMBOL_NS_GPL(altmm_procfs_fragmentation_index, ALTMM_INTERNAL);
-
 /*
  * One line per populated zone.  The formats differ as 6.1's do: "%d" for
  * the unusable index, "%2d" for the fragmentation index, and both print
@@ -738,14 +634,14 @@ static void extfrag_show_index(struct seq_file *m, struct altmm_system *sys,
 
 	for_each_altmm_node(sys, node, nid) {
 		for_each_populated_zone_of(node, zone, zt) {
-			zone_nr_free(zone, nr_free);
+			altmm_zone_nr_free(zone, nr_free);
 			zone_header(m, zone);
 			for (order = 0; order < ALTMM_MAX_ORDER; order++) {
 				if (unusable) {
-					index = altmm_procfs_unusable_index(nr_free, order);
+					index = altmm_unusable_index(nr_free, order);
 					seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
 				} else {
-					index = altmm_procfs_fragmentation_index(nr_free, order);
+					index = altmm_fragmentation_index(nr_free, order);
 					seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
 				}
 			}

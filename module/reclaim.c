@@ -299,6 +299,11 @@ static void kswapd_try_to_sleep(struct altmm_node *node, int order,
 		sleep = READ_ONCE(node->kswapd_highest_zoneidx) == ALTMM_NR_ZONES;
 	} else {
 		if (kswapd_may_sleep(node, order, highest_zoneidx)) {
+			typeof(sys->kswapd_sleeping) sleeping = READ_ONCE(sys->kswapd_sleeping);
+
+			/* Memory was freed: compact it for the order asked. */
+			if (sleeping)
+				sleeping(node, order, highest_zoneidx);
 			remaining = schedule_timeout(HZ / 10);
 			/* Woken in the nap: keep what this request wanted too. */
 			if (remaining) {

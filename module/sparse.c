@@ -192,9 +192,29 @@ int altmm_get_pageblock_migratetype(const struct altmm_system *sys,
 	unsigned int shift;
 	unsigned long word = READ_ONCE(*pageblock_word(sys, pfn, &shift));
 
-	return (word >> shift) & (BIT(ALTMM_NR_PAGEBLOCK_BITS) - 1);
+	return (word >> shift) & (BIT(ALTMM_PB_MIGRATETYPE_BITS) - 1);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_get_pageblock_migratetype, ALTMM_INTERNAL);
+
+/*
+ * set_pfnblock_flags_mask(): the type changes under the zone lock, the
+ * skip bit without it (compaction's scanners), so both update the word
+ * with a compare-and-exchange and neither loses the other's bits.
+ */
+static void set_pageblock_bits(struct altmm_system *sys, unsigned long pfn,
+			       unsigned long bits, unsigned long mask)
+{
+	unsigned int shift;
+	unsigned long *word = pageblock_word(sys, pfn, &shift);
+	unsigned long old = READ_ONCE(*word);
+
+	mask <<= shift;
+	bits <<= shift;
+	do {
+		if ((old & mask) == bits)
+			return;
+	} while (!try_cmpxchg(word, &old, (old & ~mask) | bits));
+}
 
 /**
  * altmm_set_pageblock_migratetype() - retype a pageblock
@@ -207,9 +227,37 @@ EXPORT_SYMBOL_NS_GPL(altmm_get_pageblock_migratetype, ALTMM_INTERNAL);
 void altmm_set_pageblock_migratetype(struct altmm_system *sys,
 				     unsigned long pfn, int migratetype)
 {
-	unsigned int shift;
-	unsigned long *word = pageblock_word(sys, pfn, &shift);
-	unsigned long mask = (BIT(ALTMM_NR_PAGEBLOCK_BITS) - 1) << shift;
+	set_pageblock_bits(sys, pfn, migratetype, BIT(ALTMM_PB_MIGRATETYPE_BITS) - 1);
+}
 
-	WRITE_ONCE(*word, (*word & ~mask) | ((unsigned long)migratetype << shift));
+/**
+ * altmm_get_pageblock_skip() - compaction found nothing to do in this
+ *	pageblock lately (get_pageblock_skip())
+ * @sys: instance
+ * @pfn: a present frame
+ *
+ * Context: any; a racy read.
+ * Return: the pageblock's skip bit.
+ */
+bool altmm_get_pageblock_skip(const struct altmm_system *sys, unsigned long pfn)
+{
+	unsigned int shift;
+	unsigned long word = READ_ONCE(*pageblock_word(sys, pfn, &shift));
+
+	return (word >> shift) & BIT(ALTMM_PB_MIGRATE_SKIP);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_get_pageblock_skip, ALTMM_INTERNAL);
+
+/**
+ * altmm_set_pageblock_skip() - set or clear a pageblock's skip bit
+ * @sys: instance
+ * @pfn: any frame of the pageblock
+ * @skip: the new value
+ *
+ * Context: any.
+ */
+void altmm_set_pageblock_skip(struct altmm_system *sys, unsigned long pfn, bool skip)
+{
+	set_pageblock_bits(sys, pfn, skip ? BIT(ALTMM_PB_MIGRATE_SKIP) : 0,
+			   BIT(ALTMM_PB_MIGRATE_SKIP));
 }

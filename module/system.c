@@ -27,6 +27,7 @@
 #include <linux/page_ref.h>
 #include <linux/slab.h>
 
+#include "compaction.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "slab.h"
@@ -325,6 +326,9 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	ret = altmm_usermem_init(sys, p->swap_mb);
 	if (ret)
 		goto fail;
+	ret = altmm_compaction_start(sys);
+	if (ret)
+		goto fail;
 
 	*out = sys;
 	return 0;
@@ -350,6 +354,8 @@ void altmm_system_destroy(struct altmm_system *sys)
 		return;
 	/* RCU callbacks (kfree_rcu, TYPESAFE_BY_RCU slabs) use every layer. */
 	rcu_barrier();
+	/* Compaction moves pages with every layer below it. */
+	altmm_compaction_stop(sys);
 	altmm_vmalloc_exit(sys);
 	altmm_slab_exit(sys);
 	stop_page_allocator(sys);

@@ -25,6 +25,14 @@
  *                                   a dirty page back
  *   dirty_writeback_centisecs       >= 0: the flusher's period (0: only
  *                                   when woken)
+ *   compaction_proactiveness        0..100: how hard kcompactd compacts in
+ *                                   the background (compaction.c); a write
+ *                                   of a value above 0 starts a round
+ *   extfrag_threshold               0..1000: the fragmentation index at or
+ *                                   below which compaction leaves a zone
+ *                                   alone for a costly order (compaction.c)
+ *   compact_memory                  write-only: writing 1 compacts every
+ *                                   zone of every node
  *
  * Reading prints what proc_dointvec() prints: the values separated by
  * tabs, then a newline.  A write is parsed as proc_dointvec_minmax()
@@ -53,6 +61,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "compaction.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "tunables.h"
@@ -69,6 +78,7 @@
  * @max: largest value accepted
  * @check: a further rule on the values, or NULL; returns why they are refused
  * @fixup: how values are stored, or NULL
+ * @changed: what else a new value starts, or NULL (called after the store)
  * @fops: the file's operations; handlers find the tunable from them
  */
 struct tunable {
@@ -79,6 +89,7 @@ struct tunable {
 	int max;
 	const char *(*check)(const int *vals, int nr);
 	void (*fixup)(int *vals, int nr);
+	void (*changed)(struct altmm_system *sys);
 	const struct file_operations fops;
 };
 
@@ -184,6 +195,21 @@ static const struct tunable tunables[] = {
 		.nr	= 1,
 		.min	= 0,
 		.max	= INT_MAX,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "compaction_proactiveness",
+		.offset	= offsetof(struct altmm_tunables, compaction_proactiveness),
+		.nr	= 1,
+		.min	= 0,
+		.max	= 100,
+		.changed = altmm_compaction_proactiveness_changed,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "extfrag_threshold",
+		.offset	= offsetof(struct altmm_tunables, extfrag_threshold),
+		.nr	= 1,
+		.min	= 0,
+		.max	= 1000,
 		.fops	= TUNABLE_FOPS,
 	},
 };
@@ -296,6 +322,8 @@ static void tunable_apply(struct altmm_system *sys, const struct tunable *t,
 		WRITE_ONCE(sys->tune.user_min_free_kbytes, vals[0]);
 	altmm_setup_watermarks(sys);
 	mutex_unlock(&sys->tune_lock);
+	if (t->changed)
+		t->changed(sys);
 }
 
 static ssize_t tunable_write(struct file *file, const char __user *ubuf,
@@ -332,6 +360,75 @@ static ssize_t tunable_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
+/* === compact_memory === */
+
+/**
+ * altmm_tunables_parse_trigger() - the value of a write to a file that
+ *	starts something (vm/compact_memory, a node's compact)
+ * @ubuf: what was written
+ * @count: its length
+ * @why: on failure, why it was refused
+ *
+ * The kernel's such files take any write; altmm wants the 1 their
+ * documentation names and refuses anything else, so that a typo does not
+ * start a long operation.
+ *
+ * Context: process context.
+ * Return: 0, -EFAULT, or -EINVAL with @why set.
+ */
+int altmm_tunables_parse_trigger(const char __user *ubuf, size_t count,
+				 const char **why)
+{
+	char buf[16];
+	int val, nr;
+
+	if (count >= sizeof(buf)) {
+		*why = "too long";
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count) {
+		*why = "a NUL byte in the value";
+		return -EINVAL;
+	}
+	if (altmm_tunables_parse_ints(buf, &val, 1, &nr, why))
+		return -EINVAL;
+	if (val != 1) {
+		*why = "write 1";
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_tunables_parse_trigger, ALTMM_INTERNAL);
+
+/* A write of 1 compacts every zone of every node, as the kernel's does. */
+static ssize_t compact_memory_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct altmm_system *sys = file->private_data;
+	const char *why;
+	int ret;
+
+	ret = altmm_tunables_parse_trigger(ubuf, count, &why);
+	if (ret == -EINVAL)
+		pr_warn("%s: vm/compact_memory: write refused: %s\n", sys->name, why);
+	if (!ret)
+		ret = altmm_compact_nodes(sys);
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
+}
+
+static const struct file_operations compact_memory_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= compact_memory_write,
+	.llseek	= default_llseek,
+};
+
 /**
  * altmm_tunables_create() - the vm/ directory of an instance
  * @sys: a ready instance
@@ -347,4 +444,5 @@ void altmm_tunables_create(struct altmm_system *sys, struct dentry *dir)
 	for (i = 0; i < ARRAY_SIZE(tunables); i++)
 		debugfs_create_file(tunables[i].name, 0644, vm, sys,
 				    &tunables[i].fops);
+	debugfs_create_file("compact_memory", 0200, vm, sys, &compact_memory_fops);
 }

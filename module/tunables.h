@@ -13,5 +13,7 @@ struct dentry;
 void altmm_tunables_create(struct altmm_system *sys, struct dentry *dir);
 int altmm_tunables_parse_ints(char *buf, int *vals, int max, int *nr,
 			      const char **why);
+int altmm_tunables_parse_trigger(const char __user *ubuf, size_t count,
+				 const char **why);
 
 #endif /* _ALTMM_TUNABLES_H */

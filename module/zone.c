@@ -17,6 +17,10 @@
  * larger of min/4 and watermark_scale_factor/10000 of the zone above the
  * previous mark.  lowmem_reserve[j] of a zone is the managed size of the
  * zones above it, up to j, divided by its lowmem_reserve_ratio.
+ *
+ * Fragmentation: the unusable free index and the fragmentation index of
+ * 6.1's vmstat.c, from a zone's free block counts alone (the extfrag
+ * files print them; compaction decides with the second).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -53,6 +57,8 @@ void altmm_tunables_default(struct altmm_tunables *t)
 	t->dirty_ratio = 20;
 	t->dirty_expire_centisecs = 3000;
 	t->dirty_writeback_centisecs = 500;
+	t->compaction_proactiveness = 20;
+	t->extfrag_threshold = 500;
 	memcpy(t->lowmem_reserve_ratio, ratio, sizeof(ratio));
 	t->percpu_pagelist_high_fraction = 0;
 }
@@ -450,3 +456,188 @@ bool altmm_zone_watermark_fast(struct altmm_zone *zone, unsigned int order,
 	return altmm_zone_watermark_ok(zone, order, mark, highest_zoneidx,
 				       alloc_flags, free_pages);
 }
+
+/* === Fragmentation (vmstat.c's extfrag indexes) === */
+
+/**
+ * altmm_zone_nr_free() - a zone's free block counts by order, as one snapshot
+ * @zone: the zone
+ * @nr_free: filled in
+ *
+ * Context: any; takes the zone lock.
+ */
+void altmm_zone_nr_free(struct altmm_zone *zone,
+			unsigned long nr_free[ALTMM_MAX_ORDER])
+{
+	unsigned long flags;
+	unsigned int order;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (order = 0; order < ALTMM_MAX_ORDER; order++)
+		nr_free[order] = zone->free_area[order].nr_free;
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_zone_nr_free, ALTMM_INTERNAL);
+
+/**
+ * struct contig_info - a zone's free memory seen from one request order
+ * @free_pages: frames free
+ * @free_blocks_total: free blocks, of any order
+ * @free_blocks_suitable: blocks of the request order the free blocks of
+ *	that order and above could be cut into
+ */
+struct contig_info {
+	unsigned long free_pages;
+	unsigned long free_blocks_total;
+	unsigned long free_blocks_suitable;
+};
+
+/* As 6.1's fill_contig_page_info(); @suitable_order < ALTMM_MAX_ORDER. */
+static void fill_contig_info(const unsigned long nr_free[ALTMM_MAX_ORDER],
+			     unsigned int suitable_order,
+			     struct contig_info *info)
+{
+	unsigned int order;
+
+	*info = (struct contig_info){};
+	for (order = 0; order < ALTMM_MAX_ORDER; order++) {
+		info->free_blocks_total += nr_free[order];
+		info->free_pages += nr_free[order] << order;
+		if (order >= suitable_order)
+			info->free_blocks_suitable +=
+				nr_free[order] << (order - suitable_order);
+	}
+}
+
+/**
+ * altmm_unusable_index() - how much free memory cannot serve an order
+ * @nr_free: free blocks of each order (a zone's free_area[].nr_free)
+ * @order: the request order
+ *
+ * 6.1's unusable_free_index(): the share of free frames that sit in
+ * blocks smaller than @order, in thousandths.  No free memory at all counts
+ * as all of it unusable; so does any order past the largest, which no block
+ * can serve.
+ *
+ * Context: any.
+ * Return: 0 (every free frame usable) to 1000 (none).
+ */
+int altmm_unusable_index(const unsigned long nr_free[ALTMM_MAX_ORDER],
+			 unsigned int order)
+{
+	struct contig_info info;
+
+	if (order >= ALTMM_MAX_ORDER)
+		return 1000;
+	fill_contig_info(nr_free, order, &info);
+	if (!info.free_pages)
+		return 1000;
+	return div64_u64((u64)(info.free_pages -
+			       (info.free_blocks_suitable << order)) * 1000,
+			 info.free_pages);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_unusable_index, ALTMM_INTERNAL);
+
+/**
+ * altmm_fragmentation_index() - why a request of an order would fail
+ * @nr_free: free blocks of each order (a zone's free_area[].nr_free)
+ * @order: the request order
+ *
+ * 6.1's __fragmentation_index(), in thousandths: towards 0 a request of
+ * @order would fail for lack of memory, towards 1000 because the free
+ * memory is fragmented.  It has no meaning when the request would succeed,
+ * which gives -1000.  Computed, and rounded, exactly as 6.1 does; like
+ * 6.1's it is negative for a few free blocks that are nearly big enough
+ * (one order-2 block, request order 3: -500).
+ *
+ * Context: any.
+ * Return: -1000, or 1000 - (1000 + 1000 * free / 2^@order) / blocks; 0
+ * when nothing is free, and for an order past the largest (which 6.1
+ * warns about).
+ */
+int altmm_fragmentation_index(const unsigned long nr_free[ALTMM_MAX_ORDER],
+			      unsigned int order)
+{
+	struct contig_info info;
+	u64 scaled;
+
+	if (order >= ALTMM_MAX_ORDER)
+		return 0;
+	fill_contig_info(nr_free, order, &info);
+	if (!info.free_blocks_total)
+		return 0;
+	if (info.free_blocks_suitable)
+		return -1000;
+	scaled = div64_u64((u64)info.free_pages * 1000, 1UL << order);
+	return 1000 - (int)div64_u64(1000 + scaled, info.free_blocks_total);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_fragmentation_index, ALTMM_INTERNAL);
+
+/* === Compaction's deferral (6.1's defer_compaction() and friends) === */
+
+/**
+ * altmm_defer_compaction() - compaction of a zone failed for an order:
+ *	skip the next 1 << compact_defer_shift attempts at it or above
+ * @zone: the zone
+ * @order: the order
+ *
+ * Context: any; the fields are hints, updated without a lock as in 6.1.
+ */
+void altmm_defer_compaction(struct altmm_zone *zone, int order)
+{
+	unsigned int shift = READ_ONCE(zone->compact_defer_shift);
+
+	WRITE_ONCE(zone->compact_considered, 0);
+	if (shift < ALTMM_COMPACT_MAX_DEFER_SHIFT)
+		WRITE_ONCE(zone->compact_defer_shift, shift + 1);
+	if (order < READ_ONCE(zone->compact_order_failed))
+		WRITE_ONCE(zone->compact_order_failed, order);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_defer_compaction, ALTMM_INTERNAL);
+
+/**
+ * altmm_compaction_deferred() - should compaction of a zone for an order
+ *	be skipped this time (compaction_deferred())
+ * @zone: the zone
+ * @order: the order
+ *
+ * Context: any.
+ * Return: true while fewer than 1 << compact_defer_shift attempts were
+ * skipped since the last failure at @order or below.
+ */
+bool altmm_compaction_deferred(struct altmm_zone *zone, int order)
+{
+	unsigned int considered, limit = BIT(READ_ONCE(zone->compact_defer_shift));
+
+	if (order < READ_ONCE(zone->compact_order_failed))
+		return false;
+	considered = READ_ONCE(zone->compact_considered) + 1;
+	if (considered >= limit) {
+		WRITE_ONCE(zone->compact_considered, limit);
+		return false;
+	}
+	WRITE_ONCE(zone->compact_considered, considered);
+	return true;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_compaction_deferred, ALTMM_INTERNAL);
+
+/**
+ * altmm_compaction_defer_reset() - compaction (or the allocation after it)
+ *	succeeded at an order (compaction_defer_reset())
+ * @zone: the zone
+ * @order: the order
+ * @alloc_success: an allocation succeeded, not only the compaction
+ *
+ * Context: any.
+ */
+void altmm_compaction_defer_reset(struct altmm_zone *zone, int order,
+				  bool alloc_success)
+{
+	if (alloc_success) {
+		WRITE_ONCE(zone->compact_considered, 0);
+		WRITE_ONCE(zone->compact_defer_shift, 0);
+	}
+	if (order >= READ_ONCE(zone->compact_order_failed))
+		WRITE_ONCE(zone->compact_order_failed, order + 1);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_compaction_defer_reset, ALTMM_INTERNAL);

@@ -39,7 +39,7 @@
 #include <linux/uaccess.h>
 
 #include "mmzone.h"
-#include "procfs.h"
+#include "page_alloc.h"
 #include "replay.h"
 
 #define REPORT_VERSION	1
@@ -194,10 +194,10 @@ static void render_zones(struct out *o, const struct altmm_replay_result *res)
 			out(o, " %lu", nr_free[k]);
 		out(o, "\naltmm_unusable_index %d %s", z->nid, z->zone);
 		for (k = 0; k < ALTMM_MAX_ORDER; k++)
-			out_milli(o, " ", altmm_procfs_unusable_index(nr_free, k));
+			out_milli(o, " ", altmm_unusable_index(nr_free, k));
 		out(o, "\naltmm_extfrag_index %d %s", z->nid, z->zone);
 		for (k = 0; k < ALTMM_MAX_ORDER; k++)
-			out_milli(o, " ", altmm_procfs_fragmentation_index(nr_free, k));
+			out_milli(o, " ", altmm_fragmentation_index(nr_free, k));
 		out(o, "\n");
 	}
 }

@@ -68,6 +68,10 @@ dirty_background_ratio;ten
 dirty_expire_centisecs;-1
 dirty_writeback_centisecs;-5
 dirty_writeback_centisecs;1 2
+extfrag_threshold;1001
+extfrag_threshold;-1
+compaction_proactiveness;101
+compaction_proactiveness;-1
 '
 
 NL='
@@ -80,7 +84,7 @@ done
 unset IFS
 
 require_altmm
-tap_plan $((1 + 3 + 1 + 8 + nbad + 2))
+tap_plan $((1 + 4 + 1 + 8 + nbad + 2))
 
 # tunable NAME: the value(s) of vm/NAME, tabs kept.
 tunable()
@@ -238,18 +242,21 @@ rc=0
 VM_FILES='min_free_kbytes watermark_scale_factor lowmem_reserve_ratio
 percpu_pagelist_high_fraction page_group_by_mobility_disabled swappiness
 dirty_background_ratio dirty_ratio dirty_expire_centisecs
-dirty_writeback_centisecs'
+dirty_writeback_centisecs compaction_proactiveness extfrag_threshold'
 for f in $VM_FILES; do
 	perm=$(stat -c %a "$VM/$f" 2>&1)
 	[ "$perm" = 644 ] || { tap_diag "$f: mode $perm"; rc=1; }
 	[ "$(tail -c 1 "$VM/$f" | od -An -tx1 | tr -d ' ')" = 0a ] ||
 		{ tap_diag "$f does not end in a newline"; rc=1; }
 done
-tap_check $rc "vm/ has its ten files, 0644, each ending in a newline"
+[ "$(stat -c %a "$VM/compact_memory" 2>&1)" = 200 ] || { tap_diag "compact_memory is not 0200"; rc=1; }
+tap_check $rc "vm/ has its twelve tunables, 0644, each ending in a newline, and compact_memory, 0200"
 
 got="$(tunable dirty_background_ratio) $(tunable dirty_ratio) $(tunable dirty_expire_centisecs) $(tunable dirty_writeback_centisecs)"
 [ "$got" = "10 20 3000 500" ]
 tap_check $? "the dirty_* files read 6.1's defaults 10 20 3000 500 (read: $got)"
+[ "$(tunable extfrag_threshold) $(tunable compaction_proactiveness)" = "500 20" ]
+tap_check $? "extfrag_threshold and compaction_proactiveness read 6.1's defaults 500 20 (read: $(tunable extfrag_threshold) $(tunable compaction_proactiveness))"
 
 rc=0
 want_ratio="256${TAB}256${TAB}32${TAB}0${TAB}0${TAB}0"

@@ -16,6 +16,12 @@
  *                               page written, read back twice, in the file
  *   usermem_prog filero PATH    a backing file opened O_RDONLY
  *   usermem_prog sigbus PATH    SIGBUS past the backing file's end
+ *   usermem_prog migrate MB ROUNDS
+ *                               move MB between nodes ROUNDS times while a
+ *                               child rewrites half of it (ALTMM_IOC_MIGRATE)
+ *   usermem_prog compact MB ROUNDS
+ *                               fragment the arena, then compact it ROUNDS
+ *                               times while a child rewrites half of it
  *
  * Every mode but pressure, oom and hold prints its checks, each a line
  * "ok <what>" or "FAIL <what>: <why>", and exits 1 on any FAIL.
@@ -55,6 +61,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* module/include/uapi: scripts/mkinitramfs.sh has it in the include path. */
@@ -65,6 +72,7 @@
 #define DEV		"/dev/altmm"
 #define MEMINFO		"/sys/kernel/debug/altmm/meminfo"
 #define ZONEINFO	"/sys/kernel/debug/altmm/zoneinfo"
+#define ALTMM_DIR	"/sys/kernel/debug/altmm/"
 
 static long page_size;
 static int failed;
@@ -841,6 +849,8 @@ static int file_sigbus(const char *path)
 }
 
 static volatile sig_atomic_t migrate_stop;
+/* The mode that checks pages with rewrite(), for its FAIL lines. */
+static const char *mode_name = "migrate";
 
 static void migrate_stop_handler(int sig)
 {
@@ -856,8 +866,8 @@ static int rewrite(char *p, size_t first, size_t nr, int gen, const char *who)
 	for (i = first; i < first + nr; i++) {
 		w = (uint64_t *)(p + i * page_size);
 		if (gen && (w[0] != pattern(i, gen - 1) || w[words - 1] != pattern(i, gen - 1))) {
-			printf("FAIL migrate: %s: page %zu: %#llx %#llx, want %#llx\n",
-			       who, i, (unsigned long long)w[0],
+			printf("FAIL %s: %s: page %zu: %#llx %#llx, want %#llx\n",
+			       mode_name, who, i, (unsigned long long)w[0],
 			       (unsigned long long)w[words - 1],
 			       (unsigned long long)pattern(i, gen - 1));
 			return -1;
@@ -968,6 +978,137 @@ static int migrate(long mb, int rounds)
 	return failed;
 }
 
+/* Free blocks of order 9 and 10 in altmm's buddyinfo, over every zone; -1 if unreadable. */
+static long free_order9(void)
+{
+	FILE *f = fopen(ALTMM_DIR "buddyinfo", "r");
+	long v[11], sum = 0;
+	char line[512], zone[32];
+	int nid;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Node %d, zone %31s %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld",
+			   &nid, zone, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8], &v[9], &v[10]) == 13)
+			sum += v[9] + v[10];
+	fclose(f);
+	return sum;
+}
+
+/* Write @text to altmm's debugfs file @name: 0, or the errno. */
+static int write_altmm(const char *name, const char *text)
+{
+	char path[256];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), ALTMM_DIR "%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+#define THP_ALLOC	"alloc tag=compact_thp order=9 count=1 gfp=GFP_NOIO|__GFP_NOWARN"
+
+/*
+ * compact MB ROUNDS: two mappings of MB take pages in a random order until
+ * altmm has no free order-9 block, and the second goes: its frames leave
+ * holes all over the arena.  An order-9 GFP_NOIO allocation (which may not
+ * compact) then fails.  vm/compact_memory is written ROUNDS times while
+ * the process checks and rewrites one half of its pages between rounds
+ * and a child sharing the mapping does the same to the other half without
+ * pause; both halves must hold what was last written.  Then altmm has
+ * free order-9 blocks, and the same allocation succeeds.
+ */
+static int compact(long mb, int rounds)
+{
+	size_t len = (size_t)mb << 20, pages = len / page_size, kept = 0, dropped = 0, half;
+	unsigned int seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+	long before, after;
+	int keep_fd, drop_fd, r, err, status, gen;
+	char *keep, *drop;
+	pid_t child;
+
+	mode_name = "compact";
+	printf("compact: seed %u\n", seed);
+	srand(seed);
+	keep_fd = open_dev();
+	drop_fd = open_dev();
+	keep = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, keep_fd, 0);
+	drop = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, drop_fd, 0);
+	if (keep == MAP_FAILED || drop == MAP_FAILED)
+		die("mmap");
+	while (kept < pages && dropped < pages) {
+		if (rand() & 1) {
+			if (rewrite(keep, kept++, 1, 0, "first write"))
+				return 1;
+		} else {
+			drop[dropped++ * page_size] = 1;
+		}
+		if (!((kept + dropped) % 64) && free_order9() == 0)
+			break;
+	}
+	check(kept < pages && dropped < pages, "the arena fragments before the mappings are full",
+	      "%zu and %zu pages of %zu touched", kept, dropped, pages);
+	munmap(drop, len);
+	close(drop_fd);
+	before = free_order9();
+	err = write_altmm("ctl", THP_ALLOC);
+	check(err == ENOMEM, "an order-9 GFP_NOIO allocation fails on the fragmented arena",
+	      "%s, %ld free order-9 blocks", err ? strerror(err) : "it succeeded", before);
+	if (!err)
+		write_altmm("ctl", "free tag=compact_thp");
+
+	half = kept / 2;
+	signal(SIGUSR1, migrate_stop_handler);
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		for (gen = 1; !migrate_stop; gen++)
+			if (rewrite(keep, half, kept - half, gen, "the child"))
+				_exit(1);
+		_exit(0);
+	}
+	for (r = 0; r < rounds; r++) {
+		err = write_altmm("vm/compact_memory", "1\n");
+		if (err) {
+			kill(child, SIGKILL);
+			errno = err;
+			die("write vm/compact_memory");
+		}
+		if (rewrite(keep, 0, half, r + 1, "the parent")) {
+			kill(child, SIGKILL);
+			return 1;
+		}
+	}
+	kill(child, SIGUSR1);
+	if (waitpid(child, &status, 0) != child)
+		die("waitpid");
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the child's half survived every compaction", "status %#x", status);
+	after = free_order9();
+	check(after > before, "compaction made free order-9 blocks", "%ld before, %ld after",
+	      before, after);
+	err = write_altmm("ctl", THP_ALLOC);
+	check(!err, "the order-9 GFP_NOIO allocation succeeds after compaction", "%s",
+	      strerror(err));
+	if (!err)
+		write_altmm("ctl", "free tag=compact_thp");
+	if (rewrite(keep, 0, half, rounds + 1, "the parent, at the end"))
+		return 1;
+	printf("compact: %zu pages kept, %zu dropped, %d rounds, free order-9 blocks %ld -> %ld\n",
+	       kept, dropped, rounds, before, after);
+	munmap(keep, len);
+	close(keep_fd);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	long mb = argc > 2 ? strtol(argv[2], NULL, 0) : 0;
@@ -998,11 +1139,13 @@ int main(int argc, char **argv)
 		return file_sigbus(argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "migrate") && mb > 0)
 		return migrate(mb, atoi(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "compact") && mb > 0)
+		return compact(mb, atoi(argv[3]));
 	fprintf(stderr,
 		"usage: %s basic MB | pressure MB PASSES | oom MB | hold MB | holdadj MB ADJ |\n"
 		"       touch MB | ioctls PATH |\n"
 		"       file MB PATH | filepressure MB PATH | filero PATH | sigbus PATH |\n"
-		"       migrate MB ROUNDS\n",
+		"       migrate MB ROUNDS | compact MB ROUNDS\n",
 		argv[0]);
 	return 2;
 }

@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# compaction.sh - compaction (module/compaction.c) with real processes,
+# through the files a kernel engineer uses: vm/compact_memory and
+# node/nodeN/compact.
+#
+# Checks:
+#   - vm/compact_memory and node/node0/compact refuse anything but 1
+#     (EINVAL, a log line naming the file) and compact nothing then;
+#     node1 does not exist on one node;
+#   - usermem_prog compact (min_free_kbytes 128, so that the fill stays
+#     clear of direct reclaim; compaction_proactiveness 0, so that only
+#     the writes compact): a process fragments a 32 MiB arena with two
+#     mappings until no free order-9 block is left and drops one; an
+#     order-9 GFP_NOIO allocation (which may not compact) fails; five
+#     writes of 1 to vm/compact_memory while the process and a child
+#     rewrite their halves of the memory; every page holds what was last
+#     written, altmm has free order-9 blocks again, and the same
+#     allocation succeeds;
+#   - compact_migrate_scanned, compact_free_scanned, compact_isolated and
+#     pgmigrate_success grew, and a write to node/node0/compact scans
+#     again;
+#   - no report in the kernel log, nothing left isolated, every frame free
+#     again, and altmm unloads with every page back.
+
+. "$(dirname "$0")/lib.sh"
+
+PROG=${USERMEM_PROG:-$(first_file "$SELFTESTS_DIR/usermem_prog" \
+	"$SELFTESTS_DIR/../build/selftests/usermem_prog")}
+TMP=/tmp/compaction.$$
+COMPACT_CHECKS=5
+
+require_altmm
+if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
+	skip_all "usermem_prog not found (set USERMEM_PROG)"
+fi
+tap_plan $((COMPACT_CHECKS + 9))
+mkdir -p $TMP
+
+altmm_load_or_bail arena_mb=32 nodes=1
+free0=$(vmstat_get nr_free_pages)
+VM=$ALTMM_DEBUGFS/vm/compact_memory
+NODE0=$ALTMM_DEBUGFS/node/node0/compact
+
+# The fragmenting fill ends within a pageblock of a full arena: keep the
+# min watermark (510 frames by default here) well below that, so that no
+# direct reclaim (and, without swap, no OOM kill) comes into it.
+# And no background compaction: the checks below say when compaction runs.
+write_file "$ALTMM_DEBUGFS/vm/min_free_kbytes" 128
+write_file "$ALTMM_DEBUGFS/vm/compaction_proactiveness" 0
+
+kmsg_mark "compaction bad writes"
+scanned=$(vmstat_get compact_migrate_scanned)
+rc=0
+for v in 0 2 -1 abc "1 1" ""; do
+	for f in "$VM" "$NODE0"; do
+		if write_file "$f" "$v" || [ "$WRITE_ERR" != EINVAL ]; then
+			tap_diag "writing '$v' to ${f#"$ALTMM_DEBUGFS"/}: $WRITE_ERR, not EINVAL"
+			rc=1
+		fi
+	done
+done
+check_log_has 'vm/compact_memory: write refused' "compact_memory" || rc=1
+check_log_has 'node/node0/compact: write refused' "node0/compact" || rc=1
+[ "$(vmstat_get compact_migrate_scanned)" -eq "$scanned" ] || rc=1
+tap_check $rc "compact_memory and node0/compact refuse anything but 1, and compact nothing"
+[ ! -e "$ALTMM_DEBUGFS/node/node1" ]
+tap_check $? "one node: node/ has no node1"
+
+
+kmsg_mark "compaction"
+success=$(vmstat_get pgmigrate_success)
+free_scanned=$(vmstat_get compact_free_scanned)
+isolated=$(vmstat_get compact_isolated)
+run_prog compact $COMPACT_CHECKS compact 32 5
+rc=0
+for c in compact_migrate_scanned:$scanned compact_free_scanned:$free_scanned \
+	 compact_isolated:$isolated pgmigrate_success:$success; do
+	now=$(vmstat_get "${c%%:*}")
+	tap_diag "${c%%:*} +$((now - ${c#*:}))"
+	[ "$now" -gt "${c#*:}" ] || rc=1
+done
+tap_check $rc "the compact_* counters and pgmigrate_success grew"
+
+scanned=$(vmstat_get compact_migrate_scanned)
+write_file "$NODE0" 1
+rc=$?
+[ "$(vmstat_get compact_migrate_scanned)" -gt "$scanned" ] || rc=1
+tap_check $rc "a write of 1 to node/node0/compact compacts the node ($WRITE_ERR)"
+write_file "$VM" 1
+tap_check $? "a write of 1 to vm/compact_memory with nothing to move ($WRITE_ERR)"
+
+rc=0
+check_log_clean "compaction" || rc=1
+[ "$(vmstat_get nr_isolated_anon)" -eq 0 ] && [ "$(vmstat_get nr_isolated_file)" -eq 0 ] || rc=1
+tap_check $rc "no report in the kernel log, nothing left isolated"
+ctl drain >/dev/null 2>&1
+[ "$(vmstat_get nr_free_pages)" -eq "$free0" ]
+tap_check $? "every frame is free again ($(vmstat_get nr_free_pages) of $free0)"
+rc=0
+altmm_unload || { tap_diag "unload: $UNLOAD_ERR"; rc=1; }
+tap_check $rc "altmm unloads with every page back"
+rm -rf $TMP
+tap_done
