@@ -15,6 +15,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
@@ -344,31 +345,21 @@ static bool free_held_range(struct kunit *test, struct altmm_system *sys,
 }
 
 /*
- * A smaller fallback block claims its pageblock only when enough of it is
- * free or alike.  Fill the zone with movable pages, then give back the
- * first half of one pageblock P (an order-8 block, the largest free block
- * left: the fill leaves fewer than 256 frames elsewhere).  An unmovable
- * request finds no block of pageblock order, retries without
- * ALLOC_NOFRAGMENT and falls back to P's block; move_freepages_block()
- * finds free_pages = 256, and since P is movable the 512 - 256 allocated
- * frames count as alike (6.1 counts as movable only LRU and __PageMovable
- * pages, which no allocator caller's page is); 256 + 256 >= 2^(9-1), so
- * P is claimed: one STEAL_BLOCK, one EXTFRAG, and the page comes from P.
+ * Fill @z with movable pages held in *@hp and give back the first half of
+ * one pageblock, the only free block of order 8 or more; returns its pfn.
  */
-static void buddy_fallback_claims_half_free_pageblock(struct kunit *test)
+static unsigned long half_free_pageblock(struct kunit *test, struct altmm_system *sys,
+					 struct altmm_zone *z, struct altmm_test_hold **hp)
 {
-	struct altmm_system *sys = altmm_test_create(test, &one_zone);
-	struct altmm_zone *z = one_zone_normal(test, sys);
-	unsigned long before[ALTMM_MIGRATE_TYPES], after[ALTMM_MIGRATE_TYPES];
-	unsigned long steal, extfrag, p, pfn = 0, flags, big = ULONG_MAX;
+	unsigned long p, flags, big = ULONG_MAX;
 	struct altmm_free_area *area;
 	struct altmm_test_hold *h;
 	struct list_head *list;
-	struct page *page;
 	unsigned int *idx;
 	bool found = false;
 
 	h = altmm_test_hold_new(test, altmm_zone_managed(z) + 1);
+	*hp = h;
 	altmm_test_fill(sys, h, ALTMM_TEST_GFP_QUIET | __GFP_MOVABLE | __GFP_THISNODE, 0, 0);
 	altmm_drain_all_pages(sys, NULL);
 	idx = hold_index(test, sys, z, h);
@@ -389,7 +380,31 @@ static void buddy_fallback_claims_half_free_pageblock(struct kunit *test)
 		big = altmm_desc_to_pfn(sys, list_first_entry(list, struct altmm_page, lru));
 	spin_unlock_irqrestore(&z->lock, flags);
 	KUNIT_ASSERT_EQ_MSG(test, big, p, "P must be the only free block of order >= 8");
+	return p;
+}
 
+/*
+ * A smaller fallback block claims its pageblock only when enough of it is
+ * free or alike.  Fill the zone with movable pages, then give back the
+ * first half of one pageblock P (an order-8 block, the largest free block
+ * left: the fill leaves fewer than 256 frames elsewhere).  An unmovable
+ * request finds no block of pageblock order, retries without
+ * ALLOC_NOFRAGMENT and falls back to P's block; move_freepages_block()
+ * finds free_pages = 256, and since P is movable the 512 - 256 allocated
+ * frames count as alike (6.1 counts as movable only LRU and __PageMovable
+ * pages, which no allocator caller's page is); 256 + 256 >= 2^(9-1), so
+ * P is claimed: one STEAL_BLOCK, one EXTFRAG, and the page comes from P.
+ */
+static void buddy_fallback_claims_half_free_pageblock(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_zone);
+	struct altmm_zone *z = one_zone_normal(test, sys);
+	unsigned long before[ALTMM_MIGRATE_TYPES], after[ALTMM_MIGRATE_TYPES];
+	unsigned long steal, extfrag, p, pfn = 0;
+	struct altmm_test_hold *h;
+	struct page *page;
+
+	p = half_free_pageblock(test, sys, z, &h);
 	count_pageblocks(sys, z, before);
 	steal = event(sys, ALTMM_STEAL_BLOCK);
 	extfrag = event(sys, ALTMM_EXTFRAG);
@@ -406,6 +421,50 @@ static void buddy_fallback_claims_half_free_pageblock(struct kunit *test)
 	count_pageblocks(sys, z, after);
 	KUNIT_EXPECT_EQ(test, after[ALTMM_MIGRATE_UNMOVABLE], before[ALTMM_MIGRATE_UNMOVABLE] + 1);
 	KUNIT_EXPECT_EQ(test, after[ALTMM_MIGRATE_MOVABLE], before[ALTMM_MIGRATE_MOVABLE] - 1);
+	/* watermark_boost_factor is 0 on a test instance: no boost. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(z->watermark_boost), 0UL);
+
+	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 0, false), 0);
+	altmm_test_release(test, sys, h);
+}
+
+/*
+ * The same steal with 6.1's watermark_boost_factor (15000): the zone's
+ * watermarks rise by a pageblock (the boost is capped at 150% of the
+ * high watermark, but never below a pageblock), as zoneinfo's "boost"
+ * says.  The request did not allow kswapd to be woken, so the zone is
+ * not flagged and the boost stays; once kswapd is woken (a boosted node
+ * is worth waking even when balanced), its run takes the boost off.
+ */
+static void buddy_fallback_boosts_watermarks(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_zone);
+	struct altmm_zone *z = one_zone_normal(test, sys);
+	unsigned long steal, high, wake;
+	struct altmm_test_hold *h;
+	struct page *page;
+	int i;
+
+	half_free_pageblock(test, sys, z, &h);
+	WRITE_ONCE(sys->tune.watermark_boost_factor, 15000);
+	high = altmm_wmark(z, ALTMM_WMARK_HIGH);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(z->watermark_boost), 0UL);
+	steal = event(sys, ALTMM_STEAL_BLOCK);
+	page = altmm_sys_alloc_pages(sys, (GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM) | __GFP_THISNODE,
+				     0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_STEAL_BLOCK), steal + 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(z->watermark_boost), ALTMM_PAGEBLOCK_NR_PAGES);
+	KUNIT_EXPECT_EQ(test, altmm_wmark(z, ALTMM_WMARK_HIGH), high + ALTMM_PAGEBLOCK_NR_PAGES);
+	KUNIT_EXPECT_FALSE(test, test_bit(ALTMM_ZONE_BOOSTED_WATERMARK, &z->flags));
+
+	wake = event(sys, ALTMM_KSWAPD_WAKE);
+	altmm_wakeup_kswapd(sys, z, GFP_KERNEL, 0, z->type);
+	for (i = 0; i < 500 && READ_ONCE(z->watermark_boost); i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(z->watermark_boost), 0UL);
+	KUNIT_EXPECT_GE(test, event(sys, ALTMM_KSWAPD_WAKE), wake + 1);
+	KUNIT_EXPECT_EQ(test, altmm_wmark(z, ALTMM_WMARK_HIGH), high);
 
 	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, page, 0, false), 0);
 	altmm_test_release(test, sys, h);
@@ -835,6 +894,7 @@ static struct kunit_case altmm_buddy_cases[] = {
 	KUNIT_CASE_PARAM(buddy_expand_returns_upper_halves, buddy_orders_gen_params),
 	KUNIT_CASE(buddy_fallback_claims_max_order_block),
 	KUNIT_CASE(buddy_fallback_claims_half_free_pageblock),
+	KUNIT_CASE(buddy_fallback_boosts_watermarks),
 	KUNIT_CASE(buddy_highatomic_reserve),
 	KUNIT_CASE(buddy_highatomic_last_block_before_failing),
 	KUNIT_CASE_PARAM(buddy_random_sequence, layouts_gen_params),

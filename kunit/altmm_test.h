@@ -87,8 +87,9 @@ struct altmm_test_ctx {
 /*
  * A private instance, checked and destroyed by altmm_test_exit().  Its
  * kcompactd does no proactive compaction (compaction_proactiveness 0), so
- * that user pages stay where a test put them; a compaction test turns it
- * on.
+ * that user pages stay where a test put them, and fallbacks do not boost
+ * the watermarks (watermark_boost_factor 0), so that they stay what the
+ * formulas say; a test of either turns it on.
  */
 static inline struct altmm_system *altmm_test_create(struct kunit *test,
 						     const struct altmm_params *p)
@@ -104,6 +105,11 @@ static inline struct altmm_system *altmm_test_create(struct kunit *test,
 			    err.param ?: "-", err.reason);
 	ctx->sys[ctx->nr++] = sys;
 	WRITE_ONCE(sys->tune.compaction_proactiveness, 0);
+	WRITE_ONCE(sys->tune.watermark_boost_factor, 0);
+	/* Boosts the instance's own first allocations made go too. */
+	mutex_lock(&sys->tune_lock);
+	altmm_setup_watermarks(sys);
+	mutex_unlock(&sys->tune_lock);
 	return sys;
 }
 

@@ -281,6 +281,29 @@ static int find_suitable_fallback(struct altmm_free_area *area,
 }
 
 /*
+ * boost_watermark(): a pageblock is being stolen; raise the zone's
+ * watermarks by a pageblock, up to watermark_boost_factor of the high
+ * watermark, so that kswapd reclaims and kcompactd compacts before the
+ * next fallback.  Not in zones of fewer than four pageblocks, where it
+ * would soon leave nothing to allocate.
+ */
+static bool boost_watermark(struct altmm_system *sys, struct altmm_zone *zone)
+{
+	int factor = READ_ONCE(sys->tune.watermark_boost_factor);
+	unsigned long max_boost;
+
+	if (!factor || ALTMM_PAGEBLOCK_NR_PAGES * 4 > altmm_zone_managed(zone))
+		return false;
+	max_boost = mult_frac(READ_ONCE(zone->watermark[ALTMM_WMARK_HIGH]), factor, 10000);
+	if (!max_boost)
+		return false;
+	max_boost = max_t(unsigned long, ALTMM_PAGEBLOCK_NR_PAGES, max_boost);
+	WRITE_ONCE(zone->watermark_boost,
+		   min(zone->watermark_boost + ALTMM_PAGEBLOCK_NR_PAGES, max_boost));
+	return true;
+}
+
+/*
  * A fallback block of @cur was found on @fb's list for a @start_mt
  * request: claim its whole pageblock when the block is that big, or when
  * at least half the pageblock is free or alike; otherwise move just the
@@ -288,7 +311,7 @@ static int find_suitable_fallback(struct altmm_free_area *area,
  */
 static void steal_fallback(struct altmm_system *sys, struct altmm_zone *zone,
 			   struct altmm_page *d, unsigned int cur,
-			   int start_mt, bool whole_block)
+			   int start_mt, bool whole_block, unsigned int alloc_flags)
 {
 	unsigned long pfn = altmm_desc_to_pfn(sys, d);
 	int old_mt = altmm_get_pageblock_migratetype(sys, pfn);
@@ -305,6 +328,9 @@ static void steal_fallback(struct altmm_system *sys, struct altmm_zone *zone,
 		altmm_count_event(sys, ALTMM_STEAL_BLOCK, BIT(cur) / ALTMM_PAGEBLOCK_NR_PAGES);
 		goto single;
 	}
+	/* kswapd is woken now: the node may be balanced and it would not be. */
+	if (boost_watermark(sys, zone) && (alloc_flags & ALTMM_ALLOC_KSWAPD))
+		set_bit(ALTMM_ZONE_BOOSTED_WATERMARK, &zone->flags);
 	if (!whole_block)
 		goto single;
 
@@ -368,7 +394,7 @@ find_smallest:
 steal:
 	steal_fallback(sys, zone, list_first_entry(&area->free_list[fb],
 						   struct altmm_page, lru),
-		       cur, start_mt, can_steal);
+		       cur, start_mt, can_steal, alloc_flags);
 	altmm_count_event(sys, ALTMM_EXTFRAG, 1);
 	return true;
 }

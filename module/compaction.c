@@ -1127,6 +1127,7 @@ int altmm_compaction_start(struct altmm_system *sys)
 		node->kcompactd = t;
 	}
 	WRITE_ONCE(sys->try_to_compact, altmm_try_to_compact_pages);
+	WRITE_ONCE(sys->wakeup_kcompactd, wake_kcompactd);
 	WRITE_ONCE(sys->kswapd_sleeping, kswapd_sleeping);
 	return 0;
 }
@@ -1143,6 +1144,7 @@ void altmm_compaction_stop(struct altmm_system *sys)
 	int nid;
 
 	WRITE_ONCE(sys->try_to_compact, NULL);
+	WRITE_ONCE(sys->wakeup_kcompactd, NULL);
 	WRITE_ONCE(sys->kswapd_sleeping, NULL);
 	for_each_altmm_node(sys, node, nid) {
 		if (!node || !node->kcompactd)

@@ -319,7 +319,9 @@ struct altmm_node;
  * @pcp: per-CPU lists
  * @watermark: min, low, high, promo (READ_ONCE; written under
  *	&altmm_system.tune_lock)
- * @watermark_boost: always 0 (no compaction boost yet)
+ * @watermark_boost: frames added to every watermark after fallbacks
+ *	stole pageblocks, until kswapd has reclaimed that much (raised
+ *	under the zone lock, lowered under it by kswapd; READ_ONCE)
  * @lowmem_reserve: frames kept back from allocations whose highest zone
  *	is each zone type ("protection")
  * @vm_stat: counters, &enum altmm_zone_stat_item
@@ -372,6 +374,8 @@ struct altmm_zone {
 enum altmm_zone_flags {
 	/* kswapd is balancing the zone's node: per-CPU lists stay short. */
 	ALTMM_ZONE_RECLAIM_ACTIVE,
+	/* A fallback boosted the watermarks: the next allocation wakes kswapd. */
+	ALTMM_ZONE_BOOSTED_WATERMARK,
 };
 
 /* Zonelists: nodes by distance, each node's zones highest first. */
@@ -506,6 +510,8 @@ static inline bool altmm_zone_populated(const struct altmm_zone *zone)
  *	back itself (balance_dirty_pages())
  * @dirty_expire_centisecs: age at which dirty pages are written back
  * @dirty_writeback_centisecs: the flusher's period, 0 for none
+ * @watermark_boost_factor: how far a fallback may boost the watermarks,
+ *	in 1/10000 of the high watermark (0: never)
  * @compaction_proactiveness: 0..100; how hard kcompactd compacts in the
  *	background, by the fragmentation score it aims for (0: never)
  * @extfrag_threshold: 0..1000; compaction leaves a zone alone for a
@@ -533,6 +539,7 @@ struct altmm_tunables {
 	int dirty_ratio;
 	int dirty_expire_centisecs;
 	int dirty_writeback_centisecs;
+	int watermark_boost_factor;
 	int compaction_proactiveness;
 	int extfrag_threshold;
 	bool init_on_alloc;
@@ -581,6 +588,9 @@ struct altmm_tunables {
  *	__alloc_pages_may_oom(); true when a victim's memory is on its way
  * @try_to_compact: set by the user-memory layer: direct compaction
  *	(compaction.c), which the slow path calls for high orders
+ * @wakeup_kcompactd: set by the user-memory layer: ask a node's kcompactd
+ *	to compact for @order (kswapd after a boosted run, a waker that
+ *	finds the node balanced but fragmented)
  * @kswapd_sleeping: set by the user-memory layer: a node's kswapd found
  *	it balanced and is about to sleep; clear the skip bits direct
  *	compaction asked cleared, and wake kcompactd for @order
@@ -630,6 +640,7 @@ struct altmm_system {
 					      struct altmm_zonelist *zonelist,
 					      int highest_zoneidx,
 					      enum compact_priority prio);
+	void (*wakeup_kcompactd)(struct altmm_node *node, int order, int highest_zoneidx);
 	void (*kswapd_sleeping)(struct altmm_node *node, int order, int highest_zoneidx);
 };
 

@@ -253,6 +253,12 @@ static unsigned long rmqueue(struct altmm_system *sys, const struct alloc_contex
 	if (pfn == ALTMM_NO_PFN)
 		pfn = altmm_rmqueue_buddy(sys, ac->preferred_zone, zone, order,
 					  ac->migratetype, alloc_flags);
+	/* A fallback boosted the watermarks: kswapd reclaims the boost. */
+	if ((alloc_flags & ALTMM_ALLOC_KSWAPD) &&
+	    unlikely(test_bit(ALTMM_ZONE_BOOSTED_WATERMARK, &zone->flags))) {
+		clear_bit(ALTMM_ZONE_BOOSTED_WATERMARK, &zone->flags);
+		altmm_wakeup_kswapd(sys, zone, 0, 0, zone->type);
+	}
 	return pfn;
 }
 

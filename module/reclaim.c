@@ -234,28 +234,84 @@ static void set_reclaim_active(struct altmm_node *node, int highest_zoneidx,
 	}
 }
 
-/* balance_pgdat(): shrink until balanced or nothing more comes back. */
+/* pgdat_watermark_boosted() */
+static bool node_boosted(struct altmm_node *node, int highest_zoneidx)
+{
+	int zt;
+
+	for (zt = 0; zt <= highest_zoneidx; zt++)
+		if (altmm_zone_managed(&node->zones[zt]) &&
+		    READ_ONCE(node->zones[zt].watermark_boost))
+			return true;
+	return false;
+}
+
+/*
+ * balance_pgdat(): shrink until balanced or nothing more comes back.
+ * A watermark boost (a fallback stole a pageblock) is reclaimed on a
+ * balanced node without swap or writeback (GFP_NOIO), at most the boost,
+ * and stops at the first round that frees nothing; an unbalanced node is
+ * reclaimed as usual instead.  Either way the boost seen at the start is
+ * then taken off the zones and kcompactd is woken to put the reclaimed
+ * frames together into pageblocks.
+ */
 static void balance_node(struct altmm_system *sys, struct altmm_node *node,
 			 unsigned int order, int highest_zoneidx)
 {
-	unsigned long total = 0, freed;
+	unsigned long zone_boosts[ALTMM_NR_ZONES] = {}, nr_boost_reclaim = 0;
+	unsigned long total = 0, freed, flags;
+	typeof(sys->wakeup_kcompactd) wake;
+	bool balanced, boosted;
+	int zt;
+
+	for (zt = 0; zt <= highest_zoneidx; zt++) {
+		if (!altmm_zone_managed(&node->zones[zt]))
+			continue;
+		zone_boosts[zt] = READ_ONCE(node->zones[zt].watermark_boost);
+		nr_boost_reclaim += zone_boosts[zt];
+	}
+	boosted = nr_boost_reclaim;
 
 	altmm_count_event(sys, ALTMM_KSWAPD_WAKE, 1);
 	reclaim_acquire();
 	set_reclaim_active(node, highest_zoneidx, true);
-	if (altmm_node_balanced(sys, node, order, highest_zoneidx))
-		goto out;
-	do {
-		freed = shrink_node(sys, node->nid, SWAP_CLUSTER_MAX, GFP_KERNEL, true);
+	for (;;) {
+		balanced = altmm_node_balanced(sys, node, order, highest_zoneidx);
+		/* Short of memory: the boost waits, plain reclaim first. */
+		if (!balanced && nr_boost_reclaim)
+			nr_boost_reclaim = 0;
+		if (!nr_boost_reclaim && balanced)
+			goto out;
+		freed = shrink_node(sys, node->nid, SWAP_CLUSTER_MAX,
+				    nr_boost_reclaim ? GFP_NOIO : GFP_KERNEL, true);
 		total += freed;
+		if (!freed || kthread_should_stop())
+			break;
+		nr_boost_reclaim -= min(nr_boost_reclaim, freed);
 		cond_resched();
-	} while (freed && !kthread_should_stop() &&
-		 !altmm_node_balanced(sys, node, order, highest_zoneidx));
+	}
 	if (!total)
 		WRITE_ONCE(node->kswapd_failures, node->kswapd_failures + 1);
 out:
 	set_reclaim_active(node, highest_zoneidx, false);
 	reclaim_release();
+
+	if (!boosted)
+		return;
+	for (zt = 0; zt <= highest_zoneidx; zt++) {
+		struct altmm_zone *zone = &node->zones[zt];
+
+		if (!zone_boosts[zt])
+			continue;
+		/* Boosts are raised under the zone lock. */
+		spin_lock_irqsave(&zone->lock, flags);
+		WRITE_ONCE(zone->watermark_boost,
+			   zone->watermark_boost - min(zone->watermark_boost, zone_boosts[zt]));
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	wake = READ_ONCE(sys->wakeup_kcompactd);
+	if (wake)
+		wake(node, ALTMM_PAGEBLOCK_ORDER, highest_zoneidx);
 }
 
 /* prepare_kswapd_sleep(): a hopeless or balanced node lets kswapd sleep. */
@@ -398,8 +454,18 @@ void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
 	if (!waitqueue_active(&node->kswapd_wait))
 		return;
 	if (READ_ONCE(node->kswapd_failures) >= ALTMM_MAX_RECLAIM_RETRIES ||
-	    altmm_node_balanced(sys, node, order, highest_zoneidx))
+	    (altmm_node_balanced(sys, node, order, highest_zoneidx) &&
+	     !node_boosted(node, highest_zoneidx))) {
+		typeof(sys->wakeup_kcompactd) wake = READ_ONCE(sys->wakeup_kcompactd);
+
+		/*
+		 * Enough free memory, maybe too fragmented for @order:
+		 * kcompactd, unless the caller will reclaim and compact itself.
+		 */
+		if (wake && !(gfp & __GFP_DIRECT_RECLAIM))
+			wake(node, order, highest_zoneidx);
 		return;
+	}
 	wake_up_interruptible(&node->kswapd_wait);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_wakeup_kswapd, ALTMM_INTERNAL);

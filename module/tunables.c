@@ -25,6 +25,9 @@
  *                                   a dirty page back
  *   dirty_writeback_centisecs       >= 0: the flusher's period (0: only
  *                                   when woken)
+ *   watermark_boost_factor          >= 0: how far a fallback that steals a
+ *                                   pageblock may raise the watermarks, in
+ *                                   1/10000 of the high one (buddy.c)
  *   compaction_proactiveness        0..100: how hard kcompactd compacts in
  *                                   the background (compaction.c); a write
  *                                   of a value above 0 starts a round
@@ -192,6 +195,13 @@ static const struct tunable tunables[] = {
 	}, {
 		.name	= "dirty_writeback_centisecs",
 		.offset	= offsetof(struct altmm_tunables, dirty_writeback_centisecs),
+		.nr	= 1,
+		.min	= 0,
+		.max	= INT_MAX,
+		.fops	= TUNABLE_FOPS,
+	}, {
+		.name	= "watermark_boost_factor",
+		.offset	= offsetof(struct altmm_tunables, watermark_boost_factor),
 		.nr	= 1,
 		.min	= 0,
 		.max	= INT_MAX,

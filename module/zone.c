@@ -57,6 +57,7 @@ void altmm_tunables_default(struct altmm_tunables *t)
 	t->dirty_ratio = 20;
 	t->dirty_expire_centisecs = 3000;
 	t->dirty_writeback_centisecs = 500;
+	t->watermark_boost_factor = 15000;
 	t->compaction_proactiveness = 20;
 	t->extfrag_threshold = 500;
 	memcpy(t->lowmem_reserve_ratio, ratio, sizeof(ratio));
@@ -282,7 +283,7 @@ static void wmark_setup_zones(struct altmm_system *sys)
 
 			tmp = max_t(u64, tmp >> 2,
 				    mult_frac(managed, sys->tune.watermark_scale_factor, 10000));
-			zone->watermark_boost = 0;
+			WRITE_ONCE(zone->watermark_boost, 0);
 			WRITE_ONCE(zone->watermark[ALTMM_WMARK_LOW],
 				   zone->watermark[ALTMM_WMARK_MIN] + tmp);
 			WRITE_ONCE(zone->watermark[ALTMM_WMARK_HIGH],

@@ -150,6 +150,7 @@ static struct target targets[] = {
 	{ "vm/dirty_ratio", "vm/dirty_ratio", K_INT, 0, 100 },
 	{ "vm/dirty_expire_centisecs", "vm/dirty_expire_centisecs", K_INT, 0, INT_MAX },
 	{ "vm/dirty_writeback_centisecs", "vm/dirty_writeback_centisecs", K_INT, 0, INT_MAX },
+	{ "vm/watermark_boost_factor", "vm/watermark_boost_factor", K_INT, 0, INT_MAX },
 	{ "vm/compaction_proactiveness", "vm/compaction_proactiveness", K_INT, 0, 100 },
 	{ "vm/extfrag_threshold", "vm/extfrag_threshold", K_INT, 0, 1000 },
 	{ "param/init_on_alloc", "/sys/module/altmm/parameters/init_on_alloc", K_BOOL },

@@ -68,12 +68,13 @@ highatomic_blocks()
 	c && /^Node / { n += $c } END { print n + 0 }' "$ALTMM_DEBUGFS/pagetypeinfo"
 }
 
-# The watermark lines of every zone: "min", "low", "high" and "protection:".
+# The watermark lines of every zone: "min", "low", "high" (less the boost
+# a fallback may have added for a while) and "protection:".
 watermarks()
 {
-	awk '/^Node [0-9]+, zone / { z = $0 }
-	$1 == "min" || $1 == "low" || $1 == "high" || $1 == "protection:" { print z ": " $0 }' \
-		"$ALTMM_DEBUGFS/zoneinfo"
+	awk '/^Node [0-9]+, zone / { z = $0 } $1 == "boost" { b = $2 }
+	$1 == "min" || $1 == "low" || $1 == "high" { print z ": " $1, $2 - b }
+	$1 == "protection:" { print z ": " $0 }' "$ALTMM_DEBUGFS/zoneinfo"
 }
 
 # A first load and unload grows the host's slab caches and per-CPU areas

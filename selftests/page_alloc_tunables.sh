@@ -71,6 +71,8 @@ dirty_writeback_centisecs;1 2
 extfrag_threshold;1001
 extfrag_threshold;-1
 compaction_proactiveness;101
+watermark_boost_factor;-1
+watermark_boost_factor;2147483648
 compaction_proactiveness;-1
 '
 
@@ -92,7 +94,8 @@ tunable()
 	cat "$VM/$1"
 }
 
-# check_wmarks: every zone's min/low/high in zoneinfo as the formula says.
+# check_wmarks: every zone's min/low/high in zoneinfo as the formula says
+# (zoneinfo's figures include the zone's boost, which its "boost" line shows).
 # shellcheck disable=SC2317 # called by check_all
 check_wmarks()
 {
@@ -105,7 +108,8 @@ check_wmarks()
 			lowmem += managed
 	}
 	/^Node [0-9]+, zone / { flush(); zone = $2 " " $4; sub(",", "", zone); managed = 0; next }
-	$1 == "min" { mn = $2 } $1 == "low" { lo = $2 } $1 == "high" { hi = $2 }
+	$1 == "boost" { b = $2 }
+	$1 == "min" { mn = $2 - b } $1 == "low" { lo = $2 - b } $1 == "high" { hi = $2 - b }
 	$1 == "managed" { managed = $2 }
 	END {
 		flush()
@@ -242,7 +246,8 @@ rc=0
 VM_FILES='min_free_kbytes watermark_scale_factor lowmem_reserve_ratio
 percpu_pagelist_high_fraction page_group_by_mobility_disabled swappiness
 dirty_background_ratio dirty_ratio dirty_expire_centisecs
-dirty_writeback_centisecs compaction_proactiveness extfrag_threshold'
+dirty_writeback_centisecs watermark_boost_factor compaction_proactiveness
+extfrag_threshold'
 for f in $VM_FILES; do
 	perm=$(stat -c %a "$VM/$f" 2>&1)
 	[ "$perm" = 644 ] || { tap_diag "$f: mode $perm"; rc=1; }
@@ -250,13 +255,14 @@ for f in $VM_FILES; do
 		{ tap_diag "$f does not end in a newline"; rc=1; }
 done
 [ "$(stat -c %a "$VM/compact_memory" 2>&1)" = 200 ] || { tap_diag "compact_memory is not 0200"; rc=1; }
-tap_check $rc "vm/ has its twelve tunables, 0644, each ending in a newline, and compact_memory, 0200"
+tap_check $rc "vm/ has its thirteen tunables, 0644, each ending in a newline, and compact_memory, 0200"
 
 got="$(tunable dirty_background_ratio) $(tunable dirty_ratio) $(tunable dirty_expire_centisecs) $(tunable dirty_writeback_centisecs)"
 [ "$got" = "10 20 3000 500" ]
 tap_check $? "the dirty_* files read 6.1's defaults 10 20 3000 500 (read: $got)"
-[ "$(tunable extfrag_threshold) $(tunable compaction_proactiveness)" = "500 20" ]
-tap_check $? "extfrag_threshold and compaction_proactiveness read 6.1's defaults 500 20 (read: $(tunable extfrag_threshold) $(tunable compaction_proactiveness))"
+got="$(tunable extfrag_threshold) $(tunable compaction_proactiveness) $(tunable watermark_boost_factor)"
+[ "$got" = "500 20 15000" ]
+tap_check $? "extfrag_threshold, compaction_proactiveness and watermark_boost_factor read 6.1's defaults 500 20 15000 (read: $got)"
 
 rc=0
 want_ratio="256${TAB}256${TAB}32${TAB}0${TAB}0${TAB}0"
