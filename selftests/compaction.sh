@@ -91,15 +91,6 @@ tap_check $rc "a write of 1 to node/node0/compact compacts the node ($WRITE_ERR)
 write_file "$VM" 1
 tap_check $? "a write of 1 to vm/compact_memory with nothing to move ($WRITE_ERR)"
 
-rc=0
-check_log_clean "compaction" || rc=1
-[ "$(vmstat_get nr_isolated_anon)" -eq 0 ] && [ "$(vmstat_get nr_isolated_file)" -eq 0 ] || rc=1
-tap_check $rc "no report in the kernel log, nothing left isolated"
-ctl drain >/dev/null 2>&1
-[ "$(vmstat_get nr_free_pages)" -eq "$free0" ]
-tap_check $? "every frame is free again ($(vmstat_get nr_free_pages) of $free0)"
-rc=0
-altmm_unload || { tap_diag "unload: $UNLOAD_ERR"; rc=1; }
-tap_check $rc "altmm unloads with every page back"
+usermem_finish "compaction" "$free0"
 rm -rf $TMP
 tap_done

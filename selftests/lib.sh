@@ -204,6 +204,26 @@ altmm_load_or_bail()
 	tap_ok "altmm.ko loads with $lb_what"
 }
 
+# usermem_finish NAME FREE0: the three last checks of a test of processes
+# on /dev/altmm: no report in the kernel log since the mark NAME and
+# nothing left isolated; every frame free again (FREE0 of them, per-CPU
+# lists drained); altmm unloads with every page back.
+usermem_finish()
+{
+	local rc=0
+
+	check_log_clean "$1" || rc=1
+	[ "$(vmstat_get nr_isolated_anon)" -eq 0 ] && [ "$(vmstat_get nr_isolated_file)" -eq 0 ] ||
+		rc=1
+	tap_check $rc "no report in the kernel log, nothing left isolated"
+	ctl drain >/dev/null 2>&1
+	[ "$(vmstat_get nr_free_pages)" -eq "$2" ]
+	tap_check $? "every frame is free again ($(vmstat_get nr_free_pages) of $2)"
+	rc=0
+	altmm_unload || { tap_diag "unload: $UNLOAD_ERR"; rc=1; }
+	tap_check $rc "altmm unloads with every page back"
+}
+
 # run_prog NAME CHECKS ARG...: $PROG ARG... (output kept in $TMP/NAME),
 # each of its "ok" and "FAIL" lines a test named "NAME: ...", any other
 # line a diagnostic; a program that stopped before printing CHECKS of

@@ -63,15 +63,6 @@ tap_diag "$(grep -v '^ok' $TMP/p1 $TMP/p2)"
 	! grep -q 'FAIL the child' $TMP/p1 $TMP/p2
 tap_check $? "two processes of 24 MiB on 32 MiB nodes keep their data through the moves (exits $rc1, $rc2)"
 
-rc=0
-check_log_clean "migrate" || rc=1
-[ "$(vmstat_get nr_isolated_anon)" -eq 0 ] && [ "$(vmstat_get nr_isolated_file)" -eq 0 ] || rc=1
-tap_check $rc "no report in the kernel log, nothing left isolated"
-ctl drain >/dev/null 2>&1
-[ "$(vmstat_get nr_free_pages)" -eq "$free0" ]
-tap_check $? "every frame is free again ($(vmstat_get nr_free_pages) of $free0)"
-rc=0
-altmm_unload || { tap_diag "unload: $UNLOAD_ERR"; rc=1; }
-tap_check $rc "altmm unloads with every page back"
+usermem_finish "migrate" "$free0"
 rm -rf $TMP
 tap_done

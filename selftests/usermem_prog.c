@@ -878,6 +878,40 @@ static int rewrite(char *p, size_t first, size_t nr, int gen, const char *who)
 	return 0;
 }
 
+/*
+ * A child that checks and rewrites pages [first, first + nr) without
+ * pause, a generation at a time, until stop_rewriter().
+ */
+static pid_t start_rewriter(char *p, size_t first, size_t nr)
+{
+	pid_t child;
+	int gen;
+
+	/* Before the fork, so that the child has it from its first instruction. */
+	signal(SIGUSR1, migrate_stop_handler);
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		for (gen = 1; !migrate_stop; gen++)
+			if (rewrite(p, first, nr, gen, "the child"))
+				_exit(1);
+		_exit(0);
+	}
+	return child;
+}
+
+/* Stop the child and check that every page it saw held what it wrote. */
+static void stop_rewriter(pid_t child, const char *what)
+{
+	int status;
+
+	kill(child, SIGUSR1);
+	if (waitpid(child, &status, 0) != child)
+		die("waitpid");
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, what, "status %#x", status);
+}
+
 /* nr_anon_pages of each altmm node, from the per-node stats of zoneinfo. */
 static void node_anon(long *anon, int nr)
 {
@@ -913,7 +947,7 @@ static int migrate(long mb, int rounds)
 {
 	size_t len = (size_t)mb << 20, pages = len / page_size, half = pages / 2;
 	long left = 0, anon[2];
-	int fd, r, nid, status, gen, enomem = 0;
+	int fd, r, nid, status, enomem = 0;
 	pid_t child;
 	char *p;
 
@@ -926,17 +960,7 @@ static int migrate(long mb, int rounds)
 		die("mmap");
 	if (rewrite(p, 0, pages, 0, "first write"))
 		return 1;
-	/* Before the fork, so that the child has it from its first instruction. */
-	signal(SIGUSR1, migrate_stop_handler);
-	child = fork();
-	if (child < 0)
-		die("fork");
-	if (!child) {
-		for (gen = 1; !migrate_stop; gen++)
-			if (rewrite(p, half, pages - half, gen, "the child"))
-				_exit(1);
-		_exit(0);
-	}
+	child = start_rewriter(p, half, pages - half);
 	for (r = 0; r < rounds; r++) {
 		nid = (r + 1) % 2;
 		status = ioctl(fd, ALTMM_IOC_MIGRATE, &nid);
@@ -954,11 +978,7 @@ static int migrate(long mb, int rounds)
 			return 1;
 		}
 	}
-	kill(child, SIGUSR1);
-	if (waitpid(child, &status, 0) != child)
-		die("waitpid");
-	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child's half survived every move",
-	      "status %#x", status);
+	stop_rewriter(child, "the child's half survived every move");
 	nid = 1;
 	status = ioctl(fd, ALTMM_IOC_MIGRATE, &nid);
 	check(status == 0, "with nobody else using it, every page moves", "%d left (%s)",
@@ -1030,7 +1050,7 @@ static int compact(long mb, int rounds)
 	size_t len = (size_t)mb << 20, pages = len / page_size, kept = 0, dropped = 0, half;
 	unsigned int seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
 	long before, after;
-	int keep_fd, drop_fd, r, err, status, gen;
+	int keep_fd, drop_fd, r, err;
 	char *keep, *drop;
 	pid_t child;
 
@@ -1065,16 +1085,7 @@ static int compact(long mb, int rounds)
 		write_altmm("ctl", "free tag=compact_thp");
 
 	half = kept / 2;
-	signal(SIGUSR1, migrate_stop_handler);
-	child = fork();
-	if (child < 0)
-		die("fork");
-	if (!child) {
-		for (gen = 1; !migrate_stop; gen++)
-			if (rewrite(keep, half, kept - half, gen, "the child"))
-				_exit(1);
-		_exit(0);
-	}
+	child = start_rewriter(keep, half, kept - half);
 	for (r = 0; r < rounds; r++) {
 		err = write_altmm("vm/compact_memory", "1\n");
 		if (err) {
@@ -1087,11 +1098,7 @@ static int compact(long mb, int rounds)
 			return 1;
 		}
 	}
-	kill(child, SIGUSR1);
-	if (waitpid(child, &status, 0) != child)
-		die("waitpid");
-	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	      "the child's half survived every compaction", "status %#x", status);
+	stop_rewriter(child, "the child's half survived every compaction");
 	after = free_order9();
 	check(after > before, "compaction made free order-9 blocks", "%ld before, %ld after",
 	      before, after);
