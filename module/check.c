@@ -489,13 +489,16 @@ out:
 EXPORT_SYMBOL_NS_GPL(altmm_check_zone_walk, ALTMM_INTERNAL);
 
 /**
- * altmm_check_quiesce() - wait until no reclaim thread of an instance runs
+ * altmm_check_quiesce() - wait until no reclaim or compaction thread of an
+ *	instance runs
  * @sys: the instance
  * @timeout_ms: how long to wait at most
  *
  * kswapd drains per-CPU lists while it balances a node; a walk of the
  * lists must not race with it.  Its work is done when it is in its long
  * sleep (past the nap after a run) and nobody has woken it since.
+ * kcompactd drains them too, and holds free blocks its scanner took: it
+ * is quiet when it waits with no request pending.
  *
  * Context: process context; sleeps.
  * Return: 0, or -ETIMEDOUT (with a log line naming the thread).
@@ -511,6 +514,18 @@ int altmm_check_quiesce(struct altmm_system *sys, unsigned int timeout_ms)
 					task_is_running(node->kswapd))) {
 			if (time_after(jiffies, deadline)) {
 				pr_warn("%s: altmm_kswapd%d still busy after %u ms\n",
+					sys->name, nid, timeout_ms);
+				return -ETIMEDOUT;
+			}
+			msleep(20);
+		}
+		/* kcompactd drains per-CPU lists and isolates free blocks too. */
+		while (node->kcompactd && (READ_ONCE(node->kcompactd_busy) ||
+					   READ_ONCE(node->kcompactd_max_order) ||
+					   READ_ONCE(node->proactive_compact_trigger) ||
+					   task_is_running(node->kcompactd))) {
+			if (time_after(jiffies, deadline)) {
+				pr_warn("%s: altmm_kcompactd%d still busy after %u ms\n",
 					sys->name, nid, timeout_ms);
 				return -ETIMEDOUT;
 			}

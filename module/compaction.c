@@ -1051,23 +1051,26 @@ static int kcompactd(void *data)
 	while (!kthread_should_stop()) {
 		if (!READ_ONCE(node->sys->tune.compaction_proactiveness))
 			timeout = MAX_SCHEDULE_TIMEOUT;
-		if (wait_event_freezable_timeout(node->kcompactd_wait,
-						 kcompactd_work_requested(node), timeout) &&
-		    !READ_ONCE(node->proactive_compact_trigger)) {
-			kcompactd_do_work(node);
-			timeout = default_timeout;
-			continue;
-		}
-		timeout = default_timeout;
-		if (should_proactive_compact_node(node)) {
-			unsigned int prev = fragmentation_score_node(node);
+		bool requested = wait_event_freezable_timeout(node->kcompactd_wait,
+							      kcompactd_work_requested(node),
+							      timeout);
 
-			proactive_compact_node(node);
-			/* No progress: look again 64 times later. */
-			if (fragmentation_score_node(node) >= prev)
-				timeout = default_timeout << ALTMM_COMPACT_MAX_DEFER_SHIFT;
+		WRITE_ONCE(node->kcompactd_busy, true);
+		timeout = default_timeout;
+		if (requested && !READ_ONCE(node->proactive_compact_trigger)) {
+			kcompactd_do_work(node);
+		} else {
+			if (should_proactive_compact_node(node)) {
+				unsigned int prev = fragmentation_score_node(node);
+
+				proactive_compact_node(node);
+				/* No progress: look again 64 times later. */
+				if (fragmentation_score_node(node) >= prev)
+					timeout = default_timeout << ALTMM_COMPACT_MAX_DEFER_SHIFT;
+			}
+			WRITE_ONCE(node->proactive_compact_trigger, false);
 		}
-		WRITE_ONCE(node->proactive_compact_trigger, false);
+		WRITE_ONCE(node->kcompactd_busy, false);
 	}
 	return 0;
 }

@@ -452,6 +452,8 @@ struct altmm_lruvec {
  * @kcompactd_highest_zoneidx: highest zone a waker wants compacted
  * @proactive_compact_trigger: compaction_proactiveness was written: a
  *	proactive round is due now
+ * @kcompactd_busy: kcompactd is compacting (for checkers waiting for a
+ *	quiet node: it drains per-CPU lists and holds isolated frames)
  *
  * As in 6.1, a waker records its order and zone whether or not kswapd
  * sleeps; kswapd reads and resets them each time it wakes.
@@ -479,6 +481,7 @@ struct altmm_node {
 	int kcompactd_max_order;
 	int kcompactd_highest_zoneidx;
 	bool proactive_compact_trigger;
+	bool kcompactd_busy;
 };
 
 #define for_each_altmm_node(sys, node, nid)				\

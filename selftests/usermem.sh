@@ -121,6 +121,16 @@ else
 fi
 [ -c /dev/altmm ]
 tap_check $? "/dev/altmm is a character device"
+# No background compaction: this test reads exact counts (AnonPages,
+# nr_free_pages) right after processes exit, and a page kcompactd has
+# isolated keeps its object, and its frames, for a moment after.
+# compaction.sh and KUnit test compaction; here the defaults go.
+quiet_compaction()
+{
+	write_file "$ALTMM_DEBUGFS/vm/compaction_proactiveness" 0
+	write_file "$ALTMM_DEBUGFS/vm/watermark_boost_factor" 0
+}
+quiet_compaction
 
 # === 3..13: one process's life cycle ===
 
@@ -346,6 +356,7 @@ if ! altmm_load arena_mb=$ARENA swap_mb=0; then
 	tap_fail "altmm.ko loads with swap_mb=0 ($LOAD_ERR)"
 	skip_rest "altmm did not load"
 fi
+quiet_compaction
 oom_before=$(vmstat_get oom_kill)
 kmsg_mark "oom"
 "$PROG" oom 128 >$TMP/oom 2>&1
