@@ -328,7 +328,7 @@ static void steal_fallback(struct altmm_system *sys, struct altmm_zone *zone,
 		altmm_count_event(sys, ALTMM_STEAL_BLOCK, BIT(cur) / ALTMM_PAGEBLOCK_NR_PAGES);
 		goto single;
 	}
-	/* kswapd is woken now: the node may be balanced and it would not be. */
+	/* Flagged, the allocation wakes kswapd: a balanced node would not wake it. */
 	if (boost_watermark(sys, zone) && (alloc_flags & ALTMM_ALLOC_KSWAPD))
 		set_bit(ALTMM_ZONE_BOOSTED_WATERMARK, &zone->flags);
 	if (!whole_block)

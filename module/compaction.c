@@ -496,21 +496,16 @@ enum compact_result altmm_compaction_suitable(struct altmm_system *sys,
 					      unsigned int alloc_flags,
 					      int highest_zoneidx)
 {
-	unsigned long nr_free[ALTMM_MAX_ORDER], mark;
+	unsigned long nr_free[ALTMM_MAX_ORDER];
+	enum compact_result ret;
 	int fragindex;
 
 	if (order < 0)
 		return COMPACT_CONTINUE;
-	mark = altmm_wmark(zone, alloc_flags & ALTMM_ALLOC_WMARK_MASK);
-	if (altmm_zone_watermark_ok(zone, order, mark, highest_zoneidx, alloc_flags,
-				    altmm_zone_free(zone)))
-		return COMPACT_SUCCESS;
-	/* compact_gap(): room for the pages in flight, twice the order. */
-	mark = altmm_wmark(zone, order > ALTMM_PCP_MAX_ORDER ? ALTMM_WMARK_LOW :
-			   ALTMM_WMARK_MIN) + (2UL << order);
-	if (!altmm_zone_watermark_ok(zone, 0, mark, highest_zoneidx, 0,
-				     altmm_zone_free(zone)))
-		return COMPACT_SKIPPED;
+	ret = altmm_compaction_watermarks(zone, order, alloc_flags, highest_zoneidx,
+					  altmm_zone_free(zone));
+	if (ret != COMPACT_CONTINUE)
+		return ret;
 	if (order > ALTMM_PCP_MAX_ORDER) {
 		altmm_zone_nr_free(zone, nr_free);
 		fragindex = altmm_fragmentation_index(nr_free, order);

@@ -460,19 +460,15 @@ static bool zonelist_compaction_suitable(const struct alloc_context *ac,
 	int i;
 
 	for_each_usable_zone(ac, zone, i) {
-		unsigned long available = altmm_zone_free(zone), lru = 0, mark;
+		unsigned long lru = 0;
 		int l;
 
+		/* Not all of it: one high-order request is not worth thrashing for. */
 		for (l = ALTMM_NR_ZONE_INACTIVE_ANON; l <= ALTMM_NR_ZONE_ACTIVE_FILE; l++)
 			lru += atomic_long_read(&zone->vm_stat[l]);
-		available += lru / order;
-		mark = altmm_wmark(zone, alloc_flags & ALTMM_ALLOC_WMARK_MASK);
-		if (altmm_zone_watermark_ok(zone, order, mark, ac->highest_zoneidx,
-					    alloc_flags, available))
-			continue;
-		mark = altmm_wmark(zone, order > ALTMM_PCP_MAX_ORDER ? ALTMM_WMARK_LOW :
-				   ALTMM_WMARK_MIN) + (2UL << order);
-		if (altmm_zone_watermark_ok(zone, 0, mark, ac->highest_zoneidx, 0, available))
+		if (altmm_compaction_watermarks(zone, order, alloc_flags, ac->highest_zoneidx,
+						altmm_zone_free(zone) + lru / order) ==
+		    COMPACT_CONTINUE)
 			return true;
 	}
 	return false;

@@ -261,6 +261,9 @@ bool altmm_compaction_deferred(struct altmm_zone *zone, int order);
 void altmm_defer_compaction(struct altmm_zone *zone, int order);
 void altmm_compaction_defer_reset(struct altmm_zone *zone, int order,
 				  bool alloc_success);
+enum compact_result altmm_compaction_watermarks(struct altmm_zone *zone, unsigned int order,
+						unsigned int alloc_flags, int highest_zoneidx,
+						unsigned long free);
 void altmm_zone_nr_free(struct altmm_zone *zone,
 			unsigned long nr_free[ALTMM_MAX_ORDER]);
 int altmm_unusable_index(const unsigned long nr_free[ALTMM_MAX_ORDER],

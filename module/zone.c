@@ -642,3 +642,35 @@ void altmm_compaction_defer_reset(struct altmm_zone *zone, int order,
 		WRITE_ONCE(zone->compact_order_failed, order + 1);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_compaction_defer_reset, ALTMM_INTERNAL);
+
+/**
+ * altmm_compaction_watermarks() - __compaction_suitable(): the watermark
+ *	half of compaction_suitable(), with the free frames to count given
+ * @zone: the zone
+ * @order: the request order
+ * @alloc_flags: the request's ALTMM_ALLOC_* flags (its watermark)
+ * @highest_zoneidx: the request's highest zone
+ * @free: free frames to count (more than the zone has, when the slow
+ *	path asks whether reclaim could make compaction worth it)
+ *
+ * Context: any.
+ * Return: COMPACT_SUCCESS when the request's watermark is met already,
+ * COMPACT_SKIPPED without 2 << @order frames above the low (costly
+ * orders) or min watermark to migrate into, COMPACT_CONTINUE otherwise.
+ */
+enum compact_result altmm_compaction_watermarks(struct altmm_zone *zone, unsigned int order,
+						unsigned int alloc_flags, int highest_zoneidx,
+						unsigned long free)
+{
+	unsigned long mark = altmm_wmark(zone, alloc_flags & ALTMM_ALLOC_WMARK_MASK);
+
+	if (altmm_zone_watermark_ok(zone, order, mark, highest_zoneidx, alloc_flags, free))
+		return COMPACT_SUCCESS;
+	/* compact_gap(): room for the pages in flight, twice the order. */
+	mark = altmm_wmark(zone, order > ALTMM_PCP_MAX_ORDER ? ALTMM_WMARK_LOW :
+			   ALTMM_WMARK_MIN) + (2UL << order);
+	if (!altmm_zone_watermark_ok(zone, 0, mark, highest_zoneidx, 0, free))
+		return COMPACT_SKIPPED;
+	return COMPACT_CONTINUE;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_compaction_watermarks, ALTMM_INTERNAL);
