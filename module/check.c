@@ -498,7 +498,7 @@ EXPORT_SYMBOL_NS_GPL(altmm_check_zone_walk, ALTMM_INTERNAL);
  * lists must not race with it.  Its work is done when it is in its long
  * sleep (past the nap after a run) and nobody has woken it since.
  * kcompactd drains them too, and holds free blocks its scanner took: it
- * is quiet when it waits with no request pending.
+ * is quiet when it is neither running nor inside a round.
  *
  * Context: process context; sleeps.
  * Return: 0, or -ETIMEDOUT (with a log line naming the thread).
@@ -519,10 +519,12 @@ int altmm_check_quiesce(struct altmm_system *sys, unsigned int timeout_ms)
 			}
 			msleep(20);
 		}
-		/* kcompactd drains per-CPU lists and isolates free blocks too. */
+		/*
+		 * kcompactd drains per-CPU lists and isolates free blocks too.
+		 * A request it was not woken for (no zone suitable) stays
+		 * recorded while it sleeps, so only busy or running counts.
+		 */
 		while (node->kcompactd && (READ_ONCE(node->kcompactd_busy) ||
-					   READ_ONCE(node->kcompactd_max_order) ||
-					   READ_ONCE(node->proactive_compact_trigger) ||
 					   task_is_running(node->kcompactd))) {
 			if (time_after(jiffies, deadline)) {
 				pr_warn("%s: altmm_kcompactd%d still busy after %u ms\n",
