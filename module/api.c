@@ -14,6 +14,7 @@
 #include <linux/export.h>
 #include <linux/mm.h>
 
+#include "migrate.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 
@@ -222,6 +223,61 @@ void altmm_put_page(struct page *page)
 	altmm_sys_put_page(altmm_default_sys, page);
 }
 EXPORT_SYMBOL_GPL(altmm_put_page);
+
+/**
+ * altmm_set_page_movable() - let compaction move a kernel page
+ *	(__SetPageMovable())
+ * @page: an order-0 page of altmm_alloc_pages(), not compound
+ * @mops: the owner's isolate_page, migrate_page and putback_page, as
+ *	6.1's struct movable_operations describes them
+ *
+ * altmm calls @mops with the page locked (lock_page() on it).  In
+ * ->migrate_page(dst, src, mode) the owner copies what it needs, takes a
+ * reference to @dst (altmm_get_page()), marks it movable with this call,
+ * points its own structures at it and drops its reference to @src;
+ * altmm frees @src once the migration's reference is gone too.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL (reported) for a page that cannot be, -ENOSPC when
+ * sixteen different @mops are in use.
+ */
+int altmm_set_page_movable(struct page *page, const struct movable_operations *mops)
+{
+	return altmm_sys_set_page_movable(altmm_default_sys, page, mops);
+}
+EXPORT_SYMBOL_GPL(altmm_set_page_movable);
+
+/**
+ * altmm_clear_page_movable() - a page is not movable any more
+ *	(__ClearPageMovable())
+ * @page: a page altmm_set_page_movable() marked
+ *
+ * Called with the page locked, no callback runs for it after this.  A
+ * page freed while marked is unmarked by the free.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL (reported) for a page not marked.
+ */
+int altmm_clear_page_movable(struct page *page)
+{
+	return altmm_sys_clear_page_movable(altmm_default_sys, page);
+}
+EXPORT_SYMBOL_GPL(altmm_clear_page_movable);
+
+/**
+ * altmm_page_movable() - is a page marked movable (PageMovable())
+ * @page: any page
+ *
+ * Return: true for a page of altmm an owner marked movable.
+ */
+bool altmm_page_movable(const struct page *page)
+{
+	unsigned long pfn;
+
+	return page && altmm_host_page_to_pfn(altmm_default_sys, page, &pfn) &&
+	       test_bit(ALTMM_PG_movable, &altmm_pfn_to_desc(altmm_default_sys, pfn)->flags);
+}
+EXPORT_SYMBOL_GPL(altmm_page_movable);
 
 /**
  * altmm_page_is_altmm() - is a page one of altmm's frames

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Compaction: moving user pages from the start of a zone to free frames
+ * Compaction: moving pages from the start of a zone to free frames
  * at its end, so that the frames they leave merge into large free blocks
  * (6.1's mm/compaction.c).
  *
  * What altmm keeps of 6.1:
  *   - the two scanners: the migration scanner walks the zone's pageblocks
  *     upwards from its start and isolates the pages on LRU lists (user
- *     pages, the only movable ones altmm has), COMPACT_CLUSTER_MAX at a
- *     time; the free scanner walks pageblocks downwards from the zone's
- *     end and takes free blocks off the buddy lists (each split into
+ *     pages) and the kernel pages their owners made movable
+ *     (movable_operations, migrate.c), COMPACT_CLUSTER_MAX at a time;
+ *     the free scanner walks pageblocks downwards from the zone's end and
+ *     takes free blocks off the buddy lists (each split into
  *     single frames) as the migration needs targets; compaction of the
  *     zone is complete when they meet;
  *   - which pageblocks each scanner takes: the free scanner only movable
@@ -226,7 +227,7 @@ static bool suitable_migration_source(const struct compact_control *cc,
 }
 
 /*
- * isolate_migratepages_block(): isolate the LRU pages of [@low_pfn,
+ * isolate_migratepages_block(): isolate the movable pages of [@low_pfn,
  * @end_pfn), one pageblock or its rest, until COMPACT_CLUSTER_MAX are
  * held.  Free and allocated blocks are stepped over whole.  Returns
  * where scanning stopped, or ULONG_MAX on a fatal signal.
@@ -256,14 +257,15 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 				low_pfn += BIT(order) - 1;
 			continue;
 		}
-		if (!(flags & BIT(ALTMM_PG_lru))) {
+		if (!(flags & (BIT(ALTMM_PG_lru) | BIT(ALTMM_PG_movable)))) {
 			if (flags & BIT(ALTMM_PG_alloc))
 				low_pfn += BIT((flags & ALTMM_PG_ORDER_MASK) >>
 					       ALTMM_PG_ORDER_SHIFT) - 1;
 			continue;
 		}
-		if (altmm_isolate_lru_page(sys, altmm_pfn_to_host_page(sys, low_pfn),
-					   &cc->migratepages))
+		if (altmm_isolate_movable_page(sys, low_pfn, cc->mode == MIGRATE_ASYNC ?
+					       ISOLATE_ASYNC_MIGRATE : 0,
+					       &cc->migratepages))
 			continue;
 		cc->nr_migratepages++;
 		nr_isolated++;

@@ -4,8 +4,9 @@
  * instance from the shell, one command per write(2) to
  * /sys/kernel/debug/altmm/ctl, and sees what is held in ctl_status.
  *
- *   alloc tag=NAME order=0..10 count=N gfp=MASK [node=NID]
+ *   alloc tag=NAME order=0..10 count=N gfp=MASK [node=NID] [movable=1]
  *   free tag=NAME [count=N]
+ *   verify tag=NAME
  *   drain
  *   reclaim [node=NID]
  *   kswapd node=NID
@@ -19,7 +20,12 @@
  * fails with -ENOMEM and changes nothing, so a tag exists only while it
  * holds blocks.  At most CTL_MAX_TAGS tags exist at once; an alloc that
  * would make one more fails with -ENOSPC.  free returns the tag's most
- * recent N blocks (all by default).  A command that cannot be understood
+ * recent N blocks (all by default).  With movable=1 (order 0 only) each
+ * block is filled with a pattern of its own and marked movable, the
+ * ctl file being its owner as 6.1's movable_operations describe one:
+ * compaction and memory offline may then move it, the tag following it
+ * to its new frame; verify checks every movable block's pattern and
+ * fails with -EIO if one changed.  A command that cannot be understood
  * fails with -EINVAL, an unknown tag with -ENOENT, and one log line says
  * why.
  *
@@ -32,8 +38,13 @@
  * Locking: &altmm_ctl.lock (a mutex) protects the tags and their chunks.
  * Frees run under it; they take the allocator's per-CPU and zone locks,
  * which never take it, so it is outermost.  Allocations never run under
- * it.  debugfs removes the files, waiting for writers inside, before
- * altmm_ctl_release() frees what is still held.
+ * it.  A movable block's page pointer (and node and zone) changes under
+ * &altmm_ctl.move_lock, a spinlock that a migration's ->migrate_page()
+ * takes and that a free takes to let the block's page go; chunks are
+ * page-sized kmalloc()s, so naturally aligned, and a block finds its
+ * chunk (and the chunk its ctl) by masking its address.  debugfs removes
+ * the files, waiting for writers inside, before altmm_ctl_release() frees
+ * what is still held.
  */
 
 /* Lines about an instance start with its name, which for the default is "altmm". */
@@ -42,6 +53,8 @@
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched/signal.h>
@@ -50,6 +63,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "migrate.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "ctl.h"
@@ -78,16 +92,19 @@ struct ctl_block {
 	u8 order;
 	u8 nid;
 	u8 zone;
+	bool movable;
 };
 
 /**
  * struct ctl_chunk - a page of blocks
  * @list: on &ctl_tag.chunks, oldest first
+ * @ctl: the ctl file holding it
  * @nr: blocks in use, from the start of @blocks
  * @blocks: the blocks
  */
 struct ctl_chunk {
 	struct list_head list;
+	struct altmm_ctl *ctl;
 	unsigned int nr;
 	struct ctl_block blocks[];
 };
@@ -135,12 +152,14 @@ struct ctl_tag {
  * @lock: protects @tags, @nr_tags and everything the tags hold
  * @tags: &struct ctl_tag, in order of creation; each holds a block
  * @nr_tags: entries on @tags, at most CTL_MAX_TAGS
+ * @move_lock: orders a movable block's move with its free
  */
 struct altmm_ctl {
 	struct altmm_system *sys;
 	struct mutex lock;		/* protects @tags and their chunks */
 	struct list_head tags;
 	unsigned int nr_tags;
+	spinlock_t move_lock;		/* a movable block's page, node, zone */
 };
 
 /* === GFP names === */
@@ -252,6 +271,7 @@ enum ctl_key {
 	CTL_KEY_GFP,
 	CTL_KEY_NODE,
 	CTL_KEY_KIND,
+	CTL_KEY_MOVABLE,
 	CTL_NR_KEYS
 };
 
@@ -262,6 +282,7 @@ static const char * const ctl_key_names[CTL_NR_KEYS] = {
 	[CTL_KEY_GFP]	= "gfp",
 	[CTL_KEY_NODE]	= "node",
 	[CTL_KEY_KIND]	= "kind",
+	[CTL_KEY_MOVABLE] = "movable",
 };
 
 /**
@@ -348,6 +369,125 @@ static int parse_count(struct altmm_system *sys, struct ctl_cmd *cmd,
 	return 0;
 }
 
+/* === Movable blocks === */
+
+static struct ctl_chunk *block_chunk(struct ctl_block *b)
+{
+	return (struct ctl_chunk *)((unsigned long)b & PAGE_MASK);
+}
+
+/* The pattern word @i of block @b: its address stands while it is held. */
+static u64 block_word(const struct ctl_block *b, unsigned int i)
+{
+	return ((u64)(unsigned long)b << 12 | i) * 0x9e3779b97f4a7c15ULL;
+}
+
+static void fill_block(struct ctl_block *b)
+{
+	u64 *w = kmap_local_page(b->page);
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		w[i] = block_word(b, i);
+	kunmap_local(w);
+}
+
+/* Words of @b's page that do not hold its pattern. */
+static unsigned int check_block(struct ctl_block *b, struct page *page)
+{
+	u64 *w = kmap_local_page(page);
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		bad += w[i] != block_word(b, i);
+	kunmap_local(w);
+	return bad;
+}
+
+static void block_place(struct altmm_system *sys, struct ctl_block *b)
+{
+	struct altmm_section *sec;
+	unsigned long pfn;
+
+	b->nid = 0;
+	b->zone = 0;
+	if (altmm_host_page_to_pfn(sys, b->page, &pfn)) {
+		sec = altmm_pfn_to_section(sys, pfn);
+		WRITE_ONCE(b->nid, sec->nid);
+		WRITE_ONCE(b->zone, sec->zone);
+	}
+}
+
+/* The ctl file takes any of its blocks whenever a migration asks. */
+static bool ctl_isolate_page(struct page *page, isolate_mode_t mode)
+{
+	return true;
+}
+
+static void ctl_putback_page(struct page *page)
+{
+}
+
+static const struct movable_operations ctl_movable_ops;
+
+/*
+ * ->migrate_page(): both pages locked.  The block follows its contents
+ * to @dst unless a free let it go first (its page's private word is
+ * cleared then); the migration then finds the page no longer movable.
+ */
+static int ctl_migrate_page(struct page *dst, struct page *src, enum migrate_mode mode)
+{
+	struct ctl_block *b = (struct ctl_block *)page_private(src);
+	struct altmm_ctl *ctl;
+	struct altmm_system *sys;
+
+	if (!b)
+		return -EAGAIN;
+	ctl = block_chunk(b)->ctl;
+	sys = ctl->sys;
+	copy_highpage(dst, src);
+	spin_lock(&ctl->move_lock);
+	if (page_private(src) != (unsigned long)b) {
+		spin_unlock(&ctl->move_lock);
+		return -EAGAIN;
+	}
+	altmm_sys_get_page(sys, dst);
+	set_page_private(dst, (unsigned long)b);
+	altmm_sys_set_page_movable(sys, dst, &ctl_movable_ops);
+	set_page_private(src, 0);
+	altmm_sys_clear_page_movable(sys, src);
+	WRITE_ONCE(b->page, dst);
+	block_place(sys, b);
+	spin_unlock(&ctl->move_lock);
+	altmm_sys_put_page(sys, src);
+	return 0;
+}
+
+static const struct movable_operations ctl_movable_ops = {
+	.isolate_page	= ctl_isolate_page,
+	.migrate_page	= ctl_migrate_page,
+	.putback_page	= ctl_putback_page,
+};
+
+/*
+ * A block's page, no longer movable: no migration moves it after this,
+ * and one that took it before finds it let go.  Return: the page.
+ */
+static struct page *unmark_block(struct altmm_system *sys, struct ctl_block *b)
+{
+	struct altmm_ctl *ctl = block_chunk(b)->ctl;
+	struct page *page;
+
+	if (!b->movable)
+		return b->page;
+	spin_lock(&ctl->move_lock);
+	page = b->page;
+	set_page_private(page, 0);
+	altmm_sys_clear_page_movable(sys, page);
+	spin_unlock(&ctl->move_lock);
+	return page;
+}
+
 /* === alloc and free === */
 
 /*
@@ -366,7 +506,7 @@ static unsigned long free_newest(struct altmm_system *sys, const char *what,
 		while (freed < nr && c->nr) {
 			struct ctl_block *b = &c->blocks[--c->nr];
 
-			if (altmm_sys_free_pages(sys, b->page, b->order, false))
+			if (altmm_sys_free_pages(sys, unmark_block(sys, b), b->order, false))
 				pr_err("%s: ctl: free tag=%s: the allocator refused an order-%u block it handed out; it stays out\n",
 				       sys->name, what, b->order);
 			freed++;
@@ -406,14 +546,15 @@ static bool tag_room(struct altmm_ctl *ctl, const char *name)
 	return ctl->nr_tags < CTL_MAX_TAGS || find_tag(ctl, name);
 }
 
-/* Record @page in the last chunk of @chunks, adding a chunk when it is full. */
-static int hold_block(struct altmm_system *sys, struct list_head *chunks,
-		      struct page *page, unsigned int order)
+/*
+ * Record @page in the last chunk of @chunks, adding a chunk when it is
+ * full; a movable block is filled and marked.
+ */
+static int hold_block(struct altmm_ctl *ctl, struct list_head *chunks,
+		      struct page *page, unsigned int order, bool movable)
 {
 	struct ctl_chunk *c = NULL;
-	struct altmm_section *sec;
 	struct ctl_block *b;
-	unsigned long pfn;
 
 	if (!list_empty(chunks))
 		c = list_last_entry(chunks, struct ctl_chunk, list);
@@ -421,18 +562,19 @@ static int hold_block(struct altmm_system *sys, struct list_head *chunks,
 		c = kmalloc(PAGE_SIZE, GFP_KERNEL);
 		if (!c)
 			return -ENOMEM;
+		c->ctl = ctl;
 		c->nr = 0;
 		list_add_tail(&c->list, chunks);
 	}
 	b = &c->blocks[c->nr++];
 	b->page = page;
 	b->order = order;
-	b->nid = 0;
-	b->zone = 0;
-	if (altmm_host_page_to_pfn(sys, page, &pfn)) {
-		sec = altmm_pfn_to_section(sys, pfn);
-		b->nid = sec->nid;
-		b->zone = sec->zone;
+	b->movable = false;
+	block_place(ctl->sys, b);
+	if (movable) {
+		fill_block(b);
+		set_page_private(page, (unsigned long)b);
+		b->movable = !altmm_sys_set_page_movable(ctl->sys, page, &ctl_movable_ops);
 	}
 	return 0;
 }
@@ -444,6 +586,7 @@ static int cmd_alloc(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 	const char *bad = NULL;
 	struct ctl_tag *tag;
 	LIST_HEAD(chunks);
+	bool movable = false;
 	unsigned int order;
 	int nid, ret;
 	gfp_t gfp;
@@ -451,12 +594,22 @@ static int cmd_alloc(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 	ret = parse_tag(sys, cmd);
 	if (ret)
 		return ret;
+	if (cmd->val[CTL_KEY_MOVABLE] && kstrtobool(cmd->val[CTL_KEY_MOVABLE], &movable)) {
+		ctl_err(sys, "alloc", "bad value '%s' for movable: 0 or 1",
+			cmd->val[CTL_KEY_MOVABLE]);
+		return -EINVAL;
+	}
 	if (kstrtouint(cmd->val[CTL_KEY_ORDER], 10, &order)) {
 		ctl_err(sys, "alloc", "bad number '%s' for order", cmd->val[CTL_KEY_ORDER]);
 		return -EINVAL;
 	}
 	if (order >= ALTMM_MAX_ORDER) {
 		ctl_err(sys, "alloc", "order %u out of range 0..%d", order, ALTMM_MAX_ORDER - 1);
+		return -EINVAL;
+	}
+	if (movable && order) {
+		ctl_err(sys, "alloc", "movable=1 with order %u: movable blocks are order 0",
+			order);
 		return -EINVAL;
 	}
 	ret = parse_count(sys, cmd, order, &count);
@@ -494,7 +647,7 @@ static int cmd_alloc(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 		page = altmm_sys_alloc_pages(sys, gfp, order, nid);
 		if (!page)
 			break;
-		if (hold_block(sys, &chunks, page, order)) {
+		if (hold_block(ctl, &chunks, page, order, movable)) {
 			altmm_sys_free_pages(sys, page, order, false);
 			ctl_err(sys, "alloc", "no host memory for the bookkeeping of tag=%s",
 				cmd->val[CTL_KEY_TAG]);
@@ -577,6 +730,54 @@ static int cmd_free(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 	if (!tag->nr_blocks)
 		drop_tag(ctl, tag);
 	mutex_unlock(&ctl->lock);
+	return 0;
+}
+
+/* Every movable block of a tag still holds its pattern. */
+static int cmd_verify(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
+{
+	struct altmm_system *sys = ctl->sys;
+	unsigned long checked = 0, bad = 0;
+	struct ctl_tag *tag;
+	struct ctl_chunk *c;
+	unsigned int i;
+	int ret;
+
+	ret = parse_tag(sys, cmd);
+	if (ret)
+		return ret;
+	mutex_lock(&ctl->lock);
+	tag = find_tag(ctl, cmd->val[CTL_KEY_TAG]);
+	if (!tag) {
+		mutex_unlock(&ctl->lock);
+		ctl_err(sys, "verify", "no tag '%s'", cmd->val[CTL_KEY_TAG]);
+		return -ENOENT;
+	}
+	list_for_each_entry(c, &tag->chunks, list) {
+		for (i = 0; i < c->nr; i++) {
+			struct ctl_block *b = &c->blocks[i];
+			struct page *page;
+
+			if (!b->movable)
+				continue;
+			/* Pinned against a move while it is read. */
+			spin_lock(&ctl->move_lock);
+			page = b->page;
+			altmm_sys_get_page(sys, page);
+			spin_unlock(&ctl->move_lock);
+			bad += !!check_block(b, page);
+			altmm_sys_put_page(sys, page);
+			checked++;
+		}
+		cond_resched();
+	}
+	mutex_unlock(&ctl->lock);
+	if (bad) {
+		pr_err("%s: ctl: verify tag=%s: %lu of %lu movable blocks lost their contents\n",
+		       sys->name, cmd->val[CTL_KEY_TAG], bad, checked);
+		return -EIO;
+	}
+	ctl_info(sys, "verify tag=%s: %lu movable blocks intact", cmd->val[CTL_KEY_TAG], checked);
 	return 0;
 }
 
@@ -801,8 +1002,9 @@ struct ctl_verb {
 
 static const struct ctl_verb ctl_verbs[] = {
 	{ "alloc", BIT(CTL_KEY_TAG) | BIT(CTL_KEY_ORDER) | BIT(CTL_KEY_COUNT) |
-		   BIT(CTL_KEY_GFP), BIT(CTL_KEY_NODE), cmd_alloc },
+		   BIT(CTL_KEY_GFP), BIT(CTL_KEY_NODE) | BIT(CTL_KEY_MOVABLE), cmd_alloc },
 	{ "free", BIT(CTL_KEY_TAG), BIT(CTL_KEY_COUNT), cmd_free },
+	{ "verify", BIT(CTL_KEY_TAG), 0, cmd_verify },
 	{ "drain", 0, 0, cmd_drain },
 	{ "reclaim", 0, BIT(CTL_KEY_NODE), cmd_reclaim },
 	{ "kswapd", BIT(CTL_KEY_NODE), 0, cmd_kswapd },
@@ -835,14 +1037,15 @@ static int ctl_run(struct altmm_ctl *ctl, char *line)
 
 	word = next_word(&line);
 	if (!word) {
-		ctl_err(sys, "(empty)", "no command (alloc, free, drain, reclaim, kswapd, misuse)");
+		ctl_err(sys, "(empty)",
+			"no command (alloc, free, verify, drain, reclaim, kswapd, misuse)");
 		return -EINVAL;
 	}
 	for (i = 0; i < ARRAY_SIZE(ctl_verbs); i++)
 		if (!strcmp(word, ctl_verbs[i].name))
 			verb = &ctl_verbs[i];
 	if (!verb) {
-		ctl_err(sys, word, "unknown command (alloc, free, drain, reclaim, kswapd, misuse)");
+		ctl_err(sys, word, "unknown command (alloc, free, verify, drain, reclaim, kswapd, misuse)");
 		return -EINVAL;
 	}
 	cmd.verb = verb->name;
@@ -1041,6 +1244,7 @@ struct altmm_ctl *altmm_ctl_create(struct altmm_system *sys, struct dentry *dir)
 	ctl->sys = sys;
 	mutex_init(&ctl->lock);
 	INIT_LIST_HEAD(&ctl->tags);
+	spin_lock_init(&ctl->move_lock);
 	debugfs_create_file("ctl", 0200, dir, ctl, &ctl_fops);
 	debugfs_create_file("ctl_status", 0444, dir, ctl, &ctl_status_fops);
 	return ctl;

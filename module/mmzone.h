@@ -107,6 +107,8 @@ enum altmm_pageflags {
 	ALTMM_PG_writeback,	/* file page being written to its backing store */
 	ALTMM_PG_reclaim,	/* dirty page reclaim wants freed once written */
 	ALTMM_PG_swapcache,	/* anon page still holding its swap slot (private) */
+	ALTMM_PG_movable,	/* its owner can move it: movable_operations id in private */
+	ALTMM_PG_isolated,	/* a movable page a migration has taken (PG_isolated) */
 	ALTMM_NR_PAGEFLAGS
 };
 
@@ -577,6 +579,8 @@ struct altmm_tunables {
  * @shrinker_rwsem: readers reclaim, writers (un)register
  * @pcp_shrinker: the per-CPU list drain, always registered
  * @cpuhp_node: on the CPU hotplug state's instance list
+ * @movable_lock: orders an owner's marking a page movable or not with a
+ *	migration taking a reference to it (migrate.c)
  * @misuse_rs: rate limit of misuse reports
  * @fail_rs: rate limit of allocation failure reports
  * @ready: the page allocator is up (after hand-over)
@@ -628,6 +632,7 @@ struct altmm_system {
 	struct rw_semaphore shrinker_rwsem;
 	struct altmm_shrinker pcp_shrinker;
 	struct hlist_node cpuhp_node;
+	spinlock_t movable_lock;	/* movable marks against isolation */
 	struct ratelimit_state misuse_rs;
 	struct ratelimit_state fail_rs;
 	bool ready;

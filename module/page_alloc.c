@@ -77,13 +77,6 @@ static struct altmm_zone *next_usable_zone(const struct alloc_context *ac, int *
 
 /* === Reports === */
 
-#define altmm_misuse(sys, fmt, ...)					\
-do {									\
-	altmm_count_event(sys, ALTMM_MISUSE, 1);			\
-	if (__ratelimit(&(sys)->misuse_rs))				\
-		pr_err("%s: " fmt, (sys)->name, ##__VA_ARGS__);		\
-} while (0)
-
 static void show_zone_summary(struct altmm_system *sys, struct altmm_zone *zone)
 {
 	unsigned long nr[ALTMM_MAX_ORDER], flags, total = 0;
@@ -829,6 +822,31 @@ static bool ref_put_unless_last(atomic_t *v)
 }
 
 /*
+ * What looks like the last reference to a page its owner left movable
+ * (movable_operations, migrate.c): a migration takes its reference under
+ * &altmm_system.movable_lock when it sees the page movable, so clearing
+ * the mark under that lock leaves none to come.  Returns false when one
+ * came first: then this reference only comes off and the migration's
+ * own put frees the page.
+ */
+static bool release_movable(struct altmm_system *sys, struct page *page,
+			    struct altmm_page *d)
+{
+	unsigned long flags;
+	bool last = true;
+
+	spin_lock_irqsave(&sys->movable_lock, flags);
+	if (atomic_read(&d->refcount) > 1 && page_ref_add_unless(page, -1, 1)) {
+		ref_put_unless_last(&d->refcount);
+		last = false;
+	} else {
+		clear_bit(ALTMM_PG_movable, &d->flags);
+	}
+	spin_unlock_irqrestore(&sys->movable_lock, flags);
+	return last;
+}
+
+/*
  * Drop a reference to the allocation at @pfn; the last one frees it.
  *
  * Two counts describe an allocation's head.  The host's _refcount counts
@@ -860,6 +878,8 @@ static int put_allocation(struct altmm_system *sys, struct page *page,
 		ref_put_unless_last(&d->refcount);
 		return 0;
 	}
+	if (unlikely(test_bit(ALTMM_PG_movable, &d->flags)) && !release_movable(sys, page, d))
+		return 0;
 	if (unlikely(!page_ref_freeze(page, 1))) {
 		held = page_ref_count(page);
 		free_decided(sys, page, false);
@@ -888,7 +908,7 @@ static int put_allocation(struct altmm_system *sys, struct page *page,
 		}
 	}
 	WRITE_ONCE(d->flags, d->flags & ~(BIT(ALTMM_PG_alloc) | BIT(ALTMM_PG_head) |
-					  ALTMM_PG_ORDER_MASK));
+					  BIT(ALTMM_PG_isolated) | ALTMM_PG_ORDER_MASK));
 	d->private = 0;
 	/* The host count stays frozen at 0, a free frame's; the arena holds a first frame. */
 	if (is_chunk_head(pfn))

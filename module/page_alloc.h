@@ -38,6 +38,14 @@ static_assert((__force unsigned int)__GFP_KSWAPD_RECLAIM == ALTMM_ALLOC_KSWAPD);
 #define ALTMM_MAX_RECLAIM_RETRIES	16
 #define ALTMM_MAX_COMPACT_RETRIES	16
 
+/* A misuse of the API: counted, and reported under a rate limit. */
+#define altmm_misuse(sys, fmt, ...)					\
+do {									\
+	altmm_count_event(sys, ALTMM_MISUSE, 1);			\
+	if (__ratelimit(&(sys)->misuse_rs))				\
+		pr_err("%s: " fmt, (sys)->name, ##__VA_ARGS__);		\
+} while (0)
+
 /* page_alloc.c */
 struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 				   unsigned int order, int nid);

@@ -278,6 +278,7 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	mutex_init(&sys->tune_lock);
 	INIT_LIST_HEAD(&sys->shrinkers);
 	init_rwsem(&sys->shrinker_rwsem);
+	spin_lock_init(&sys->movable_lock);
 	altmm_tunables_default(&sys->tune);
 	sys->tune.init_on_alloc = p->init_on_alloc;
 	sys->tune.init_on_free = p->init_on_free;

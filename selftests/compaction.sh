@@ -21,6 +21,15 @@
 #   - compact_migrate_scanned, compact_free_scanned, compact_isolated and
 #     pgmigrate_success grew, and a write to node/node0/compact scans
 #     again;
+#   - kernel pages, no process: ctl tags of movable order-0 blocks
+#     (movable=1: each filled with a pattern, marked movable with the ctl
+#     file as owner) fill the arena in alternating runs until no free
+#     order-9 block is left, one tag is freed; the order-9 GFP_NOIO
+#     allocation fails; after compact_memory writes there are free order-9
+#     blocks again, it succeeds, pgmigrate_success grew, the tag's blocks
+#     still hold their patterns (ctl verify) and moved only up the zone's
+#     node and zone rows; ctl refuses movable=1 above order 0 and a
+#     movable value that is not a boolean;
 #   - no report in the kernel log, nothing left isolated, every frame free
 #     again, and altmm unloads with every page back.
 
@@ -35,7 +44,7 @@ require_altmm
 if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
-tap_plan $((COMPACT_CHECKS + 9))
+tap_plan $((COMPACT_CHECKS + 15))
 mkdir -p $TMP
 
 altmm_load_or_bail arena_mb=32 nodes=1
@@ -90,6 +99,68 @@ rc=$?
 tap_check $rc "a write of 1 to node/node0/compact compacts the node ($WRITE_ERR)"
 write_file "$VM" 1
 tap_check $? "a write of 1 to vm/compact_memory with nothing to move ($WRITE_ERR)"
+
+# free_order9: free order-9 blocks in buddyinfo (an order-10 block is two).
+free_order9()
+{
+	awk '/^Node/ { n += $14 + 2 * $15 } END { print n + 0 }' "$ALTMM_DEBUGFS/buddyinfo"
+}
+
+kmsg_mark "compaction of movable kernel pages"
+rc=0
+for bad in "order=1 count=1 movable=1" "order=0 count=1 movable=maybe"; do
+	if ctl alloc tag=bad gfp=GFP_KERNEL $bad || [ "$WRITE_ERR" != EINVAL ]; then
+		tap_diag "ctl alloc $bad: $WRITE_ERR, not EINVAL"
+		rc=1
+	fi
+done
+check_log_has 'movable blocks are order 0' "movable=1 order=1" || rc=1
+[ -z "$(ctl_rows)" ] || rc=1
+tap_check $rc "ctl refuses movable=1 above order 0, and a movable value not 0 or 1"
+
+# Runs of 64 frames, alternating between the tags, without reclaim or
+# kswapd (the mask has neither), until the arena has no free pageblock
+# (and two runs more, so the last split block holds both tags).
+MV="order=0 count=64 gfp=__GFP_MOVABLE|__GFP_NOWARN movable=1"
+i=0 extra=2
+while ctl alloc tag=mv$((i % 2)) $MV; do
+	i=$((i + 1))
+	if [ "$(free_order9)" -eq 0 ]; then
+		[ $extra -eq 0 ] && break
+		extra=$((extra - 1))
+	fi
+	[ $i -lt 1000 ] || break
+done
+ctl free tag=mv1
+ctl drain
+before=$(free_order9)
+frames=$(ctl_tag_frames mv0)
+tap_diag "$i runs of 64 frames; mv0 keeps $frames; free order-9 blocks $before"
+rc=0
+[ "$before" -eq 0 ] || rc=1
+ctl alloc tag=thp order=9 count=1 gfp=GFP_NOIO\|__GFP_NOWARN && rc=1
+tap_check $rc "movable ctl blocks fragment the arena; an order-9 GFP_NOIO allocation fails ($WRITE_ERR)"
+
+success=$(vmstat_get pgmigrate_success)
+for n in 1 2 3; do
+	write_file "$VM" 1
+done
+ctl drain
+after=$(free_order9)
+tap_diag "free order-9 blocks $before -> $after; pgmigrate_success +$(($(vmstat_get pgmigrate_success) - success))"
+rc=0
+[ "$after" -ge 2 ] || rc=1
+[ "$(vmstat_get pgmigrate_success)" -gt "$success" ] || rc=1
+tap_check $rc "compact_memory moves movable ctl blocks: free order-9 blocks again"
+ctl alloc tag=thp order=9 count=1 gfp=GFP_NOIO\|__GFP_NOWARN
+tap_check $? "the order-9 GFP_NOIO allocation succeeds after compaction ($WRITE_ERR)"
+ctl free tag=thp
+ctl verify tag=mv0
+rc=$?
+[ "$(ctl_tag_frames mv0)" -eq "$frames" ] || rc=1
+tap_check $rc "every movable block keeps its contents, and the tag its frames ($WRITE_ERR)"
+ctl free tag=mv0
+tap_check $? "the tag's blocks free from wherever they moved ($WRITE_ERR)"
 
 usermem_finish "compaction" "$free0"
 rm -rf $TMP

@@ -9,8 +9,10 @@
  * must come back through these calls, never through __free_pages().
  * GFP masks are the kernel's own: zone modifiers pick the highest zone
  * and, walked through per-node zonelists, the fallback order; action
- * modifiers behave as in 6.1 (see README.md for where altmm differs: it
- * has no OOM killer and no compaction yet).
+ * modifiers behave as in 6.1 (see README.md for where altmm differs).
+ * A kernel page whose owner can move it is marked as 6.1's
+ * __SetPageMovable() marks one, so that compaction and memory offline
+ * can move it.
  *
  * Freeing a page altmm does not own, a double free, a wrong order or a
  * tail page is reported in the kernel log (rate-limited) and refused;
@@ -45,6 +47,12 @@ unsigned long altmm_alloc_pages_bulk_array_node(gfp_t gfp, int nid,
 						struct page **page_array);
 void altmm_get_page(struct page *page);
 void altmm_put_page(struct page *page);
+
+struct movable_operations;
+
+int altmm_set_page_movable(struct page *page, const struct movable_operations *mops);
+int altmm_clear_page_movable(struct page *page);
+bool altmm_page_movable(const struct page *page);
 
 #define __altmm_get_free_page(gfp)	__altmm_get_free_pages((gfp), 0)
 #define __altmm_free_page(page)		__altmm_free_pages((page), 0)

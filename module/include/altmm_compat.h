@@ -39,7 +39,8 @@
  *             get_zeroed_page alloc_pages_exact alloc_pages_bulk_array
  *             alloc_pages_bulk_array_node page_address;
  *             by owner: __free_pages __free_page free_pages free_page
- *             free_pages_exact get_page put_page
+ *             free_pages_exact get_page put_page __SetPageMovable
+ *             __ClearPageMovable PageMovable
  *   caches    kmem_cache_create kmem_cache_create_usercopy (the usercopy
  *             window is not kept: altmm has no hardened usercopy) and so
  *             KMEM_CACHE() and KMEM_CACHE_USERCOPY();
@@ -121,6 +122,7 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mempool.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
@@ -177,6 +179,30 @@ static __always_inline void altmm_compat_put_page(struct page *page)
 		altmm_put_page(page);
 	else
 		put_page(page);
+}
+
+static __always_inline void
+altmm_compat___SetPageMovable(struct page *page, const struct movable_operations *mops)
+{
+	if (altmm_page_is_altmm(page))
+		altmm_set_page_movable(page, mops);
+	else
+		__SetPageMovable(page, mops);
+}
+
+static __always_inline void altmm_compat___ClearPageMovable(struct page *page)
+{
+	if (altmm_page_is_altmm(page))
+		altmm_clear_page_movable(page);
+	else
+		__ClearPageMovable(page);
+}
+
+static __always_inline bool altmm_compat_PageMovable(struct page *page)
+{
+	if (altmm_page_is_altmm(page))
+		return altmm_page_movable(page);
+	return PageMovable(page);
 }
 
 /* === Slab caches === */
@@ -568,6 +594,9 @@ static inline mempool_t *altmm_compat_mempool_create_page_pool(int min_nr, int o
 #define get_page(page)			altmm_compat_get_page(page)
 #undef put_page
 #define put_page(page)			altmm_compat_put_page(page)
+#define __SetPageMovable(page, mops)	altmm_compat___SetPageMovable(page, mops)
+#define __ClearPageMovable(page)	altmm_compat___ClearPageMovable(page)
+#define PageMovable(page)		altmm_compat_PageMovable(page)
 
 /* slab caches */
 #undef kmem_cache_create
