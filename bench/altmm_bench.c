@@ -38,7 +38,9 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/highmem.h>
 #include <linux/kthread.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -52,6 +54,8 @@
 #include <linux/vmalloc.h>
 
 #include "altmm.h"
+#include "compaction.h"
+#include "migrate.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "bench_stats.h"
@@ -829,7 +833,14 @@ out:
  *
  * Variant "enabled" runs with grouping by mobility as the kernel has it;
  * "disabled" with page_group_by_mobility_disabled set, where every block
- * is unmovable to the allocator.  The workload and seed are the same.
+ * is unmovable to the allocator.  "compaction" is "enabled" with the
+ * movable blocks really movable: each is split into order-0 pages that
+ * the workload marks with movable_operations (as a driver would: it
+ * copies a page and follows it to its new frame), and after each round
+ * the node is compacted as a write to compact_memory does, before the
+ * measurement.  The workload and seed are the same in all three; no
+ * background compaction runs in any (compaction_proactiveness 0), so
+ * each is deterministic.
  */
 
 #define FRAG_CHURN_PCT		50
@@ -837,11 +848,12 @@ out:
 #define FRAG_MAX_LIFE		10
 #define FRAG_ORDER		ALTMM_PAGEBLOCK_ORDER
 
-enum frag_variant { FRAG_ENABLED, FRAG_DISABLED, FRAG_NR_VARIANTS };
+enum frag_variant { FRAG_ENABLED, FRAG_DISABLED, FRAG_COMPACTION, FRAG_NR_VARIANTS };
 
 static const char * const frag_variant_names[FRAG_NR_VARIANTS] = {
-	[FRAG_ENABLED]	= "enabled",
-	[FRAG_DISABLED]	= "disabled",
+	[FRAG_ENABLED]		= "enabled",
+	[FRAG_DISABLED]		= "disabled",
+	[FRAG_COMPACTION]	= "compaction",
 };
 
 /**
@@ -872,32 +884,139 @@ struct frag_row {
 static struct frag_row *frag_rows[FRAG_NR_VARIANTS];	/* frag_rounds + 1 each */
 static const char *frag_not_run[FRAG_NR_VARIANTS];	/* why, or NULL */
 
+/* A movable block's pages, in its slot group, when they may move. */
+#define FRAG_GROUP	BIT(3)
+
 /**
  * struct frag_block - one live allocation of the workload
- * @page: its first page
+ * @page: its first page (while @moving is false)
  * @order: its order
  * @pinning: unmovable or reclaimable
+ * @moving: its pages are movable, each in a slot of group @group
  * @dies: long-lived: the round after which it is freed; 0: short-lived
+ * @group: its slot group, when @moving
  */
 struct frag_block {
 	struct page *page;
 	u8 order;
 	bool pinning;
+	bool moving;
 	u16 dies;
+	u32 group;
 };
 
+/**
+ * struct frag_state - one run of the workload
+ * @sys: its private instance
+ * @rnd: the seeded generator
+ * @shortb: live short-lived blocks
+ * @longb: live long-lived blocks
+ * @nr_short: entries of @shortb
+ * @nr_long: entries of @longb
+ * @max: frames of the instance, a bound on blocks
+ * @failures: allocations that failed
+ * @pb: scratch for counting pinned pageblocks
+ * @slots: "compaction": where each movable page is now, FRAG_GROUP a
+ *	block; a page's host private word points at its slot
+ * @free_groups: stack of unused slot groups
+ * @nr_free_groups: entries of @free_groups
+ * @move_lock: orders a page's move with its free
+ */
 struct frag_state {
 	struct altmm_system *sys;
 	struct rnd_state rnd;
 	struct frag_block *shortb, *longb;
 	unsigned long nr_short, nr_long, max;
 	unsigned long failures;
-	u64 *pb;		/* scratch for counting pinned pageblocks */
+	u64 *pb;
+	struct page **slots;
+	u32 *free_groups;
+	unsigned long nr_free_groups;
+	spinlock_t move_lock;	/* a movable page's slot */
 };
+
+/* The owner of the "compaction" variant's movable pages. */
+static bool frag_isolate_page(struct page *page, isolate_mode_t mode)
+{
+	return true;
+}
+
+static void frag_putback_page(struct page *page)
+{
+}
+
+static const struct movable_operations frag_movable_ops;
+
+/* A page's slot, and the run it belongs to (the one running: one at a time). */
+static struct frag_state *frag_moving;
+
+static int frag_migrate_page(struct page *dst, struct page *src, enum migrate_mode mode)
+{
+	struct frag_state *st = frag_moving;
+	struct page **slot = (struct page **)page_private(src);
+
+	if (!slot)
+		return -EAGAIN;
+	copy_highpage(dst, src);
+	spin_lock(&st->move_lock);
+	if (page_private(src) != (unsigned long)slot) {
+		spin_unlock(&st->move_lock);
+		return -EAGAIN;
+	}
+	altmm_sys_get_page(st->sys, dst);
+	set_page_private(dst, (unsigned long)slot);
+	altmm_sys_set_page_movable(st->sys, dst, &frag_movable_ops);
+	set_page_private(src, 0);
+	altmm_sys_clear_page_movable(st->sys, src);
+	*slot = dst;
+	spin_unlock(&st->move_lock);
+	altmm_sys_put_page(st->sys, src);
+	return 0;
+}
+
+static const struct movable_operations frag_movable_ops = {
+	.isolate_page	= frag_isolate_page,
+	.migrate_page	= frag_migrate_page,
+	.putback_page	= frag_putback_page,
+};
+
+/* Split a movable block into pages its slots follow; false if it cannot be. */
+static bool frag_make_movable(struct frag_state *st, struct frag_block *b)
+{
+	unsigned int i;
+
+	if (!st->nr_free_groups || altmm_sys_split_page(st->sys, b->page, b->order))
+		return false;
+	b->group = st->free_groups[--st->nr_free_groups];
+	b->moving = true;
+	for (i = 0; i < BIT(b->order); i++) {
+		struct page **slot = &st->slots[b->group * FRAG_GROUP + i];
+
+		*slot = b->page + i;
+		set_page_private(*slot, (unsigned long)slot);
+		altmm_sys_set_page_movable(st->sys, *slot, &frag_movable_ops);
+	}
+	return true;
+}
 
 static void frag_free_block(struct frag_state *st, struct frag_block *b)
 {
-	altmm_sys_free_pages(st->sys, b->page, b->order, false);
+	struct page *page;
+	unsigned int i;
+
+	if (!b->moving) {
+		altmm_sys_free_pages(st->sys, b->page, b->order, false);
+		return;
+	}
+	for (i = 0; i < BIT(b->order); i++) {
+		spin_lock(&st->move_lock);
+		page = st->slots[b->group * FRAG_GROUP + i];
+		set_page_private(page, 0);
+		altmm_sys_clear_page_movable(st->sys, page);
+		spin_unlock(&st->move_lock);
+		altmm_sys_free_pages(st->sys, page, 0, false);
+	}
+	st->free_groups[st->nr_free_groups++] = b->group;
 }
 
 static void frag_free_random_short(struct frag_state *st)
@@ -939,6 +1058,11 @@ static int frag_alloc_one(struct frag_state *st, unsigned int round,
 	}
 	b.order = order;
 	b.pinning = !(gfp & __GFP_MOVABLE);
+	if (!b.pinning && st->slots && !frag_make_movable(st, &b)) {
+		altmm_sys_free_pages(st->sys, b.page, order, false);
+		st->failures++;
+		return -ENOMEM;
+	}
 	*allocated += BIT(order);
 	if (k < FRAG_KEEP_PCT) {
 		b.dies = round + life;
@@ -983,6 +1107,7 @@ static void frag_measure(struct frag_state *st, struct frag_row *row)
 	/* Distinct pageblocks under long-lived pinning blocks. */
 	for (i = 0; i < st->nr_long; i++) {
 		row->in_use += BIT(st->longb[i].order);
+		/* Only unmovable and reclaimable blocks pin, and they never move. */
 		if (st->longb[i].pinning)
 			st->pb[n++] = page_to_pfn(st->longb[i].page) >>
 				      ALTMM_PAGEBLOCK_ORDER;
@@ -1042,11 +1167,11 @@ static void frag_run(enum frag_variant v)
 		frag_not_run[v] = "cannot create the instance";
 		return;
 	}
-	if (v == FRAG_DISABLED) {
-		mutex_lock(&st.sys->tune_lock);
+	mutex_lock(&st.sys->tune_lock);
+	WRITE_ONCE(st.sys->tune.compaction_proactiveness, 0);
+	if (v == FRAG_DISABLED)
 		WRITE_ONCE(st.sys->tune.page_group_by_mobility_disabled, 1);
-		mutex_unlock(&st.sys->tune_lock);
-	}
+	mutex_unlock(&st.sys->tune_lock);
 	st.max = altmm_layout_mem_pages(&st.sys->layout, 0, st.sys->layout.end_pfn);
 	st.shortb = kvcalloc(st.max, sizeof(*st.shortb), GFP_KERNEL);
 	st.longb = kvcalloc(st.max, sizeof(*st.longb), GFP_KERNEL);
@@ -1055,11 +1180,28 @@ static void frag_run(enum frag_variant v)
 		frag_not_run[v] = "out of memory";
 		goto out;
 	}
+	if (v == FRAG_COMPACTION) {
+		/* A group per block that can be live at once. */
+		st.slots = kvcalloc(st.max * FRAG_GROUP, sizeof(*st.slots), GFP_KERNEL);
+		st.free_groups = kvcalloc(st.max, sizeof(*st.free_groups), GFP_KERNEL);
+		if (!st.slots || !st.free_groups) {
+			frag_not_run[v] = "out of memory";
+			goto out;
+		}
+		while (st.nr_free_groups < st.max) {
+			st.free_groups[st.nr_free_groups] = st.max - 1 - st.nr_free_groups;
+			st.nr_free_groups++;
+		}
+		spin_lock_init(&st.move_lock);
+		frag_moving = &st;
+	}
 	prandom_seed_state(&st.rnd, seed);
 
 	frag_measure(&st, &frag_rows[v][0]);
 	for (r = 1; r <= frag_rounds; r++) {
 		frag_round(&st, r);
+		if (v == FRAG_COMPACTION)
+			altmm_compact_node(st.sys, 0, NULL);
 		frag_measure(&st, &frag_rows[v][r]);
 	}
 	while (st.nr_long)
@@ -1068,7 +1210,10 @@ out:
 	kvfree(st.shortb);
 	kvfree(st.longb);
 	kvfree(st.pb);
+	kvfree(st.slots);
+	kvfree(st.free_groups);
 	altmm_system_destroy(st.sys);
+	frag_moving = NULL;
 }
 
 /* === Output === */
@@ -1143,12 +1288,12 @@ static void print_frag(void)
 
 	for (v = 0; v < FRAG_NR_VARIANTS; v++) {
 		if (frag_not_run[v] || !frag_rows[v]) {
-			pr_info("frag %-8s not run: %s\n", frag_variant_names[v],
+			pr_info("frag %-10s not run: %s\n", frag_variant_names[v],
 				frag_not_run[v] ?: "not selected");
 			continue;
 		}
 		row = &frag_rows[v][frag_rounds];
-		pr_info("frag %-8s after %u rounds: %lu free order-9 blocks, unusable index %d.%03d, extfrag index %d.%03d, %lu of %lu pageblocks pinned, %lu failures\n",
+		pr_info("frag %-10s after %u rounds: %lu free order-9 blocks, unusable index %d.%03d, extfrag index %d.%03d, %lu of %lu pageblocks pinned, %lu failures\n",
 			frag_variant_names[v], frag_rounds, row->free_order9,
 			row->unusable / 1000, row->unusable % 1000,
 			row->extfrag / 1000, abs(row->extfrag % 1000),
@@ -1383,6 +1528,7 @@ static int __init altmm_bench_init(void)
 	if (bench_groups & BENCH_FRAG) {
 		frag_run(FRAG_ENABLED);
 		frag_run(FRAG_DISABLED);
+		frag_run(FRAG_COMPACTION);
 	} else {
 		frag_not_run[FRAG_ENABLED] = "not selected";
 		frag_not_run[FRAG_DISABLED] = "not selected";

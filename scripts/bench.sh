@@ -349,18 +349,18 @@ frag_table() {
 	local env f
 
 	[[ -f $out/uml-frag.csv || -f $out/vm-frag.csv ]] || return 0
-	printf '\n%-9s %-4s %6s %14s %9s %9s %14s\n' 'anti-frag' env rounds \
+	printf '\n%-10s %-4s %6s %14s %9s %9s %14s\n' 'anti-frag' env rounds \
 		'free order-9' unusable extfrag 'pinned blocks'
 	for env in uml vm; do
 		f=$out/$env-frag.csv
 		[[ -f $f ]] || continue
 		awk -F, -v env="$env" '
-		NR > 1 && $2 == "not run" { printf "%-9s %-4s not run: %s\n", $1, env, $3; next }
+		NR > 1 && $2 == "not run" { printf "%-10s %-4s not run: %s\n", $1, env, $3; next }
 		NR > 1 { last[$1] = $0; order[$1] = order[$1] ? order[$1] : ++n; name[n] = $1 }
 		END {
 			for (i = 1; i <= n; i++) {
 				split(last[name[i]], f, ",")
-				printf "%-9s %-4s %6s %14s %9s %9s %14s\n", f[1], env, f[2],
+				printf "%-10s %-4s %6s %14s %9s %9s %14s\n", f[1], env, f[2],
 				       f[5], f[6], f[7], f[8] "/" f[9]
 			}
 		}' "$f"
@@ -388,7 +388,7 @@ plots() {
 	done
 	for env in uml vm; do
 		[[ -f $out/$env-frag.csv ]] || continue
-		for v in enabled disabled; do
+		for v in enabled disabled compaction; do
 			awk -F, -v v="$v" 'NR > 1 && $1 == v && $2 != "not run" {
 				print $2, $5, $6, $8 }' "$out/$env-frag.csv" >"$out/$env-frag-$v.dat"
 		done
@@ -418,24 +418,27 @@ unset multiplot
 
 set terminal png size 1500,500 font ",10"
 set output '$out/frag.png'
-set multiplot layout 1,3 title "altmm fragmentation over rounds of churn: anti-fragmentation enabled vs disabled ($fenv)"
+set multiplot layout 1,3 title "altmm fragmentation over rounds of churn: anti-fragmentation enabled, disabled, and enabled with compaction after each round ($fenv)"
 set xlabel 'round'
 set xtics auto
 set key top right
 set title 'free order-9 blocks'
 set ylabel 'blocks'
 plot '$out/$fenv-frag-enabled.dat' using 1:2 with lines title 'enabled', \\
-     '$out/$fenv-frag-disabled.dat' using 1:2 with lines title 'disabled'
+     '$out/$fenv-frag-disabled.dat' using 1:2 with lines title 'disabled', \\
+     '$out/$fenv-frag-compaction.dat' using 1:2 with lines title 'enabled + compaction'
 set title 'unusable free space index, order 9'
 set ylabel 'index'
 set yrange [0:1]
 plot '$out/$fenv-frag-enabled.dat' using 1:3 with lines title 'enabled', \\
-     '$out/$fenv-frag-disabled.dat' using 1:3 with lines title 'disabled'
+     '$out/$fenv-frag-disabled.dat' using 1:3 with lines title 'disabled', \\
+     '$out/$fenv-frag-compaction.dat' using 1:3 with lines title 'enabled + compaction'
 set title 'pageblocks pinned by unmovable/reclaimable blocks'
 set ylabel 'pageblocks'
 set yrange [0:*]
 plot '$out/$fenv-frag-enabled.dat' using 1:4 with lines title 'enabled', \\
-     '$out/$fenv-frag-disabled.dat' using 1:4 with lines title 'disabled'
+     '$out/$fenv-frag-disabled.dat' using 1:4 with lines title 'disabled', \\
+     '$out/$fenv-frag-compaction.dat' using 1:4 with lines title 'enabled + compaction'
 unset multiplot
 EOF
 	if gnuplot "$gp" 2>"$out/plots.log"; then

@@ -13,7 +13,7 @@
 #     only when altmm.ko does not export altmm_vmalloc (a SKIP then);
 #   - summary: one row per case and CPU count with positive medians and a
 #     positive median ratio;
-#   - frag: both variants, rounds 0..3, whole numbers and indexes;
+#   - frag: the three variants, rounds 0..3, whole numbers and indexes;
 #   - the kernel log: the table has a line per case, nothing is
 #     incomplete, and no warning or BUG;
 #   - both modules unload.
@@ -39,7 +39,7 @@ NCPU=$(grep -c '^processor' /proc/cpuinfo)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-tap_plan 11
+tap_plan 12
 
 # The expected (case, cpus) pairs, one per line.
 expected_series()
@@ -153,7 +153,7 @@ tap_check $rc "summary: one row per case and CPU count, positive medians and rat
 
 # === frag ===
 
-for v in enabled disabled; do
+for v in enabled disabled compaction; do
 	awk -F, -v v=$v -v rounds=$FRAG_ROUNDS '
 	BEGIN { n = 0; bad = 0 }
 	$1 == v && $2 == "not run" { printf "# %s: not run: %s\n", v, $3; exit 2 }
