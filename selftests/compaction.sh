@@ -30,6 +30,10 @@
 #     still hold their patterns (ctl verify) and moved only up the zone's
 #     node and zone rows; ctl refuses movable=1 above order 0 and a
 #     movable value that is not a boolean;
+#   - races (run it with 2 or more CPUs): two shells allocate, verify
+#     and free movable tags in a loop while a third writes compact_memory
+#     and node0/compact without pause; every verify passes, compaction
+#     moved pages meanwhile, and the tags free;
 #   - no report in the kernel log, nothing left isolated, every frame free
 #     again, and altmm unloads with every page back.
 
@@ -44,7 +48,7 @@ require_altmm
 if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
-tap_plan $((COMPACT_CHECKS + 15))
+tap_plan $((COMPACT_CHECKS + 16))
 mkdir -p $TMP
 
 altmm_load_or_bail arena_mb=32 nodes=1
@@ -161,6 +165,49 @@ rc=$?
 tap_check $rc "every movable block keeps its contents, and the tag its frames ($WRITE_ERR)"
 ctl free tag=mv0
 tap_check $? "the tag's blocks free from wherever they moved ($WRITE_ERR)"
+
+# churn TAG: 40 rounds of 64 blocks allocated, all of TAG verified and
+# the newest 32 freed (TAG grows by 32 a round), then the rest freed;
+# a line for each failure on stdout.
+churn()
+{
+	local n=0
+
+	while [ $n -lt 40 ]; do
+		ctl alloc tag="$1" order=0 count=64 gfp=GFP_KERNEL\|__GFP_MOVABLE movable=1 ||
+			echo "round $n: alloc: $WRITE_ERR"
+		ctl verify tag="$1" || echo "round $n: verify: $WRITE_ERR"
+		ctl free tag="$1" count=32 || echo "round $n: free: $WRITE_ERR"
+		n=$((n + 1))
+	done
+	ctl verify tag="$1" || echo "end: verify: $WRITE_ERR"
+	ctl free tag="$1" || echo "end: free: $WRITE_ERR"
+}
+
+success=$(vmstat_get pgmigrate_success)
+churn race0 >$TMP/race0 2>&1 &
+p0=$!
+churn race1 >$TMP/race1 2>&1 &
+p1=$!
+rounds=0
+while kill -0 $p0 2>/dev/null || kill -0 $p1 2>/dev/null; do
+	write_file "$VM" 1
+	write_file "$NODE0" 1
+	rounds=$((rounds + 1))
+done
+wait $p0 $p1
+moved=$(($(vmstat_get pgmigrate_success) - success))
+tap_diag "$rounds compaction rounds during the churn, $moved pages migrated"
+rc=0
+for f in $TMP/race0 $TMP/race1; do
+	if [ -s $f ]; then
+		tap_diag "${f##*/}: $(head -n 5 $f)"
+		rc=1
+	fi
+done
+[ $moved -gt 0 ] || rc=1
+[ -z "$(ctl_rows)" ] || rc=1
+tap_check $rc "movable tags churn on two shells under constant compaction: every verify passes"
 
 usermem_finish "compaction" "$free0"
 rm -rf $TMP
