@@ -198,7 +198,7 @@ static void test_request_cache(void)
 	}
 	CHECK(ok, "reallocated requests are in their constructed state");
 	for (ok = 1, i = 0; i < REQ_MANY; i += 2)
-		ok &= intact(reqs[i]->payload, REQ_PAYLOAD, i);
+		ok &= reqs[i] && intact(reqs[i]->payload, REQ_PAYLOAD, i);
 	CHECK(ok, "requests that stayed allocated kept their payload");
 
 	/* Keep some for slabinfo to show; give the rest back. */
@@ -317,6 +317,9 @@ static void test_kmalloc(void)
 		CHECK(q == p && intact(q, 10, 77), "krealloc() shrinking keeps the block");
 		p = krealloc_array(q, 3, 1000, GFP_KERNEL);
 		CHECK(p && intact(p, 10, 77), "krealloc_array() keeps the contents");
+		/* A failed krealloc() leaves the block where it was. */
+		if (!p)
+			p = q;
 		CHECK(krealloc(p, 0, GFP_KERNEL) == ZERO_SIZE_PTR, "krealloc(p, 0) frees");
 	}
 	p = krealloc(NULL, 32, GFP_KERNEL);
@@ -332,7 +335,7 @@ static void test_kmalloc(void)
 	t = kstrndup(s, 5, GFP_KERNEL);
 	CHECK(t && !strcmp(t, "altmm"), "kstrndup()");
 	kfree(t);
-	p = kmemdup(s, 6, GFP_KERNEL);
+	p = s ? kmemdup(s, 6, GFP_KERNEL) : NULL;
 	CHECK(p && !memcmp(p, "altmm ", 6), "kmemdup()");
 	kfree(p);
 	kfree(s);

@@ -19,6 +19,7 @@
 #include <linux/string.h>
 
 #include "altmm_test.h"
+#include "slab.h"
 
 /* 32 MiB on one node: DMA [0, 16M), DMA32 above. */
 static const struct altmm_params one_node = { .arena_mb = 32, .nr_nodes = 1,
@@ -1232,7 +1233,179 @@ static struct kunit_suite altmm_alloc_suite = {
 	.test_cases = altmm_alloc_cases,
 };
 
-kunit_test_suite(altmm_alloc_suite);
+/* === Fault injection (fault.c) === */
+
+/* An attribute that fails every request it considers, silently. */
+static void fault_always(struct altmm_fault_attr *attr, int times)
+{
+	WRITE_ONCE(attr->verbose, 0);
+	atomic_set(&attr->times, times);
+	WRITE_ONCE(attr->probability, 100);
+}
+
+/* Allocations of @order with @gfp, of @n, that fail; each success freed. */
+static unsigned int page_failures(struct altmm_system *sys, gfp_t gfp,
+				  unsigned int order, unsigned int n)
+{
+	unsigned int failed = 0;
+
+	while (n--) {
+		struct page *page = altmm_sys_alloc_pages(sys, gfp | __GFP_NOWARN, order,
+							  NUMA_NO_NODE);
+
+		if (page)
+			altmm_sys_free_pages(sys, page, order, false);
+		else
+			failed++;
+	}
+	return failed;
+}
+
+/*
+ * 6.1's defaults: nothing fails until probability is set; then times
+ * (1) failures, and never below min-order 1, never a request that may
+ * reclaim, never __GFP_HIGHMEM, never __GFP_NOFAIL.  With those filters
+ * off, times 3 fails exactly three requests, and -1 never runs out.
+ */
+static void fault_page_alloc_filters(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct altmm_fault_attr *attr = &sys->fail_page_alloc;
+	struct page *page;
+
+	KUNIT_EXPECT_EQ(test, attr->probability, 0UL);
+	KUNIT_EXPECT_EQ(test, attr->interval, 1UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&attr->times), 1);
+	KUNIT_EXPECT_EQ(test, attr->min_order, 1U);
+	KUNIT_EXPECT_TRUE(test, attr->ignore_gfp_reclaim);
+	KUNIT_EXPECT_TRUE(test, attr->ignore_gfp_highmem);
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_ATOMIC, 1, 4), 0U);
+
+	fault_always(attr, 1);
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_ATOMIC, 0, 4), 0U);
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_KERNEL, 1, 4), 0U);
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_ATOMIC | __GFP_HIGHMEM, 1, 4), 0U);
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_ATOMIC, 1, 4), 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&attr->times), 0);
+
+	attr->min_order = 0;
+	attr->ignore_gfp_reclaim = false;
+	attr->ignore_gfp_highmem = false;
+	atomic_set(&attr->times, 3);
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_KERNEL, 0, 10), 3U);
+	atomic_set(&attr->times, -1);
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_KERNEL | __GFP_HIGHMEM, 2, 10), 10U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&attr->times), -1);
+	page = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_NOFAIL, 0, NUMA_NO_NODE);
+	KUNIT_EXPECT_NOT_NULL(test, page);
+	altmm_sys_free_pages(sys, page, 0, false);
+	/* The bulk allocator goes through the same check. */
+	page = NULL;
+	KUNIT_EXPECT_EQ(test, altmm_sys_alloc_pages_bulk(sys, GFP_KERNEL, NUMA_NO_NODE, 1,
+							 &page), 0UL);
+}
+
+/*
+ * space lets its first units pass (an order-2 request is four), interval
+ * n considers every n-th request, and probability p of them fail: over
+ * 2000 requests at 30 % some fail and some do not.
+ */
+static void fault_page_alloc_space_interval(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct altmm_fault_attr *attr = &sys->fail_page_alloc;
+	unsigned int failed;
+
+	attr->min_order = 0;
+	fault_always(attr, -1);
+	atomic_set(&attr->space, 10);
+	/* 4 + 4 pass (space 10 -> 2), the third is not below space: fails. */
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_ATOMIC, 2, 2), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&attr->space), 2);
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_ATOMIC, 2, 1), 1U);
+
+	atomic_set(&attr->space, 0);
+	attr->interval = 4;
+	attr->count = 0;
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_ATOMIC, 0, 12), 3U);
+
+	attr->interval = 1;
+	attr->probability = 30;
+	failed = page_failures(sys, GFP_ATOMIC, 0, 2000);
+	kunit_info(test, "probability 30: %u of 2000 failed\n", failed);
+	KUNIT_EXPECT_GT(test, failed, 0U);
+	KUNIT_EXPECT_LT(test, failed, 2000U);
+
+	attr->task_filter = true;
+	KUNIT_EXPECT_EQ(test, page_failures(sys, GFP_ATOMIC, 0, 20), 0U);
+}
+
+/*
+ * failslab: never the cache of caches nor a request that may reclaim (by
+ * default); with cache-filter only a cache whose failslab is set; a
+ * failed request leaves the cache's counts as they were.
+ */
+static void fault_failslab(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+	struct altmm_fault_attr *attr = &sys->failslab;
+	struct altmm_kmem_cache *a, *b;
+	void *obj;
+
+	a = altmm_sys_cache_create(sys, "fault-a", 64, 0, 0, NULL);
+	b = altmm_sys_cache_create(sys, "fault-b", 64, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	fault_always(attr, -1);
+
+	obj = altmm_cache_alloc(a, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_EXPECT_NOT_NULL(test, obj);
+	altmm_cache_free(a, obj, _RET_IP_);
+	KUNIT_EXPECT_NULL(test, altmm_cache_alloc(a, GFP_ATOMIC | __GFP_NOWARN, NUMA_NO_NODE));
+	obj = altmm_cache_alloc(a, GFP_ATOMIC | __GFP_NOFAIL, NUMA_NO_NODE);
+	KUNIT_EXPECT_NOT_NULL(test, obj);
+	altmm_cache_free(a, obj, _RET_IP_);
+
+	attr->cache_filter = true;
+	WRITE_ONCE(b->failslab, true);
+	obj = altmm_cache_alloc(a, GFP_ATOMIC | __GFP_NOWARN, NUMA_NO_NODE);
+	KUNIT_EXPECT_NOT_NULL(test, obj);
+	altmm_cache_free(a, obj, _RET_IP_);
+	KUNIT_EXPECT_NULL(test, altmm_cache_alloc(b, GFP_ATOMIC | __GFP_NOWARN, NUMA_NO_NODE));
+
+	/*
+	 * Failing what may reclaim too: a cache cannot be made (its per-node
+	 * and per-CPU parts come from the kmalloc caches) and says so with
+	 * NULL, leaving nothing behind; without failures it can again.
+	 */
+	attr->cache_filter = false;
+	attr->ignore_gfp_reclaim = false;
+	KUNIT_EXPECT_NULL(test, altmm_cache_alloc(a, GFP_KERNEL | __GFP_NOWARN, NUMA_NO_NODE));
+	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(b), 0);
+	KUNIT_EXPECT_NULL(test, altmm_sys_cache_create(sys, "fault-c", 64, 0, 0, NULL));
+	attr->probability = 0;
+	b = altmm_sys_cache_create(sys, "fault-c", 64, 0, 0, NULL);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	if (b)
+		KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(b), 0);
+	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(a), 0);
+}
+
+static struct kunit_case altmm_fault_cases[] = {
+	KUNIT_CASE(fault_page_alloc_filters),
+	KUNIT_CASE(fault_page_alloc_space_interval),
+	KUNIT_CASE(fault_failslab),
+	{}
+};
+
+static struct kunit_suite altmm_fault_suite = {
+	.name = "altmm_fault_inject",
+	.init = altmm_test_init,
+	.exit = altmm_test_exit,
+	.test_cases = altmm_fault_cases,
+};
+
+kunit_test_suites(&altmm_alloc_suite, &altmm_fault_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for altmm's allocation front end and its misuse checks");

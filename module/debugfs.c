@@ -23,6 +23,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/stdarg.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "compaction.h"
 #include "mmzone.h"
@@ -287,6 +289,158 @@ static void node_files_create(struct altmm_system *sys, struct dentry *dir)
 	}
 }
 
+/* === fail_page_alloc/ and failslab/ === */
+
+/*
+ * The files of fault_create_debugfs_attr() and of each user's own knobs,
+ * with the kernel's names, modes and formats (fault.c has the rules).
+ * The kernel's debugfs files take a bad write silently (a boolean's) or
+ * quietly (a number's); these refuse it with EINVAL and a log line, and
+ * every value they take is one the rules take as it is.
+ */
+enum fault_knob {
+	KNOB_ULONG,	/* debugfs_create_ulong(): "%lu" */
+	KNOB_INT,	/* debugfs_create_atomic_t(): "%d", signed */
+	KNOB_U32,	/* debugfs_create_u32(): "%u" */
+	KNOB_BOOL,	/* debugfs_create_bool(): "Y" or "N" */
+};
+
+static ssize_t knob_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos, enum fault_knob type)
+{
+	void *v = file->private_data;
+	char buf[32];
+	int len;
+
+	switch (type) {
+	case KNOB_ULONG:
+		len = scnprintf(buf, sizeof(buf), "%lu\n", READ_ONCE(*(unsigned long *)v));
+		break;
+	case KNOB_INT:
+		len = scnprintf(buf, sizeof(buf), "%d\n", atomic_read((atomic_t *)v));
+		break;
+	case KNOB_U32:
+		len = scnprintf(buf, sizeof(buf), "%u\n", READ_ONCE(*(u32 *)v));
+		break;
+	default:
+		len = scnprintf(buf, sizeof(buf), "%c\n", READ_ONCE(*(bool *)v) ? 'Y' : 'N');
+		break;
+	}
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t knob_write(struct file *file, const char __user *ubuf, size_t count,
+			  loff_t *ppos, enum fault_knob type)
+{
+	static const char * const what[] = {
+		[KNOB_ULONG] = "a number 0..ULONG_MAX", [KNOB_INT] = "an int",
+		[KNOB_U32] = "a number 0..4294967295", [KNOB_BOOL] = "Y or N (1, 0)",
+	};
+	void *v = file->private_data;
+	char buf[32], *s;
+	unsigned long ul;
+	bool b;
+	int ret, i;
+	u32 u;
+
+	if (count >= sizeof(buf)) {
+		pr_warn("%pd3: write refused: %zu bytes\n", file->f_path.dentry, count);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	s = strim(buf);
+	switch (type) {
+	case KNOB_ULONG:
+		ret = kstrtoul(s, 0, &ul);
+		if (!ret)
+			WRITE_ONCE(*(unsigned long *)v, ul);
+		break;
+	case KNOB_INT:
+		ret = kstrtoint(s, 0, &i);
+		if (!ret)
+			atomic_set((atomic_t *)v, i);
+		break;
+	case KNOB_U32:
+		ret = kstrtou32(s, 0, &u);
+		if (!ret)
+			WRITE_ONCE(*(u32 *)v, u);
+		break;
+	default:
+		ret = kstrtobool(s, &b);
+		if (!ret)
+			WRITE_ONCE(*(bool *)v, b);
+		break;
+	}
+	if (ret) {
+		pr_warn("%pd3: write refused: '%s' is not %s\n", file->f_path.dentry, s,
+			what[type]);
+		return -EINVAL;
+	}
+	return count;
+}
+
+#define FAULT_KNOB_FOPS(_name, _type)						\
+static ssize_t _name##_read(struct file *f, char __user *u, size_t n, loff_t *p)	\
+{										\
+	return knob_read(f, u, n, p, _type);					\
+}										\
+static ssize_t _name##_write(struct file *f, const char __user *u, size_t n,	\
+			     loff_t *p)						\
+{										\
+	return knob_write(f, u, n, p, _type);					\
+}										\
+static const struct file_operations _name##_fops = {				\
+	.owner	= THIS_MODULE,							\
+	.open	= simple_open,							\
+	.read	= _name##_read,							\
+	.write	= _name##_write,						\
+	.llseek	= default_llseek,						\
+}
+
+FAULT_KNOB_FOPS(knob_ulong, KNOB_ULONG);
+FAULT_KNOB_FOPS(knob_int, KNOB_INT);
+FAULT_KNOB_FOPS(knob_u32, KNOB_U32);
+FAULT_KNOB_FOPS(knob_bool, KNOB_BOOL);
+
+static struct dentry *fault_dir_create(struct altmm_fault_attr *attr,
+				       struct dentry *dir)
+{
+	umode_t mode = S_IFREG | 0600;
+	struct dentry *d = debugfs_create_dir(attr->name, dir);
+
+	debugfs_create_file("probability", mode, d, &attr->probability, &knob_ulong_fops);
+	debugfs_create_file("interval", mode, d, &attr->interval, &knob_ulong_fops);
+	debugfs_create_file("times", mode, d, &attr->times, &knob_int_fops);
+	debugfs_create_file("space", mode, d, &attr->space, &knob_int_fops);
+	debugfs_create_file("verbose", mode, d, &attr->verbose, &knob_ulong_fops);
+	/* The kernel's file writes the ratelimit's interval as it is: jiffies. */
+	debugfs_create_file("verbose_ratelimit_interval_ms", mode, d,
+			    &attr->ratelimit_state.interval, &knob_u32_fops);
+	debugfs_create_file("verbose_ratelimit_burst", mode, d,
+			    &attr->ratelimit_state.burst, &knob_u32_fops);
+	debugfs_create_file("task-filter", mode, d, &attr->task_filter, &knob_bool_fops);
+	debugfs_create_file("ignore-gfp-wait", mode, d, &attr->ignore_gfp_reclaim,
+			    &knob_bool_fops);
+	return d;
+}
+
+static void fault_files_create(struct altmm_system *sys, struct dentry *dir)
+{
+	umode_t mode = S_IFREG | 0600;
+	struct dentry *d;
+
+	d = fault_dir_create(&sys->fail_page_alloc, dir);
+	debugfs_create_file("ignore-gfp-highmem", mode, d,
+			    &sys->fail_page_alloc.ignore_gfp_highmem, &knob_bool_fops);
+	debugfs_create_file("min-order", mode, d, &sys->fail_page_alloc.min_order,
+			    &knob_u32_fops);
+	d = fault_dir_create(&sys->failslab, dir);
+	debugfs_create_file("cache-filter", mode, d, &sys->failslab.cache_filter,
+			    &knob_bool_fops);
+}
+
 /* === memblock/ === */
 
 static int memblock_show(struct seq_file *m, void *v)
@@ -349,6 +503,7 @@ struct altmm_debugfs *altmm_debugfs_create(struct altmm_system *sys,
 	debugfs_create_file("sections", 0444, dir, sys, &sections_fops);
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
 	node_files_create(sys, dir);
+	fault_files_create(sys, dir);
 	mb = debugfs_create_dir("memblock", dir);
 	debugfs_create_file("memory", 0444, mb, &sys->memblock.memory,
 			    &memblock_fops);

@@ -155,6 +155,14 @@ static char *holes;
 module_param(holes, charp, 0444);
 MODULE_PARM_DESC(holes, "Absent ranges size@start[,size@start...], 4M aligned, e.g. 8M@64M");
 
+static char *fail_page_alloc;
+module_param(fail_page_alloc, charp, 0444);
+MODULE_PARM_DESC(fail_page_alloc, "Fault injection into the page allocator from load on: <interval>,<probability>,<space>,<times>, as the kernel's boot parameter (the other knobs in fail_page_alloc/)");
+
+static char *failslab;
+module_param(failslab, charp, 0444);
+MODULE_PARM_DESC(failslab, "Fault injection into the slab caches from load on, as fail_page_alloc= (the other knobs in failslab/)");
+
 /* The files of the default instance, under /sys/kernel/debug/altmm/. */
 static struct altmm_debugfs *default_debugfs;
 
@@ -212,6 +220,26 @@ static int parse_slab_debug(const char *s, slab_flags_t *out)
 	return 0;
 }
 
+/* fail_page_alloc= and failslab= are four numbers, or not given. */
+static int __init check_fail_params(void)
+{
+	static const char * const names[] = { "fail_page_alloc", "failslab" };
+	struct altmm_fault_attr scratch;
+	const char *val;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		val = i ? failslab : fail_page_alloc;
+		altmm_fault_attr_init(&scratch, names[i]);
+		if (val && altmm_fault_attr_setup(&scratch, val)) {
+			pr_err("%s: '%s' is not <interval>,<probability>,<space>,<times>\n",
+			       names[i], val);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int __init altmm_init(void)
 {
 	/* Off the stack (its CPU map is large); nothing keeps it. */
@@ -224,6 +252,9 @@ static int __init altmm_init(void)
 	ret = parse_slab_debug(slab_debug, &p.slab_debug);
 	if (ret)
 		return ret;
+	ret = check_fail_params();
+	if (ret)
+		return ret;
 
 	ret = altmm_cpuhp_register();
 	if (ret)
@@ -233,6 +264,11 @@ static int __init altmm_init(void)
 		altmm_cpuhp_unregister();
 		return ret;
 	}
+	/* Checked above: the syntax is right. */
+	if (fail_page_alloc)
+		altmm_fault_attr_setup(&sys->fail_page_alloc, fail_page_alloc);
+	if (failslab)
+		altmm_fault_attr_setup(&sys->failslab, failslab);
 	/* A write since fill_params() is applied now. */
 	kernel_param_lock(THIS_MODULE);
 	apply_init_flags(sys);

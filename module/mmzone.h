@@ -552,6 +552,41 @@ struct altmm_tunables {
 	slab_flags_t slab_debug;
 };
 
+/* === Fault injection === */
+
+/**
+ * struct altmm_fault_attr - when to fail an allocation on purpose (6.1's
+ *	struct fault_attr, with fail_page_alloc's and failslab's own knobs)
+ * @name: the directory the knobs are in, for reports
+ * @probability: percent of the requests considered that fail
+ * @interval: only every @interval-th request is considered
+ * @times: failures left; -1 for no limit
+ * @space: units of request to let pass before any failure
+ * @verbose: 0 silent, 1 a line per failure, 2 the stack too
+ * @ratelimit_state: of the reports
+ * @task_filter: fail only tasks marked make-it-fail (none can be here)
+ * @count: requests seen, for @interval
+ * @ignore_gfp_reclaim: never fail a request that may reclaim
+ * @ignore_gfp_highmem: never fail a __GFP_HIGHMEM request (pages only)
+ * @cache_filter: fail only caches marked for it (slab only)
+ * @min_order: never fail an order below this (pages only)
+ */
+struct altmm_fault_attr {
+	const char *name;
+	unsigned long probability;
+	unsigned long interval;
+	atomic_t times;
+	atomic_t space;
+	unsigned long verbose;
+	struct ratelimit_state ratelimit_state;
+	bool task_filter;
+	unsigned long count;
+	bool ignore_gfp_reclaim;
+	bool ignore_gfp_highmem;
+	bool cache_filter;
+	u32 min_order;
+};
+
 /* === The instance === */
 
 /**
@@ -579,6 +614,8 @@ struct altmm_tunables {
  * @shrinker_rwsem: readers reclaim, writers (un)register
  * @pcp_shrinker: the per-CPU list drain, always registered
  * @cpuhp_node: on the CPU hotplug state's instance list
+ * @fail_page_alloc: fault injection into the page allocator (fault.c)
+ * @failslab: fault injection into the slab caches
  * @movable_lock: orders an owner's marking a page movable or not with a
  *	migration taking a reference to it (migrate.c)
  * @misuse_rs: rate limit of misuse reports
@@ -632,6 +669,8 @@ struct altmm_system {
 	struct rw_semaphore shrinker_rwsem;
 	struct altmm_shrinker pcp_shrinker;
 	struct hlist_node cpuhp_node;
+	struct altmm_fault_attr fail_page_alloc;
+	struct altmm_fault_attr failslab;
 	spinlock_t movable_lock;	/* movable marks against isolation */
 	struct ratelimit_state misuse_rs;
 	struct ratelimit_state fail_rs;

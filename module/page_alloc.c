@@ -664,6 +664,23 @@ fail:
  * preferred zone.  Misuse (a bad order, mask or node) is reported; a
  * request no zone can serve is reported as a failure.
  */
+/* fail_page_alloc's filters, then the common rules (fault.c). */
+static bool should_fail_alloc_page(struct altmm_system *sys, gfp_t gfp,
+				   unsigned int order)
+{
+	struct altmm_fault_attr *attr = &sys->fail_page_alloc;
+
+	if (likely(!READ_ONCE(attr->probability)))
+		return false;
+	if (order < READ_ONCE(attr->min_order) || (gfp & __GFP_NOFAIL))
+		return false;
+	if (READ_ONCE(attr->ignore_gfp_highmem) && (gfp & __GFP_HIGHMEM))
+		return false;
+	if (READ_ONCE(attr->ignore_gfp_reclaim) && (gfp & __GFP_DIRECT_RECLAIM))
+		return false;
+	return altmm_should_fail(sys, attr, BIT(order), gfp & __GFP_NOWARN);
+}
+
 static bool prepare_alloc(struct altmm_system *sys, gfp_t gfp,
 			  unsigned int order, int nid, struct alloc_context *ac)
 {
@@ -695,6 +712,8 @@ static bool prepare_alloc(struct altmm_system *sys, gfp_t gfp,
 	}
 	might_sleep_if(gfp & __GFP_DIRECT_RECLAIM);
 	altmm_might_reclaim(gfp);
+	if (unlikely(should_fail_alloc_page(sys, gfp, order)))
+		return false;
 
 	ac->zonelist = &sys->nodes[nid]->zonelists[(gfp & __GFP_THISNODE) ?
 						   ALTMM_ZONELIST_NOFALLBACK :

@@ -46,6 +46,12 @@ do {									\
 		pr_err("%s: " fmt, (sys)->name, ##__VA_ARGS__);		\
 } while (0)
 
+/* fault.c */
+void altmm_fault_attr_init(struct altmm_fault_attr *attr, const char *name);
+int altmm_fault_attr_setup(struct altmm_fault_attr *attr, const char *str);
+bool altmm_should_fail(struct altmm_system *sys, struct altmm_fault_attr *attr,
+		       ssize_t size, bool nowarn);
+
 /* page_alloc.c */
 struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 				   unsigned int order, int nid);

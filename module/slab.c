@@ -786,6 +786,22 @@ static void *slab_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 	return (gfp & __GFP_THISNODE) ? NULL : fallback_alloc(cache, gfp, local);
 }
 
+/* failslab's filters, then the common rules (fault.c). */
+static bool should_failslab(struct altmm_kmem_cache *cache, gfp_t gfp)
+{
+	struct altmm_fault_attr *attr = &cache->sys->failslab;
+
+	if (likely(!READ_ONCE(attr->probability)))
+		return false;
+	if (cache == &cache->sys->slab->cache_cache || (gfp & __GFP_NOFAIL))
+		return false;
+	if (READ_ONCE(attr->ignore_gfp_reclaim) && (gfp & __GFP_DIRECT_RECLAIM))
+		return false;
+	if (READ_ONCE(attr->cache_filter) && !READ_ONCE(cache->failslab))
+		return false;
+	return altmm_should_fail(cache->sys, attr, cache->object_size, gfp & __GFP_NOWARN);
+}
+
 /**
  * __altmm_cache_alloc() - an object from a cache, for a named caller
  * @cache: the cache
@@ -806,6 +822,8 @@ void *__altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid,
 	might_sleep_if(gfp & __GFP_DIRECT_RECLAIM);
 	if (unlikely(nid != NUMA_NO_NODE &&
 		     (nid < 0 || nid >= cache->sys->layout.nr_nodes)))
+		return NULL;
+	if (unlikely(should_failslab(cache, gfp)))
 		return NULL;
 	obj = slab_alloc(cache, gfp, nid);
 	if (unlikely(!obj))

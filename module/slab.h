@@ -208,6 +208,8 @@ struct altmm_slab_stats {
  * @node: per-node lists
  * @observer_data: the &altmm_slab_observer's own word about the cache
  *	(slabinfo.c: its directory); the slab layer never reads it
+ * @failslab: failslab's cache-filter picks it (SLUB's per-cache failslab
+ *	file; SLAB_FAILSLAB is 0 in a kernel without fault injection)
  */
 struct altmm_kmem_cache {
 	struct altmm_array_cache __percpu *cpu_cache;
@@ -235,6 +237,7 @@ struct altmm_kmem_cache {
 	struct list_head list;
 	struct altmm_kmem_cache_node *node[ALTMM_MAX_NUMNODES];
 	void *observer_data;
+	bool failslab;
 };
 
 /**

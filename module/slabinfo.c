@@ -299,6 +299,46 @@ SLAB_ATTR_STAT(shrink, ALTMM_SLAB_SHRINK);
 SLAB_ATTR_STAT(node_alloc, ALTMM_SLAB_NODE_ALLOC);
 SLAB_ATTR_STAT(debug_refused, ALTMM_SLAB_DEBUG_REFUSED);
 
+/*
+ * SLUB's failslab file: 1 when failslab's cache-filter picks the cache.
+ * SLUB takes a first byte of '1' for yes and anything else for no; here
+ * anything kstrtobool() does not know is refused.
+ */
+static int attr_failslab_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", READ_ONCE(cache_of(m)->failslab));
+	return 0;
+}
+
+static int attr_failslab_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, attr_failslab_show, inode->i_private);
+}
+
+static ssize_t attr_failslab_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct altmm_kmem_cache *cache = ((struct seq_file *)file->private_data)->private;
+	bool val;
+
+	if (kstrtobool_from_user(ubuf, count, &val)) {
+		pr_warn("%s: slab/%s/failslab: write refused: 0 or 1\n",
+			cache->sys->name, cache->name);
+		return -EINVAL;
+	}
+	WRITE_ONCE(cache->failslab, val);
+	return count;
+}
+
+static const struct file_operations attr_failslab_rw_fops = {
+	.owner		= THIS_MODULE,
+	.open		= attr_failslab_open,
+	.read		= seq_read,
+	.write		= attr_failslab_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 struct slab_file {
 	const char *name;
 	const struct file_operations *fops;
@@ -363,6 +403,7 @@ static void cache_dir_create(struct altmm_slabinfo *si,
 	for (i = 0; i < ARRAY_SIZE(stat_files); i++)
 		debugfs_create_file(stat_files[i].name, 0444, d, cache,
 				    stat_files[i].fops);
+	debugfs_create_file("failslab", 0644, d, cache, &attr_failslab_rw_fops);
 	cache->observer_data = d;
 }
 

@@ -279,6 +279,8 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	INIT_LIST_HEAD(&sys->shrinkers);
 	init_rwsem(&sys->shrinker_rwsem);
 	spin_lock_init(&sys->movable_lock);
+	altmm_fault_attr_init(&sys->fail_page_alloc, "fail_page_alloc");
+	altmm_fault_attr_init(&sys->failslab, "failslab");
 	altmm_tunables_default(&sys->tune);
 	sys->tune.init_on_alloc = p->init_on_alloc;
 	sys->tune.init_on_free = p->init_on_free;

@@ -65,6 +65,10 @@ static unsigned int max_events = 4000000;
 module_param(max_events, uint, 0644);
 MODULE_PARM_DESC(max_events, "most ops a trace compiles to, 16 bytes each; later events are skipped (default 4000000)");
 
+static char *fail;
+module_param(fail, charp, 0644);
+MODULE_PARM_DESC(fail, "fault injection into the replay's instance, \"<interval>,<probability>,<space>,<times>\" as the kernel's fail_page_alloc= and failslab=, for every page and slab request, reclaiming ones included (default none)");
+
 #define MAX_EVENTS_LIMIT	BIT(26)
 
 /* === State === */
@@ -306,6 +310,31 @@ static bool writer_killed(void)
 	       ((current->flags & PF_EXITING) && (current->exit_code & 0x7f));
 }
 
+/*
+ * The fail= parameter on the replay's instance: both attributes, with the
+ * filters that would spare reclaiming and order-0 requests off.
+ */
+static int setup_fail(struct altmm_system *sys)
+{
+	struct altmm_fault_attr *attrs[] = { &sys->fail_page_alloc, &sys->failslab };
+	char *spec = READ_ONCE(fail);
+	int i;
+
+	if (!spec || !*spec)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		WRITE_ONCE(attrs[i]->verbose, 0);
+		WRITE_ONCE(attrs[i]->ignore_gfp_reclaim, false);
+		WRITE_ONCE(attrs[i]->ignore_gfp_highmem, false);
+		WRITE_ONCE(attrs[i]->min_order, 0);
+		if (altmm_fault_attr_setup(attrs[i], spec)) {
+			pr_warn("fail=%s: not <interval>,<probability>,<space>,<times>\n", spec);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static void replay(struct altmm_replay_trace *t)
 {
 	unsigned int nr_rounds = clamp_t(unsigned int, READ_ONCE(rounds), 1,
@@ -334,6 +363,8 @@ static void replay(struct altmm_replay_trace *t)
 
 	if (!error)
 		error = altmm_system_create(&b->p, KBUILD_MODNAME, &sys, &b->perr);
+	if (!error)
+		error = setup_fail(sys);
 	if (!error)
 		error = altmm_replay_run(t, sys, nr_rounds, &b->res);
 	altmm_system_destroy(sys);

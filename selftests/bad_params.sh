@@ -38,6 +38,8 @@ holes;holes=2M@64M
 kernelcore;kernelcore=1G
 kernelcore;kernelcore=abc
 movablecore;movablecore=abc
+fail_page_alloc;fail_page_alloc=1,10,0
+failslab;failslab=1,10,0,-1,5
 '
 
 require_altmm

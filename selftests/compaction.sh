@@ -113,7 +113,7 @@ free_order9()
 kmsg_mark "compaction of movable kernel pages"
 rc=0
 for bad in "order=1 count=1 movable=1" "order=0 count=1 movable=maybe"; do
-	if ctl alloc tag=bad gfp=GFP_KERNEL $bad || [ "$WRITE_ERR" != EINVAL ]; then
+	if ctl alloc tag=bad gfp=GFP_KERNEL "$bad" || [ "$WRITE_ERR" != EINVAL ]; then
 		tap_diag "ctl alloc $bad: $WRITE_ERR, not EINVAL"
 		rc=1
 	fi
@@ -127,7 +127,7 @@ tap_check $rc "ctl refuses movable=1 above order 0, and a movable value not 0 or
 # (and two runs more, so the last split block holds both tags).
 MV="order=0 count=64 gfp=__GFP_MOVABLE|__GFP_NOWARN movable=1"
 i=0 extra=2
-while ctl alloc tag=mv$((i % 2)) $MV; do
+while ctl alloc tag=mv$((i % 2)) "$MV"; do
 	i=$((i + 1))
 	if [ "$(free_order9)" -eq 0 ]; then
 		[ $extra -eq 0 ] && break
@@ -200,8 +200,8 @@ moved=$(($(vmstat_get pgmigrate_success) - success))
 tap_diag "$rounds compaction rounds during the churn, $moved pages migrated"
 rc=0
 for f in $TMP/race0 $TMP/race1; do
-	if [ -s $f ]; then
-		tap_diag "${f##*/}: $(head -n 5 $f)"
+	if [ -s "$f" ]; then
+		tap_diag "${f##*/}: $(head -n 5 "$f")"
 		rc=1
 	fi
 done
