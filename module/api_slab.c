@@ -12,6 +12,7 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 
+#include "altmm_trace.h"
 #include "mmzone.h"
 #include "slab.h"
 
@@ -54,6 +55,16 @@ void altmm_kmem_cache_destroy(struct kmem_cache *s)
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_destroy);
 
+/* An object, and the kmem_cache_alloc event whether it was had or not. */
+static void *traced_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid,
+			  unsigned long caller)
+{
+	void *obj = __altmm_cache_alloc(cache, gfp, nid, caller);
+
+	trace_kmem_cache_alloc(caller, obj, cache->object_size, cache->size, gfp, nid);
+	return obj;
+}
+
 /**
  * altmm_kmem_cache_alloc() - an object (kmem_cache_alloc())
  * @s: the cache
@@ -63,7 +74,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_destroy);
  */
 void *altmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return __altmm_cache_alloc(to_altmm(s), gfp, NUMA_NO_NODE, _RET_IP_);
+	return traced_alloc(to_altmm(s), gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc);
 
@@ -77,7 +88,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc);
  */
 void *altmm_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int nid)
 {
-	return __altmm_cache_alloc(to_altmm(s), gfp, nid, _RET_IP_);
+	return traced_alloc(to_altmm(s), gfp, nid, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc_node);
 
@@ -90,7 +101,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_alloc_node);
  */
 void *altmm_kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return __altmm_cache_alloc(to_altmm(s), gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
+	return traced_alloc(to_altmm(s), gfp | __GFP_ZERO, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_zalloc);
 
@@ -103,6 +114,7 @@ EXPORT_SYMBOL_GPL(altmm_kmem_cache_zalloc);
  */
 void altmm_kmem_cache_free(struct kmem_cache *s, void *obj)
 {
+	trace_kmem_cache_free(_RET_IP_, obj, to_altmm(s)->name);
 	altmm_cache_free(to_altmm(s), obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(altmm_kmem_cache_free);

@@ -52,6 +52,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 
+#include "altmm_trace.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 
@@ -216,9 +217,18 @@ static unsigned long rmqueue_smallest(struct altmm_system *sys,
 {
 	unsigned int cur;
 
-	for (cur = order; cur < ALTMM_MAX_ORDER; cur++)
-		if (!list_empty(&zone->free_area[cur].free_list[mt]))
-			return take_block(sys, zone, order, cur, mt);
+	unsigned long pfn;
+
+	for (cur = order; cur < ALTMM_MAX_ORDER; cur++) {
+		if (list_empty(&zone->free_area[cur].free_list[mt]))
+			continue;
+		pfn = take_block(sys, zone, order, cur, mt);
+		if (trace_mm_page_alloc_zone_locked_enabled())
+			trace_mm_page_alloc_zone_locked(altmm_pfn_to_host_page(sys, pfn), order,
+							mt, altmm_pcp_allowed_order(order) &&
+							mt < ALTMM_MIGRATE_PCPTYPES);
+		return pfn;
+	}
 	return ALTMM_NO_PFN;
 }
 
@@ -358,6 +368,7 @@ static bool rmqueue_fallback(struct altmm_system *sys, struct altmm_zone *zone,
 	bool disabled = READ_ONCE(sys->tune.page_group_by_mobility_disabled);
 	unsigned int min_order = order;
 	struct altmm_free_area *area;
+	struct altmm_page *d;
 	bool can_steal;
 	int cur, fb;
 
@@ -392,10 +403,17 @@ find_smallest:
 	if (WARN_ON_ONCE(cur == ALTMM_MAX_ORDER))
 		return false;
 steal:
-	steal_fallback(sys, zone, list_first_entry(&area->free_list[fb],
-						   struct altmm_page, lru),
-		       cur, start_mt, can_steal, alloc_flags);
+	d = list_first_entry(&area->free_list[fb], struct altmm_page, lru);
+	steal_fallback(sys, zone, d, cur, start_mt, can_steal, alloc_flags);
 	altmm_count_event(sys, ALTMM_EXTFRAG, 1);
+	if (trace_mm_page_alloc_extfrag_enabled()) {
+		unsigned long pfn = altmm_desc_to_pfn(sys, d);
+
+		trace_mm_page_alloc_extfrag(altmm_pfn_to_host_page(sys, pfn), order, cur,
+					    start_mt, fb,
+					    altmm_get_pageblock_migratetype(sys, pfn) ==
+					    start_mt);
+	}
 	return true;
 }
 

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "altmm_trace.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "slab.h"
@@ -164,13 +165,18 @@ void *altmm_sys_kmalloc(struct altmm_system *sys, size_t size, gfp_t gfp,
 			int nid, unsigned long caller)
 {
 	int index = altmm_kmalloc_index(size);
+	struct altmm_kmem_cache *cache;
 	struct page *page;
+	void *obj;
 
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	if (likely(index > 0))
-		return __altmm_cache_alloc(sys->slab->kmalloc[kmalloc_kind(gfp)][index],
-					   gfp, nid, caller);
+	if (likely(index > 0)) {
+		cache = sys->slab->kmalloc[kmalloc_kind(gfp)][index];
+		obj = __altmm_cache_alloc(cache, gfp, nid, caller);
+		trace_kmalloc(caller, obj, size, cache->size, gfp, nid);
+		return obj;
+	}
 
 	/* Larger than any class: a compound block from the page allocator. */
 	if (get_order(size) >= ALTMM_MAX_ORDER) {
@@ -181,10 +187,11 @@ void *altmm_sys_kmalloc(struct altmm_system *sys, size_t size, gfp_t gfp,
 	}
 	page = altmm_sys_alloc_pages(sys, (gfp & ~__GFP_HIGHMEM) | __GFP_COMP,
 				     get_order(size), nid);
-	if (!page)
-		return NULL;
-	large_kmalloc_account(sys, page, get_order(size), 1);
-	return page_address(page);
+	obj = page ? page_address(page) : NULL;
+	trace_kmalloc(caller, obj, size, PAGE_SIZE << get_order(size), gfp, nid);
+	if (page)
+		large_kmalloc_account(sys, page, get_order(size), 1);
+	return obj;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_kmalloc, ALTMM_INTERNAL);
 
@@ -220,6 +227,7 @@ int altmm_sys_kfree(struct altmm_system *sys, const void *obj,
 	struct altmm_page *d;
 	unsigned long pfn;
 
+	trace_kfree(caller, obj);
 	if (unlikely(ZERO_OR_NULL_PTR(obj)))
 		return 0;
 	cache = altmm_obj_to_cache(sys, obj, &slab);

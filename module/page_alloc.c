@@ -45,6 +45,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 
+#include "altmm_trace.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 
@@ -755,9 +756,10 @@ struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,
 	alloc_flags = ALTMM_ALLOC_WMARK_LOW |
 		      alloc_flags_nofragment(sys, ac.preferred_zone, gfp);
 	page = get_page_from_freelist(sys, gfp, order, alloc_flags, &ac);
-	if (likely(page))
-		return page;
-	return alloc_pages_slowpath(sys, gfp, order, &ac);
+	if (unlikely(!page))
+		page = alloc_pages_slowpath(sys, gfp, order, &ac);
+	trace_mm_page_alloc(page, order, gfp, ac.migratetype);
+	return page;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_alloc_pages, ALTMM_INTERNAL);
 
@@ -918,6 +920,7 @@ static int put_allocation(struct altmm_system *sys, struct page *page,
 		return -EINVAL;
 	}
 	free_decided(sys, page, true);
+	trace_mm_page_free(page, order);
 
 	if (test_bit(ALTMM_PG_head, &d->flags)) {
 		host_compound_undo(page, d, order);

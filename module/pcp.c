@@ -40,6 +40,7 @@
 #include <linux/percpu.h>
 #include <linux/sizes.h>
 
+#include "altmm_trace.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 
@@ -176,6 +177,10 @@ static unsigned long free_pcppages_bulk(struct altmm_system *sys,
 			count -= BIT(order);
 			pcp->count -= BIT(order);
 			freed += BIT(order);
+			if (trace_mm_page_pcpu_drain_enabled())
+				trace_mm_page_pcpu_drain(altmm_pfn_to_host_page(sys,
+							 altmm_desc_to_pfn(sys, d)),
+							 order, altmm_get_pcp_migratetype(d));
 			altmm_free_one_page(sys, zone, altmm_desc_to_pfn(sys, d), order,
 					    altmm_get_pcp_migratetype(d), false);
 		} while (count > 0 && !list_empty(list));

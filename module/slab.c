@@ -56,6 +56,7 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
+#include "altmm_trace.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "slab.h"
@@ -848,7 +849,10 @@ EXPORT_SYMBOL_NS_GPL(__altmm_cache_alloc, ALTMM_INTERNAL);
  */
 void *altmm_cache_alloc(struct altmm_kmem_cache *cache, gfp_t gfp, int nid)
 {
-	return __altmm_cache_alloc(cache, gfp, nid, _RET_IP_);
+	void *obj = __altmm_cache_alloc(cache, gfp, nid, _RET_IP_);
+
+	trace_kmem_cache_alloc(_RET_IP_, obj, cache->object_size, cache->size, gfp, nid);
+	return obj;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_cache_alloc, ALTMM_INTERNAL);
 

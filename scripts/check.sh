@@ -27,7 +27,7 @@ DEBUG_ONLY_STEPS=(selftests-debug-all)
 # upstream_free_pages.  make check-debug runs them all there.
 DEBUG_SELFTESTS=(stress page_alloc_smp page_alloc_hotplug slab_hotplug slab_files
 		 consumer fuzz_debugfs page_alloc_misuse upstream_meminit
-		 upstream_vmalloc usermem usermem_fuzz migrate compaction fault_inject debugfs_shape
+		 upstream_vmalloc usermem usermem_fuzz migrate compaction fault_inject tracepoints debugfs_shape
 		 proc_shapes)
 # The selftests that exercise more than one CPU at once, for the KCSAN
 # kernel: a data race needs two CPUs in the same code.
@@ -100,6 +100,8 @@ lint_checkpatch() {
 		# 6.1's __SetPageMovable() and friends are camel case.
 		ignore=MACRO_ARG_REUSE
 		[[ $f == */altmm_compat.h ]] && ignore+=,CAMELCASE
+		# TRACE_EVENT()'s layout, as include/trace/events/ has it.
+		[[ $f == */altmm_trace.h ]] && ignore+=,OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT
 		out=$(cd "$ALTMM_SRC" && "$src/scripts/checkpatch.pl" --strict \
 			--no-tree --terse --show-types --ignore "$ignore" \
 			-f "${f#"$ALTMM_SRC"/}" 2>&1) || true
