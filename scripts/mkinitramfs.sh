@@ -245,11 +245,24 @@ run_flow()
 		echo "altmm-vm: workload.sh exit=$rc"
 	fi
 
+	# A summary for the terminal; every readable file after it, between
+	# markers that scripts/vm.sh cuts out into build/results/run-dump.txt.
+	echo "==> summary: layout <=="
+	cat "$DEBUGFS/layout"
+	echo "==> summary: buddyinfo <=="
+	cat "$DEBUGFS/buddyinfo"
+	echo "==> summary: meminfo (head) <=="
+	head -n 16 "$DEBUGFS/meminfo"
+	echo "==> summary: slabinfo, the ten caches holding the most memory <=="
+	awk 'NR > 2 && $15 > 0 { printf "%-24s %8d objs %6d B %8d kB\n", $1, $3, $4, $15 * $6 * 4 }' \
+		"$DEBUGFS/slabinfo" | sort -k6 -n -r | head -n 10
+	echo "altmm-vm: dump begins"
 	for f in $(find "$DEBUGFS" -type f -perm -0400 | sort); do
 		echo "==> $f <=="
 		cat "$f"
 		echo
 	done
+	echo "altmm-vm: dump ends"
 
 	echo "altmm_vm: rmmod" >/dev/kmsg
 	# The workload may have left a process mapping /dev/altmm.

@@ -178,10 +178,13 @@ boot()
 	: >"$console_log"
 	boot_start=$(date +%s.%N)
 	set +e
+	# The log keeps everything; the terminal skips a run's full dump.
 	timeout -k 10 "$tmo" "${qemu[@]}" \
 		-serial "file:$console_log" -serial stdio \
 		-append "$append altmm_out=/dev/ttyS1" "${extra[@]}" </dev/null |
-		sed -u 's/\r$//' | tee "$output_log"
+		sed -u 's/\r$//' | tee "$output_log" |
+		awk '/^altmm-vm: dump begins$/ { skip = 1 } !skip { print; fflush() }
+		     /^altmm-vm: dump ends$/ { skip = 0 }'
 	rc=${PIPESTATUS[0]}
 	set -e
 	boot_end=$(date +%s.%N)
@@ -437,6 +440,10 @@ cmd_run()
 	local rc=0
 
 	boot run "${timeout:-$((300 * slow))}" altmm_mode=run "altmm_args=\"$*\"" || rc=$?
+	sed -n '/^altmm-vm: dump begins$/,/^altmm-vm: dump ends$/p' "$output_log" \
+		>"$results/run-dump.txt"
+	echo "vm.sh: every debugfs file after the workload: $results/run-dump.txt" \
+	     "($(grep -c '^==> ' "$results/run-dump.txt") files)"
 	judge_boot "the run failed in the VM" || rc=1
 	return "$rc"
 }
