@@ -10,6 +10,12 @@
  * events take the sizes and the name a 6.1 event reads from its struct
  * kmem_cache, so that this header needs none of altmm's structures.
  * accounted is always false: altmm has no memory cgroups.
+ *
+ * Then the vmscan and compaction events of 6.1 for the paths altmm has:
+ * kswapd's sleep and wake, its wakeup by an allocation, direct reclaim,
+ * a zone's compaction, kcompactd's sleep, wake and wakeup.  Their pfns
+ * are altmm's (those of the zone and the scanners), their zone index is
+ * altmm's (DMA, DMA32, Normal, HighMem, Movable, Device).
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM altmm
@@ -229,6 +235,164 @@ TRACE_EVENT(mm_page_alloc_extfrag,
 		  __entry->alloc_migratetype, __entry->fallback_migratetype,
 		  __entry->fallback_order < ALTMM_PAGEBLOCK_ORDER,
 		  __entry->change_ownership)
+);
+
+TRACE_EVENT(mm_vmscan_kswapd_sleep,
+	TP_PROTO(int nid),
+	TP_ARGS(nid),
+	TP_STRUCT__entry(
+		__field(int,		nid)
+	),
+	TP_fast_assign(
+		__entry->nid		= nid;
+	),
+	TP_printk("nid=%d", __entry->nid)
+);
+
+TRACE_EVENT(mm_vmscan_kswapd_wake,
+	TP_PROTO(int nid, int zid, int order),
+	TP_ARGS(nid, zid, order),
+	TP_STRUCT__entry(
+		__field(int,		nid)
+		__field(int,		zid)
+		__field(int,		order)
+	),
+	TP_fast_assign(
+		__entry->nid		= nid;
+		__entry->zid		= zid;
+		__entry->order		= order;
+	),
+	TP_printk("nid=%d order=%d", __entry->nid, __entry->order)
+);
+
+TRACE_EVENT(mm_vmscan_wakeup_kswapd,
+	TP_PROTO(int nid, int zid, int order, gfp_t gfp_flags),
+	TP_ARGS(nid, zid, order, gfp_flags),
+	TP_STRUCT__entry(
+		__field(int,		nid)
+		__field(int,		zid)
+		__field(int,		order)
+		__field(unsigned long,	gfp_flags)
+	),
+	TP_fast_assign(
+		__entry->nid		= nid;
+		__entry->zid		= zid;
+		__entry->order		= order;
+		__entry->gfp_flags	= (__force unsigned long)gfp_flags;
+	),
+	TP_printk("nid=%d order=%d gfp_flags=%s", __entry->nid, __entry->order,
+		  show_gfp_flags(__entry->gfp_flags))
+);
+
+TRACE_EVENT(mm_vmscan_direct_reclaim_begin,
+	TP_PROTO(int order, gfp_t gfp_flags),
+	TP_ARGS(order, gfp_flags),
+	TP_STRUCT__entry(
+		__field(int,		order)
+		__field(unsigned long,	gfp_flags)
+	),
+	TP_fast_assign(
+		__entry->order		= order;
+		__entry->gfp_flags	= (__force unsigned long)gfp_flags;
+	),
+	TP_printk("order=%d gfp_flags=%s", __entry->order,
+		  show_gfp_flags(__entry->gfp_flags))
+);
+
+TRACE_EVENT(mm_vmscan_direct_reclaim_end,
+	TP_PROTO(unsigned long nr_reclaimed),
+	TP_ARGS(nr_reclaimed),
+	TP_STRUCT__entry(
+		__field(unsigned long,	nr_reclaimed)
+	),
+	TP_fast_assign(
+		__entry->nr_reclaimed	= nr_reclaimed;
+	),
+	TP_printk("nr_reclaimed=%lu", __entry->nr_reclaimed)
+);
+
+/* mmflags.h has defined COMPACTION_STATUS's enums and left EM() mapping them to names. */
+DECLARE_EVENT_CLASS(altmm_compaction_zone,
+	TP_PROTO(unsigned long zone_start, unsigned long migrate_pfn,
+		 unsigned long free_pfn, unsigned long zone_end, bool sync, int status),
+	TP_ARGS(zone_start, migrate_pfn, free_pfn, zone_end, sync, status),
+	TP_STRUCT__entry(
+		__field(unsigned long,	zone_start)
+		__field(unsigned long,	migrate_pfn)
+		__field(unsigned long,	free_pfn)
+		__field(unsigned long,	zone_end)
+		__field(bool,		sync)
+		__field(int,		status)
+	),
+	TP_fast_assign(
+		__entry->zone_start	= zone_start;
+		__entry->migrate_pfn	= migrate_pfn;
+		__entry->free_pfn	= free_pfn;
+		__entry->zone_end	= zone_end;
+		__entry->sync		= sync;
+		__entry->status		= status;
+	),
+	TP_printk("zone_start=0x%lx migrate_pfn=0x%lx free_pfn=0x%lx zone_end=0x%lx, mode=%s status=%s",
+		  __entry->zone_start, __entry->migrate_pfn, __entry->free_pfn,
+		  __entry->zone_end, __entry->sync ? "sync" : "async",
+		  __print_symbolic(__entry->status, COMPACTION_STATUS))
+);
+
+/* 6.1's mm_compaction_begin has no status; COMPACT_CONTINUE stands for it. */
+DEFINE_EVENT(altmm_compaction_zone, mm_compaction_begin,
+	TP_PROTO(unsigned long zone_start, unsigned long migrate_pfn,
+		 unsigned long free_pfn, unsigned long zone_end, bool sync, int status),
+	TP_ARGS(zone_start, migrate_pfn, free_pfn, zone_end, sync, status)
+);
+
+DEFINE_EVENT(altmm_compaction_zone, mm_compaction_end,
+	TP_PROTO(unsigned long zone_start, unsigned long migrate_pfn,
+		 unsigned long free_pfn, unsigned long zone_end, bool sync, int status),
+	TP_ARGS(zone_start, migrate_pfn, free_pfn, zone_end, sync, status)
+);
+
+TRACE_EVENT(mm_compaction_kcompactd_sleep,
+	TP_PROTO(int nid),
+	TP_ARGS(nid),
+	TP_STRUCT__entry(
+		__field(int,		nid)
+	),
+	TP_fast_assign(
+		__entry->nid		= nid;
+	),
+	TP_printk("nid=%d", __entry->nid)
+);
+
+DECLARE_EVENT_CLASS(altmm_kcompactd_wake,
+	TP_PROTO(int nid, int order, int highest_zoneidx),
+	TP_ARGS(nid, order, highest_zoneidx),
+	TP_STRUCT__entry(
+		__field(int,		nid)
+		__field(int,		order)
+		__field(int,		highest_zoneidx)
+	),
+	TP_fast_assign(
+		__entry->nid		= nid;
+		__entry->order		= order;
+		__entry->highest_zoneidx = highest_zoneidx;
+	),
+	TP_printk("nid=%d order=%d classzone_idx=%-8s", __entry->nid, __entry->order,
+		  __print_symbolic(__entry->highest_zoneidx,
+				   { ALTMM_ZONE_DMA, "DMA" }, { ALTMM_ZONE_DMA32, "DMA32" },
+				   { ALTMM_ZONE_NORMAL, "Normal" },
+				   { ALTMM_ZONE_HIGHMEM, "HighMem" },
+				   { ALTMM_ZONE_MOVABLE, "Movable" },
+				   { ALTMM_ZONE_DEVICE, "Device" }))
+);
+
+DEFINE_EVENT(altmm_kcompactd_wake, mm_compaction_wakeup_kcompactd,
+	TP_PROTO(int nid, int order, int highest_zoneidx),
+	TP_ARGS(nid, order, highest_zoneidx)
+);
+
+DEFINE_EVENT(altmm_kcompactd_wake, mm_compaction_kcompactd_wake,
+	TP_PROTO(int nid, int order, int highest_zoneidx),
+	TP_ARGS(nid, order, highest_zoneidx)
 );
 
 #endif /* _ALTMM_TRACE_H */

@@ -83,6 +83,7 @@
 #include <linux/sched/signal.h>
 #include <linux/swap.h>
 
+#include "altmm_trace.h"
 #include "compaction.h"
 #include "migrate.h"
 #include "page_alloc.h"
@@ -664,6 +665,9 @@ static enum compact_result compact_zone(struct compact_control *cc)
 	if (compaction_restarting(cc->zone, cc->order))
 		reset_skip_bits(cc->sys, cc->zone);
 	start_positions(cc);
+	trace_mm_compaction_begin(cc->zone->zone_start_pfn, cc->migrate_pfn, cc->free_pfn,
+				  zone_end(cc->zone), cc->mode != MIGRATE_ASYNC,
+				  COMPACT_CONTINUE);
 
 	while ((ret = compact_finished(cc)) == COMPACT_CONTINUE) {
 		unsigned long iteration_start = cc->migrate_pfn;
@@ -718,6 +722,8 @@ out:
 	altmm_count_event(sys, ALTMM_COMPACTMIGRATE_SCANNED, cc->stats.migrate_scanned);
 	altmm_count_event(sys, ALTMM_COMPACTFREE_SCANNED, cc->stats.free_scanned);
 	altmm_count_event(sys, ALTMM_COMPACTISOLATED, cc->stats.isolated);
+	trace_mm_compaction_end(cc->zone->zone_start_pfn, cc->migrate_pfn, cc->free_pfn,
+				zone_end(cc->zone), cc->mode != MIGRATE_ASYNC, ret);
 	return ret;
 }
 
@@ -931,6 +937,7 @@ static void wake_kcompactd(struct altmm_node *node, int order, int highest_zonei
 		return;
 	if (!kcompactd_node_suitable(node))
 		return;
+	trace_mm_compaction_wakeup_kcompactd(node->nid, order, highest_zoneidx);
 	wake_up_interruptible(&node->kcompactd_wait);
 }
 
@@ -968,6 +975,7 @@ static void kcompactd_do_work(struct altmm_node *node)
 	int zt;
 
 	altmm_count_event(sys, ALTMM_KCOMPACTD_WAKE, 1);
+	trace_mm_compaction_kcompactd_wake(node->nid, order, highest);
 	for (zt = 0; zt <= highest; zt++) {
 		struct compact_control cc = {
 			.sys = sys,
@@ -1048,6 +1056,7 @@ static int kcompactd(void *data)
 	while (!kthread_should_stop()) {
 		if (!READ_ONCE(node->sys->tune.compaction_proactiveness))
 			timeout = MAX_SCHEDULE_TIMEOUT;
+		trace_mm_compaction_kcompactd_sleep(node->nid);
 		bool requested = wait_event_freezable_timeout(node->kcompactd_wait,
 							      kcompactd_work_requested(node),
 							      timeout);

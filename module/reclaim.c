@@ -43,6 +43,7 @@
 #include <linux/sched/mm.h>
 #include <linux/swap.h>
 
+#include "altmm_trace.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 
@@ -378,6 +379,7 @@ static void kswapd_try_to_sleep(struct altmm_node *node, int order,
 					  ALTMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY, 1);
 	}
 	if (sleep) {
+		trace_mm_vmscan_kswapd_sleep(node->nid);
 		WRITE_ONCE(node->kswapd_asleep, true);
 		if (!kthread_should_stop())
 			schedule();
@@ -410,6 +412,7 @@ static int kswapd(void *data)
 			continue;
 		if (kthread_should_stop())
 			break;
+		trace_mm_vmscan_kswapd_wake(node->nid, highest, order);
 		balance_node(node->sys, node, order, highest);
 	}
 	current->flags &= ~PF_MEMALLOC;
@@ -466,6 +469,7 @@ void altmm_wakeup_kswapd(struct altmm_system *sys, struct altmm_zone *zone,
 			wake(node, order, highest_zoneidx);
 		return;
 	}
+	trace_mm_vmscan_wakeup_kswapd(node->nid, zone->type, order, gfp);
 	wake_up_interruptible(&node->kswapd_wait);
 }
 EXPORT_SYMBOL_NS_GPL(altmm_wakeup_kswapd, ALTMM_INTERNAL);
@@ -491,6 +495,7 @@ unsigned long altmm_try_to_free_pages(struct altmm_system *sys,
 	unsigned int noreclaim;
 
 	altmm_count_event(sys, ALTMM_ALLOCSTALL + max(zidx, 0), 1);
+	trace_mm_vmscan_direct_reclaim_begin(order, gfp);
 	reclaim_acquire();
 	noreclaim = memalloc_noreclaim_save();
 	for (i = 0; (zone = zonelist->zones[i]); i++) {
@@ -505,6 +510,7 @@ unsigned long altmm_try_to_free_pages(struct altmm_system *sys,
 	}
 	memalloc_noreclaim_restore(noreclaim);
 	reclaim_release();
+	trace_mm_vmscan_direct_reclaim_end(freed);
 	cond_resched();
 	return freed;
 }

@@ -18,6 +18,11 @@
 #     (ordinary kernel code through altmm_compat.h) loads and unloads,
 #     replays on altmm_replay.ko: state done, every kmalloc and kfree
 #     line read;
+#   - the vmscan events altmm has (kswapd sleep, wake and wakeup, direct
+#     reclaim begin and end) have the kernel's fields; a ctl reclaim is
+#     one direct_reclaim_begin and one _end, and a compact_memory write
+#     one mm_compaction_begin and _end pair per zone compacted, in sync
+#     mode;
 #   - nothing is traced once the events are off, and the log is clean.
 
 . "$(dirname "$0")/lib.sh"
@@ -35,7 +40,7 @@ mm_page_pcpu_drain mm_page_alloc_extfrag"
 require_altmm
 [ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
 [ -d $T/events/kmem ] || skip_all "no tracefs with kmem events at $T"
-tap_plan 8
+tap_plan 10
 mkdir -p $TMP
 
 altmm_load_or_bail arena_mb=64 nodes=1
@@ -77,6 +82,38 @@ for e in $EVENTS; do
 	fi
 done
 tap_check $rc "every print format is the kernel's (kmalloc and mm_page_alloc_extfrag aside)"
+
+rc=0
+for e in mm_vmscan_kswapd_sleep mm_vmscan_kswapd_wake mm_vmscan_wakeup_kswapd \
+	 mm_vmscan_direct_reclaim_begin mm_vmscan_direct_reclaim_end; do
+	fields "$T/events/vmscan/$e/format" >$TMP/k
+	fields "$T/events/altmm/$e/format" >$TMP/a
+	k=$(grep "^print fmt:" "$T/events/vmscan/$e/format")
+	a=$(grep "^print fmt:" "$T/events/altmm/$e/format")
+	if ! cmp -s $TMP/k $TMP/a || [ "$k" != "$a" ]; then
+		tap_diag "$e: kernel $(tr '\n\t' '  ' <$TMP/k) $k"
+		tap_diag "$e: altmm  $(tr '\n\t' '  ' <$TMP/a) $a"
+		rc=1
+	fi
+done
+tap_check $rc "the vmscan events have the kernel's fields and print formats"
+
+echo >$T/trace
+for e in mm_vmscan_direct_reclaim_begin mm_vmscan_direct_reclaim_end \
+	 mm_compaction_begin mm_compaction_end; do
+	echo 1 >"$T/events/altmm/$e/enable"
+done
+ctl reclaim node=0
+echo 1 >"$ALTMM_DEBUGFS/vm/compact_memory"
+echo 0 >$T/events/altmm/enable
+cat $T/trace >$TMP/vm
+rb=$(grep -c 'mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_KERNEL$' $TMP/vm)
+re=$(grep -c 'mm_vmscan_direct_reclaim_end: nr_reclaimed=[0-9]*$' $TMP/vm)
+cb=$(grep -c 'mm_compaction_begin: zone_start=0x[0-9a-f]* .* mode=sync status=continue$' $TMP/vm)
+ce=$(grep -c 'mm_compaction_end: zone_start=0x[0-9a-f]* .* mode=sync status=[a-z_]*$' $TMP/vm)
+rc=0
+[ "$rb" -eq 1 ] && [ "$re" -eq 1 ] && [ "$cb" -ge 1 ] && [ "$cb" -eq "$ce" ] || rc=1
+tap_check $rc "ctl reclaim traces one direct reclaim ($rb, $re); compact_memory $cb begin and $ce end lines"
 
 # A trace of what one ctl command pair does.
 echo >$T/trace
