@@ -1391,6 +1391,98 @@ static void fault_failslab(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_sys_cache_destroy(a), 0);
 }
 
+/* === Allocation owners (page_owner.c) === */
+
+static const struct altmm_params with_owners = { .arena_mb = 32, .nr_nodes = 1,
+						 .page_owner = true };
+
+/* The stack a leak is seeded from, to be named in the report. */
+static noinline struct page *owner_seed_leak(struct altmm_system *sys)
+{
+	struct page *page = altmm_sys_alloc_pages(sys, GFP_KERNEL, 2, NUMA_NO_NODE);
+
+	/* Not a tail call: this frame stays on the stack. */
+	barrier();
+	return page;
+}
+
+struct owner_seen {
+	unsigned long blocks, frames, stacks;
+};
+
+static void find_seed(void *data, depot_stack_handle_t handle, unsigned long blocks,
+		      unsigned long frames)
+{
+	struct owner_seen *seen = data;
+	char *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+
+	seen->stacks++;
+	if (!buf)
+		return;
+	altmm_page_owner_snprint(handle, buf, PAGE_SIZE);
+	if (strstr(buf, "owner_seed_leak")) {
+		seen->blocks += blocks;
+		seen->frames += frames;
+	}
+	kfree(buf);
+}
+
+/*
+ * With owners tracked, three order-2 blocks allocated from one function
+ * are one group of the report, three blocks and twelve frames, with that
+ * function in its stack; each record has the order, mask and task; a
+ * split gives every frame an order-0 record; once freed, the group is
+ * gone.
+ */
+static void owner_report_names_the_stack(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_owners);
+	struct owner_seen seen = { };
+	struct page *pages[3];
+	unsigned long pfn;
+	long held;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, sys->page_owner);
+	for (i = 0; i < 3; i++) {
+		pages[i] = owner_seed_leak(sys);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+	held = altmm_page_owner_stacks(sys, find_seed, &seen);
+	kunit_info(test, "%ld blocks held in %lu stacks\n", held, seen.stacks);
+	KUNIT_EXPECT_GE(test, held, 3L);
+	KUNIT_EXPECT_EQ(test, seen.blocks, 3UL);
+	KUNIT_EXPECT_EQ(test, seen.frames, 12UL);
+
+	KUNIT_ASSERT_TRUE(test, altmm_host_page_to_pfn(sys, pages[0], &pfn));
+	KUNIT_EXPECT_EQ(test, sys->page_owner[pfn].order, 2);
+	KUNIT_EXPECT_EQ(test, sys->page_owner[pfn].gfp_mask, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, sys->page_owner[pfn].pid, current->pid);
+	KUNIT_EXPECT_TRUE(test, sys->page_owner[pfn].allocated);
+
+	KUNIT_ASSERT_EQ(test, altmm_sys_split_page(sys, pages[0], 2), 0);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, sys->page_owner[pfn + i].order, 0);
+		KUNIT_EXPECT_TRUE(test, sys->page_owner[pfn + i].allocated);
+		altmm_sys_free_pages(sys, pages[0] + i, 0, false);
+		KUNIT_EXPECT_FALSE(test, sys->page_owner[pfn + i].allocated);
+	}
+	for (i = 1; i < 3; i++)
+		altmm_sys_free_pages(sys, pages[i], 2, false);
+	seen = (struct owner_seen){ };
+	altmm_page_owner_stacks(sys, find_seed, &seen);
+	KUNIT_EXPECT_EQ(test, seen.blocks, 0UL);
+}
+
+/* Without page_owner nothing is kept, and the report says so. */
+static void owner_off_by_default(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &one_node);
+
+	KUNIT_EXPECT_NULL(test, sys->page_owner);
+	KUNIT_EXPECT_EQ(test, altmm_page_owner_stacks(sys, find_seed, NULL), -ENOENT);
+}
+
 static struct kunit_case altmm_fault_cases[] = {
 	KUNIT_CASE(fault_page_alloc_filters),
 	KUNIT_CASE(fault_page_alloc_space_interval),
@@ -1405,7 +1497,20 @@ static struct kunit_suite altmm_fault_suite = {
 	.test_cases = altmm_fault_cases,
 };
 
-kunit_test_suites(&altmm_alloc_suite, &altmm_fault_suite);
+static struct kunit_case altmm_page_owner_cases[] = {
+	KUNIT_CASE(owner_report_names_the_stack),
+	KUNIT_CASE(owner_off_by_default),
+	{}
+};
+
+static struct kunit_suite altmm_page_owner_suite = {
+	.name = "altmm_page_owner",
+	.init = altmm_test_init,
+	.exit = altmm_test_exit,
+	.test_cases = altmm_page_owner_cases,
+};
+
+kunit_test_suites(&altmm_alloc_suite, &altmm_fault_suite, &altmm_page_owner_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for altmm's allocation front end and its misuse checks");

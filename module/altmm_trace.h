@@ -24,6 +24,8 @@
 #define _ALTMM_TRACE_H
 
 #include <linux/mm.h>
+/* After mm.h, which it needs. */
+#include <linux/compaction.h>
 #include <linux/tracepoint.h>
 #include <linux/types.h>
 #include <trace/events/mmflags.h>
@@ -311,7 +313,6 @@ TRACE_EVENT(mm_vmscan_direct_reclaim_end,
 	TP_printk("nr_reclaimed=%lu", __entry->nr_reclaimed)
 );
 
-/* mmflags.h has defined COMPACTION_STATUS's enums and left EM() mapping them to names. */
 DECLARE_EVENT_CLASS(altmm_compaction_zone,
 	TP_PROTO(unsigned long zone_start, unsigned long migrate_pfn,
 		 unsigned long free_pfn, unsigned long zone_end, bool sync, int status),
@@ -335,7 +336,17 @@ DECLARE_EVENT_CLASS(altmm_compaction_zone,
 	TP_printk("zone_start=0x%lx migrate_pfn=0x%lx free_pfn=0x%lx zone_end=0x%lx, mode=%s status=%s",
 		  __entry->zone_start, __entry->migrate_pfn, __entry->free_pfn,
 		  __entry->zone_end, __entry->sync ? "sync" : "async",
-		  __print_symbolic(__entry->status, COMPACTION_STATUS))
+		  /* COMPACTION_STATUS, which a kernel without compaction lacks. */
+		  __print_symbolic(__entry->status,
+				   { COMPACT_SKIPPED, "skipped" },
+				   { COMPACT_DEFERRED, "deferred" },
+				   { COMPACT_CONTINUE, "continue" },
+				   { COMPACT_SUCCESS, "success" },
+				   { COMPACT_PARTIAL_SKIPPED, "partial_skipped" },
+				   { COMPACT_COMPLETE, "complete" },
+				   { COMPACT_NO_SUITABLE_PAGE, "no_suitable_page" },
+				   { COMPACT_NOT_SUITABLE_ZONE, "not_suitable_zone" },
+				   { COMPACT_CONTENDED, "contended" }))
 );
 
 /* 6.1's mm_compaction_begin has no status; COMPACT_CONTINUE stands for it. */

@@ -22,12 +22,14 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/stackdepot.h>
 #include <linux/stdarg.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "compaction.h"
 #include "mmzone.h"
+#include "page_alloc.h"
 #include "debugfs.h"
 #include "ctl.h"
 #include "slabinfo.h"
@@ -441,6 +443,49 @@ static void fault_files_create(struct altmm_system *sys, struct dentry *dir)
 			    &knob_bool_fops);
 }
 
+/* === page_owner and page_owner_stacks === */
+
+static int page_owner_open(struct inode *inode, struct file *file)
+{
+	int ret = seq_open(file, &altmm_page_owner_seq_ops);
+
+	if (!ret)
+		((struct seq_file *)file->private_data)->private = inode->i_private;
+	return ret;
+}
+
+static const struct file_operations page_owner_fops = {
+	.owner		= THIS_MODULE,
+	.open		= page_owner_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= seq_release,
+};
+
+static void show_owner_stack(void *data, depot_stack_handle_t handle,
+			     unsigned long blocks, unsigned long frames)
+{
+	struct seq_file *m = data;
+	char *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+
+	seq_printf(m, "%lu blocks, %lu frames, allocated from:\n", blocks, frames);
+	if (buf && handle) {
+		altmm_page_owner_snprint(handle, buf, PAGE_SIZE);
+		seq_puts(m, buf);
+	}
+	seq_putc(m, '\n');
+	kfree(buf);
+}
+
+/* What is held now, by allocating stack, most frames first. */
+static int page_owner_stacks_show(struct seq_file *m, void *v)
+{
+	long n = altmm_page_owner_stacks(m->private, show_owner_stack, m);
+
+	return n < 0 ? n : 0;
+}
+DEFINE_SHOW_ATTRIBUTE(page_owner_stacks);
+
 /* === memblock/ === */
 
 static int memblock_show(struct seq_file *m, void *v)
@@ -504,6 +549,11 @@ struct altmm_debugfs *altmm_debugfs_create(struct altmm_system *sys,
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
 	node_files_create(sys, dir);
 	fault_files_create(sys, dir);
+	if (sys->page_owner) {
+		debugfs_create_file("page_owner", 0400, dir, sys, &page_owner_fops);
+		debugfs_create_file("page_owner_stacks", 0400, dir, sys,
+				    &page_owner_stacks_fops);
+	}
 	mb = debugfs_create_dir("memblock", dir);
 	debugfs_create_file("memory", 0444, mb, &sys->memblock.memory,
 			    &memblock_fops);

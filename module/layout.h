@@ -99,6 +99,7 @@ extern const char * const altmm_zone_names[ALTMM_NR_ZONES];
  * @slab_debug: its &altmm_tunables.slab_debug, which the caches made while
  *	it boots get too
  * @swap_mb: its swap area for user memory (usermem.h), 0 for none
+ * @page_owner: track who allocated each block (page_owner.c)
  */
 struct altmm_params {
 	unsigned int arena_mb;
@@ -122,6 +123,7 @@ struct altmm_params {
 	bool init_on_free;
 	slab_flags_t slab_debug;
 	unsigned int swap_mb;
+	bool page_owner;
 };
 
 /**

@@ -155,6 +155,10 @@ static char *holes;
 module_param(holes, charp, 0444);
 MODULE_PARM_DESC(holes, "Absent ranges size@start[,size@start...], 4M aligned, e.g. 8M@64M");
 
+static bool page_owner;
+module_param(page_owner, bool, 0444);
+MODULE_PARM_DESC(page_owner, "Track who allocated each block, as the kernel's page_owner=on: the page_owner and page_owner_stacks files, and a leak report by stack at unload (default off)");
+
 static char *fail_page_alloc;
 module_param(fail_page_alloc, charp, 0444);
 MODULE_PARM_DESC(fail_page_alloc, "Fault injection into the page allocator from load on: <interval>,<probability>,<space>,<times>, as the kernel's boot parameter (the other knobs in fail_page_alloc/)");
@@ -187,6 +191,7 @@ static void fill_params(struct altmm_params *p)
 	p->init_on_alloc = param_init_on_alloc;
 	p->init_on_free = param_init_on_free;
 	p->swap_mb = swap_mb;
+	p->page_owner = page_owner;
 }
 
 /* slub_debug-style letters: Z red zone, P poison, U store user, F sanity. */

@@ -318,13 +318,24 @@ static int move_movable_page(struct altmm_system *sys, struct page *page,
 	return ret;
 }
 
+/* The new frame's owner record is the old one's (folio_copy_owner()). */
+static void owner_moved(struct altmm_system *sys, struct page *src, struct page *dst,
+			int reason)
+{
+	unsigned long s, d;
+
+	if (sys->page_owner && altmm_host_page_to_pfn(sys, src, &s) &&
+	    altmm_host_page_to_pfn(sys, dst, &d))
+		__altmm_page_owner_migrate(sys, s, d, reason);
+}
+
 /* unmap_and_move(): one page to a new frame; MIGRATEPAGE_SUCCESS or an error. */
 static int unmap_and_move(struct altmm_system *sys, struct page *page,
 			  struct page *(*get_new)(struct altmm_system *sys, struct page *src,
 						  unsigned long private),
 			  void (*put_new)(struct altmm_system *sys, struct page *page,
 					  unsigned long private),
-			  unsigned long private, enum migrate_mode mode)
+			  unsigned long private, enum migrate_mode mode, int reason)
 {
 	struct altmm_page *d = altmm_user_desc(sys, page);
 	struct page *dst;
@@ -336,6 +347,7 @@ static int unmap_and_move(struct altmm_system *sys, struct page *page,
 	if (test_bit(ALTMM_PG_isolated, &d->flags)) {
 		ret = move_movable_page(sys, page, d, dst, mode);
 		if (!ret) {
+			owner_moved(sys, page, dst, reason);
 			/* Its owner holds dst now, with a reference of its own. */
 			altmm_sys_put_page(sys, dst);
 			return 0;
@@ -343,6 +355,8 @@ static int unmap_and_move(struct altmm_system *sys, struct page *page,
 	} else {
 		ret = altmm_uobj_migrate_page((struct altmm_uobj *)page_private(page),
 					      dst, page, mode);
+		if (!ret)
+			owner_moved(sys, page, dst, reason);
 	}
 	if (ret) {
 		if (put_new)
@@ -396,7 +410,7 @@ int altmm_migrate_pages(struct altmm_system *sys, struct list_head *from,
 			cond_resched();
 			list_del_init(&d->lru);
 			ret = unmap_and_move(sys, altmm_user_page(sys, d), get_new, put_new,
-					     private, mode);
+					     private, mode, reason);
 			switch (ret) {
 			case 0:
 				succeeded++;

@@ -587,6 +587,8 @@ struct altmm_fault_attr {
 	u32 min_order;
 };
 
+struct altmm_page_owner;
+
 /* === The instance === */
 
 /**
@@ -614,6 +616,8 @@ struct altmm_fault_attr {
  * @shrinker_rwsem: readers reclaim, writers (un)register
  * @pcp_shrinker: the per-CPU list drain, always registered
  * @cpuhp_node: on the CPU hotplug state's instance list
+ * @page_owner_on: allocation owners are tracked (page_owner.c)
+ * @page_owner: their side table, one record per pfn, or NULL
  * @fail_page_alloc: fault injection into the page allocator (fault.c)
  * @failslab: fault injection into the slab caches
  * @movable_lock: orders an owner's marking a page movable or not with a
@@ -669,6 +673,8 @@ struct altmm_system {
 	struct rw_semaphore shrinker_rwsem;
 	struct altmm_shrinker pcp_shrinker;
 	struct hlist_node cpuhp_node;
+	bool page_owner_on;
+	struct altmm_page_owner *page_owner;
 	struct altmm_fault_attr fail_page_alloc;
 	struct altmm_fault_attr failslab;
 	spinlock_t movable_lock;	/* movable marks against isolation */

@@ -212,6 +212,7 @@ static struct page *prep_new_page(struct altmm_system *sys, unsigned long pfn,
 
 	if (!is_chunk_head(pfn))
 		set_page_count(page, 1);
+	altmm_page_owner_alloc(sys, pfn, order, gfp);
 	if ((gfp & __GFP_ZERO) || READ_ONCE(sys->tune.init_on_alloc))
 		for (i = 0; i < BIT(order); i++)
 			clear_page(page_address(page + i));
@@ -921,6 +922,7 @@ static int put_allocation(struct altmm_system *sys, struct page *page,
 	}
 	free_decided(sys, page, true);
 	trace_mm_page_free(page, order);
+	altmm_page_owner_free(sys, pfn);
 
 	if (test_bit(ALTMM_PG_head, &d->flags)) {
 		host_compound_undo(page, d, order);
@@ -1124,6 +1126,8 @@ int altmm_sys_split_page(struct altmm_system *sys, struct page *page,
 		return -EINVAL;
 	}
 	split_frames(d, page, order);
+	if (unlikely(sys->page_owner))
+		__altmm_page_owner_split(sys, pfn, order);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_sys_split_page, ALTMM_INTERNAL);

@@ -8,6 +8,9 @@
 #ifndef _ALTMM_PAGE_ALLOC_H
 #define _ALTMM_PAGE_ALLOC_H
 
+#include <linux/sched.h>
+#include <linux/stackdepot.h>
+
 #include "mmzone.h"
 
 #define ALTMM_NO_PFN	ULONG_MAX
@@ -51,6 +54,65 @@ void altmm_fault_attr_init(struct altmm_fault_attr *attr, const char *name);
 int altmm_fault_attr_setup(struct altmm_fault_attr *attr, const char *str);
 bool altmm_should_fail(struct altmm_system *sys, struct altmm_fault_attr *attr,
 		       ssize_t size, bool nowarn);
+
+/**
+ * struct altmm_page_owner - who allocated a block (6.1's struct page_owner)
+ * @ts_nsec: when it was allocated
+ * @free_ts_nsec: when it was last freed
+ * @handle: the allocating stack
+ * @free_handle: the freeing stack
+ * @gfp_mask: the allocation's mask
+ * @pid: the allocating task
+ * @tgid: its thread group
+ * @comm: its name
+ * @order: the block's order
+ * @last_migrate_reason: enum migrate_reason, or -1
+ * @allocated: the block is held
+ */
+struct altmm_page_owner {
+	u64 ts_nsec;
+	u64 free_ts_nsec;
+	depot_stack_handle_t handle;
+	depot_stack_handle_t free_handle;
+	gfp_t gfp_mask;
+	pid_t pid;
+	pid_t tgid;
+	char comm[TASK_COMM_LEN];
+	u8 order;
+	s8 last_migrate_reason;
+	bool allocated;
+};
+
+/* page_owner.c */
+int altmm_page_owner_init(struct altmm_system *sys);
+void altmm_page_owner_exit(struct altmm_system *sys);
+void __altmm_page_owner_alloc(struct altmm_system *sys, unsigned long pfn,
+			      unsigned int order, gfp_t gfp);
+void __altmm_page_owner_free(struct altmm_system *sys, unsigned long pfn);
+void __altmm_page_owner_split(struct altmm_system *sys, unsigned long pfn,
+			      unsigned int order);
+void __altmm_page_owner_migrate(struct altmm_system *sys, unsigned long src,
+				unsigned long dst, int reason);
+void altmm_page_owner_report_leaks(struct altmm_system *sys);
+int altmm_page_owner_snprint(depot_stack_handle_t handle, char *buf, size_t size);
+long altmm_page_owner_stacks(struct altmm_system *sys,
+			     void (*emit)(void *data, depot_stack_handle_t handle,
+					  unsigned long blocks, unsigned long frames),
+			     void *data);
+extern const struct seq_operations altmm_page_owner_seq_ops;
+
+static inline void altmm_page_owner_alloc(struct altmm_system *sys, unsigned long pfn,
+					  unsigned int order, gfp_t gfp)
+{
+	if (unlikely(sys->page_owner))
+		__altmm_page_owner_alloc(sys, pfn, order, gfp);
+}
+
+static inline void altmm_page_owner_free(struct altmm_system *sys, unsigned long pfn)
+{
+	if (unlikely(sys->page_owner))
+		__altmm_page_owner_free(sys, pfn);
+}
 
 /* page_alloc.c */
 struct page *altmm_sys_alloc_pages(struct altmm_system *sys, gfp_t gfp,

@@ -210,6 +210,8 @@ static void reclaim_leftovers(struct altmm_system *sys)
 {
 	unsigned long nr, i, leaked = 0, refs = 0;
 
+	/* With owners tracked, who allocated what is left, by stack. */
+	altmm_page_owner_report_leaks(sys);
 	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
 		struct altmm_section *sec = &sys->sections[nr];
 		struct page *host;
@@ -304,6 +306,10 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 		ret = -ENOMEM;
 		goto fail;
 	}
+	sys->page_owner_on = p->page_owner;
+	ret = altmm_page_owner_init(sys);
+	if (ret)
+		goto fail;
 	ret = altmm_arena_acquire(sys);
 	if (ret)
 		goto fail;
@@ -367,6 +373,7 @@ void altmm_system_destroy(struct altmm_system *sys)
 	if (sys->sections)
 		altmm_arena_release(sys);
 	kvfree(sys->sections);
+	altmm_page_owner_exit(sys);
 	altmm_layout_free(&sys->layout);
 	kfree(sys);
 }

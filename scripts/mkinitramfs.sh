@@ -132,6 +132,13 @@ if [ ! -x "$ubench" ] || [ "$top/selftests/usermem_bench.c" -nt "$ubench" ]; the
 	gcc -static -O2 -Wall -o "$ubench" "$top/selftests/usermem_bench.c"
 fi
 
+# 6.1's tools/vm/page_owner_sort for selftests/page_owner.sh, from the
+# extracted tree when there is one (the test skips without it).
+posort=$top/build/selftests/page_owner_sort
+if [ ! -x "$posort" ] && src=$("$top/scripts/lib.sh" kernel_src 2>/dev/null); then
+	gcc -static -O2 -o "$posort" "$src/tools/vm/page_owner_sort.c" 2>/dev/null || true
+fi
+
 stage=$top/build/initramfs
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,altmm/modules}
@@ -172,6 +179,7 @@ cp "$ufuzz" "$stage/altmm/selftests/usermem_fuzz"
 [ -d "$top/selftests/fuzz-corpus" ] &&
 	cp -r "$top/selftests/fuzz-corpus" "$stage/altmm/selftests/"
 cp "$ubench" "$stage/altmm/selftests/usermem_bench"
+[ -x "$posort" ] && cp "$posort" "$stage/altmm/selftests/page_owner_sort"
 
 # Hook of the run flow: a workload for the module, once the tree has one.
 if [ -f "$top/scripts/workload.sh" ]; then
