@@ -280,15 +280,18 @@ static const struct file_operations node_compact_fops = {
 static void node_files_create(struct altmm_system *sys, struct dentry *dir)
 {
 	struct dentry *nodes = debugfs_create_dir("node", dir);
+	struct dentry *node_dirs[ALTMM_MAX_NUMNODES];
 	struct altmm_node *node;
 	char name[16];
 	int nid;
 
 	for_each_altmm_node(sys, node, nid) {
 		snprintf(name, sizeof(name), "node%d", nid);
-		debugfs_create_file("compact", 0200, debugfs_create_dir(name, nodes),
-				    node, &node_compact_fops);
+		node_dirs[nid] = debugfs_create_dir(name, nodes);
+		debugfs_create_file("compact", 0200, node_dirs[nid], node,
+				    &node_compact_fops);
 	}
+	altmm_procfs_node_files(sys, nodes, node_dirs);
 }
 
 /* === fail_page_alloc/ and failslab/ === */

@@ -13,6 +13,8 @@ struct dentry;
 
 /* procfs.c: the files shaped like the kernel's /proc ones */
 void altmm_procfs_create(struct altmm_system *sys, struct dentry *dir);
+void altmm_procfs_node_files(struct altmm_system *sys, struct dentry *nodes,
+			     struct dentry **node_dirs);
 
 /* debugfs.c */
 struct altmm_debugfs *altmm_debugfs_create(struct altmm_system *sys,

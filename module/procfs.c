@@ -758,13 +758,17 @@ struct meminfo {
 	unsigned long bounce;
 };
 
-static void meminfo_collect(struct altmm_system *sys, struct meminfo *mi)
+/* Over node @only, or every node when it is NULL. */
+static void meminfo_collect(struct altmm_system *sys, const struct altmm_node *only,
+			    struct meminfo *mi)
 {
 	struct altmm_node *node;
 	int nid, zt, i;
 
 	*mi = (struct meminfo){};
 	for_each_altmm_node(sys, node, nid) {
+		if (only && node != only)
+			continue;
 		for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
 			const struct altmm_zone *zone = &node->zones[zt];
 			unsigned long free = zone_stat(zone, ALTMM_NR_FREE_PAGES);
@@ -887,7 +891,7 @@ static int meminfo_show(struct seq_file *m, void *v)
 
 	altmm_usermem_count_mapped(sys);
 
-	meminfo_collect(sys, &mi);
+	meminfo_collect(sys, NULL, &mi);
 	sreclaimable = node_stat_pages(sys, ALTMM_NR_SLAB_RECLAIMABLE_B, true);
 	sunreclaim = node_stat_pages(sys, ALTMM_NR_SLAB_UNRECLAIMABLE_B, true);
 	misc = node_stat_pages(sys, ALTMM_NR_KERNEL_MISC_RECLAIMABLE, false);
@@ -961,6 +965,264 @@ static int meminfo_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(meminfo);
+
+/* === node/: /sys/devices/system/node/ === */
+
+/* A node stat over @node alone, in pages. */
+static unsigned long one_node_pages(const struct altmm_node *node, int item, bool in_bytes)
+{
+	const struct stat_line line = {
+		.src = in_bytes ? SRC_NODE_B : SRC_NODE,
+		.item = item,
+	};
+
+	return stat_line_value(node->sys, node, &line);
+}
+
+/* node_read_meminfo(): "Node N Key:" in 16 columns, then the kB. */
+static int node_meminfo_show(struct seq_file *m, void *v)
+{
+	struct altmm_node *node = m->private;
+	struct altmm_system *sys = node->sys;
+	unsigned long srec, sunrec;
+	struct meminfo mi;
+	int nid = node->nid;
+
+#define NODE_KB(key, pages) \
+	seq_printf(m, "Node %d %-16s%8lu kB\n", nid, key, (pages) << (PAGE_SHIFT - 10))
+
+	altmm_usermem_count_mapped(sys);
+	meminfo_collect(sys, node, &mi);
+	srec = one_node_pages(node, ALTMM_NR_SLAB_RECLAIMABLE_B, true);
+	sunrec = one_node_pages(node, ALTMM_NR_SLAB_UNRECLAIMABLE_B, true);
+	NODE_KB("MemTotal:", mi.managed);
+	NODE_KB("MemFree:", mi.free);
+	NODE_KB("MemUsed:", mi.managed - mi.free);
+	NODE_KB("SwapCached:", one_node_pages(node, ALTMM_NR_SWAPCACHE, false));
+	NODE_KB("Active:", mi.lru[ALTMM_NR_ZONE_ACTIVE_ANON] + mi.lru[ALTMM_NR_ZONE_ACTIVE_FILE]);
+	NODE_KB("Inactive:", mi.lru[ALTMM_NR_ZONE_INACTIVE_ANON] +
+		mi.lru[ALTMM_NR_ZONE_INACTIVE_FILE]);
+	NODE_KB("Active(anon):", mi.lru[ALTMM_NR_ZONE_ACTIVE_ANON]);
+	NODE_KB("Inactive(anon):", mi.lru[ALTMM_NR_ZONE_INACTIVE_ANON]);
+	NODE_KB("Active(file):", mi.lru[ALTMM_NR_ZONE_ACTIVE_FILE]);
+	NODE_KB("Inactive(file):", mi.lru[ALTMM_NR_ZONE_INACTIVE_FILE]);
+	NODE_KB("Unevictable:", mi.lru[ALTMM_NR_ZONE_UNEVICTABLE]);
+	NODE_KB("Mlocked:", mi.mlock);
+	if (has_highmem(sys)) {
+		NODE_KB("HighTotal:", mi.high_managed);
+		NODE_KB("HighFree:", mi.high_free);
+		NODE_KB("LowTotal:", mi.managed - mi.high_managed);
+		NODE_KB("LowFree:", mi.free - mi.high_free);
+	}
+	NODE_KB("Dirty:", one_node_pages(node, ALTMM_NR_DIRTY, false));
+	NODE_KB("Writeback:", one_node_pages(node, ALTMM_NR_WRITEBACK, false));
+	NODE_KB("FilePages:", one_node_pages(node, ALTMM_NR_FILE_PAGES, false));
+	NODE_KB("Mapped:", one_node_pages(node, ALTMM_NR_FILE_MAPPED, false));
+	NODE_KB("AnonPages:", one_node_pages(node, ALTMM_NR_ANON_MAPPED, false));
+	NODE_KB("Shmem:", 0UL);
+	NODE_KB("KernelStack:", 0UL);
+	NODE_KB("PageTables:", 0UL);
+	NODE_KB("SecPageTables:", 0UL);
+	NODE_KB("NFS_Unstable:", 0UL);
+	NODE_KB("Bounce:", mi.bounce);
+	NODE_KB("WritebackTmp:", 0UL);
+	NODE_KB("KReclaimable:", srec +
+		one_node_pages(node, ALTMM_NR_KERNEL_MISC_RECLAIMABLE, false));
+	NODE_KB("Slab:", srec + sunrec);
+	NODE_KB("SReclaimable:", srec);
+	NODE_KB("SUnreclaim:", sunrec);
+	NODE_KB("AnonHugePages:", 0UL);
+	NODE_KB("ShmemHugePages:", 0UL);
+	NODE_KB("ShmemPmdMapped:", 0UL);
+	/* 6.1 prints these two one column to the left. */
+	seq_printf(m, "Node %d FileHugePages: %8lu kB\n", nid, 0UL);
+	seq_printf(m, "Node %d FilePmdMapped: %8lu kB\n", nid, 0UL);
+	seq_printf(m, "Node %d HugePages_Total: %5u\nNode %d HugePages_Free:  %5u\nNode %d HugePages_Surp:  %5u\n",
+		   nid, 0, nid, 0, nid, 0);
+#undef NODE_KB
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(node_meminfo);
+
+/* node_read_numastat(): the node's NUMA events under their old names. */
+static int node_numastat_show(struct seq_file *m, void *v)
+{
+	struct altmm_node *node = m->private;
+	unsigned long x[ALTMM_NR_NUMA_STAT_ITEMS] = { };
+	int zt, i;
+
+	for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
+		for (i = 0; i < ALTMM_NR_NUMA_STAT_ITEMS; i++)
+			x[i] += zone_numa_stat(&node->zones[zt], i);
+	seq_printf(m, "numa_hit %lu\nnuma_miss %lu\nnuma_foreign %lu\ninterleave_hit %lu\nlocal_node %lu\nother_node %lu\n",
+		   x[ALTMM_NUMA_HIT], x[ALTMM_NUMA_MISS], x[ALTMM_NUMA_FOREIGN],
+		   x[ALTMM_NUMA_INTERLEAVE_HIT], x[ALTMM_NUMA_LOCAL], x[ALTMM_NUMA_OTHER]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(node_numastat);
+
+/* node_read_vmstat(): vmstat's zone, NUMA and node sections, for one node. */
+static int node_vmstat_show(struct seq_file *m, void *v)
+{
+	struct altmm_node *node = m->private;
+	int zt, i;
+
+	altmm_usermem_count_mapped(node->sys);
+	for (i = 0; i < ALTMM_NR_ZONE_STAT_ITEMS; i++) {
+		long sum = 0;
+
+		for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
+			sum += atomic_long_read(&node->zones[zt].vm_stat[i]);
+		vmstat_line(m, zone_stat_names[i], max(sum, 0L));
+	}
+	for (i = 0; i < ALTMM_NR_NUMA_STAT_ITEMS; i++) {
+		unsigned long sum = 0;
+
+		for (zt = 0; zt < ALTMM_NR_ZONES; zt++)
+			sum += zone_numa_stat(&node->zones[zt], i);
+		vmstat_line(m, numa_stat_names[i], sum);
+	}
+	for (i = 0; i < ARRAY_SIZE(node_stat_lines); i++)
+		vmstat_line(m, node_stat_lines[i].name,
+			    stat_line_value(node->sys, node, &node_stat_lines[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(node_vmstat);
+
+/* node_read_distance(): this node's row of the distance table. */
+static int node_distance_show(struct seq_file *m, void *v)
+{
+	struct altmm_node *node = m->private;
+	const struct altmm_layout *l = &node->sys->layout;
+	int i;
+
+	for (i = 0; i < l->nr_nodes; i++)
+		seq_printf(m, "%s%u", i ? " " : "", l->distance[node->nid][i]);
+	seq_putc(m, '\n');
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(node_distance);
+
+/* The CPUs the instance puts on @nid (its cpu_node= map). */
+static void node_cpus(const struct altmm_system *sys, int nid, struct cpumask *mask)
+{
+	int cpu;
+
+	cpumask_clear(mask);
+	for_each_possible_cpu(cpu)
+		if (sys->layout.cpu_node[cpu] == nid)
+			cpumask_set_cpu(cpu, mask);
+}
+
+static int node_cpus_show(struct seq_file *m, bool list)
+{
+	struct altmm_node *node = m->private;
+	cpumask_var_t mask;
+
+	if (!alloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	node_cpus(node->sys, node->nid, mask);
+	seq_printf(m, list ? "%*pbl\n" : "%*pb\n", cpumask_pr_args(mask));
+	free_cpumask_var(mask);
+	return 0;
+}
+
+static int node_cpumap_show(struct seq_file *m, void *v)
+{
+	return node_cpus_show(m, false);
+}
+DEFINE_SHOW_ATTRIBUTE(node_cpumap);
+
+static int node_cpulist_show(struct seq_file *m, void *v)
+{
+	return node_cpus_show(m, true);
+}
+DEFINE_SHOW_ATTRIBUTE(node_cpulist);
+
+/* The node states of node/: a node list, "%*pbl" of a nodemask. */
+enum node_state_file { NS_POSSIBLE, NS_ONLINE, NS_NORMAL, NS_MEMORY, NS_CPU, NS_NR };
+
+static const char * const node_state_names[NS_NR] = {
+	[NS_POSSIBLE] = "possible", [NS_ONLINE] = "online",
+	[NS_NORMAL] = "has_normal_memory", [NS_MEMORY] = "has_memory",
+	[NS_CPU] = "has_cpu",
+};
+
+static bool node_in_state(struct altmm_system *sys, struct altmm_node *node, int state)
+{
+	cpumask_var_t mask;
+	bool ret;
+	int zt;
+
+	switch (state) {
+	case NS_NORMAL:
+		/* N_NORMAL_MEMORY: memory in a zone the kernel maps, up to Normal. */
+		for (zt = 0; zt <= ALTMM_ZONE_NORMAL; zt++)
+			if (altmm_zone_populated(&node->zones[zt]))
+				return true;
+		return false;
+	case NS_MEMORY:
+		return node_has_memory(node);
+	case NS_CPU:
+		if (!alloc_cpumask_var(&mask, GFP_KERNEL))
+			return false;
+		node_cpus(sys, node->nid, mask);
+		ret = !cpumask_empty(mask);
+		free_cpumask_var(mask);
+		return ret;
+	default:
+		return true;
+	}
+}
+
+static int node_state_show(struct seq_file *m, void *v)
+{
+	struct dentry *dentry = m->file->f_path.dentry;
+	struct altmm_system *sys = m->private;
+	nodemask_t nodes = NODE_MASK_NONE;
+	struct altmm_node *node;
+	int nid, state;
+
+	for (state = 0; state < NS_NR; state++)
+		if (!strcmp(dentry->d_name.name, node_state_names[state]))
+			break;
+	for_each_altmm_node(sys, node, nid)
+		if (node_in_state(sys, node, state))
+			node_set(nid, nodes);
+	seq_printf(m, "%*pbl\n", nodemask_pr_args(&nodes));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(node_state);
+
+/**
+ * altmm_procfs_node_files() - node/ as /sys/devices/system/node/ has it
+ * @sys: a fully built instance
+ * @nodes: its node/ directory
+ * @node_dirs: the nodeN/ directory of each node, by node id
+ *
+ * Context: process context.
+ */
+void altmm_procfs_node_files(struct altmm_system *sys, struct dentry *nodes,
+			     struct dentry **node_dirs)
+{
+	static const struct {
+		const char *name;
+		const struct file_operations *fops;
+	} files[] = {
+		{ "cpumap", &node_cpumap_fops }, { "cpulist", &node_cpulist_fops },
+		{ "distance", &node_distance_fops }, { "meminfo", &node_meminfo_fops },
+		{ "numastat", &node_numastat_fops }, { "vmstat", &node_vmstat_fops },
+	};
+	struct altmm_node *node;
+	int nid, i;
+
+	for (i = 0; i < NS_NR; i++)
+		debugfs_create_file(node_state_names[i], 0444, nodes, sys, &node_state_fops);
+	for_each_altmm_node(sys, node, nid)
+		for (i = 0; i < ARRAY_SIZE(files); i++)
+			debugfs_create_file(files[i].name, 0444, node_dirs[nid], node,
+					    files[i].fops);
+}
 
 /**
  * altmm_procfs_create() - publish the /proc-shaped files of an instance

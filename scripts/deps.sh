@@ -14,7 +14,7 @@ PACKAGES=(
 	linux-source-6.1 linux-headers-amd64 linux-image-amd64
 	qemu-system-x86 busybox-static kmod cpio
 	flex bison bc libelf-dev libssl-dev gcc make libc6-dev
-	rsync sparse xz-utils python3 perl procps gnuplot-nox
+	rsync sparse xz-utils python3 perl procps gnuplot-nox numactl
 )
 
 usage() {

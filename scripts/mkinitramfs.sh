@@ -149,13 +149,18 @@ done
 # slabtop (Debian's procps) for selftests/slab_files.sh, which bind-mounts
 # altmm's slabinfo over /proc/slabinfo: the binary, every shared library
 # ldd names and the dynamic loader, each at the path the binary expects.
-if [ -x /usr/bin/slabtop ]; then
-	cp /usr/bin/slabtop "$stage/usr/bin/slabtop"
-	for lib in $(ldd /usr/bin/slabtop | grep -o '/[^ ]*'); do
+# The same for numactl and numastat (Debian's numactl) of
+# selftests/node_files.sh, which bind-mounts altmm's node/ over
+# /sys/devices/system/node.
+for bin in /usr/bin/slabtop /usr/bin/numactl /usr/bin/numastat; do
+	[ -x "$bin" ] || continue
+	rm -f "$stage$bin"
+	cp "$bin" "$stage$bin"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"
 	done
-fi
+done
 # The kernel's built-in cpio has /dev/console already; this is a spare.
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
 
