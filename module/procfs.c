@@ -39,9 +39,11 @@
 
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/kernel-page-flags.h>
 #include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 
 #include "mmzone.h"
 #include "page_alloc.h"
@@ -1224,6 +1226,127 @@ void altmm_procfs_node_files(struct altmm_system *sys, struct dentry *nodes,
 					    files[i].fops);
 }
 
+/* === kpageflags and kpagecount === */
+
+/*
+ * stable_page_flags() for one frame of altmm: the KPF_* bits its
+ * descriptor (and, for the lock and the mapping count, its host page)
+ * say.  A frame on a per-CPU list has none, as a page on 6.1's has none.
+ */
+static u64 frame_kpageflags(struct altmm_system *sys, unsigned long pfn)
+{
+	const struct altmm_page *d;
+	unsigned long f;
+	struct page *page;
+	u64 u = 0;
+
+	if (!altmm_pfn_valid(sys, pfn))
+		return BIT_ULL(KPF_NOPAGE);
+	d = altmm_pfn_to_desc(sys, pfn);
+	f = READ_ONCE(d->flags);
+	page = altmm_pfn_to_host_page(sys, pfn);
+	if (f & (BIT(ALTMM_PG_reserved) | BIT(ALTMM_PG_device)))
+		u |= BIT_ULL(KPF_RESERVED);
+	if (f & BIT(ALTMM_PG_buddy))
+		u |= BIT_ULL(KPF_BUDDY);
+	if (f & BIT(ALTMM_PG_head))
+		u |= BIT_ULL(KPF_COMPOUND_HEAD);
+	if (f & BIT(ALTMM_PG_tail))
+		u |= BIT_ULL(KPF_COMPOUND_TAIL);
+	if (f & BIT(ALTMM_PG_slab))
+		u |= BIT_ULL(KPF_SLAB);
+	if (f & BIT(ALTMM_PG_user)) {
+		u |= BIT_ULL(KPF_UPTODATE);
+		if (page_mapped(page))
+			u |= BIT_ULL(KPF_MMAP);
+		if (f & BIT(ALTMM_PG_swapbacked))
+			u |= BIT_ULL(KPF_ANON) | BIT_ULL(KPF_SWAPBACKED);
+	}
+	if (f & BIT(ALTMM_PG_lru))
+		u |= BIT_ULL(KPF_LRU);
+	if (f & BIT(ALTMM_PG_active))
+		u |= BIT_ULL(KPF_ACTIVE);
+	if (f & BIT(ALTMM_PG_referenced))
+		u |= BIT_ULL(KPF_REFERENCED);
+	if (f & BIT(ALTMM_PG_dirty))
+		u |= BIT_ULL(KPF_DIRTY);
+	if (f & BIT(ALTMM_PG_writeback))
+		u |= BIT_ULL(KPF_WRITEBACK);
+	if (f & BIT(ALTMM_PG_reclaim))
+		u |= BIT_ULL(KPF_RECLAIM);
+	if (f & BIT(ALTMM_PG_swapcache))
+		u |= BIT_ULL(KPF_SWAPCACHE);
+	if (PageLocked(page))
+		u |= BIT_ULL(KPF_LOCKED);
+	return u;
+}
+
+/* kpagecount: how many page tables map the frame; 0 but for user pages. */
+static u64 frame_kpagecount(struct altmm_system *sys, unsigned long pfn)
+{
+	const struct altmm_page *d;
+
+	if (!altmm_pfn_valid(sys, pfn))
+		return 0;
+	d = altmm_pfn_to_desc(sys, pfn);
+	if (!(READ_ONCE(d->flags) & BIT(ALTMM_PG_user)))
+		return 0;
+	return page_mapcount(altmm_pfn_to_host_page(sys, pfn));
+}
+
+/*
+ * 8 bytes a pfn, at offset pfn * 8, as /proc/kpageflags: a read that is
+ * not of whole entries at an entry's offset is refused with EINVAL.
+ */
+static ssize_t kpage_read(struct file *file, char __user *ubuf, size_t count,
+			  loff_t *ppos, u64 (*entry)(struct altmm_system *, unsigned long))
+{
+	struct altmm_system *sys = file->private_data;
+	unsigned long pfn = *ppos / sizeof(u64);
+	u64 __user *out = (u64 __user *)ubuf;
+	ssize_t done = 0;
+
+	if ((*ppos | count) % sizeof(u64))
+		return -EINVAL;
+	while (count && pfn < sys->layout.end_pfn) {
+		if (put_user(entry(sys, pfn), out++))
+			return done ?: -EFAULT;
+		pfn++;
+		count -= sizeof(u64);
+		done += sizeof(u64);
+		if (!(pfn % 1024))
+			cond_resched();
+	}
+	*ppos += done;
+	return done;
+}
+
+static ssize_t kpageflags_read(struct file *file, char __user *ubuf, size_t count,
+			       loff_t *ppos)
+{
+	return kpage_read(file, ubuf, count, ppos, frame_kpageflags);
+}
+
+static ssize_t kpagecount_read(struct file *file, char __user *ubuf, size_t count,
+			       loff_t *ppos)
+{
+	return kpage_read(file, ubuf, count, ppos, frame_kpagecount);
+}
+
+static const struct file_operations kpageflags_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= kpageflags_read,
+	.llseek	= default_llseek,
+};
+
+static const struct file_operations kpagecount_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= kpagecount_read,
+	.llseek	= default_llseek,
+};
+
 /**
  * altmm_procfs_create() - publish the /proc-shaped files of an instance
  * @sys: a fully built instance
@@ -1240,6 +1363,8 @@ void altmm_procfs_create(struct altmm_system *sys, struct dentry *dir)
 	debugfs_create_file("zoneinfo", 0444, dir, sys, &zoneinfo_fops);
 	debugfs_create_file("vmstat", 0444, dir, sys, &vmstat_fops);
 	debugfs_create_file("meminfo", 0444, dir, sys, &meminfo_fops);
+	debugfs_create_file("kpageflags", 0400, dir, sys, &kpageflags_fops);
+	debugfs_create_file("kpagecount", 0400, dir, sys, &kpagecount_fops);
 	extfrag = debugfs_create_dir("extfrag", dir);
 	debugfs_create_file("unusable_index", 0444, extfrag, sys,
 			    &unusable_index_fops);

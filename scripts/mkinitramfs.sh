@@ -134,9 +134,15 @@ fi
 
 # 6.1's tools/vm/page_owner_sort for selftests/page_owner.sh, from the
 # extracted tree when there is one (the test skips without it).
+# And its tools/vm/page-types (with tools/lib/api) for selftests/kpageflags.sh.
 posort=$top/build/selftests/page_owner_sort
-if [ ! -x "$posort" ] && src=$("$top/scripts/lib.sh" kernel_src 2>/dev/null); then
+ptypes=$top/build/selftests/page-types
+if { [ ! -x "$posort" ] || [ ! -x "$ptypes" ]; } &&
+   src=$("$top/scripts/lib.sh" kernel_src 2>/dev/null); then
 	gcc -static -O2 -o "$posort" "$src/tools/vm/page_owner_sort.c" 2>/dev/null || true
+	gcc -static -O2 -I"$src/tools/include" -I"$src/tools/lib" -I"$src/tools/lib/api" \
+		-o "$ptypes" "$src/tools/vm/page-types.c" "$src/tools/lib/api/fs/fs.c" \
+		"$src/tools/lib/api/fs/cgroup.c" "$src/tools/lib/api/debug.c" 2>/dev/null || true
 fi
 
 stage=$top/build/initramfs
@@ -185,6 +191,7 @@ cp "$ufuzz" "$stage/altmm/selftests/usermem_fuzz"
 	cp -r "$top/selftests/fuzz-corpus" "$stage/altmm/selftests/"
 cp "$ubench" "$stage/altmm/selftests/usermem_bench"
 [ -x "$posort" ] && cp "$posort" "$stage/altmm/selftests/page_owner_sort"
+[ -x "$ptypes" ] && cp "$ptypes" "$stage/altmm/selftests/page-types"
 
 # Hook of the run flow: a workload for the module, once the tree has one.
 if [ -f "$top/scripts/workload.sh" ]; then
