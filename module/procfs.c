@@ -1226,6 +1226,104 @@ void altmm_procfs_node_files(struct altmm_system *sys, struct dentry *nodes,
 					    files[i].fops);
 }
 
+/* === arena_map: a line per pageblock, for scripts/arena-picture.py === */
+
+enum map_use { USE_FREE, USE_PCP, USE_SLAB, USE_USER, USE_KERNEL, USE_RESERVED, USE_NR };
+
+static const char * const map_use_names[USE_NR] = {
+	"free", "pcp", "slab", "user", "kernel", "reserved",
+};
+
+/*
+ * What each frame of the pageblock at @start holds, in frames, by a racy
+ * walk of the descriptors.  A frame with no flag is a later frame of a
+ * block on a per-CPU list (whose order the descriptor does not keep).
+ */
+static void map_pageblock(struct altmm_system *sys, unsigned long start,
+			  unsigned long *use)
+{
+	unsigned long pfn = start, end = start + ALTMM_PAGEBLOCK_NR_PAGES;
+	unsigned int order;
+
+	/* A block above pageblock order may have begun in an earlier one. */
+	for (order = ALTMM_PAGEBLOCK_ORDER + 1; order < ALTMM_MAX_ORDER; order++) {
+		unsigned long head = round_down(start, BIT(order));
+		const struct altmm_page *d;
+		unsigned long f;
+
+		if (head == start || !altmm_pfn_valid(sys, head))
+			continue;
+		d = altmm_pfn_to_desc(sys, head);
+		f = READ_ONCE(d->flags);
+		if ((f & BIT(ALTMM_PG_buddy)) && READ_ONCE(d->private) >= order) {
+			use[USE_FREE] += ALTMM_PAGEBLOCK_NR_PAGES;
+			return;
+		}
+		if ((f & BIT(ALTMM_PG_alloc)) && altmm_alloc_order(d) >= order) {
+			use[f & BIT(ALTMM_PG_slab) ? USE_SLAB :
+			    f & BIT(ALTMM_PG_user) ? USE_USER : USE_KERNEL] +=
+				ALTMM_PAGEBLOCK_NR_PAGES;
+			return;
+		}
+	}
+	while (pfn < end) {
+		const struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+		unsigned long f = READ_ONCE(d->flags), n = 1;
+
+		if (f & BIT(ALTMM_PG_buddy)) {
+			order = READ_ONCE(d->private);
+			n = min(order < ALTMM_MAX_ORDER ? BIT(order) : 1, end - pfn);
+			use[USE_FREE] += n;
+		} else if (f & BIT(ALTMM_PG_alloc)) {
+			n = min(BIT(altmm_alloc_order(d)), end - pfn);
+			use[f & BIT(ALTMM_PG_slab) ? USE_SLAB :
+			    f & BIT(ALTMM_PG_user) ? USE_USER : USE_KERNEL] += n;
+		} else if (f & (BIT(ALTMM_PG_reserved) | BIT(ALTMM_PG_device))) {
+			use[USE_RESERVED]++;
+		} else if (f & BIT(ALTMM_PG_slab)) {
+			use[USE_SLAB]++;
+		} else {
+			use[USE_PCP]++;
+		}
+		pfn += n;
+	}
+}
+
+static int arena_map_show(struct seq_file *m, void *v)
+{
+	struct altmm_system *sys = m->private;
+	unsigned long pfn;
+	int i;
+
+	seq_printf(m, "# altmm arena map: a line per pageblock of %lu frames; a section is %lu frames\n",
+		   ALTMM_PAGEBLOCK_NR_PAGES, ALTMM_PAGES_PER_SECTION);
+	seq_puts(m, "# pfn node zone migratetype");
+	for (i = 0; i < USE_NR; i++)
+		seq_printf(m, " %s", map_use_names[i]);
+	seq_putc(m, '\n');
+	for (pfn = 0; pfn < sys->layout.end_pfn; pfn += ALTMM_PAGEBLOCK_NR_PAGES) {
+		struct altmm_section *sec = altmm_pfn_to_section(sys, pfn);
+		unsigned long use[USE_NR] = { };
+
+		if (!sec) {
+			seq_printf(m, "%lu - hole -", pfn);
+			for (i = 0; i < USE_NR; i++)
+				seq_puts(m, " 0");
+			seq_putc(m, '\n');
+			continue;
+		}
+		map_pageblock(sys, pfn, use);
+		seq_printf(m, "%lu %d %s %s", pfn, sec->nid, altmm_zone_names[sec->zone],
+			   altmm_migratetype_names[altmm_get_pageblock_migratetype(sys, pfn)]);
+		for (i = 0; i < USE_NR; i++)
+			seq_printf(m, " %lu", use[i]);
+		seq_putc(m, '\n');
+		cond_resched();
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(arena_map);
+
 /* === kpageflags and kpagecount === */
 
 /*
@@ -1364,6 +1462,7 @@ void altmm_procfs_create(struct altmm_system *sys, struct dentry *dir)
 	debugfs_create_file("vmstat", 0444, dir, sys, &vmstat_fops);
 	debugfs_create_file("meminfo", 0444, dir, sys, &meminfo_fops);
 	debugfs_create_file("kpageflags", 0400, dir, sys, &kpageflags_fops);
+	debugfs_create_file("arena_map", 0444, dir, sys, &arena_map_fops);
 	debugfs_create_file("kpagecount", 0400, dir, sys, &kpagecount_fops);
 	extfrag = debugfs_create_dir("extfrag", dir);
 	debugfs_create_file("unusable_index", 0444, extfrag, sys,

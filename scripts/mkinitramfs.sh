@@ -254,6 +254,11 @@ run_flow()
 	klog_after "$CANARY" | grep altmm
 	[ $rc -eq 0 ] || return $rc
 
+	# The arena as loaded, for the picture of scripts/vm.sh run.
+	echo "altmm-vm: map begins"
+	cat "$DEBUGFS/arena_map"
+	echo "altmm-vm: map ends"
+
 	# === Workload hook ===
 	# scripts/workload.sh of the tree, when it exists, runs here with the
 	# module loaded and its debugfs directory as $1 (e.g. to drive a ctl

@@ -183,8 +183,8 @@ boot()
 		-serial "file:$console_log" -serial stdio \
 		-append "$append altmm_out=/dev/ttyS1" "${extra[@]}" </dev/null |
 		sed -u 's/\r$//' | tee "$output_log" |
-		awk '/^altmm-vm: dump begins$/ { skip = 1 } !skip { print; fflush() }
-		     /^altmm-vm: dump ends$/ { skip = 0 }'
+		awk '/^altmm-vm: (dump|map) begins$/ { skip = 1 } !skip { print; fflush() }
+		     /^altmm-vm: (dump|map) ends$/ { skip = 0 }'
 	rc=${PIPESTATUS[0]}
 	set -e
 	boot_end=$(date +%s.%N)
@@ -444,6 +444,14 @@ cmd_run()
 		>"$results/run-dump.txt"
 	echo "vm.sh: every debugfs file after the workload: $results/run-dump.txt" \
 	     "($(grep -c '^==> ' "$results/run-dump.txt") files)"
+	sed -n '/^altmm-vm: map begins$/,/^altmm-vm: map ends$/p' "$output_log" \
+		>"$results/arena-map-loaded.txt"
+	if command -v gnuplot >/dev/null; then
+		"$top/scripts/arena-picture.py" "$results/arena-map-loaded.txt" \
+			"$results/arena-loaded.png" "altmm just loaded" || rc=1
+		"$top/scripts/arena-picture.py" "$results/run-dump.txt" \
+			"$results/arena-after-workload.png" "altmm after the workload" || rc=1
+	fi
 	judge_boot "the run failed in the VM" || rc=1
 	return "$rc"
 }

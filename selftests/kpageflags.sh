@@ -13,6 +13,10 @@
 #     the frames of a process holding 8 MiB of /dev/altmm are (at least
 #     2048) anonymous, mapped LRU pages; kpagecount says each of those
 #     is mapped once; every frame is counted once;
+#   - arena_map (the picture's source) has a line per pageblock, in pfn
+#     order, whose free frames add up to nr_free_pages after a drain and
+#     whose kernel frames include a 2048-frame ctl tag's, and each line's
+#     frames add up to the pageblock;
 #   - the mount is undone, no report in the log, altmm unloads.
 
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +27,7 @@ PROG=${USERMEM_PROG:-$(first_file "$SELFTESTS_DIR/usermem_prog" \
 TMP=/tmp/kpageflags.$$
 
 require_altmm
-tap_plan 7
+tap_plan 8
 mkdir -p $TMP
 
 altmm_load_or_bail arena_mb=64 nodes=1
@@ -94,6 +98,21 @@ else
 	tap_check $rc "page-types: free blocks are buddy ($buddy), the boot allocator's reserved, every frame counted once ($total)"
 	ctl free tag=kpf
 fi
+ctl alloc tag=map order=0 count=2048 gfp=GFP_KERNEL
+ctl drain
+awk -v step=512 -v frames=$frames '
+	/^#/ { next }
+	{ if ($1 != n * step || $5 + $6 + $7 + $8 + $9 + $10 != step) bad++
+	  n++; free += $5; kernel += $9 }
+	END { print (n * step == frames ? bad + 0 : bad + 1), free, kernel }' \
+	"$ALTMM_DEBUGFS/arena_map" >$TMP/map
+read -r bad free kernel <$TMP/map
+nr_free=$(vmstat_get nr_free_pages)
+ctl free tag=map
+rc=0
+[ "$bad" -eq 0 ] && [ "$free" -eq "$nr_free" ] && [ "$kernel" -ge 2048 ] || rc=1
+tap_check $rc "arena_map: a whole line per pageblock ($bad bad), free $free = nr_free_pages $nr_free, kernel $kernel"
+
 grep -q "$ALTMM_DEBUGFS" /proc/mounts && rc=1 || rc=0
 check_log_clean "kpageflags" || rc=1
 altmm_unload || rc=1
