@@ -124,6 +124,7 @@ enum altmm_section_flags {
 	ALTMM_SECTION_PRESENT	= BIT(0),	/* backed by a host chunk */
 	ALTMM_SECTION_ONLINE	= BIT(1),	/* its frames are managed */
 	ALTMM_SECTION_DEVICE	= BIT(2),	/* ZONE_DEVICE, kept out */
+	ALTMM_SECTION_GOING_OFFLINE = BIT(3),	/* memory_hotplug.c is offlining it */
 };
 
 /**
@@ -316,6 +317,9 @@ struct altmm_node;
  * @free_area: the buddy lists, by order
  * @nr_reserved_highatomic: frames in pageblocks reserved for high-order
  *	atomic allocations
+ * @nr_isolate_pageblock: pageblocks of the zone's online sections that
+ *	are ALTMM_MIGRATE_ISOLATE; while it is not 0 a free re-reads its
+ *	pageblock's type under the lock (6.1's has_isolate_pageblock())
  * @pcp: per-CPU lists
  * @watermark: min, low, high, promo (READ_ONCE; written under
  *	&altmm_system.tune_lock)
@@ -348,6 +352,7 @@ struct altmm_zone {
 	spinlock_t lock;		/* free_area, pageblock bits, highatomic */
 	struct altmm_free_area free_area[ALTMM_MAX_ORDER];
 	unsigned long nr_reserved_highatomic;
+	unsigned long nr_isolate_pageblock;
 
 	struct altmm_pcp __percpu *pcp;
 	unsigned long watermark[ALTMM_NR_WMARK];
@@ -571,6 +576,10 @@ struct altmm_tunables {
  * @nodes: node data, in the arena
  * @tune: tunables; written under @tune_lock, read with READ_ONCE
  * @tune_lock: serialises recomputing watermarks and pcp limits
+ * @hotplug_lock: serialises memory offline and online (memory_hotplug.c),
+ *	as 6.1's device_hotplug_lock and mem_hotplug_lock together; the
+ *	sections' ONLINE and GOING_OFFLINE bits, zone and node spans and
+ *	present counts change only under it
  * @totalreserve_pages: frames kept free by watermarks and reserves
  * @vm_events: per-CPU event counters, &enum altmm_vm_event_item
  * @shrinkers: registered shrinkers, under @shrinker_rwsem
@@ -622,6 +631,7 @@ struct altmm_system {
 
 	struct altmm_tunables tune;
 	struct mutex tune_lock;		/* @tune writes and recomputation */
+	struct mutex hotplug_lock;	/* section offline/online */
 	unsigned long totalreserve_pages;
 	struct altmm_vm_events __percpu *vm_events;
 	struct list_head shrinkers;
