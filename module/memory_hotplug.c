@@ -24,8 +24,9 @@
  *      movable page of the section and migrate it (MR_MEMORY_HOTPLUG) to
  *      a frame outside it, until altmm_test_pages_isolated() finds every
  *      frame free and isolated.  6.1 loops until a signal; altmm stops
- *      after OFFLINE_PASSES passes with -EBUSY, and at once when an
- *      allocation that cannot move stays there for UNMOVABLE_PASSES
+ *      after OFFLINE_PASSES passes with -EBUSY, with -ENOMEM when no
+ *      frame outside the section is left to migrate to, and with -EBUSY
+ *      when an allocation that cannot move stays for UNMOVABLE_PASSES
  *      passes in a row (a fault's frame is briefly allocated before it is
  *      a user page);
  *   5. take the free frames off the buddy lists and make them reserved
@@ -519,6 +520,14 @@ static int offline_locked(struct altmm_system *sys, unsigned long nr)
 		ret = migrate_range(&oc, &unmovable);
 		if (ret == -EINTR) {
 			reason = "signal backoff";
+			goto failed_isolated;
+		}
+		/*
+		 * 6.1 retries until a signal; with no frame left outside the
+		 * section, altmm's next pass would fail the same way.
+		 */
+		if (ret == -ENOMEM) {
+			reason = "no memory to migrate to";
 			goto failed_isolated;
 		}
 		stuck = unmovable ? stuck + 1 : 0;
