@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_debugfs - a seeded fuzzer for every file of altmm.ko that a person
- * can write: debugfs ctl, the vm/ tunables and the two module parameters
- * writable at run time (init_on_alloc, init_on_free).  altmm has no ioctl.
+ * can write: debugfs ctl, the vm/ tunables, a memory block's state and
+ * online_type, and the module parameters writable at run time
+ * (init_on_alloc, init_on_free, swap_mb).  altmm has no ioctl.
  *
  *   fuzz_debugfs [-s SEED] [-n OPS] [-c CORPUS] [-d DIR] [-v] [-x]
  *
@@ -124,7 +125,7 @@ static __printf(2, 3) void buf_printf(struct buf *b, const char *fmt, ...)
 
 /* === Targets === */
 
-enum kind { K_CTL, K_INT, K_VEC, K_BOOL };
+enum kind { K_CTL, K_INT, K_VEC, K_BOOL, K_WORD };
 
 struct target {
 	const char *name;	/* in the corpus and the output */
@@ -156,6 +157,9 @@ static struct target targets[] = {
 	{ "param/init_on_alloc", "/sys/module/altmm/parameters/init_on_alloc", K_BOOL },
 	{ "param/init_on_free", "/sys/module/altmm/parameters/init_on_free", K_BOOL },
 	{ "param/swap_mb", "/sys/module/altmm/parameters/swap_mb", K_INT, 0, 16384 },
+	/* A memory block: offline and online for real, put back online at the end. */
+	{ "memory/memory1/state", "memory/memory1/state", K_WORD },
+	{ "memory/memory1/online_type", "memory/memory1/online_type", K_WORD },
 };
 
 #define NR_TARGETS	((int)ARRAY_SIZE(targets))
@@ -166,6 +170,8 @@ static const char * const readables[] = {
 	"meminfo", "slabinfo", "vmallocinfo", "sections", "layout",
 	"extfrag/unusable_index", "extfrag/extfrag_index", "memblock/memory",
 	"memblock/reserved", "vm/min_free_kbytes", "vm/lowmem_reserve_ratio",
+	"memory/block_size_bytes", "memory/memory1/state", "memory/memory1/valid_zones",
+	"memory/memory1/online_type", "memory/memory1/phys_index",
 };
 
 static const char *dir = "/sys/kernel/debug/altmm";
@@ -387,6 +393,15 @@ static void gen_tunable(struct buf *b, const struct target *t)
 		static const char * const v[] = {
 			"0", "1", "Y", "N", "y", "n", "yes", "no", "on", "off",
 			"2", "-1", "true", "",
+		};
+
+		buf_printf(b, "%s", PICK(v));
+		break;
+	}
+	case K_WORD: {
+		static const char * const v[] = {
+			"offline", "online", "online_kernel", "online_movable",
+			"going-offline", "Online", "online_", "offline online", "",
 		};
 
 		buf_printf(b, "%s", PICK(v));
