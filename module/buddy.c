@@ -646,6 +646,25 @@ out:
 }
 EXPORT_SYMBOL_NS_GPL(altmm_unset_migratetype_isolate, ALTMM_INTERNAL);
 
+/* Every pageblock of [@start, @end) isolated, every frame in a free block. */
+static bool range_isolated(struct altmm_system *sys, unsigned long start,
+			   unsigned long end)
+{
+	unsigned long pfn;
+
+	for (pfn = start; pfn < end; pfn += ALTMM_PAGEBLOCK_NR_PAGES)
+		if (altmm_get_pageblock_migratetype(sys, pfn) != ALTMM_MIGRATE_ISOLATE)
+			return false;
+	for (pfn = start; pfn < end;) {
+		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+
+		if (!test_bit(ALTMM_PG_buddy, &d->flags))
+			return false;
+		pfn += BIT(d->private);
+	}
+	return pfn == end;
+}
+
 /**
  * altmm_test_pages_isolated() - is every frame of a range free and
  *	isolated (test_pages_isolated())
@@ -661,21 +680,13 @@ EXPORT_SYMBOL_NS_GPL(altmm_unset_migratetype_isolate, ALTMM_INTERNAL);
 bool altmm_test_pages_isolated(struct altmm_system *sys, struct altmm_zone *zone,
 			       unsigned long start, unsigned long end)
 {
-	unsigned long pfn, flags;
-	bool ok = true;
+	unsigned long flags;
+	bool ok;
 
 	spin_lock_irqsave(&zone->lock, flags);
-	for (pfn = start; pfn < end && ok; pfn += ALTMM_PAGEBLOCK_NR_PAGES)
-		ok = altmm_get_pageblock_migratetype(sys, pfn) == ALTMM_MIGRATE_ISOLATE;
-	for (pfn = start; pfn < end && ok;) {
-		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
-
-		ok = test_bit(ALTMM_PG_buddy, &d->flags);
-		if (ok)
-			pfn += BIT(d->private);
-	}
+	ok = range_isolated(sys, start, end);
 	spin_unlock_irqrestore(&zone->lock, flags);
-	return ok && pfn == end;
+	return ok;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_test_pages_isolated, ALTMM_INTERNAL);
 
@@ -689,12 +700,14 @@ EXPORT_SYMBOL_NS_GPL(altmm_test_pages_isolated, ALTMM_INTERNAL);
  *
  * Every frame becomes reserved, so that nothing takes it for free or
  * for allocated; the pageblocks stay isolated (stale, as in 6.1) and
- * leave the zone's count of isolated pageblocks.
+ * leave the zone's count of isolated pageblocks.  The range is tested
+ * under the same lock hold (test_pages_isolated()): between a separate
+ * test and the taking, compaction's free scanner, which read the
+ * pageblock's type before the isolation, could take a block.
  *
- * Context: any; takes the zone lock.  The caller checked
- * altmm_test_pages_isolated() with the range's pageblocks isolated, so
- * nothing can have been freed into or taken from it since.
- * Return: frames taken off.
+ * Context: any; takes the zone lock.
+ * Return: frames taken off, or 0 (nothing done) when a frame of the
+ * range is not free or a pageblock not isolated.
  */
 unsigned long altmm_offline_isolated_pages(struct altmm_system *sys,
 					   struct altmm_zone *zone,
@@ -703,15 +716,12 @@ unsigned long altmm_offline_isolated_pages(struct altmm_system *sys,
 	unsigned long pfn, flags, taken = 0, i;
 
 	spin_lock_irqsave(&zone->lock, flags);
+	if (!range_isolated(sys, start, end))
+		goto out;
 	for (pfn = start; pfn < end;) {
 		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
-		unsigned int order;
+		unsigned int order = d->private;
 
-		if (WARN_ON_ONCE(!test_bit(ALTMM_PG_buddy, &d->flags))) {
-			pfn++;
-			continue;
-		}
-		order = d->private;
 		del_from_free_list(zone, d, order);
 		for (i = 0; i < BIT(order); i++)
 			__set_bit(ALTMM_PG_reserved, &altmm_pfn_to_desc(sys, pfn + i)->flags);
@@ -719,6 +729,7 @@ unsigned long altmm_offline_isolated_pages(struct altmm_system *sys,
 		pfn += BIT(order);
 	}
 	zone->nr_isolate_pageblock -= (end - start) / ALTMM_PAGEBLOCK_NR_PAGES;
+out:
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return taken;
 }

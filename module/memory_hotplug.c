@@ -22,8 +22,9 @@
  *      still queue its frame);
  *   4. loop (scan_movable_pages(), do_migrate_range()): isolate every
  *      movable page of the section and migrate it (MR_MEMORY_HOTPLUG) to
- *      a frame outside it, until altmm_test_pages_isolated() finds every
- *      frame free and isolated.  6.1 loops until a signal; altmm stops
+ *      a frame outside it, until every frame is free and isolated
+ *      (test_pages_isolated(), tested where step 5 takes them, under
+ *      one hold of the zone lock).  6.1 loops until a signal; altmm stops
  *      after OFFLINE_PASSES passes with -EBUSY, with -ENOMEM when no
  *      frame outside the section is left to migrate to, and with -EBUSY
  *      when an allocation that cannot move stays for UNMOVABLE_PASSES
@@ -537,7 +538,9 @@ static int offline_locked(struct altmm_system *sys, unsigned long nr)
 			goto failed_isolated;
 		}
 		altmm_drain_all_pages(sys, zone);
-		if (altmm_test_pages_isolated(sys, zone, start, end))
+		/* Tested and taken under one lock hold, or not at all. */
+		taken = altmm_offline_isolated_pages(sys, zone, start, end);
+		if (taken)
 			break;
 		if (pass + 1 >= OFFLINE_PASSES) {
 			ret = -EBUSY;
@@ -549,8 +552,6 @@ static int offline_locked(struct altmm_system *sys, unsigned long nr)
 			msleep(20);
 	}
 
-	taken = altmm_offline_isolated_pages(sys, zone, start, end);
-	WARN_ON_ONCE(taken != end - start);
 	section_flags_set(sec, 0, ALTMM_SECTION_ONLINE | ALTMM_SECTION_GOING_OFFLINE);
 	atomic_long_sub(taken, &zone->managed_pages);
 	adjust_present(sys, zone, start, end, -1);
