@@ -15,7 +15,8 @@
 #   - usermem_prog hotplug: 16 MiB in use, checked and rewritten between
 #     steps by the process and without pause by a child; six rounds each
 #     take up to four blocks offline and back; every page holds what was
-#     last written, every round took blocks offline and brought them back;
+#     last written, every round took blocks offline and brought them back,
+#     while a shell loop allocates and frees kernel pages and compacts;
 #     pgmigrate_success grew;
 #   - one Movable block offline: state, online_type and valid_zones say
 #     so; meminfo's MemTotal, zoneinfo's present and managed lose the
@@ -78,7 +79,24 @@ tap_check $rc "valid_zones of an online block is its zone"
 
 kmsg_mark "hotplug"
 success=$(vmstat_get pgmigrate_success)
+# Beside it, kernel allocations come and go and compaction runs: offline
+# races with per-CPU lists, the allocator and compaction's scanners.
+(
+	n=0
+	while [ ! -e $TMP/stop ]; do
+		ctl "alloc tag=churn order=0 count=256 gfp=GFP_KERNEL|__GFP_NOWARN"
+		ctl "alloc tag=churn order=3 count=8 gfp=GFP_HIGHUSER_MOVABLE|__GFP_NOWARN"
+		echo 1 >"$ALTMM_DEBUGFS/vm/compact_memory"
+		ctl "free tag=churn"
+		n=$((n + 1))
+		echo $n >$TMP/churn
+	done
+) >/dev/null 2>&1 &
+churn=$!
 run_prog hotplug $HOTPLUG_CHECKS hotplug 16 6 4
+touch $TMP/stop
+wait $churn
+tap_diag "churn: $(cat $TMP/churn 2>/dev/null || echo 0) rounds of kernel allocations and compaction beside it"
 moved=$(( $(vmstat_get pgmigrate_success) - success ))
 [ "$moved" -gt 0 ]
 tap_check $? "pgmigrate_success grew (+$moved)"
