@@ -7,7 +7,8 @@
  * their contents and takes the section out of every count; a section
  * with a plain kernel allocation, or a user page someone holds, stays
  * online with its pageblocks movable again; onlining gives the frames
- * back; online_movable is valid only where the layout put ZONE_MOVABLE.
+ * back; a section changes between a kernel zone and ZONE_MOVABLE only at
+ * their boundary.
  *
  * Sections are chosen by walking their descriptors, never by number:
  * where the boot allocator put its metadata depends on the layout.  The
@@ -492,50 +493,90 @@ static void hotplug_offline_held_page_fails(struct kunit *test)
 }
 
 /*
- * online_movable is valid for a section of ZONE_MOVABLE and
- * online_kernel is not; the reverse for a Normal section.  A refused
- * online leaves the section offline.  The last section offlined stays
- * so for the checker and the teardown.
+ * Zones at a boundary.  32 MiB on one node, Normal then 8 MiB of
+ * Movable: the first Movable section may go to Normal (online_kernel)
+ * and back (online_movable), the last Normal section to Movable; an
+ * online section never moves, nor one with another zone's span between
+ * it and the zone asked for; a refused online leaves the section
+ * offline.  Counts follow the section from zone to zone; the last
+ * section offlined stays so for the checker and the teardown.
  */
-static void hotplug_online_movable(struct kunit *test)
+static void hotplug_online_zones(struct kunit *test)
 {
 	struct altmm_system *sys = altmm_test_create(test, &with_movable);
-	unsigned long mov = find_section(sys, ALTMM_ZONE_MOVABLE, all_free);
-	unsigned long norm = find_section(sys, ALTMM_ZONE_NORMAL, all_free);
 	struct altmm_zone *movable = &sys->nodes[0]->zones[ALTMM_ZONE_MOVABLE];
-	struct counts before, off, on;
+	struct altmm_zone *normal = &sys->nodes[0]->zones[ALTMM_ZONE_NORMAL];
+	unsigned long first = movable->zone_start_pfn >> ALTMM_PFN_SECTION_SHIFT;
+	unsigned long below = first - 1, mid = ULONG_MAX, nr;
+	unsigned long normal0 = normal->present_pages, movable0 = movable->present_pages;
+	struct counts before, on;
+	struct section_census c;
 
-	KUNIT_ASSERT_NE_MSG(test, mov, ULONG_MAX, "no free Movable section");
-	KUNIT_ASSERT_NE_MSG(test, norm, ULONG_MAX, "no free Normal section");
-	KUNIT_EXPECT_PTR_EQ(test, altmm_hotplug_zone_for(sys, mov, ALTMM_MMOP_ONLINE_MOVABLE),
+	KUNIT_ASSERT_EQ(test, (int)sys->layout.movable_zone, ALTMM_ZONE_NORMAL);
+	KUNIT_ASSERT_EQ(test, (int)sys->sections[below].zone, ALTMM_ZONE_NORMAL);
+	altmm_drain_all_pages(sys, NULL);
+	c = census(sys, first);
+	KUNIT_ASSERT_TRUE_MSG(test, all_free(&c), "section %lu is not free", first);
+	c = census(sys, below);
+	KUNIT_ASSERT_TRUE_MSG(test, all_free(&c), "section %lu is not free", below);
+	for (nr = 1; nr + 1 < below && mid == ULONG_MAX; nr++) {
+		c = census(sys, nr);
+		if (all_free(&c))
+			mid = nr;
+	}
+	KUNIT_ASSERT_NE_MSG(test, mid, ULONG_MAX, "no free Normal section inside the zone");
+
+	/* Online, a section stays where it is. */
+	KUNIT_EXPECT_PTR_EQ(test, altmm_hotplug_zone_for(sys, first, ALTMM_MMOP_ONLINE), movable);
+	KUNIT_EXPECT_PTR_EQ(test, altmm_hotplug_zone_for(sys, first, ALTMM_MMOP_ONLINE_MOVABLE),
 			    movable);
-	KUNIT_EXPECT_PTR_EQ(test, altmm_hotplug_zone_for(sys, mov, ALTMM_MMOP_ONLINE), movable);
-	KUNIT_EXPECT_NULL(test, altmm_hotplug_zone_for(sys, mov, ALTMM_MMOP_ONLINE_KERNEL));
-	KUNIT_EXPECT_NULL(test, altmm_hotplug_zone_for(sys, norm, ALTMM_MMOP_ONLINE_MOVABLE));
-	KUNIT_EXPECT_PTR_EQ(test, altmm_hotplug_zone_for(sys, norm, ALTMM_MMOP_ONLINE_KERNEL),
-			    &sys->nodes[0]->zones[ALTMM_ZONE_NORMAL]);
+	KUNIT_EXPECT_NULL(test, altmm_hotplug_zone_for(sys, first, ALTMM_MMOP_ONLINE_KERNEL));
+	KUNIT_EXPECT_NULL(test, altmm_hotplug_zone_for(sys, below, ALTMM_MMOP_ONLINE_MOVABLE));
 
+	/* The first Movable section goes to Normal, then back. */
 	altmm_test_quiesce(test, sys);
-	snapshot(sys, mov, &before);
-	KUNIT_ASSERT_EQ(test, altmm_offline_section(sys, mov), 0);
-	snapshot(sys, mov, &off);
-	expect_section_gone(test, &before, &off);
-	KUNIT_EXPECT_EQ(test, off.free, before.free - SECTION_PAGES);
+	snapshot(sys, first, &before);
+	KUNIT_ASSERT_EQ(test, altmm_offline_section(sys, first), 0);
+	KUNIT_EXPECT_EQ(test, movable->present_pages, movable0 - SECTION_PAGES);
+	KUNIT_EXPECT_PTR_EQ(test, altmm_hotplug_zone_for(sys, first, ALTMM_MMOP_ONLINE_KERNEL),
+			    normal);
+	KUNIT_ASSERT_EQ(test, altmm_online_section(sys, first, ALTMM_MMOP_ONLINE_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, (int)sys->sections[first].zone, ALTMM_ZONE_NORMAL);
+	KUNIT_EXPECT_EQ(test, normal->present_pages, normal0 + SECTION_PAGES);
+	KUNIT_EXPECT_EQ(test, normal->zone_start_pfn + normal->spanned_pages,
+			(first + 1) << ALTMM_PFN_SECTION_SHIFT);
+	KUNIT_EXPECT_EQ(test, movable->zone_start_pfn, (first + 1) << ALTMM_PFN_SECTION_SHIFT);
+	KUNIT_EXPECT_NULL(test, altmm_hotplug_zone_for(sys, first, ALTMM_MMOP_ONLINE_MOVABLE));
+	KUNIT_ASSERT_EQ(test, altmm_offline_section(sys, first), 0);
+	KUNIT_EXPECT_EQ(test, normal->present_pages, normal0);
+	KUNIT_ASSERT_EQ(test, altmm_online_section(sys, first, ALTMM_MMOP_ONLINE_MOVABLE), 0);
+	KUNIT_EXPECT_EQ(test, (int)sys->sections[first].zone, ALTMM_ZONE_MOVABLE);
+	snapshot(sys, first, &on);
+	expect_same(test, &before, &on);
 
-	KUNIT_EXPECT_EQ(test, altmm_online_section(sys, mov, ALTMM_MMOP_ONLINE_KERNEL), -EINVAL);
-	KUNIT_EXPECT_FALSE(test, section_online(sys, mov));
-	KUNIT_EXPECT_EQ(test, altmm_online_section(sys, mov, ALTMM_MMOP_OFFLINE), -EINVAL);
+	/* A Normal section inside the zone cannot go to Movable. */
+	KUNIT_ASSERT_EQ(test, altmm_offline_section(sys, mid), 0);
+	KUNIT_EXPECT_NULL(test, altmm_hotplug_zone_for(sys, mid, ALTMM_MMOP_ONLINE_MOVABLE));
+	KUNIT_EXPECT_EQ(test, altmm_online_section(sys, mid, ALTMM_MMOP_ONLINE_MOVABLE), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, section_online(sys, mid));
+	KUNIT_EXPECT_EQ(test, altmm_online_section(sys, mid, ALTMM_MMOP_OFFLINE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, altmm_online_section(sys, sys->layout.nr_sections,
 						   ALTMM_MMOP_ONLINE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, altmm_offline_section(sys, sys->layout.nr_sections), -EINVAL);
-	KUNIT_ASSERT_EQ(test, altmm_online_section(sys, mov, ALTMM_MMOP_ONLINE_MOVABLE), 0);
-	snapshot(sys, mov, &on);
-	expect_same(test, &before, &on);
+	KUNIT_ASSERT_EQ(test, altmm_online_section(sys, mid, ALTMM_MMOP_ONLINE_KERNEL), 0);
 
-	KUNIT_EXPECT_EQ(test, altmm_offline_section(sys, norm), 0);
-	KUNIT_EXPECT_EQ(test, altmm_online_section(sys, norm, ALTMM_MMOP_ONLINE_MOVABLE),
-			-EINVAL);
-	KUNIT_EXPECT_FALSE(test, section_online(sys, norm));
+	/* The last Normal section joins Movable and stays. */
+	KUNIT_ASSERT_EQ(test, altmm_offline_section(sys, below), 0);
+	KUNIT_EXPECT_PTR_EQ(test, altmm_hotplug_zone_for(sys, below, ALTMM_MMOP_ONLINE), normal);
+	KUNIT_EXPECT_PTR_EQ(test, altmm_hotplug_zone_for(sys, below, ALTMM_MMOP_ONLINE_MOVABLE),
+			    movable);
+	KUNIT_ASSERT_EQ(test, altmm_online_section(sys, below, ALTMM_MMOP_ONLINE_MOVABLE), 0);
+	KUNIT_EXPECT_EQ(test, movable->zone_start_pfn, below << ALTMM_PFN_SECTION_SHIFT);
+	KUNIT_EXPECT_EQ(test, movable->present_pages, movable0 + SECTION_PAGES);
+	KUNIT_EXPECT_EQ(test, normal->present_pages, normal0 - SECTION_PAGES);
+
+	/* And one section stays offline for the teardown. */
+	KUNIT_EXPECT_EQ(test, altmm_offline_section(sys, mid), 0);
 }
 
 static struct kunit_case hotplug_test_cases[] = {
@@ -543,7 +584,7 @@ static struct kunit_case hotplug_test_cases[] = {
 	KUNIT_CASE(hotplug_offline_movable_section),
 	KUNIT_CASE(hotplug_offline_unmovable_fails),
 	KUNIT_CASE(hotplug_offline_held_page_fails),
-	KUNIT_CASE(hotplug_online_movable),
+	KUNIT_CASE(hotplug_online_zones),
 	{}
 };
 

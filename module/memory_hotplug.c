@@ -43,20 +43,25 @@
  * are freed into the isolated blocks, and undoing the isolation makes
  * them allocatable with the counts already right.
  *
+ * Zones: as 6.1's zone_for_pfn_range() does, online keeps the zone the
+ * section was in, online_kernel picks the kernel zone (for a Movable
+ * section, the zone ZONE_MOVABLE was carved from) and online_movable
+ * ZONE_MOVABLE; valid_zones lists them.  6.1 lets a block of any pfn
+ * join ZONE_MOVABLE and zones interleave; altmm's walkers (compaction's
+ * scanners, pagetypeinfo, the checkers) take a zone to be the sections
+ * between its first and last pfn, so a section changes zone only at a
+ * boundary, where its new zone's span reaches no other zone's: the last
+ * kernel section below ZONE_MOVABLE, or the first Movable section above
+ * the kernel zone.  Elsewhere, and where the node has no ZONE_MOVABLE
+ * (zones are made at load time, with their per-CPU lists and zonelists),
+ * altmm refuses with -EINVAL where 6.1 would move the block.
+ *
  * What altmm leaves out: memory notifiers, memory groups and
  * auto-movable onlining, memmap_on_memory, hugetlb dissolving, node
  * state changes (kswapd and kcompactd keep running on a node without
- * memory; they find nothing to do), zonelist rebuilds, and moving a
- * section to another zone.  A section's zone is fixed by the layout
- * (movablecore=, kernelcore=): altmm's walkers, the highmem bits of the
- * descriptors and every zone's span assume zones do not overlap, so a
- * section can only come back to its own zone.  online_movable is
- * therefore valid for a section of ZONE_MOVABLE, online_kernel for one
- * of a kernel zone, and valid_zones names that one zone; 6.1 would also
- * offer Movable for a kernel block (and the reverse), which altmm
- * refuses with -EINVAL.  A zone that loses all its sections keeps its
- * per-CPU lists and its place in the zonelists, where its empty free
- * lists fail every watermark.
+ * memory; they find nothing to do) and zonelist rebuilds: a zone that
+ * loses all its sections keeps its per-CPU lists and its place in the
+ * zonelists, where its empty free lists fail every watermark.
  *
  * Locking: &altmm_system.hotplug_lock serialises offline and online and
  * is the only lock under which section ONLINE bits, spans and present
@@ -129,6 +134,34 @@ static struct altmm_section *hotplug_section(const struct altmm_system *sys,
 	return sec;
 }
 
+/*
+ * Would section [@start, @end) fit in @zone without any two zones of the
+ * node overlapping?  altmm's walkers (compaction's scanners, the
+ * checkers, pagetypeinfo) take a zone to be the sections between its
+ * first and last pfn, so a section may join a zone only where no other
+ * zone's span lies between it and the zone: at a boundary.
+ */
+static bool section_fits(const struct altmm_zone *zone, unsigned long start,
+			 unsigned long end)
+{
+	unsigned long lo = start, hi = end;
+	int zt;
+
+	if (zone->spanned_pages) {
+		lo = min(lo, zone->zone_start_pfn);
+		hi = max(hi, zone->zone_start_pfn + zone->spanned_pages);
+	}
+	for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
+		const struct altmm_zone *o = &zone->node->zones[zt];
+
+		if (o == zone || !o->spanned_pages)
+			continue;
+		if (o->zone_start_pfn < hi && lo < o->zone_start_pfn + o->spanned_pages)
+			return false;
+	}
+	return true;
+}
+
 /**
  * altmm_hotplug_zone_for() - the zone a section would be onlined to
  *	(zone_for_pfn_range())
@@ -136,35 +169,51 @@ static struct altmm_section *hotplug_section(const struct altmm_system *sys,
  * @nr: section number
  * @online_type: ALTMM_MMOP_ONLINE, _ONLINE_KERNEL or _ONLINE_MOVABLE
  *
- * The layout fixes every section's zone (see the head comment), so this
- * is that zone when @online_type allows it; and only a zone that had
- * memory when the instance was built (it has per-CPU lists and a place
- * in the zonelists).
+ * ALTMM_MMOP_ONLINE keeps the zone the section was last in.  The kernel
+ * zone is the zone ZONE_MOVABLE was carved from (movablecore=,
+ * kernelcore=) for a Movable section, the section's own for the others.
+ * A section changes zone only when it fits the other at its boundary
+ * (section_fits()), and only into a zone that had memory when the
+ * instance was built (per-CPU lists, a place in the zonelists): 6.1
+ * lets zones interleave and creates ZONE_MOVABLE on demand; altmm does
+ * neither.
  *
- * Context: any.
+ * Context: &altmm_system.hotplug_lock for an answer that holds; racy
+ * otherwise (the memory/ files' valid_zones).
  * Return: the zone, or NULL when the section cannot be onlined that way.
  */
 struct altmm_zone *altmm_hotplug_zone_for(struct altmm_system *sys,
 					  unsigned long nr, int online_type)
 {
 	struct altmm_section *sec = hotplug_section(sys, nr);
+	unsigned long start = nr << ALTMM_PFN_SECTION_SHIFT;
+	int cur, target;
 	struct altmm_zone *zone;
 
 	if (!sec)
 		return NULL;
-	zone = altmm_section_zone(sys, sec);
-	if (!zone->pcp)
-		return NULL;
+	cur = READ_ONCE(sec->zone);
 	switch (online_type) {
 	case ALTMM_MMOP_ONLINE:
-		return zone;
+		target = cur;
+		break;
 	case ALTMM_MMOP_ONLINE_KERNEL:
-		return sec->zone != ALTMM_ZONE_MOVABLE ? zone : NULL;
+		target = cur != ALTMM_ZONE_MOVABLE ? cur : sys->layout.movable_zone;
+		break;
 	case ALTMM_MMOP_ONLINE_MOVABLE:
-		return sec->zone == ALTMM_ZONE_MOVABLE ? zone : NULL;
+		target = ALTMM_ZONE_MOVABLE;
+		break;
 	default:
 		return NULL;
 	}
+	zone = &sys->nodes[sec->nid]->zones[target];
+	if (!zone->pcp)
+		return NULL;
+	if (target != cur &&
+	    ((READ_ONCE(sec->flags) & ALTMM_SECTION_ONLINE) ||
+	     !section_fits(zone, start, start + ALTMM_PAGES_PER_SECTION)))
+		return NULL;
+	return zone;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_hotplug_zone_for, ALTMM_INTERNAL);
 
@@ -599,6 +648,26 @@ int altmm_offline_section(struct altmm_system *sys, unsigned long nr)
 }
 EXPORT_SYMBOL_NS_GPL(altmm_offline_section, ALTMM_INTERNAL);
 
+/*
+ * An offline section joins another zone of its node: its descriptors'
+ * highmem bit follows the zone, as sparse.c set it.  Nothing else holds
+ * its frames: they are reserved and on no list.
+ */
+static void move_section_to_zone(struct altmm_system *sys, struct altmm_section *sec,
+				 struct altmm_zone *zone)
+{
+	bool highmem = altmm_zone_is_highmem(sys, zone);
+	unsigned long i;
+
+	for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++) {
+		if (highmem)
+			set_bit(ALTMM_PG_highmem, &sec->mem_map[i].flags);
+		else
+			clear_bit(ALTMM_PG_highmem, &sec->mem_map[i].flags);
+	}
+	WRITE_ONCE(sec->zone, zone->type);
+}
+
 static int online_locked(struct altmm_system *sys, unsigned long nr, int online_type)
 {
 	struct altmm_section *sec = hotplug_section(sys, nr);
@@ -612,11 +681,14 @@ static int online_locked(struct altmm_system *sys, unsigned long nr, int online_
 		return 0;
 	zone = altmm_hotplug_zone_for(sys, nr, online_type);
 	if (!zone) {
-		pr_info("%s: memory%lu: cannot %s: its zone is %s\n", sys->name, nr,
-			altmm_online_type_names[online_type], altmm_zone_names[sec->zone]);
+		pr_info("%s: memory%lu: cannot %s: it is in %s, and altmm moves a section to another zone only at their boundary\n",
+			sys->name, nr, altmm_online_type_names[online_type],
+			altmm_zone_names[sec->zone]);
 		return -EINVAL;
 	}
 
+	if (zone->type != sec->zone)
+		move_section_to_zone(sys, sec, zone);
 	/* move_pfn_range_to_zone(): isolated until the counts are right. */
 	altmm_online_isolate_pageblocks(sys, zone, start, end);
 	/* Online first: the zone's new span is that of its online sections. */

@@ -18,11 +18,15 @@
 #     last written, every round took blocks offline and brought them back,
 #     while a shell loop allocates and frees kernel pages and compacts;
 #     pgmigrate_success grew;
-#   - one Movable block offline: state, online_type and valid_zones say
-#     so; meminfo's MemTotal, zoneinfo's present and managed lose the
-#     section and buddyinfo changes; online_kernel is refused (EINVAL)
-#     and it stays offline; online_movable written to online_type brings
-#     it back with every count as before;
+#   - the first Movable block of a node offline: state, online_type and
+#     valid_zones ("Movable <kernel zone>") say so; meminfo's MemTotal,
+#     zoneinfo's present and managed lose the section and buddyinfo
+#     changes; online_kernel takes it to the kernel zone below it, whose
+#     present grows; offline again, valid_zones "<kernel zone> Movable",
+#     and online_movable written to online_type brings it back with every
+#     count as before;
+#   - a kernel block inside its zone is offered its zone only, and
+#     online_movable is EINVAL;
 #   - memory0 holds the firmware page: offline is EBUSY with a log line,
 #     and it stays online;
 #   - no report in the kernel log through all that;
@@ -43,7 +47,7 @@ require_altmm
 if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
-tap_plan $((HOTPLUG_CHECKS + 17))
+tap_plan $((HOTPLUG_CHECKS + 18))
 mkdir -p $TMP
 
 altmm_load_or_bail arena_mb=64 movablecore=16M
@@ -101,8 +105,8 @@ moved=$(( $(vmstat_get pgmigrate_success) - success ))
 [ "$moved" -gt 0 ]
 tap_check $? "pgmigrate_success grew (+$moved)"
 
-# A Movable block without the boot allocator's metadata (the node's last
-# section holds it): offline, the counts, back with online_movable.
+# The first Movable block of a node (the last holds the boot allocator's
+# metadata): offline, the counts; to the kernel zone below it and back.
 total0=$(awk '$1 == "MemTotal:" { print $2 }' "$ALTMM_DEBUGFS/meminfo")
 ctl drain
 buddy0=$(buddyinfo_snapshot)
@@ -110,8 +114,13 @@ mov=
 rc=1
 for nr in $(awk '$3 == "Movable" { print $1 }' $TMP/sections); do
 	nid=$(awk -v n="$nr" '$1 == n { print $2 }' $TMP/sections)
+	# The kernel zone below it on its node, if any.
+	kz=$(awk -v n=$((nr - 1)) -v d="$nid" '$1 == n && $2 == d && $3 != "Movable" { print $3 }' \
+		$TMP/sections)
+	[ -n "$kz" ] || continue
 	present0=$(zoneinfo_get "$nid" Movable present)
 	managed0=$(zoneinfo_get "$nid" Movable managed)
+	kpresent0=$(zoneinfo_get "$nid" "$kz" present)
 	if write_file "$MEM/memory$nr/state" offline; then
 		mov=$nr
 		rc=0
@@ -121,8 +130,8 @@ for nr in $(awk '$3 == "Movable" { print $1 }' $TMP/sections); do
 done
 [ -n "$mov" ] && [ "$(cat "$MEM/memory$mov/state")" = offline ] &&
 	[ "$(cat "$MEM/memory$mov/online_type")" = offline ] &&
-	[ "$(cat "$MEM/memory$mov/valid_zones")" = Movable ] || rc=1
-tap_check $rc "memory$mov (Movable) goes offline ($WRITE_ERR), and its files say so"
+	[ "$(cat "$MEM/memory$mov/valid_zones")" = "Movable $kz" ] || rc=1
+tap_check $rc "memory$mov (Movable, above $kz) goes offline ($WRITE_ERR); valid_zones $(cat "$MEM/memory$mov/valid_zones")"
 
 total=$(awk '$1 == "MemTotal:" { print $2 }' "$ALTMM_DEBUGFS/meminfo")
 present=$(zoneinfo_get "$nid" Movable present)
@@ -134,18 +143,42 @@ ctl drain
 tap_check $? "MemTotal, Movable's present and managed lose one section; buddyinfo changes"
 
 write_file "$MEM/memory$mov/state" online_kernel
-err=$WRITE_ERR
-[ "$err" = EINVAL ] && [ "$(cat "$MEM/memory$mov/state")" = offline ]
-tap_check $? "online_kernel of a Movable block is refused ($err); it stays offline"
+rc=$?
+[ "$(cat "$MEM/memory$mov/state")" = online ] &&
+	[ "$(cat "$MEM/memory$mov/valid_zones")" = "$kz" ] &&
+	[ "$(cat "$MEM/memory$mov/online_type")" = online_kernel ] &&
+	[ "$(zoneinfo_get "$nid" "$kz" present)" -eq $((kpresent0 + 1024)) ] &&
+	[ "$(zoneinfo_get "$nid" Movable present)" -eq $((present0 - 1024)) ] || rc=1
+tap_check $rc "online_kernel takes memory$mov to $kz ($WRITE_ERR), whose present grows"
 
-write_file "$MEM/memory$mov/online_type" online_movable
+write_file "$MEM/memory$mov/state" offline &&
+	[ "$(cat "$MEM/memory$mov/valid_zones")" = "$kz Movable" ] &&
+	write_file "$MEM/memory$mov/online_type" online_movable
 rc=$?
 [ "$(cat "$MEM/memory$mov/state")" = online ] &&
 	[ "$(cat "$MEM/memory$mov/online_type")" = online_movable ] &&
 	[ "$(awk '$1 == "MemTotal:" { print $2 }' "$ALTMM_DEBUGFS/meminfo")" -eq "$total0" ] &&
+	[ "$(zoneinfo_get "$nid" "$kz" present)" -eq "$kpresent0" ] &&
 	[ "$(zoneinfo_get "$nid" Movable present)" -eq "$present0" ] &&
 	[ "$(zoneinfo_get "$nid" Movable managed)" -eq "$managed0" ] || rc=1
-tap_check $rc "online_movable to online_type brings it back with every count ($WRITE_ERR)"
+tap_check $rc "offline and online_movable to online_type bring it back with every count ($WRITE_ERR)"
+
+# A kernel block with its zone on both sides cannot go to Movable.
+rc=1
+inner=
+for nr in $(awk -v m="$mov" -v d="$nid" '$2 == d && $3 != "Movable" && $1 < m - 1 { print $1 }' \
+	    $TMP/sections); do
+	write_file "$MEM/memory$nr/state" offline || continue
+	inner=$nr
+	vz=$(cat "$MEM/memory$nr/valid_zones")
+	write_file "$MEM/memory$nr/state" online_movable
+	err=$WRITE_ERR
+	[ "$err" = EINVAL ] && [ "$(cat "$MEM/memory$nr/state")" = offline ] &&
+		[ "$vz" = "$(awk -v n="$nr" '$1 == n { print $3 }' $TMP/sections)" ] && rc=0
+	write_file "$MEM/memory$nr/state" online || rc=1
+	break
+done
+tap_check $rc "memory$inner inside its zone: valid_zones '$vz', online_movable $err, online again"
 
 write_file "$MEM/memory0/state" offline
 err=$WRITE_ERR
