@@ -18,9 +18,12 @@
  * Every conversion is therefore O(1), and a host page that is not in an
  * arena chunk is foreign.
  *
- * Locking: the layout, the section table and the chunk map are written
- * only while an instance is built or torn down, single-threaded, and are
- * read-only while it is visible.  Each structure below that changes at
+ * Locking: the layout is written only while an instance is built or
+ * torn down.  The section table and the chunk map are too, but for
+ * memory hotplug, which changes a section's flags, zone and host chunk
+ * and grows the chunk map under &altmm_system.hotplug_lock, publishing
+ * each change so that a lockless lookup sees an old or a new state,
+ * never a torn one (memory_hotplug.c, arena.c).  Each structure below that changes at
  * run time names the lock that protects it; the one lock order of the
  * module is in buddy.c's head comment.
  */
@@ -125,6 +128,8 @@ enum altmm_section_flags {
 	ALTMM_SECTION_ONLINE	= BIT(1),	/* its frames are managed */
 	ALTMM_SECTION_DEVICE	= BIT(2),	/* ZONE_DEVICE, kept out */
 	ALTMM_SECTION_GOING_OFFLINE = BIT(3),	/* memory_hotplug.c is offlining it */
+	ALTMM_SECTION_HOTPLUGGED = BIT(4),	/* added or removed at run time */
+	ALTMM_SECTION_HOST_MEMMAP = BIT(5),	/* mem_map, usemap from the host's heap */
 };
 
 /**
@@ -565,7 +570,10 @@ struct altmm_tunables {
  * @chunk_map: section number + 1 of each host chunk from @chunk_base on;
  *	0 where the chunk is not ours
  * @chunk_base: host chunk number (host pfn >> 10) of @chunk_map[0]
- * @chunk_span: entries in @chunk_map
+ * @chunk_span: entries in @chunk_map; grows (never shrinks) when memory
+ *	is hot-added, published with smp_store_release() after @chunk_map
+ * @retired_chunk_maps: chunk maps a hot-add replaced, kept until the
+ *	instance goes (a lockless lookup may still be reading one)
  * @dm_start: direct-map address of host chunk @chunk_base
  * @dm_size: bytes of direct map @chunk_map covers, or 0 when the map was
  *	found not to be linear (then lookups go through virt_to_page())
@@ -621,6 +629,7 @@ struct altmm_system {
 	u32 *chunk_map;
 	unsigned long chunk_base;
 	unsigned long chunk_span;
+	struct list_head retired_chunk_maps;
 	unsigned long dm_start;
 	unsigned long dm_size;
 	unsigned long nr_chunks;
@@ -666,9 +675,12 @@ void altmm_cpuhp_unregister(void);
 /* arena.c */
 int altmm_arena_acquire(struct altmm_system *sys);
 void altmm_arena_release(struct altmm_system *sys);
+int altmm_arena_add_chunk(struct altmm_system *sys, unsigned long nr);
+void altmm_arena_remove_chunk(struct altmm_system *sys, unsigned long nr);
 
 /* sparse.c */
 int altmm_sparse_init(struct altmm_system *sys);
+int altmm_sparse_add_section(struct altmm_system *sys, unsigned long nr);
 bool altmm_host_page_to_pfn(const struct altmm_system *sys,
 			    const struct page *page, unsigned long *pfn);
 bool altmm_virt_to_pfn(const struct altmm_system *sys, const void *addr,
