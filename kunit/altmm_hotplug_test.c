@@ -8,7 +8,8 @@
  * with a plain kernel allocation, or a user page someone holds, stays
  * online with its pageblocks movable again; onlining gives the frames
  * back; a section changes between a kernel zone and ZONE_MOVABLE only at
- * their boundary.
+ * their boundary; a section hot-added in a hole is memory like any other
+ * once online, and hot-removed gives its chunk back.
  *
  * Sections are chosen by walking their descriptors, never by number:
  * where the boot allocator put its metadata depends on the layout.  The
@@ -34,6 +35,10 @@ static const struct altmm_params one_node = { .arena_mb = 16, .nr_nodes = 1 };
  */
 static const struct altmm_params for_users = { .arena_mb = 32, .nr_nodes = 1 };
 #define USER_PAGES	(3 * SECTION_PAGES)
+/* 32 MiB on one node with a hole at 16 MiB: section 4 can be hot-added. */
+static const struct altmm_params with_hole = { .arena_mb = 32, .nr_nodes = 1,
+					       .holes = "4M@16M" };
+#define HOLE_SECTION	4
 /* 32 MiB, the last 8 MiB of it ZONE_MOVABLE. */
 static const struct altmm_params with_movable = { .arena_mb = 32, .nr_nodes = 1,
 						  .movablecore = "8M" };
@@ -579,12 +584,92 @@ static void hotplug_online_zones(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_offline_section(sys, mid), 0);
 }
 
+/*
+ * A section hot-added in a hole is present and offline, on a new host
+ * chunk altmm's lookups find; online, its frames can be allocated and
+ * hold what is written; offline and removed, its chunk goes back to the
+ * host and the section is a hole again; added again, it reuses its
+ * descriptors and stays for the teardown.  Bad requests change nothing.
+ */
+static void hotplug_add_remove(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &with_hole);
+	struct altmm_test_hold *h = altmm_test_hold_new(test, 64);
+	const unsigned long nr = HOLE_SECTION, start = nr << ALTMM_PFN_SECTION_SHIFT;
+	const unsigned int order = ALTMM_MAX_ORDER - 1;
+	struct altmm_section *sec = &sys->sections[nr];
+	unsigned long chunks0 = sys->nr_chunks, pfn, managed0, host_pfn;
+	struct altmm_zone *zone;
+	struct page *got = NULL;
+
+	KUNIT_ASSERT_FALSE(test, sec->flags & ALTMM_SECTION_PRESENT);
+	KUNIT_EXPECT_EQ(test, altmm_add_memory(sys, sys->layout.nr_sections), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_add_memory(sys, 1), -EEXIST);
+	KUNIT_EXPECT_EQ(test, altmm_remove_memory(sys, nr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_remove_memory(sys, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, altmm_offline_section(sys, nr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, altmm_online_section(sys, nr, ALTMM_MMOP_ONLINE), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, altmm_add_memory(sys, nr), 0);
+	KUNIT_EXPECT_TRUE(test, sec->flags & ALTMM_SECTION_PRESENT);
+	KUNIT_EXPECT_FALSE(test, section_online(sys, nr));
+	KUNIT_EXPECT_EQ(test, sys->nr_chunks, chunks0 + 1);
+	KUNIT_EXPECT_EQ(test, altmm_add_memory(sys, nr), -EEXIST);
+	host_pfn = sec->host_pfn;
+	KUNIT_EXPECT_TRUE(test, altmm_host_page_to_pfn(sys, pfn_to_page(host_pfn + 5), &pfn));
+	KUNIT_EXPECT_EQ(test, pfn, start + 5);
+	KUNIT_EXPECT_TRUE(test, altmm_virt_to_pfn(sys, page_address(pfn_to_page(host_pfn + 7)),
+						  &pfn));
+	KUNIT_EXPECT_EQ(test, pfn, start + 7);
+
+	zone = altmm_hotplug_zone_for(sys, nr, ALTMM_MMOP_ONLINE);
+	KUNIT_ASSERT_NOT_NULL(test, zone);
+	KUNIT_EXPECT_EQ(test, (int)zone->type, ALTMM_ZONE_NORMAL);
+	managed0 = altmm_zone_managed(zone);
+	KUNIT_ASSERT_EQ(test, altmm_online_section(sys, nr, ALTMM_MMOP_ONLINE), 0);
+	KUNIT_EXPECT_EQ(test, altmm_zone_managed(zone), managed0 + SECTION_PAGES);
+
+	/* Its frames serve allocations and keep what is written. */
+	while (!got && h->nr < h->max) {
+		struct page *page = altmm_sys_alloc_pages(sys, GFP_KERNEL | __GFP_NOWARN, order,
+							  NUMA_NO_NODE);
+
+		if (!page)
+			break;
+		h->page[h->nr] = page;
+		h->order[h->nr++] = order;
+		if (altmm_host_page_to_pfn(sys, page, &pfn) && pfn == start)
+			got = page;
+	}
+	KUNIT_ASSERT_NOT_NULL_MSG(test, got, "no order-%u block from the new section", order);
+	memset(page_address(got), 0x6b, PAGE_SIZE << order);
+	KUNIT_EXPECT_EQ(test, altmm_test_first_not(page_address(got), 0x6b, PAGE_SIZE << order),
+			-1L);
+	KUNIT_EXPECT_EQ(test, altmm_remove_memory(sys, nr), -EBUSY);
+	KUNIT_EXPECT_EQ(test, altmm_offline_section(sys, nr), -EBUSY);
+	altmm_test_release(test, sys, h);
+
+	KUNIT_ASSERT_EQ(test, altmm_offline_section(sys, nr), 0);
+	KUNIT_EXPECT_EQ(test, altmm_zone_managed(zone), managed0);
+	KUNIT_ASSERT_EQ(test, altmm_remove_memory(sys, nr), 0);
+	KUNIT_EXPECT_FALSE(test, sec->flags & ALTMM_SECTION_PRESENT);
+	KUNIT_EXPECT_EQ(test, sys->nr_chunks, chunks0);
+	KUNIT_EXPECT_NULL(test, altmm_pfn_to_section(sys, start));
+	KUNIT_EXPECT_EQ(test, altmm_remove_memory(sys, nr), -EINVAL);
+
+	/* Again: the descriptors are reused; it stays for the teardown. */
+	KUNIT_ASSERT_EQ(test, altmm_add_memory(sys, nr), 0);
+	KUNIT_ASSERT_EQ(test, altmm_online_section(sys, nr, ALTMM_MMOP_ONLINE), 0);
+	KUNIT_EXPECT_EQ(test, altmm_zone_managed(zone), managed0 + SECTION_PAGES);
+}
+
 static struct kunit_case hotplug_test_cases[] = {
 	KUNIT_CASE(hotplug_isolation_round_trip),
 	KUNIT_CASE(hotplug_offline_movable_section),
 	KUNIT_CASE(hotplug_offline_unmovable_fails),
 	KUNIT_CASE(hotplug_offline_held_page_fails),
 	KUNIT_CASE(hotplug_online_zones),
+	KUNIT_CASE(hotplug_add_remove),
 	{}
 };
 

@@ -414,7 +414,8 @@ static inline void altmm_check_system(struct kunit *test,
 {
 	const struct altmm_layout *l = &sys->layout;
 	unsigned long (*free)[ALTMM_NR_ZONES], (*rsv)[ALTMM_NR_ZONES];
-	unsigned long nr, present_total = 0, chunks = 0, offline = 0;
+	unsigned long nr, present_total = 0, chunks = 0, offline = 0, online = 0;
+	bool hotplugged = false;
 	struct altmm_check_report sr = { 0 };
 	struct altmm_node *node;
 	int nid, zt, zt2;
@@ -438,8 +439,11 @@ static inline void altmm_check_system(struct kunit *test,
 		unsigned long host_back = ULONG_MAX;
 		bool is_offline;
 
-		KUNIT_EXPECT_EQ(test, !(sec->flags & ALTMM_SECTION_PRESENT), absent);
-		if (absent)
+		/* Memory hotplug adds sections in holes and removes others. */
+		hotplugged |= !!(sec->flags & ALTMM_SECTION_HOTPLUGGED);
+		if (!(sec->flags & ALTMM_SECTION_HOTPLUGGED))
+			KUNIT_EXPECT_EQ(test, !(sec->flags & ALTMM_SECTION_PRESENT), absent);
+		if (!(sec->flags & ALTMM_SECTION_PRESENT))
 			continue;
 		chunks++;
 		KUNIT_ASSERT_NOT_NULL(test, sec->mem_map);
@@ -457,6 +461,7 @@ static inline void altmm_check_system(struct kunit *test,
 		else
 			KUNIT_EXPECT_LT(test, pfn, l->device.start);
 		offline += is_offline;
+		online += !is_offline && !(sec->flags & ALTMM_SECTION_DEVICE);
 		zone = &sys->nodes[sec->nid]->zones[sec->zone];
 		if (!is_offline) {
 			KUNIT_EXPECT_TRUE(test, altmm_test_in_zone(zone, pfn));
@@ -465,7 +470,8 @@ static inline void altmm_check_system(struct kunit *test,
 
 		for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++, pfn++) {
 			const struct altmm_page *d = &sec->mem_map[i];
-			bool want_rsv = altmm_test_frame_reserved(&sys->memblock, pfn) ||
+			bool want_rsv = (!absent &&
+					 altmm_test_frame_reserved(&sys->memblock, pfn)) ||
 					(sec->flags & ALTMM_SECTION_DEVICE) || is_offline;
 
 			KUNIT_EXPECT_EQ(test, altmm_desc_section_nr(d), nr);
@@ -520,9 +526,11 @@ static inline void altmm_check_system(struct kunit *test,
 			}
 		}
 	}
-	KUNIT_EXPECT_EQ(test, present_total,
-			l->end_pfn - altmm_test_hole_pages(l) -
-			altmm_test_device_pages(l) - offline * ALTMM_PAGES_PER_SECTION);
+	KUNIT_EXPECT_EQ(test, present_total, online * ALTMM_PAGES_PER_SECTION);
+	if (!hotplugged)
+		KUNIT_EXPECT_EQ(test, present_total,
+				l->end_pfn - altmm_test_hole_pages(l) -
+				altmm_test_device_pages(l) - offline * ALTMM_PAGES_PER_SECTION);
 	altmm_check_sections_walk(sys, &sr);
 	altmm_check_expect(test, &sr);
 	altmm_check_slab_layer(test, sys);

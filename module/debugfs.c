@@ -293,16 +293,42 @@ static void node_files_create(struct altmm_system *sys, struct dentry *dir)
 	}
 }
 
+/**
+ * struct altmm_debugfs - what the files of one instance keep
+ * @sys: the instance shown
+ * @dir: its directory, removed with everything in it
+ * @ctl: the ctl file's state (ctl.c), or NULL
+ * @slabinfo: the slab files' state (slabinfo.c), or NULL
+ * @blocks: what the memory/memoryN/ files point to, one per section,
+ *	or NULL
+ * @memory: the memory/ directory
+ * @memory_lock: memoryN/ directories come and go under it (probe, remove)
+ *
+ * The instance knows nothing of it: it is made and freed by whoever
+ * publishes the instance (main.c, for the default one).
+ */
+struct altmm_debugfs {
+	struct altmm_system *sys;
+	struct dentry *dir;
+	struct altmm_ctl *ctl;
+	struct altmm_slabinfo *slabinfo;
+	struct altmm_memory_block *blocks;
+	struct dentry *memory;
+	struct mutex memory_lock;	/* memoryN/ directories */
+};
+
 /* === memory/ === */
 
 /**
  * struct altmm_memory_block - what the files of one memoryN/ point to
  * @sys: the instance
  * @nr: the section (altmm's memory block is one section)
+ * @dir: its memoryN/, or NULL while the section is absent
  */
 struct altmm_memory_block {
 	struct altmm_system *sys;
 	unsigned long nr;
+	struct dentry *dir;
 };
 
 static int block_size_bytes_show(struct seq_file *m, void *v)
@@ -444,38 +470,132 @@ MEMORY_BLOCK_FILE(phys_index, NULL);
 MEMORY_BLOCK_FILE(phys_device, NULL);
 MEMORY_BLOCK_FILE(removable, NULL);
 
-/* One memoryN/ per present section that is memory (not device). */
-static struct altmm_memory_block *memory_files_create(struct altmm_system *sys,
-						      struct dentry *dir)
+static void memory_block_dir_create(struct altmm_memory_block *mb, struct dentry *mem)
 {
-	struct dentry *mem = debugfs_create_dir("memory", dir);
-	struct altmm_memory_block *blocks;
-	unsigned long nr;
 	char name[24];
+	struct dentry *d;
 
-	debugfs_create_file("block_size_bytes", 0444, mem, sys, &block_size_bytes_fops);
-	blocks = kcalloc(sys->layout.nr_sections, sizeof(*blocks), GFP_KERNEL);
-	if (!blocks)
-		return NULL;
+	snprintf(name, sizeof(name), "memory%lu", mb->nr);
+	d = debugfs_create_dir(name, mem);
+	debugfs_create_file("state", 0644, d, mb, &memory_state_fops);
+	debugfs_create_file("online_type", 0644, d, mb, &memory_online_type_fops);
+	debugfs_create_file("valid_zones", 0444, d, mb, &memory_valid_zones_fops);
+	debugfs_create_file("phys_index", 0444, d, mb, &memory_phys_index_fops);
+	debugfs_create_file("phys_device", 0444, d, mb, &memory_phys_device_fops);
+	debugfs_create_file("removable", 0444, d, mb, &memory_removable_fops);
+	mb->dir = d;
+}
+
+/*
+ * probe (probe_store()) and remove: a physical address, block aligned,
+ * in any base kstrtoull() takes.  Returns the section, or -EINVAL with
+ * a log line naming the file.
+ */
+static long memory_parse_block(struct altmm_system *sys, const char *file,
+			       const char __user *ubuf, size_t count)
+{
+	char buf[32];
+	u64 phys;
+
+	if (!count || count >= sizeof(buf) || copy_from_user(buf, ubuf, count))
+		goto bad;
+	buf[count] = '\0';
+	if (kstrtou64(strim(buf), 0, &phys) || phys & (((u64)1 << ALTMM_SECTION_SHIFT) - 1) ||
+	    (phys >> ALTMM_SECTION_SHIFT) >= sys->layout.nr_sections)
+		goto bad;
+	return phys >> ALTMM_SECTION_SHIFT;
+bad:
+	pr_warn("%s: memory/%s: write refused: expected the physical address of a memory block (a multiple of %#lx below %#llx)\n",
+		sys->name, file, 1UL << ALTMM_SECTION_SHIFT,
+		(u64)sys->layout.nr_sections << ALTMM_SECTION_SHIFT);
+	return -EINVAL;
+}
+
+/* probe: hot-add the section at that address, offline (add_memory()). */
+static ssize_t memory_probe_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct altmm_debugfs *d = file->private_data;
+	long nr = memory_parse_block(d->sys, "probe", ubuf, count);
+	int ret;
+
+	if (nr < 0)
+		return nr;
+	mutex_lock(&d->memory_lock);
+	ret = altmm_add_memory(d->sys, nr);
+	if (!ret && d->blocks) {
+		d->blocks[nr].sys = d->sys;
+		d->blocks[nr].nr = nr;
+		memory_block_dir_create(&d->blocks[nr], d->memory);
+	}
+	mutex_unlock(&d->memory_lock);
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
+}
+
+/* remove: hot-remove the offline section at that address (remove_memory()). */
+static ssize_t memory_remove_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct altmm_debugfs *d = file->private_data;
+	long nr = memory_parse_block(d->sys, "remove", ubuf, count);
+	int ret;
+
+	if (nr < 0)
+		return nr;
+	mutex_lock(&d->memory_lock);
+	ret = altmm_remove_memory(d->sys, nr);
+	if (!ret && d->blocks) {
+		debugfs_remove(d->blocks[nr].dir);
+		d->blocks[nr].dir = NULL;
+	}
+	mutex_unlock(&d->memory_lock);
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
+}
+
+static const struct file_operations memory_probe_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= memory_probe_write,
+	.llseek	= default_llseek,
+};
+
+static const struct file_operations memory_remove_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= memory_remove_write,
+	.llseek	= default_llseek,
+};
+
+/* One memoryN/ per present section that is memory (not device). */
+static void memory_files_create(struct altmm_debugfs *d, struct dentry *dir)
+{
+	struct altmm_system *sys = d->sys;
+	unsigned long nr;
+
+	mutex_init(&d->memory_lock);
+	d->memory = debugfs_create_dir("memory", dir);
+	debugfs_create_file("block_size_bytes", 0444, d->memory, sys, &block_size_bytes_fops);
+	d->blocks = kcalloc(sys->layout.nr_sections, sizeof(*d->blocks), GFP_KERNEL);
+	if (!d->blocks)
+		return;
+	debugfs_create_file("probe", 0200, d->memory, d, &memory_probe_fops);
+	debugfs_create_file("remove", 0200, d->memory, d, &memory_remove_fops);
 	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
 		const struct altmm_section *sec = &sys->sections[nr];
-		struct altmm_memory_block *mb = &blocks[nr];
-		struct dentry *d;
+		struct altmm_memory_block *mb = &d->blocks[nr];
 
 		if (!(sec->flags & ALTMM_SECTION_PRESENT) || (sec->flags & ALTMM_SECTION_DEVICE))
 			continue;
 		mb->sys = sys;
 		mb->nr = nr;
-		snprintf(name, sizeof(name), "memory%lu", nr);
-		d = debugfs_create_dir(name, mem);
-		debugfs_create_file("state", 0644, d, mb, &memory_state_fops);
-		debugfs_create_file("online_type", 0644, d, mb, &memory_online_type_fops);
-		debugfs_create_file("valid_zones", 0444, d, mb, &memory_valid_zones_fops);
-		debugfs_create_file("phys_index", 0444, d, mb, &memory_phys_index_fops);
-		debugfs_create_file("phys_device", 0444, d, mb, &memory_phys_device_fops);
-		debugfs_create_file("removable", 0444, d, mb, &memory_removable_fops);
+		memory_block_dir_create(mb, d->memory);
 	}
-	return blocks;
 }
 
 /* === memblock/ === */
@@ -493,26 +613,6 @@ static int memblock_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(memblock);
-
-/**
- * struct altmm_debugfs - what the files of one instance keep
- * @sys: the instance shown
- * @dir: its directory, removed with everything in it
- * @ctl: the ctl file's state (ctl.c), or NULL
- * @slabinfo: the slab files' state (slabinfo.c), or NULL
- * @blocks: what the memory/memoryN/ files point to, one per section,
- *	or NULL
- *
- * The instance knows nothing of it: it is made and freed by whoever
- * publishes the instance (main.c, for the default one).
- */
-struct altmm_debugfs {
-	struct altmm_system *sys;
-	struct dentry *dir;
-	struct altmm_ctl *ctl;
-	struct altmm_slabinfo *slabinfo;
-	struct altmm_memory_block *blocks;
-};
 
 /**
  * altmm_debugfs_create() - publish an instance's files
@@ -543,7 +643,7 @@ struct altmm_debugfs *altmm_debugfs_create(struct altmm_system *sys,
 	debugfs_create_file("sections", 0444, dir, sys, &sections_fops);
 	debugfs_create_file("layout", 0444, dir, sys, &layout_fops);
 	node_files_create(sys, dir);
-	d->blocks = memory_files_create(sys, dir);
+	memory_files_create(d, dir);
 	mb = debugfs_create_dir("memblock", dir);
 	debugfs_create_file("memory", 0444, mb, &sys->memblock.memory,
 			    &memblock_fops);

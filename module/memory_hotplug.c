@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory hotplug, slice 1: taking one 4 MiB section offline and bringing
- * it back (6.1's mm/memory_hotplug.c offline_pages() and online_pages(),
- * with mm/page_isolation.c's pageblock isolation).  A section is altmm's
- * memory block: block_size_bytes is the section size.
+ * Memory hotplug: taking one 4 MiB section offline and bringing it back
+ * (6.1's mm/memory_hotplug.c offline_pages() and online_pages(), with
+ * mm/page_isolation.c's pageblock isolation), and adding and removing
+ * the memory behind a section (add_memory(), remove_memory()).  A
+ * section is altmm's memory block: block_size_bytes is the section size.
  *
  * Offline, as 6.1 does it:
  *   1. refuse what cannot go: a section that is absent, device memory, or
@@ -55,6 +56,18 @@
  * the kernel zone.  Elsewhere, and where the node has no ZONE_MOVABLE
  * (zones are made at load time, with their per-CPU lists and zonelists),
  * altmm refuses with -EINVAL where 6.1 would move the block.
+ *
+ * Add and remove: a section that is a hole (of the layout, or removed
+ * before) gets descriptors (sparse.c: from the host's heap the first
+ * time, kept after a remove, since a lockless walker may still read
+ * them) and a new host chunk (arena.c: the chunk map grows upwards and
+ * a chunk below its base is refused), and becomes present and offline,
+ * as a block 6.1 adds without auto-onlining.  Remove takes an offline
+ * section's chunk back to the host; an online one is -EBUSY.  The node
+ * and zone are the layout's for that address; device memory and
+ * addresses in no node are -EINVAL.  6.1's memory resources, memblock
+ * (ARCH_KEEP_MEMBLOCK) and node creation are left out: memblock/ and
+ * layout show the boot-time map.
  *
  * What altmm leaves out: memory notifiers, memory groups and
  * auto-movable onlining, memmap_on_memory, hugetlb dissolving, node
@@ -724,3 +737,84 @@ int altmm_online_section(struct altmm_system *sys, unsigned long nr, int online_
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_online_section, ALTMM_INTERNAL);
+
+/* === Adding and removing memory (add_memory(), remove_memory()) === */
+
+/**
+ * altmm_add_memory() - hot-add a section in a hole of the layout
+ *	(add_memory(): a probe write)
+ * @sys: instance
+ * @nr: section number
+ *
+ * The section gets descriptors, a new host chunk and becomes present,
+ * offline, as a memory block 6.1 adds without auto-onlining; it joins
+ * the zone of the layout that spans it when onlined.
+ *
+ * Context: process context, sleeps; takes &altmm_system.hotplug_lock.
+ * Return: 0; -EINVAL for a section past the layout, in no node or zone,
+ * or device memory; -EEXIST for one present already; -ENOMEM when the
+ * host or its heap has no room.
+ */
+int altmm_add_memory(struct altmm_system *sys, unsigned long nr)
+{
+	struct altmm_section *sec;
+	int ret;
+
+	if (nr >= sys->layout.nr_sections)
+		return -EINVAL;
+	sec = &sys->sections[nr];
+	mutex_lock(&sys->hotplug_lock);
+	ret = -EEXIST;
+	if (sec->flags & ALTMM_SECTION_PRESENT)
+		goto out;
+	ret = altmm_sparse_add_section(sys, nr);
+	if (ret)
+		goto out;
+	ret = altmm_arena_add_chunk(sys, nr);
+	if (ret)
+		goto out;
+	/* Descriptors and chunk before anyone finds the section present. */
+	smp_wmb();
+	section_flags_set(sec, ALTMM_SECTION_PRESENT | ALTMM_SECTION_HOTPLUGGED, 0);
+out:
+	mutex_unlock(&sys->hotplug_lock);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_add_memory, ALTMM_INTERNAL);
+
+/**
+ * altmm_remove_memory() - hot-remove an offline section (remove_memory())
+ * @sys: instance
+ * @nr: section number
+ *
+ * Its host chunk goes back to the host; the section is a hole again.
+ *
+ * Context: process context, sleeps; takes &altmm_system.hotplug_lock.
+ * Return: 0; -EINVAL for a section that is not present memory; -EBUSY
+ * for one that is online (as 6.1's check_memblock_offlined_cb()).
+ */
+int altmm_remove_memory(struct altmm_system *sys, unsigned long nr)
+{
+	struct altmm_section *sec;
+	int ret = 0;
+
+	mutex_lock(&sys->hotplug_lock);
+	sec = hotplug_section(sys, nr);
+	if (!sec) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (sec->flags & ALTMM_SECTION_ONLINE) {
+		pr_info("%s: removing memory%lu fails, because it is online\n", sys->name, nr);
+		ret = -EBUSY;
+		goto out;
+	}
+	section_flags_set(sec, ALTMM_SECTION_HOTPLUGGED, ALTMM_SECTION_PRESENT);
+	/* Absent to every new lookup before the chunk goes back. */
+	smp_wmb();
+	altmm_arena_remove_chunk(sys, nr);
+out:
+	mutex_unlock(&sys->hotplug_lock);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_remove_memory, ALTMM_INTERNAL);

@@ -31,5 +31,7 @@ const char *altmm_section_state_name(const struct altmm_system *sys,
 int altmm_offline_section(struct altmm_system *sys, unsigned long nr);
 int altmm_online_section(struct altmm_system *sys, unsigned long nr,
 			 int online_type);
+int altmm_add_memory(struct altmm_system *sys, unsigned long nr);
+int altmm_remove_memory(struct altmm_system *sys, unsigned long nr);
 
 #endif /* _ALTMM_MEMORY_HOTPLUG_H */

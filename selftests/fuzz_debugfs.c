@@ -2,7 +2,7 @@
 /*
  * fuzz_debugfs - a seeded fuzzer for every file of altmm.ko that a person
  * can write: debugfs ctl, the vm/ tunables, a memory block's state and
- * online_type, and the module parameters writable at run time
+ * online_type, memory/probe, and the module parameters writable at run time
  * (init_on_alloc, init_on_free, swap_mb).  altmm has no ioctl.
  *
  *   fuzz_debugfs [-s SEED] [-n OPS] [-c CORPUS] [-d DIR] [-v] [-x]
@@ -125,7 +125,7 @@ static __printf(2, 3) void buf_printf(struct buf *b, const char *fmt, ...)
 
 /* === Targets === */
 
-enum kind { K_CTL, K_INT, K_VEC, K_BOOL, K_WORD };
+enum kind { K_CTL, K_INT, K_VEC, K_BOOL, K_WORD, K_ADDR };
 
 struct target {
 	const char *name;	/* in the corpus and the output */
@@ -160,6 +160,12 @@ static struct target targets[] = {
 	/* A memory block: offline and online for real, put back online at the end. */
 	{ "memory/memory1/state", "memory/memory1/state", K_WORD },
 	{ "memory/memory1/online_type", "memory/memory1/online_type", K_WORD },
+	/*
+	 * probe adds only in holes (none in the layouts fuzzed), so it is
+	 * all refusals; remove is left out: a removed memory1 would have no
+	 * state file to be put back online through.
+	 */
+	{ "memory/probe", "memory/probe", K_ADDR },
 };
 
 #define NR_TARGETS	((int)ARRAY_SIZE(targets))
@@ -396,6 +402,18 @@ static void gen_tunable(struct buf *b, const struct target *t)
 		};
 
 		buf_printf(b, "%s", PICK(v));
+		break;
+	}
+	case K_ADDR: {
+		static const char * const v[] = {
+			"0x0", "0x400000", "0x400001", "4194304", "0x7ffffffffffff000",
+			"-4194304", "0x", "0x400000 0x800000", "1e6", "0x40000000",
+		};
+
+		if (chance(50))
+			buf_printf(b, "%#llx", (unsigned long long)rnd(4096) << 22);
+		else
+			buf_printf(b, "%s", PICK(v));
 		break;
 	}
 	case K_WORD: {
@@ -928,7 +946,11 @@ static void snapshot(const struct target *t, char *out)
 		ctl_rows(out);
 		return;
 	}
-	target_path(t, path, sizeof(path));
+	/* probe is write-only: what it would change is the sections. */
+	if (t->kind == K_ADDR)
+		snprintf(path, sizeof(path), "%s/sections", dir);
+	else
+		target_path(t, path, sizeof(path));
 	if (read_path(path, out, READ_MAX) < 0)
 		out[0] = '\0';
 }
@@ -1045,7 +1067,7 @@ static void save_tunables(void)
 			printf("# target %s: %s is missing, not fuzzed\n", t->name, path);
 			continue;
 		}
-		if (t->kind != K_CTL &&
+		if (t->kind != K_CTL && t->kind != K_ADDR &&
 		    read_path(path, t->saved, sizeof(t->saved)) < 0)
 			t->saved[0] = '\0';
 	}
@@ -1061,7 +1083,7 @@ static int restore_tunables(void)
 		struct target *t = &targets[i];
 		int fd;
 
-		if (!t->present || t->kind == K_CTL)
+		if (!t->present || t->kind == K_CTL || t->kind == K_ADDR)
 			continue;
 		target_path(t, path, sizeof(path));
 		fd = open(path, O_WRONLY);

@@ -3,7 +3,8 @@
 #
 # memory_hotplug.sh - memory blocks offline and online through altmm's
 # memory/ files (module/memory_hotplug.c), shaped like the kernel's
-# /sys/devices/system/memory/, with a process living in the memory.
+# /sys/devices/system/memory/, with a process living in the memory, and
+# hot-remove and hot-add of a block (memory/remove, memory/probe).
 #
 # Checks:
 #   - altmm loads with 64 MiB, 16 MiB of it ZONE_MOVABLE (two sections
@@ -27,12 +28,17 @@
 #     count as before;
 #   - a kernel block inside its zone is offered its zone only, and
 #     online_movable is EINVAL;
+#   - remove of that block offline: its directory goes, sections says
+#     absent; probe of its address brings it back offline, online_movable
+#     restores MemTotal; probe of a present block is EEXIST, remove of an
+#     online one EBUSY;
 #   - memory0 holds the firmware page: offline is EBUSY with a log line,
 #     and it stays online;
 #   - no report in the kernel log through all that;
 #   - bad writes to state (junk, empty, a valid word with junk after it,
-#     too long) are EINVAL with a log line naming the file; a write to
-#     valid_zones fails; nothing changes;
+#     too long), probe and remove (junk, unaligned, past the layout,
+#     negative, empty, two addresses) are EINVAL with a log line naming
+#     the file; a write to valid_zones fails; nothing changes;
 #   - every frame is free again and altmm unloads with every page back.
 
 . "$(dirname "$0")/lib.sh"
@@ -47,7 +53,7 @@ require_altmm
 if [ -z "$PROG" ] || [ ! -x "$PROG" ]; then
 	skip_all "usermem_prog not found (set USERMEM_PROG)"
 fi
-tap_plan $((HOTPLUG_CHECKS + 18))
+tap_plan $((HOTPLUG_CHECKS + 22))
 mkdir -p $TMP
 
 altmm_load_or_bail arena_mb=64 movablecore=16M
@@ -188,6 +194,37 @@ case $err in *"resource busy"*) rc=0 ;; esac
 check_log_has "memory offlining \\[mem (0x)?0+-0x0*3fffff\\] failed due to" "memory0" || rc=1
 tap_check $rc "memory0 holds the firmware page: offline is EBUSY ($err), it stays online"
 
+# Hot-remove and hot-add: memory$mov offline goes back to the host and
+# comes back by probe, offline, then online_movable.
+phys=$(printf '%#x' $((mov << 22)))
+write_file "$MEM/memory$mov/state" offline
+rc=$?
+write_file "$MEM/remove" "$phys" || rc=1
+err=$WRITE_ERR
+[ ! -e "$MEM/memory$mov" ] &&
+	awk -v n="$mov" '$1 == n { exit $4 != "absent" }' "$ALTMM_DEBUGFS/sections" &&
+	[ "$(awk '$1 == "MemTotal:" { print $2 }' "$ALTMM_DEBUGFS/meminfo")" -eq $((total0 - 4096)) ] ||
+	rc=1
+tap_check $rc "remove $phys: memory$mov is gone, sections says absent ($err)"
+
+write_file "$MEM/probe" "$phys"
+rc=$?
+err=$WRITE_ERR
+[ "$(cat "$MEM/memory$mov/state" 2>/dev/null)" = offline ] &&
+	[ "$(cat "$MEM/memory$mov/phys_index")" = "$(printf %08x "$mov")" ] &&
+	write_file "$MEM/memory$mov/state" online_movable &&
+	[ "$(awk '$1 == "MemTotal:" { print $2 }' "$ALTMM_DEBUGFS/meminfo")" -eq "$total0" ] &&
+	[ "$(zoneinfo_get "$nid" Movable present)" -eq "$present0" ] || rc=1
+tap_check $rc "probe $phys: memory$mov is back offline ($err); online_movable restores MemTotal"
+
+rc=0
+write_file "$MEM/probe" "$phys"
+case $WRITE_ERR in *"File exists"*) ;; *) tap_diag "probe of a present block: $WRITE_ERR"; rc=1 ;; esac
+write_file "$MEM/remove" "$phys"
+case $WRITE_ERR in *"resource busy"*) ;; *) tap_diag "remove of an online block: $WRITE_ERR"; rc=1 ;; esac
+[ "$(cat "$MEM/memory$mov/state")" = online ] || rc=1
+tap_check $rc "probe of a present block is EEXIST, remove of an online one EBUSY"
+
 check_log_clean "hotplug"
 tap_check $? "no report in the kernel log while blocks went offline and back"
 
@@ -205,6 +242,20 @@ done
 [ "$(cat "$MEM/memory$mov/state")" = online ] || rc=1
 check_log_has "memory/memory$mov/state: write refused" "bad state" || rc=1
 tap_check $rc "bad words to state are EINVAL with a log line; the block stays online"
+
+rc=0
+for bad in junk 0x1001 "$(printf '%#x' $((4096 << 22)))" -1 "" "0x400000 0x800000"; do
+	for f in probe remove; do
+		write_file "$MEM/$f" "$bad"
+		if [ "$WRITE_ERR" != EINVAL ]; then
+			tap_diag "$f '$bad': $WRITE_ERR"
+			rc=1
+		fi
+	done
+done
+check_log_has "memory/probe: write refused" "bad probe" || rc=1
+check_log_has "memory/remove: write refused" "bad remove" || rc=1
+tap_check $rc "probe and remove refuse what is not a block's address (EINVAL, a log line)"
 
 write_file "$MEM/memory$mov/valid_zones" Normal
 [ "$WRITE_ERR" != OK ]
