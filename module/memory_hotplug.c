@@ -186,7 +186,9 @@ static bool section_fits(const struct altmm_zone *zone, unsigned long start,
  * zone is the zone ZONE_MOVABLE was carved from (movablecore=,
  * kernelcore=) for a Movable section, the section's own for the others.
  * A section changes zone only when it fits the other at its boundary
- * (section_fits()), and only into a zone that had memory when the
+ * (section_fits()); even its own zone is checked, since a zone moved
+ * across a hole may now lie between a hot-added section and the zone
+ * the layout gives it.  And only into a zone that had memory when the
  * instance was built (per-CPU lists, a place in the zonelists): 6.1
  * lets zones interleave and creates ZONE_MOVABLE on demand; altmm does
  * neither.
@@ -222,9 +224,10 @@ struct altmm_zone *altmm_hotplug_zone_for(struct altmm_system *sys,
 	zone = &sys->nodes[sec->nid]->zones[target];
 	if (!zone->pcp)
 		return NULL;
-	if (target != cur &&
-	    ((READ_ONCE(sec->flags) & ALTMM_SECTION_ONLINE) ||
-	     !section_fits(zone, start, start + ALTMM_PAGES_PER_SECTION)))
+	/* An online section is where it is; an offline one must fit. */
+	if (READ_ONCE(sec->flags) & ALTMM_SECTION_ONLINE)
+		return target == cur ? zone : NULL;
+	if (!section_fits(zone, start, start + ALTMM_PAGES_PER_SECTION))
 		return NULL;
 	return zone;
 }
