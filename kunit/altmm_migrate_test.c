@@ -22,6 +22,7 @@
 #include "altmm_test.h"
 #include "check.h"
 #include "compaction.h"
+#include "memory_hotplug.h"
 #include "migrate.h"
 #include "page_alloc.h"
 
@@ -460,12 +461,80 @@ static void movable_compaction_raises_free_order9(struct kunit *test)
 	KUNIT_EXPECT_LE(test, moved, kept);
 }
 
+/*
+ * A section whose allocations are all the owner's movable pages goes
+ * offline: the owner moved each page out of it (one ->migrate_page() a
+ * page), every page holds its pattern, none is left in the section, and
+ * it comes back online.  A section where the owner keeps a page it
+ * unmarked stays online, -EBUSY.
+ */
+static void movable_offline_section(struct kunit *test)
+{
+	struct altmm_system *sys = altmm_test_create(test, &small);
+	struct altmm_zone *zone = &sys->nodes[0]->zones[ALTMM_ZONE_NORMAL];
+	unsigned long nr, pfn, i, in_section, best = ULONG_MAX, most = 0;
+	struct page *pinned = NULL;
+
+	owner->sys = sys;
+	/* Three fifths of the zone: a section's worth of room stays for the moves. */
+	while (owner->nr < OWNER_MAX &&
+	       altmm_zone_free(zone) > altmm_zone_managed(zone) * 2 / 5)
+		KUNIT_ASSERT_NOT_NULL(test, owner_alloc(test, 0));
+	/* The section holding most owner pages and nothing else allocated. */
+	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
+		unsigned long start = nr << ALTMM_PFN_SECTION_SHIFT, n = 0;
+		bool only_owner = altmm_pfn_valid(sys, start);
+
+		for (pfn = start; only_owner && pfn < start + ALTMM_PAGES_PER_SECTION; pfn++) {
+			struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+
+			if (altmm_desc_test(d, ALTMM_PG_reserved) ||
+			    (altmm_desc_test(d, ALTMM_PG_alloc) &&
+			     !altmm_desc_test(d, ALTMM_PG_movable)))
+				only_owner = false;
+			n += altmm_desc_test(d, ALTMM_PG_movable);
+		}
+		if (only_owner && n > most) {
+			most = n;
+			best = nr;
+		}
+	}
+	KUNIT_ASSERT_NE_MSG(test, best, ULONG_MAX, "no section holds only the owner's pages");
+	KUNIT_EXPECT_GE(test, most, ALTMM_PAGES_PER_SECTION / 4);
+	kunit_info(test, "section %lu holds %lu of the owner's %u pages\n", best, most,
+		   owner->nr);
+	altmm_drain_all_pages(sys, NULL);
+
+	KUNIT_ASSERT_EQ(test, altmm_offline_section(sys, best), 0);
+	KUNIT_EXPECT_GE(test, (unsigned long)atomic_read(&owner->migrated), most);
+	for (i = 0, in_section = 0; i < owner->nr; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, check(owner->pages[i], i), -1L, "page %lu", i);
+		in_section += pfn_of(test, owner->pages[i]) >> ALTMM_PFN_SECTION_SHIFT == best;
+	}
+	KUNIT_EXPECT_EQ(test, in_section, 0UL);
+	KUNIT_ASSERT_EQ(test, altmm_online_section(sys, best, ALTMM_MMOP_ONLINE), 0);
+
+	/* A page its owner keeps but no longer lets move pins its section. */
+	for (i = 0; i < owner->nr && !pinned; i++)
+		if (pfn_of(test, owner->pages[i]) >> ALTMM_PFN_SECTION_SHIFT != best) {
+			pinned = owner->pages[i];
+			KUNIT_ASSERT_EQ(test, altmm_sys_clear_page_movable(sys, pinned), 0);
+		}
+	KUNIT_ASSERT_NOT_NULL(test, pinned);
+	nr = pfn_of(test, pinned) >> ALTMM_PFN_SECTION_SHIFT;
+	KUNIT_EXPECT_EQ(test, altmm_offline_section(sys, nr), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, altmm_section_state_name(sys, nr), "online");
+	/* The owner marks it again, so that the exit's unmarking finds it marked. */
+	KUNIT_EXPECT_EQ(test, altmm_sys_set_page_movable(sys, pinned, &fake_ops), 0);
+}
+
 static struct kunit_case altmm_movable_cases[] = {
 	KUNIT_CASE(movable_migrate_keeps_contents),
 	KUNIT_CASE(movable_refused_and_putback),
 	KUNIT_CASE(movable_freed_while_isolated),
 	KUNIT_CASE(movable_misuse_refused),
 	KUNIT_CASE(movable_compaction_raises_free_order9),
+	KUNIT_CASE(movable_offline_section),
 	{}
 };
 

@@ -395,7 +395,9 @@ static inline unsigned int altmm_test_log_lines(void)
  * @sys: the instance
  *
  * Sections: present exactly where the layout has no hole, each chunk
- * findable from its host pfn, each section in the zone that spans it.
+ * findable from its host pfn, each online section in the zone that spans
+ * it; a memory section memory hotplug took offline counts in no zone
+ * and all its frames are reserved (altmm_check_sections_walk()).
  * Frames: every descriptor names its section; a frame is reserved exactly
  * when memblock reserved it or it is device memory; unreserved + reserved
  * = present and unreserved = managed, zone by zone.  Zones: managed <=
@@ -412,7 +414,9 @@ static inline void altmm_check_system(struct kunit *test,
 {
 	const struct altmm_layout *l = &sys->layout;
 	unsigned long (*free)[ALTMM_NR_ZONES], (*rsv)[ALTMM_NR_ZONES];
-	unsigned long nr, present_total = 0, chunks = 0;
+	unsigned long nr, present_total = 0, chunks = 0, offline = 0, online = 0;
+	bool hotplugged = false;
+	struct altmm_check_report *sr;
 	struct altmm_node *node;
 	int nid, zt, zt2;
 
@@ -433,9 +437,13 @@ static inline void altmm_check_system(struct kunit *test,
 		bool absent = altmm_layout_pfn_absent(l, pfn);
 		struct altmm_zone *zone;
 		unsigned long host_back = ULONG_MAX;
+		bool is_offline;
 
-		KUNIT_EXPECT_EQ(test, !(sec->flags & ALTMM_SECTION_PRESENT), absent);
-		if (absent)
+		/* Memory hotplug adds sections in holes and removes others. */
+		hotplugged |= !!(sec->flags & ALTMM_SECTION_HOTPLUGGED);
+		if (!(sec->flags & ALTMM_SECTION_HOTPLUGGED))
+			KUNIT_EXPECT_EQ(test, !(sec->flags & ALTMM_SECTION_PRESENT), absent);
+		if (!(sec->flags & ALTMM_SECTION_PRESENT))
 			continue;
 		chunks++;
 		KUNIT_ASSERT_NOT_NULL(test, sec->mem_map);
@@ -445,16 +453,26 @@ static inline void altmm_check_system(struct kunit *test,
 							       &host_back) && host_back == pfn);
 		KUNIT_EXPECT_EQ(test, !!(sec->flags & ALTMM_SECTION_DEVICE),
 				pfn >= l->device.start);
-		KUNIT_EXPECT_EQ(test, !!(sec->flags & ALTMM_SECTION_ONLINE),
-				pfn < l->device.start);
+		/* Memory hotplug may have taken a memory section offline. */
+		is_offline = !(sec->flags & (ALTMM_SECTION_ONLINE | ALTMM_SECTION_DEVICE));
+		if (!is_offline)
+			KUNIT_EXPECT_EQ(test, !!(sec->flags & ALTMM_SECTION_ONLINE),
+					pfn < l->device.start);
+		else
+			KUNIT_EXPECT_LT(test, pfn, l->device.start);
+		offline += is_offline;
+		online += !is_offline && !(sec->flags & ALTMM_SECTION_DEVICE);
 		zone = &sys->nodes[sec->nid]->zones[sec->zone];
-		KUNIT_EXPECT_TRUE(test, altmm_test_in_zone(zone, pfn));
-		KUNIT_EXPECT_TRUE(test, altmm_test_in_zone(zone, pfn + ALTMM_SECTION_MASK));
+		if (!is_offline) {
+			KUNIT_EXPECT_TRUE(test, altmm_test_in_zone(zone, pfn));
+			KUNIT_EXPECT_TRUE(test, altmm_test_in_zone(zone, pfn + ALTMM_SECTION_MASK));
+		}
 
 		for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++, pfn++) {
 			const struct altmm_page *d = &sec->mem_map[i];
-			bool want_rsv = altmm_test_frame_reserved(&sys->memblock, pfn) ||
-					(sec->flags & ALTMM_SECTION_DEVICE);
+			bool want_rsv = (!absent &&
+					 altmm_test_frame_reserved(&sys->memblock, pfn)) ||
+					(sec->flags & ALTMM_SECTION_DEVICE) || is_offline;
 
 			KUNIT_EXPECT_EQ(test, altmm_desc_section_nr(d), nr);
 			if (altmm_desc_test(d, ALTMM_PG_reserved) != want_rsv) {
@@ -465,7 +483,7 @@ static inline void altmm_check_system(struct kunit *test,
 			}
 			KUNIT_EXPECT_EQ(test, altmm_desc_test(d, ALTMM_PG_device),
 					!!(sec->flags & ALTMM_SECTION_DEVICE));
-			if (sec->flags & ALTMM_SECTION_DEVICE)
+			if (sec->flags & ALTMM_SECTION_DEVICE || is_offline)
 				continue;
 			if (want_rsv)
 				rsv[sec->nid][sec->zone]++;
@@ -508,9 +526,16 @@ static inline void altmm_check_system(struct kunit *test,
 			}
 		}
 	}
-	KUNIT_EXPECT_EQ(test, present_total,
-			l->end_pfn - altmm_test_hole_pages(l) -
-			altmm_test_device_pages(l));
+	KUNIT_EXPECT_EQ(test, present_total, online * ALTMM_PAGES_PER_SECTION);
+	if (!hotplugged)
+		KUNIT_EXPECT_EQ(test, present_total,
+				l->end_pfn - altmm_test_hole_pages(l) -
+				altmm_test_device_pages(l) - offline * ALTMM_PAGES_PER_SECTION);
+	/* On the heap: this frame is near the 1024 bytes -Wframe-larger-than allows. */
+	sr = kunit_kzalloc(test, sizeof(*sr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sr);
+	altmm_check_sections_walk(sys, sr);
+	altmm_check_expect(test, sr);
 	altmm_check_slab_layer(test, sys);
 	for_each_altmm_node(sys, node, nid) {
 		struct altmm_check_report r = { 0 };

@@ -15,6 +15,10 @@
  * kept whole (not split_page()d) so that rmmod gives back order-10 blocks
  * straight to the host's buddy lists, not thousands of frames to its
  * per-CPU lists where MemFree would not see them.
+ *
+ * Memory hotplug takes one more chunk for a section it adds and gives
+ * one back for a section it removes (altmm_arena_add_chunk(),
+ * altmm_arena_remove_chunk()).
  */
 
 /* Lines about an instance start with its name, which for the default is "altmm". */
@@ -129,6 +133,129 @@ fail:
 	return ret;
 }
 
+/* === Memory hotplug: one chunk at a time === */
+
+/* A chunk map that a hot-add replaced, kept for lookups still reading it. */
+struct retired_chunk_map {
+	struct list_head list;
+	u32 *map;
+};
+
+/*
+ * Make room in chunk_map for host chunk @chunk (>= chunk_base): a longer
+ * copy, published before the longer span (the acquire in sparse.c's
+ * lookup), the old one retired until the instance goes.  The direct-map
+ * window grows with it when the chunk is where a linear map puts it, and
+ * is dropped (lookups by virt_to_page()) when not.
+ */
+static int grow_chunk_map(struct altmm_system *sys, unsigned long chunk)
+{
+	unsigned long span = chunk - sys->chunk_base + 1;
+	struct retired_chunk_map *old;
+	u32 *map;
+
+	if (span <= sys->chunk_span)
+		return 0;
+	map = kvcalloc(span, sizeof(*map), GFP_KERNEL);
+	old = kmalloc(sizeof(*old), GFP_KERNEL);
+	if (!map || !old) {
+		kvfree(map);
+		kfree(old);
+		return -ENOMEM;
+	}
+	memcpy(map, sys->chunk_map, sys->chunk_span * sizeof(*map));
+	old->map = sys->chunk_map;
+	list_add(&old->list, &sys->retired_chunk_maps);
+	WRITE_ONCE(sys->chunk_map, map);
+	/* Pairs with the acquire in sparse.c's lookup: the map before its span. */
+	smp_store_release(&sys->chunk_span, span);
+	return 0;
+}
+
+static void grow_direct_map(struct altmm_system *sys, struct page *page, unsigned long chunk)
+{
+	unsigned long off = (chunk - sys->chunk_base) << ALTMM_SECTION_SHIFT;
+
+	if (!sys->dm_size || off + (1UL << ALTMM_SECTION_SHIFT) <= sys->dm_size)
+		return;
+	if ((unsigned long)page_address(page) == sys->dm_start + off)
+		WRITE_ONCE(sys->dm_size, off + (1UL << ALTMM_SECTION_SHIFT));
+	else
+		WRITE_ONCE(sys->dm_size, 0);
+}
+
+/* Host chunks tried for one hot-add before giving up. */
+#define ADD_CHUNK_TRIES	16
+
+/**
+ * altmm_arena_add_chunk() - back a hot-added section with a new host chunk
+ *	(the memory add_memory() finds)
+ * @sys: instance
+ * @nr: an absent section with descriptors (altmm_sparse_add_section())
+ *
+ * The chunk map only grows upwards from the lowest chunk taken at boot
+ * (a lookup subtracts that base without a lock), so a chunk below it is
+ * kept aside and another asked for; those go back at the end.
+ *
+ * Context: process context, may sleep; memory hotplug's lock.
+ * Return: 0, or -ENOMEM when the host has no chunk that fits.
+ */
+int altmm_arena_add_chunk(struct altmm_system *sys, unsigned long nr)
+{
+	struct page *page = NULL, *below[ADD_CHUNK_TRIES];
+	unsigned long chunk = 0;
+	int n = 0, ret = -ENOMEM;
+
+	while (n < ADD_CHUNK_TRIES) {
+		page = alloc_pages(ALTMM_ARENA_GFP, ALTMM_PFN_SECTION_SHIFT);
+		if (!page)
+			break;
+		chunk = page_to_pfn(page) >> ALTMM_PFN_SECTION_SHIFT;
+		if (chunk >= sys->chunk_base)
+			break;
+		below[n++] = page;
+		page = NULL;
+	}
+	if (page) {
+		ret = grow_chunk_map(sys, chunk);
+		if (ret) {
+			__free_pages(page, ALTMM_PFN_SECTION_SHIFT);
+		} else {
+			if (sys->arena_fill)
+				memset(page_address(page), sys->arena_fill,
+				       PAGE_SIZE << ALTMM_PFN_SECTION_SHIFT);
+			sys->sections[nr].host_pfn = page_to_pfn(page);
+			WRITE_ONCE(sys->chunk_map[chunk - sys->chunk_base], nr + 1);
+			grow_direct_map(sys, page, chunk);
+			sys->nr_chunks++;
+		}
+	}
+	while (n--)
+		__free_pages(below[n], ALTMM_PFN_SECTION_SHIFT);
+	return ret;
+}
+
+/**
+ * altmm_arena_remove_chunk() - give a removed section's chunk back to the
+ *	host (arch_remove_memory())
+ * @sys: instance
+ * @nr: a section no longer present, whose frames nobody holds
+ *
+ * Its descriptors stay: a lockless walker that looked the section up
+ * before it went may still read them.
+ *
+ * Context: process context; memory hotplug's lock.
+ */
+void altmm_arena_remove_chunk(struct altmm_system *sys, unsigned long nr)
+{
+	unsigned long hpfn = sys->sections[nr].host_pfn;
+
+	WRITE_ONCE(sys->chunk_map[(hpfn >> ALTMM_PFN_SECTION_SHIFT) - sys->chunk_base], 0);
+	__free_pages(pfn_to_page(hpfn), ALTMM_PFN_SECTION_SHIFT);
+	sys->sections[nr].host_pfn = 0;
+	sys->nr_chunks--;
+}
+
 /**
  * altmm_arena_release() - give every chunk back to the host
  * @sys: instance
@@ -140,17 +267,32 @@ fail:
  */
 void altmm_arena_release(struct altmm_system *sys)
 {
+	struct retired_chunk_map *old, *next;
 	unsigned long nr;
 
 	WRITE_ONCE(sys->chunk_span, 0);
 	WRITE_ONCE(sys->dm_size, 0);
 	kvfree(sys->chunk_map);
 	sys->chunk_map = NULL;
+	list_for_each_entry_safe(old, next, &sys->retired_chunk_maps, list) {
+		kvfree(old->map);
+		kfree(old);
+	}
+	INIT_LIST_HEAD(&sys->retired_chunk_maps);
 	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
 		struct altmm_section *sec = &sys->sections[nr];
 
-		if (!(sec->flags & ALTMM_SECTION_PRESENT))
+		/* Memory hotplug's descriptors live in the host's heap. */
+		if (sec->flags & ALTMM_SECTION_HOST_MEMMAP) {
+			kvfree(sec->mem_map);
+			kfree(sec->usemap);
+		}
+		if (!(sec->flags & ALTMM_SECTION_PRESENT)) {
+			sec->flags = 0;
+			sec->mem_map = NULL;
+			sec->usemap = NULL;
 			continue;
+		}
 		__free_pages(pfn_to_page(sec->host_pfn), ALTMM_PFN_SECTION_SHIFT);
 		sec->flags = 0;
 		sec->mem_map = NULL;

@@ -20,6 +20,9 @@
  * atomic allocations and is given back under pressure.
  *
  * Locking (the whole module's order, outermost first):
+ *   0. &altmm_system.hotplug_lock (memory offline/online): held around
+ *      migration, page allocations (so reclaim) and the tunables lock;
+ *      nothing that holds another altmm lock takes it
  *   0. the kernel's cpu_hotplug_lock, then &altmm_slab_state.mutex: the
  *      slab mutex is held around page allocations (cache creation, as
  *      6.1's slab_mutex is around kmem_cache_create()'s), so reclaim's
@@ -157,6 +160,13 @@ void altmm_free_one_page(struct altmm_system *sys, struct altmm_zone *zone,
 			 bool tail)
 {
 	lockdep_assert_held(&zone->lock);
+	/*
+	 * The caller read @mt before it took the lock, or when the block
+	 * went to a per-CPU list; the pageblock may have been isolated since
+	 * (free_one_page()'s has_isolate_pageblock() test).
+	 */
+	if (unlikely(zone->nr_isolate_pageblock || mt == ALTMM_MIGRATE_ISOLATE))
+		mt = altmm_get_pageblock_migratetype(sys, pfn);
 	account_freepages(zone, BIT(order), mt);
 
 	while (order < ALTMM_MAX_ORDER - 1) {
@@ -565,6 +575,212 @@ enum altmm_free_block altmm_zone_free_block_ready(struct altmm_system *sys,
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(altmm_zone_free_block_ready, ALTMM_INTERNAL);
+
+/* === Pageblock isolation, for memory offline === */
+
+/**
+ * altmm_set_migratetype_isolate() - isolate one pageblock
+ *	(set_migratetype_isolate())
+ * @sys: instance
+ * @zone: the zone of @pfn
+ * @pfn: any frame of the pageblock
+ *
+ * The pageblock's free blocks move to the isolate lists and stop
+ * counting as free; frames freed into it later join them
+ * (altmm_free_one_page() re-reads the type), so the allocator hands
+ * out nothing of it.  A high-atomic pageblock leaves the reserve.  The
+ * caller isolates whole max-order blocks (sections): a free block never
+ * straddles the range's edge.
+ *
+ * Context: any; takes the zone lock.
+ * Return: 0, or -EBUSY when the pageblock is isolated already.
+ */
+int altmm_set_migratetype_isolate(struct altmm_system *sys, struct altmm_zone *zone,
+				  unsigned long pfn)
+{
+	unsigned long flags, moved;
+	int mt;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	mt = altmm_get_pageblock_migratetype(sys, pfn);
+	if (mt == ALTMM_MIGRATE_ISOLATE) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return -EBUSY;
+	}
+	if (mt == ALTMM_MIGRATE_HIGHATOMIC)
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   zone->nr_reserved_highatomic -
+			   min_t(unsigned long, ALTMM_PAGEBLOCK_NR_PAGES,
+				 zone->nr_reserved_highatomic));
+	altmm_set_pageblock_migratetype(sys, pfn, ALTMM_MIGRATE_ISOLATE);
+	zone->nr_isolate_pageblock++;
+	moved = move_freepages_block(sys, zone, pfn, ALTMM_MIGRATE_ISOLATE);
+	account_freepages(zone, -(long)moved, mt);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_set_migratetype_isolate, ALTMM_INTERNAL);
+
+/**
+ * altmm_unset_migratetype_isolate() - give an isolated pageblock back
+ *	(unset_migratetype_isolate())
+ * @sys: instance
+ * @zone: the zone of @pfn
+ * @pfn: any frame of the pageblock
+ * @mt: its new type (6.1 makes it movable)
+ *
+ * Each free block of the pageblock is taken off the isolate lists and
+ * freed again, so it counts as free and merges with its buddy, which
+ * isolation kept apart at pageblock order.
+ *
+ * Context: any; takes the zone lock.
+ */
+void altmm_unset_migratetype_isolate(struct altmm_system *sys, struct altmm_zone *zone,
+				     unsigned long pfn, int mt)
+{
+	unsigned long start = round_down(pfn, ALTMM_PAGEBLOCK_NR_PAGES);
+	unsigned long end = start + ALTMM_PAGEBLOCK_NR_PAGES, flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	if (altmm_get_pageblock_migratetype(sys, start) != ALTMM_MIGRATE_ISOLATE)
+		goto out;
+	altmm_set_pageblock_migratetype(sys, start, mt);
+	zone->nr_isolate_pageblock--;
+	for (pfn = start; pfn < end;) {
+		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+		unsigned int order;
+
+		if (!test_bit(ALTMM_PG_buddy, &d->flags)) {
+			pfn++;
+			continue;
+		}
+		order = d->private;
+		del_from_free_list(zone, d, order);
+		altmm_free_one_page(sys, zone, pfn, order, mt, false);
+		pfn += BIT(order);
+	}
+out:
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_unset_migratetype_isolate, ALTMM_INTERNAL);
+
+/* Every pageblock of [@start, @end) isolated, every frame in a free block. */
+static bool range_isolated(struct altmm_system *sys, unsigned long start,
+			   unsigned long end)
+{
+	unsigned long pfn;
+
+	for (pfn = start; pfn < end; pfn += ALTMM_PAGEBLOCK_NR_PAGES)
+		if (altmm_get_pageblock_migratetype(sys, pfn) != ALTMM_MIGRATE_ISOLATE)
+			return false;
+	for (pfn = start; pfn < end;) {
+		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+
+		if (!test_bit(ALTMM_PG_buddy, &d->flags))
+			return false;
+		pfn += BIT(d->private);
+	}
+	return pfn == end;
+}
+
+/**
+ * altmm_test_pages_isolated() - is every frame of a range free and
+ *	isolated (test_pages_isolated())
+ * @sys: instance
+ * @zone: the zone of the range
+ * @start: first pfn, pageblock aligned
+ * @end: pfn after the last, pageblock aligned
+ *
+ * Context: any; takes the zone lock.
+ * Return: true when every pageblock is isolated and every frame is in a
+ * free block on the buddy lists (none on a per-CPU list or allocated).
+ */
+bool altmm_test_pages_isolated(struct altmm_system *sys, struct altmm_zone *zone,
+			       unsigned long start, unsigned long end)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	ok = range_isolated(sys, start, end);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return ok;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_test_pages_isolated, ALTMM_INTERNAL);
+
+/**
+ * altmm_offline_isolated_pages() - take a free, isolated range off the
+ *	buddy lists for good (__offline_isolated_pages())
+ * @sys: instance
+ * @zone: the zone of the range
+ * @start: first pfn, section aligned
+ * @end: pfn after the last
+ *
+ * Every frame becomes reserved, so that nothing takes it for free or
+ * for allocated; the pageblocks stay isolated (stale, as in 6.1) and
+ * leave the zone's count of isolated pageblocks.  The range is tested
+ * under the same lock hold (test_pages_isolated()): between a separate
+ * test and the taking, compaction's free scanner, which read the
+ * pageblock's type before the isolation, could take a block.
+ *
+ * Context: any; takes the zone lock.
+ * Return: frames taken off, or 0 (nothing done) when a frame of the
+ * range is not free or a pageblock not isolated.
+ */
+unsigned long altmm_offline_isolated_pages(struct altmm_system *sys,
+					   struct altmm_zone *zone,
+					   unsigned long start, unsigned long end)
+{
+	unsigned long pfn, flags, taken = 0, i;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	if (!range_isolated(sys, start, end))
+		goto out;
+	for (pfn = start; pfn < end;) {
+		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
+		unsigned int order = d->private;
+
+		del_from_free_list(zone, d, order);
+		for (i = 0; i < BIT(order); i++)
+			__set_bit(ALTMM_PG_reserved, &altmm_pfn_to_desc(sys, pfn + i)->flags);
+		taken += BIT(order);
+		pfn += BIT(order);
+	}
+	zone->nr_isolate_pageblock -= (end - start) / ALTMM_PAGEBLOCK_NR_PAGES;
+out:
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return taken;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_offline_isolated_pages, ALTMM_INTERNAL);
+
+/**
+ * altmm_online_isolate_pageblocks() - isolate an offline range's
+ *	pageblocks before its frames are freed (move_pfn_range_to_zone())
+ * @sys: instance
+ * @zone: the zone the range joins
+ * @start: first pfn, section aligned
+ * @end: pfn after the last
+ *
+ * online_pages() frees the frames into isolated pageblocks, so that no
+ * allocation sees them before the zone's counts are right, then
+ * undoes the isolation.
+ *
+ * Context: any; takes the zone lock.
+ */
+void altmm_online_isolate_pageblocks(struct altmm_system *sys, struct altmm_zone *zone,
+				     unsigned long start, unsigned long end)
+{
+	unsigned long pfn, flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (pfn = start; pfn < end; pfn += ALTMM_PAGEBLOCK_NR_PAGES) {
+		altmm_set_pageblock_migratetype(sys, pfn, ALTMM_MIGRATE_ISOLATE);
+		altmm_set_pageblock_skip(sys, pfn, false);
+		zone->nr_isolate_pageblock++;
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+EXPORT_SYMBOL_NS_GPL(altmm_online_isolate_pageblocks, ALTMM_INTERNAL);
 
 /* === The high-atomic reserve === */
 

@@ -489,6 +489,70 @@ out:
 EXPORT_SYMBOL_NS_GPL(altmm_check_zone_walk, ALTMM_INTERNAL);
 
 /**
+ * altmm_check_sections_walk() - check what memory hotplug leaves behind
+ * @sys: a quiet instance
+ * @r: the report to add to
+ *
+ * Every frame of an offline section (present, not device memory) is
+ * reserved and in no place (free, per-CPU, allocated), so that neither
+ * the allocator nor the zone walks count it; no section is left half
+ * way offline; each zone's count of isolated pageblocks is the number
+ * of isolated pageblocks in its online sections.
+ *
+ * Context: process context; takes no lock (the instance is quiet).
+ * Return: the problems this walk found (also added to @r).
+ */
+unsigned long altmm_check_sections_walk(struct altmm_system *sys,
+					struct altmm_check_report *r)
+{
+	unsigned long before = r->problems, nr, i;
+	struct altmm_zone *zone;
+	int nid, zt;
+
+	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
+		const struct altmm_section *sec = &sys->sections[nr];
+
+		if (!(sec->flags & ALTMM_SECTION_PRESENT) || (sec->flags & ALTMM_SECTION_DEVICE))
+			continue;
+		scnprintf(r->where, sizeof(r->where), "section %lu", nr);
+		if (sec->flags & ALTMM_SECTION_GOING_OFFLINE)
+			verify_note(r, "still going offline");
+		if (sec->flags & ALTMM_SECTION_ONLINE)
+			continue;
+		for (i = 0; i < ALTMM_PAGES_PER_SECTION; i++) {
+			const struct altmm_page *d = &sec->mem_map[i];
+
+			if (!altmm_desc_test(d, ALTMM_PG_reserved) || (d->flags & PLACE_FLAGS)) {
+				verify_note(r, "offline, but frame %lu has flags %#lx", i,
+					    d->flags & (PLACE_FLAGS | BIT(ALTMM_PG_reserved)));
+				break;
+			}
+		}
+	}
+	for_each_altmm_populated_zone(sys, zone, nid, zt) {
+		unsigned long isolated = 0, pfn;
+
+		for (pfn = zone->zone_start_pfn; pfn < zone->zone_start_pfn + zone->spanned_pages;
+		     pfn += ALTMM_PAGEBLOCK_NR_PAGES) {
+			const struct altmm_section *sec = altmm_pfn_to_section(sys, pfn);
+
+			if (sec && (sec->flags & ALTMM_SECTION_ONLINE) &&
+			    altmm_section_zone(sys, sec) == zone &&
+			    altmm_get_pageblock_migratetype(sys, pfn) == ALTMM_MIGRATE_ISOLATE)
+				isolated++;
+		}
+		scnprintf(r->where, sizeof(r->where), "node %d zone %s", nid,
+			  altmm_zone_names[zt]);
+		if (isolated != zone->nr_isolate_pageblock)
+			verify_note(r, "nr_isolate_pageblock %lu, %lu isolated pageblocks",
+				    zone->nr_isolate_pageblock, isolated);
+	}
+	r->where[0] = '\0';
+	return r->problems - before;
+}
+EXPORT_SYMBOL_NS_GPL(altmm_check_sections_walk, ALTMM_INTERNAL);
+
+/**
  * altmm_check_quiesce() - wait until no reclaim or compaction thread of an
  *	instance runs
  * @sys: the instance
@@ -1165,6 +1229,7 @@ unsigned long altmm_check_instance(struct altmm_system *sys,
 		if (zt != ALTMM_ZONE_DEVICE)
 			altmm_check_zone_walk(sys, zone, r);
 	cpus_read_unlock();
+	altmm_check_sections_walk(sys, r);
 	altmm_check_slab_walk(sys, r);
 	for_each_altmm_node(sys, node, nid)
 		altmm_check_lru_walk(sys, node, r);

@@ -48,6 +48,8 @@ unsigned long altmm_check_slab_walk(struct altmm_system *sys,
 unsigned long altmm_check_lru_walk(struct altmm_system *sys,
 				   struct altmm_node *node,
 				   struct altmm_check_report *r);
+unsigned long altmm_check_sections_walk(struct altmm_system *sys,
+					struct altmm_check_report *r);
 int altmm_check_quiesce(struct altmm_system *sys, unsigned int timeout_ms);
 unsigned long altmm_check_instance(struct altmm_system *sys,
 				   struct altmm_check_report *r);

@@ -331,6 +331,9 @@ static bool suitable_migration_target(const struct compact_control *cc,
 	if (test_bit(ALTMM_PG_buddy, &d->flags) &&
 	    READ_ONCE(d->private) >= ALTMM_PAGEBLOCK_ORDER)
 		return false;
+	/* Memory offline is emptying it: moving pages in would undo that. */
+	if (altmm_get_pageblock_migratetype(cc->sys, pfn) == ALTMM_MIGRATE_ISOLATE)
+		return false;
 	if (cc->ignore_block_suitable)
 		return true;
 	return altmm_get_pageblock_migratetype(cc->sys, pfn) == ALTMM_MIGRATE_MOVABLE;

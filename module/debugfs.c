@@ -9,6 +9,10 @@
  *   memblock/memory     /sys/kernel/debug/memblock/memory
  *   memblock/reserved   /sys/kernel/debug/memblock/reserved
  *   node/nodeN/compact  /sys/devices/system/node/nodeN/compact (write 1)
+ *   memory/             /sys/devices/system/memory/: block_size_bytes and
+ *                       one memoryN/ per present section (state,
+ *                       online_type, valid_zones, phys_index,
+ *                       phys_device, removable)
  *
  * The files and their state (&struct altmm_debugfs) belong to this layer,
  * not to the instance: whoever publishes an instance makes them, and
@@ -28,6 +32,7 @@
 #include <linux/uaccess.h>
 
 #include "compaction.h"
+#include "memory_hotplug.h"
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "debugfs.h"
@@ -489,6 +494,311 @@ static int page_owner_stacks_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(page_owner_stacks);
 
+/**
+ * struct altmm_debugfs - what the files of one instance keep
+ * @sys: the instance shown
+ * @dir: its directory, removed with everything in it
+ * @ctl: the ctl file's state (ctl.c), or NULL
+ * @slabinfo: the slab files' state (slabinfo.c), or NULL
+ * @blocks: what the memory/memoryN/ files point to, one per section,
+ *	or NULL
+ * @memory: the memory/ directory
+ * @memory_lock: memoryN/ directories come and go under it (probe, remove)
+ *
+ * The instance knows nothing of it: it is made and freed by whoever
+ * publishes the instance (main.c, for the default one).
+ */
+struct altmm_debugfs {
+	struct altmm_system *sys;
+	struct dentry *dir;
+	struct altmm_ctl *ctl;
+	struct altmm_slabinfo *slabinfo;
+	struct altmm_memory_block *blocks;
+	struct dentry *memory;
+	struct mutex memory_lock;	/* memoryN/ directories */
+};
+
+/* === memory/ === */
+
+/**
+ * struct altmm_memory_block - what the files of one memoryN/ point to
+ * @sys: the instance
+ * @nr: the section (altmm's memory block is one section)
+ * @dir: its memoryN/, or NULL while the section is absent
+ */
+struct altmm_memory_block {
+	struct altmm_system *sys;
+	unsigned long nr;
+	struct dentry *dir;
+};
+
+static int block_size_bytes_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%lx\n", (unsigned long)ALTMM_PAGES_PER_SECTION << PAGE_SHIFT);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(block_size_bytes);
+
+static int memory_state_show(struct seq_file *m, void *v)
+{
+	const struct altmm_memory_block *mb = m->private;
+
+	seq_printf(m, "%s\n", altmm_section_state_name(mb->sys, mb->nr));
+	return 0;
+}
+
+/*
+ * online_type: what the block is online as, or "offline".  6.1 has no
+ * such file per block (the choice rides on state writes); altmm's
+ * reads back the zone's kind and takes the same writes as state.
+ */
+static int memory_online_type_show(struct seq_file *m, void *v)
+{
+	const struct altmm_memory_block *mb = m->private;
+	const struct altmm_section *sec = &mb->sys->sections[mb->nr];
+	int type = ALTMM_MMOP_OFFLINE;
+
+	if (READ_ONCE(sec->flags) & ALTMM_SECTION_ONLINE)
+		type = sec->zone == ALTMM_ZONE_MOVABLE ? ALTMM_MMOP_ONLINE_MOVABLE :
+							 ALTMM_MMOP_ONLINE_KERNEL;
+	seq_printf(m, "%s\n", altmm_online_type_names[type]);
+	return 0;
+}
+
+/*
+ * valid_zones_show(): an online block's zone; for an offline one the
+ * default zone, then those online_kernel and online_movable would pick
+ * when they differ (never, in altmm: see memory_hotplug.c).
+ */
+static int memory_valid_zones_show(struct seq_file *m, void *v)
+{
+	const struct altmm_memory_block *mb = m->private;
+	const struct altmm_section *sec = &mb->sys->sections[mb->nr];
+	struct altmm_zone *def, *zone;
+	int type;
+
+	if (READ_ONCE(sec->flags) & ALTMM_SECTION_ONLINE) {
+		seq_printf(m, "%s\n", altmm_zone_names[sec->zone]);
+		return 0;
+	}
+	def = altmm_hotplug_zone_for(mb->sys, mb->nr, ALTMM_MMOP_ONLINE);
+	if (!def) {
+		seq_puts(m, "none\n");
+		return 0;
+	}
+	seq_puts(m, altmm_zone_names[def->type]);
+	for (type = ALTMM_MMOP_ONLINE_KERNEL; type <= ALTMM_MMOP_ONLINE_MOVABLE; type++) {
+		zone = altmm_hotplug_zone_for(mb->sys, mb->nr, type);
+		if (zone && zone != def)
+			seq_printf(m, " %s", altmm_zone_names[zone->type]);
+	}
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static int memory_phys_index_show(struct seq_file *m, void *v)
+{
+	const struct altmm_memory_block *mb = m->private;
+
+	seq_printf(m, "%08lx\n", mb->nr);
+	return 0;
+}
+
+/* phys_device and removable print what 6.1 prints on x86 with HOTREMOVE. */
+static int memory_phys_device_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "0\n");
+	return 0;
+}
+
+static int memory_removable_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "1\n");
+	return 0;
+}
+
+/* state_store(): offline, online, online_kernel, online_movable. */
+static ssize_t memory_state_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct altmm_memory_block *mb = file_inode(file)->i_private;
+	const char *name = file->f_path.dentry->d_name.name;
+	char buf[24];
+	int type, ret;
+
+	if (*ppos)
+		return -EINVAL;
+	if (!count || count >= sizeof(buf) || copy_from_user(buf, ubuf, count)) {
+		pr_warn("%s: memory/memory%lu/%s: write refused: expected offline, online, online_kernel or online_movable\n",
+			mb->sys->name, mb->nr, name);
+		return count && count < sizeof(buf) ? -EFAULT : -EINVAL;
+	}
+	buf[count] = '\0';
+	type = altmm_online_type_from_str(buf);
+	if (type < 0) {
+		pr_warn("%s: memory/memory%lu/%s: write refused: expected offline, online, online_kernel or online_movable\n",
+			mb->sys->name, mb->nr, name);
+		return -EINVAL;
+	}
+	if (type == ALTMM_MMOP_OFFLINE)
+		ret = altmm_offline_section(mb->sys, mb->nr);
+	else
+		ret = altmm_online_section(mb->sys, mb->nr, type);
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
+}
+
+#define MEMORY_BLOCK_FILE(_name, _write)					\
+static int memory_##_name##_open(struct inode *inode, struct file *file)	\
+{										\
+	return single_open(file, memory_##_name##_show, inode->i_private);	\
+}										\
+static const struct file_operations memory_##_name##_fops = {		\
+	.owner		= THIS_MODULE,						\
+	.open		= memory_##_name##_open,				\
+	.read		= seq_read,						\
+	.write		= _write,						\
+	.llseek		= seq_lseek,						\
+	.release	= single_release,					\
+}
+
+MEMORY_BLOCK_FILE(state, memory_state_write);
+MEMORY_BLOCK_FILE(online_type, memory_state_write);
+MEMORY_BLOCK_FILE(valid_zones, NULL);
+MEMORY_BLOCK_FILE(phys_index, NULL);
+MEMORY_BLOCK_FILE(phys_device, NULL);
+MEMORY_BLOCK_FILE(removable, NULL);
+
+static void memory_block_dir_create(struct altmm_memory_block *mb, struct dentry *mem)
+{
+	char name[24];
+	struct dentry *d;
+
+	snprintf(name, sizeof(name), "memory%lu", mb->nr);
+	d = debugfs_create_dir(name, mem);
+	debugfs_create_file("state", 0644, d, mb, &memory_state_fops);
+	debugfs_create_file("online_type", 0644, d, mb, &memory_online_type_fops);
+	debugfs_create_file("valid_zones", 0444, d, mb, &memory_valid_zones_fops);
+	debugfs_create_file("phys_index", 0444, d, mb, &memory_phys_index_fops);
+	debugfs_create_file("phys_device", 0444, d, mb, &memory_phys_device_fops);
+	debugfs_create_file("removable", 0444, d, mb, &memory_removable_fops);
+	mb->dir = d;
+}
+
+/*
+ * probe (probe_store()) and remove: a physical address, block aligned,
+ * in any base kstrtoull() takes.  Returns the section, or -EINVAL with
+ * a log line naming the file.
+ */
+static long memory_parse_block(struct altmm_system *sys, const char *file,
+			       const char __user *ubuf, size_t count)
+{
+	char buf[32];
+	u64 phys;
+
+	if (!count || count >= sizeof(buf) || copy_from_user(buf, ubuf, count))
+		goto bad;
+	buf[count] = '\0';
+	if (kstrtou64(strim(buf), 0, &phys) || phys & (((u64)1 << ALTMM_SECTION_SHIFT) - 1) ||
+	    (phys >> ALTMM_SECTION_SHIFT) >= sys->layout.nr_sections)
+		goto bad;
+	return phys >> ALTMM_SECTION_SHIFT;
+bad:
+	pr_warn("%s: memory/%s: write refused: expected the physical address of a memory block (a multiple of %#lx below %#llx)\n",
+		sys->name, file, 1UL << ALTMM_SECTION_SHIFT,
+		(u64)sys->layout.nr_sections << ALTMM_SECTION_SHIFT);
+	return -EINVAL;
+}
+
+/* probe: hot-add the section at that address, offline (add_memory()). */
+static ssize_t memory_probe_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct altmm_debugfs *d = file->private_data;
+	long nr = memory_parse_block(d->sys, "probe", ubuf, count);
+	int ret;
+
+	if (nr < 0)
+		return nr;
+	mutex_lock(&d->memory_lock);
+	ret = altmm_add_memory(d->sys, nr);
+	if (!ret && d->blocks) {
+		d->blocks[nr].sys = d->sys;
+		d->blocks[nr].nr = nr;
+		memory_block_dir_create(&d->blocks[nr], d->memory);
+	}
+	mutex_unlock(&d->memory_lock);
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
+}
+
+/* remove: hot-remove the offline section at that address (remove_memory()). */
+static ssize_t memory_remove_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct altmm_debugfs *d = file->private_data;
+	long nr = memory_parse_block(d->sys, "remove", ubuf, count);
+	int ret;
+
+	if (nr < 0)
+		return nr;
+	mutex_lock(&d->memory_lock);
+	ret = altmm_remove_memory(d->sys, nr);
+	if (!ret && d->blocks) {
+		debugfs_remove(d->blocks[nr].dir);
+		d->blocks[nr].dir = NULL;
+	}
+	mutex_unlock(&d->memory_lock);
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
+}
+
+static const struct file_operations memory_probe_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= memory_probe_write,
+	.llseek	= default_llseek,
+};
+
+static const struct file_operations memory_remove_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= memory_remove_write,
+	.llseek	= default_llseek,
+};
+
+/* One memoryN/ per present section that is memory (not device). */
+static void memory_files_create(struct altmm_debugfs *d, struct dentry *dir)
+{
+	struct altmm_system *sys = d->sys;
+	unsigned long nr;
+
+	mutex_init(&d->memory_lock);
+	d->memory = debugfs_create_dir("memory", dir);
+	debugfs_create_file("block_size_bytes", 0444, d->memory, sys, &block_size_bytes_fops);
+	d->blocks = kcalloc(sys->layout.nr_sections, sizeof(*d->blocks), GFP_KERNEL);
+	if (!d->blocks)
+		return;
+	debugfs_create_file("probe", 0200, d->memory, d, &memory_probe_fops);
+	debugfs_create_file("remove", 0200, d->memory, d, &memory_remove_fops);
+	for (nr = 0; nr < sys->layout.nr_sections; nr++) {
+		const struct altmm_section *sec = &sys->sections[nr];
+		struct altmm_memory_block *mb = &d->blocks[nr];
+
+		if (!(sec->flags & ALTMM_SECTION_PRESENT) || (sec->flags & ALTMM_SECTION_DEVICE))
+			continue;
+		mb->sys = sys;
+		mb->nr = nr;
+		memory_block_dir_create(mb, d->memory);
+	}
+}
+
 /* === memblock/ === */
 
 static int memblock_show(struct seq_file *m, void *v)
@@ -504,23 +814,6 @@ static int memblock_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(memblock);
-
-/**
- * struct altmm_debugfs - what the files of one instance keep
- * @sys: the instance shown
- * @dir: its directory, removed with everything in it
- * @ctl: the ctl file's state (ctl.c), or NULL
- * @slabinfo: the slab files' state (slabinfo.c), or NULL
- *
- * The instance knows nothing of it: it is made and freed by whoever
- * publishes the instance (main.c, for the default one).
- */
-struct altmm_debugfs {
-	struct altmm_system *sys;
-	struct dentry *dir;
-	struct altmm_ctl *ctl;
-	struct altmm_slabinfo *slabinfo;
-};
 
 /**
  * altmm_debugfs_create() - publish an instance's files
@@ -557,6 +850,7 @@ struct altmm_debugfs *altmm_debugfs_create(struct altmm_system *sys,
 		debugfs_create_file("page_owner_stacks", 0400, dir, sys,
 				    &page_owner_stacks_fops);
 	}
+	memory_files_create(d, dir);
 	mb = debugfs_create_dir("memblock", dir);
 	debugfs_create_file("memory", 0444, mb, &sys->memblock.memory,
 			    &memblock_fops);
@@ -581,5 +875,6 @@ void altmm_debugfs_destroy(struct altmm_debugfs *d)
 	altmm_slabinfo_remove(d->slabinfo);
 	debugfs_remove(d->dir);
 	altmm_ctl_release(d->ctl);
+	kfree(d->blocks);
 	kfree(d);
 }

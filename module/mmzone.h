@@ -18,9 +18,12 @@
  * Every conversion is therefore O(1), and a host page that is not in an
  * arena chunk is foreign.
  *
- * Locking: the layout, the section table and the chunk map are written
- * only while an instance is built or torn down, single-threaded, and are
- * read-only while it is visible.  Each structure below that changes at
+ * Locking: the layout is written only while an instance is built or
+ * torn down.  The section table and the chunk map are too, but for
+ * memory hotplug, which changes a section's flags, zone and host chunk
+ * and grows the chunk map under &altmm_system.hotplug_lock, publishing
+ * each change so that a lockless lookup sees an old or a new state,
+ * never a torn one (memory_hotplug.c, arena.c).  Each structure below that changes at
  * run time names the lock that protects it; the one lock order of the
  * module is in buddy.c's head comment.
  */
@@ -126,6 +129,9 @@ enum altmm_section_flags {
 	ALTMM_SECTION_PRESENT	= BIT(0),	/* backed by a host chunk */
 	ALTMM_SECTION_ONLINE	= BIT(1),	/* its frames are managed */
 	ALTMM_SECTION_DEVICE	= BIT(2),	/* ZONE_DEVICE, kept out */
+	ALTMM_SECTION_GOING_OFFLINE = BIT(3),	/* memory_hotplug.c is offlining it */
+	ALTMM_SECTION_HOTPLUGGED = BIT(4),	/* added or removed at run time */
+	ALTMM_SECTION_HOST_MEMMAP = BIT(5),	/* mem_map, usemap from the host's heap */
 };
 
 /**
@@ -318,6 +324,9 @@ struct altmm_node;
  * @free_area: the buddy lists, by order
  * @nr_reserved_highatomic: frames in pageblocks reserved for high-order
  *	atomic allocations
+ * @nr_isolate_pageblock: pageblocks of the zone's online sections that
+ *	are ALTMM_MIGRATE_ISOLATE; while it is not 0 a free re-reads its
+ *	pageblock's type under the lock (6.1's has_isolate_pageblock())
  * @pcp: per-CPU lists
  * @watermark: min, low, high, promo (READ_ONCE; written under
  *	&altmm_system.tune_lock)
@@ -350,6 +359,7 @@ struct altmm_zone {
 	spinlock_t lock;		/* free_area, pageblock bits, highatomic */
 	struct altmm_free_area free_area[ALTMM_MAX_ORDER];
 	unsigned long nr_reserved_highatomic;
+	unsigned long nr_isolate_pageblock;
 
 	struct altmm_pcp __percpu *pcp;
 	unsigned long watermark[ALTMM_NR_WMARK];
@@ -599,7 +609,10 @@ struct altmm_page_owner;
  * @chunk_map: section number + 1 of each host chunk from @chunk_base on;
  *	0 where the chunk is not ours
  * @chunk_base: host chunk number (host pfn >> 10) of @chunk_map[0]
- * @chunk_span: entries in @chunk_map
+ * @chunk_span: entries in @chunk_map; grows (never shrinks) when memory
+ *	is hot-added, published with smp_store_release() after @chunk_map
+ * @retired_chunk_maps: chunk maps a hot-add replaced, kept until the
+ *	instance goes (a lockless lookup may still be reading one)
  * @dm_start: direct-map address of host chunk @chunk_base
  * @dm_size: bytes of direct map @chunk_map covers, or 0 when the map was
  *	found not to be linear (then lookups go through virt_to_page())
@@ -610,6 +623,10 @@ struct altmm_page_owner;
  * @nodes: node data, in the arena
  * @tune: tunables; written under @tune_lock, read with READ_ONCE
  * @tune_lock: serialises recomputing watermarks and pcp limits
+ * @hotplug_lock: serialises memory offline and online (memory_hotplug.c),
+ *	as 6.1's device_hotplug_lock and mem_hotplug_lock together; the
+ *	sections' ONLINE and GOING_OFFLINE bits, zone and node spans and
+ *	present counts change only under it
  * @totalreserve_pages: frames kept free by watermarks and reserves
  * @vm_events: per-CPU event counters, &enum altmm_vm_event_item
  * @shrinkers: registered shrinkers, under @shrinker_rwsem
@@ -657,6 +674,7 @@ struct altmm_system {
 	u32 *chunk_map;
 	unsigned long chunk_base;
 	unsigned long chunk_span;
+	struct list_head retired_chunk_maps;
 	unsigned long dm_start;
 	unsigned long dm_size;
 	unsigned long nr_chunks;
@@ -667,6 +685,7 @@ struct altmm_system {
 
 	struct altmm_tunables tune;
 	struct mutex tune_lock;		/* @tune writes and recomputation */
+	struct mutex hotplug_lock;	/* section offline/online */
 	unsigned long totalreserve_pages;
 	struct altmm_vm_events __percpu *vm_events;
 	struct list_head shrinkers;
@@ -706,9 +725,12 @@ void altmm_cpuhp_unregister(void);
 /* arena.c */
 int altmm_arena_acquire(struct altmm_system *sys);
 void altmm_arena_release(struct altmm_system *sys);
+int altmm_arena_add_chunk(struct altmm_system *sys, unsigned long nr);
+void altmm_arena_remove_chunk(struct altmm_system *sys, unsigned long nr);
 
 /* sparse.c */
 int altmm_sparse_init(struct altmm_system *sys);
+int altmm_sparse_add_section(struct altmm_system *sys, unsigned long nr);
 bool altmm_host_page_to_pfn(const struct altmm_system *sys,
 			    const struct page *page, unsigned long *pfn);
 bool altmm_virt_to_pfn(const struct altmm_system *sys, const void *addr,

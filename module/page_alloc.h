@@ -280,6 +280,17 @@ enum altmm_free_block {
 	ALTMM_FREE_BLOCK_STEAL,	/* on a list it may claim a pageblock of */
 };
 
+int altmm_set_migratetype_isolate(struct altmm_system *sys, struct altmm_zone *zone,
+				  unsigned long pfn);
+void altmm_unset_migratetype_isolate(struct altmm_system *sys, struct altmm_zone *zone,
+				     unsigned long pfn, int mt);
+bool altmm_test_pages_isolated(struct altmm_system *sys, struct altmm_zone *zone,
+			       unsigned long start, unsigned long end);
+unsigned long altmm_offline_isolated_pages(struct altmm_system *sys,
+					   struct altmm_zone *zone,
+					   unsigned long start, unsigned long end);
+void altmm_online_isolate_pageblocks(struct altmm_system *sys, struct altmm_zone *zone,
+				     unsigned long start, unsigned long end);
 int altmm_isolate_free_block(struct altmm_system *sys, struct altmm_zone *zone,
 			     unsigned long pfn);
 enum altmm_free_block altmm_zone_free_block_ready(struct altmm_system *sys,

@@ -9,12 +9,15 @@
  *
  * ZONE_DEVICE sections get descriptors too (memremap_pages() creates
  * struct pages) but are never online: their frames stay reserved.
+ * Memory hotplug gives a section added at run time its descriptors from
+ * the host's heap (altmm_sparse_add_section()).
  */
 
 /* Lines about an instance start with its name, which for the default is "altmm". */
 #define pr_fmt(fmt) fmt
 
 #include <linux/mm.h>
+#include <linux/slab.h>
 
 #include "mmzone.h"
 
@@ -108,6 +111,91 @@ int altmm_sparse_init(struct altmm_system *sys)
 	return 0;
 }
 
+/*
+ * Node and zone of a section hot-added in a hole of the layout, as
+ * section_place() finds them at boot, but refusing (-EINVAL) what is in
+ * no node or zone, or is device memory.
+ */
+static int hotplug_place(const struct altmm_layout *l, unsigned long nr, u8 *nid, u8 *zone)
+{
+	unsigned long pfn = nr << ALTMM_PFN_SECTION_SHIFT, s, e;
+	int n, zt;
+
+	if (pfn >= l->device.start && pfn < l->device.end)
+		return -EINVAL;
+	for (n = 0; n < l->nr_nodes; n++)
+		if (pfn >= l->node_range[n].start && pfn < l->node_range[n].end)
+			break;
+	if (n == l->nr_nodes)
+		return -EINVAL;
+	for (zt = 0; zt < ALTMM_NR_ZONES; zt++) {
+		if (zt == ALTMM_ZONE_DEVICE)
+			continue;
+		altmm_layout_zone_span(l, n, zt, &s, &e);
+		if (pfn >= s && pfn < e) {
+			*nid = n;
+			*zone = zt;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * altmm_sparse_add_section() - descriptors and a usemap for a section
+ *	memory hotplug adds (sparse_add_section())
+ * @sys: instance
+ * @nr: an absent section
+ *
+ * Its node and zone come from the layout, as at boot.  A section that
+ * was present once keeps its descriptors (in the arena, or from an
+ * earlier hot-add); one that never was gets them from the host's heap,
+ * as 6.1 allocates a hot-added memmap.  Every frame starts reserved and
+ * every pageblock movable; the section stays absent for the caller to
+ * back and publish.
+ *
+ * Context: process context, may sleep; memory hotplug's lock.
+ * Return: 0, -EINVAL for a section in no node or zone (or device
+ * memory), -ENOMEM.
+ */
+int altmm_sparse_add_section(struct altmm_system *sys, unsigned long nr)
+{
+	struct altmm_section *sec = &sys->sections[nr];
+	unsigned long i;
+	u8 nid, zone;
+	int ret;
+
+	ret = hotplug_place(&sys->layout, nr, &nid, &zone);
+	if (ret)
+		return ret;
+	if (!sec->mem_map) {
+		sec->mem_map = kvcalloc(ALTMM_PAGES_PER_SECTION, sizeof(struct altmm_page),
+					GFP_KERNEL);
+		sec->usemap = kcalloc(ALTMM_USEMAP_LONGS, sizeof(unsigned long), GFP_KERNEL);
+		if (!sec->mem_map || !sec->usemap) {
+			kvfree(sec->mem_map);
+			kfree(sec->usemap);
+			sec->mem_map = NULL;
+			sec->usemap = NULL;
+			return -ENOMEM;
+		}
+		WRITE_ONCE(sec->flags, sec->flags | ALTMM_SECTION_HOST_MEMMAP);
+	}
+	sec->nid = nid;
+	WRITE_ONCE(sec->zone, zone);
+	init_section_descs(sys, sec, nr);
+	memset(sec->usemap, 0, ALTMM_USEMAP_LONGS * sizeof(unsigned long));
+	for (i = 0; i < ALTMM_PAGEBLOCKS_PER_SECTION; i++) {
+		unsigned int shift;
+		unsigned long bit = i * ALTMM_NR_PAGEBLOCK_BITS;
+
+		/* pageblock_word() needs a present section: set the bits directly. */
+		shift = bit % BITS_PER_LONG;
+		sec->usemap[bit / BITS_PER_LONG] |= (unsigned long)ALTMM_MIGRATE_MOVABLE << shift;
+	}
+	return 0;
+}
+
 /* A host pfn to ours, through the chunk table; false for foreign frames. */
 static bool host_pfn_to_pfn(const struct altmm_system *sys, unsigned long hpfn,
 			    unsigned long *pfn)
@@ -115,9 +203,10 @@ static bool host_pfn_to_pfn(const struct altmm_system *sys, unsigned long hpfn,
 	unsigned long idx = (hpfn >> ALTMM_PFN_SECTION_SHIFT) - sys->chunk_base;
 	u32 nr;
 
-	if (idx >= READ_ONCE(sys->chunk_span))
+	/* Pairs with the release in grow_chunk_map(): a longer span, a longer map. */
+	if (idx >= smp_load_acquire(&sys->chunk_span))
 		return false;
-	nr = READ_ONCE(sys->chunk_map[idx]);
+	nr = READ_ONCE(READ_ONCE(sys->chunk_map)[idx]);
 	if (!nr)
 		return false;
 	*pfn = ((unsigned long)(nr - 1) << ALTMM_PFN_SECTION_SHIFT) |

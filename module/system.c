@@ -278,6 +278,8 @@ int altmm_system_create(const struct altmm_params *p, const char *name,
 	sys->fail_chunk = p->fail_chunk;
 	sys->arena_fill = p->arena_fill;
 	mutex_init(&sys->tune_lock);
+	mutex_init(&sys->hotplug_lock);
+	INIT_LIST_HEAD(&sys->retired_chunk_maps);
 	INIT_LIST_HEAD(&sys->shrinkers);
 	init_rwsem(&sys->shrinker_rwsem);
 	spin_lock_init(&sys->movable_lock);

@@ -27,8 +27,8 @@ DEBUG_ONLY_STEPS=(selftests-debug-all)
 # upstream_free_pages.  make check-debug runs them all there.
 DEBUG_SELFTESTS=(stress page_alloc_smp page_alloc_hotplug slab_hotplug slab_files
 		 consumer fuzz_debugfs page_alloc_misuse upstream_meminit
-		 upstream_vmalloc usermem usermem_fuzz migrate compaction fault_inject tracepoints page_owner node_files kpageflags debugfs_shape
-		 proc_shapes)
+		 upstream_vmalloc usermem usermem_fuzz migrate compaction memory_hotplug
+		 fault_inject debugfs_shape proc_shapes)
 # The selftests that exercise more than one CPU at once, for the KCSAN
 # kernel: a data race needs two CPUs in the same code.
 # Not usermem: its reclaim unmaps pages from kswapd, where KCSAN reports

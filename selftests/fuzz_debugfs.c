@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_debugfs - a seeded fuzzer for every file of altmm.ko that a person
- * can write: debugfs ctl, the vm/ tunables and the two module parameters
- * writable at run time (init_on_alloc, init_on_free).  altmm has no ioctl.
+ * can write: debugfs ctl, the vm/ tunables, a memory block's state and
+ * online_type, memory/probe, and the module parameters writable at run time
+ * (init_on_alloc, init_on_free, swap_mb).  altmm has no ioctl.
  *
  *   fuzz_debugfs [-s SEED] [-n OPS] [-c CORPUS] [-d DIR] [-v] [-x]
  *
@@ -124,7 +125,7 @@ static __printf(2, 3) void buf_printf(struct buf *b, const char *fmt, ...)
 
 /* === Targets === */
 
-enum kind { K_CTL, K_INT, K_VEC, K_BOOL };
+enum kind { K_CTL, K_INT, K_VEC, K_BOOL, K_WORD, K_ADDR };
 
 struct target {
 	const char *name;	/* in the corpus and the output */
@@ -165,6 +166,15 @@ static struct target targets[] = {
 	{ "param/init_on_alloc", "/sys/module/altmm/parameters/init_on_alloc", K_BOOL },
 	{ "param/init_on_free", "/sys/module/altmm/parameters/init_on_free", K_BOOL },
 	{ "param/swap_mb", "/sys/module/altmm/parameters/swap_mb", K_INT, 0, 16384 },
+	/* A memory block: offline and online for real, put back online at the end. */
+	{ "memory/memory1/state", "memory/memory1/state", K_WORD },
+	{ "memory/memory1/online_type", "memory/memory1/online_type", K_WORD },
+	/*
+	 * probe adds only in holes (none in the layouts fuzzed), so it is
+	 * all refusals; remove is left out: a removed memory1 would have no
+	 * state file to be put back online through.
+	 */
+	{ "memory/probe", "memory/probe", K_ADDR },
 };
 
 #define NR_TARGETS	((int)ARRAY_SIZE(targets))
@@ -175,6 +185,8 @@ static const char * const readables[] = {
 	"meminfo", "slabinfo", "vmallocinfo", "sections", "layout",
 	"extfrag/unusable_index", "extfrag/extfrag_index", "memblock/memory",
 	"memblock/reserved", "vm/min_free_kbytes", "vm/lowmem_reserve_ratio",
+	"memory/block_size_bytes", "memory/memory1/state", "memory/memory1/valid_zones",
+	"memory/memory1/online_type", "memory/memory1/phys_index",
 };
 
 static const char *dir = "/sys/kernel/debug/altmm";
@@ -396,6 +408,27 @@ static void gen_tunable(struct buf *b, const struct target *t)
 		static const char * const v[] = {
 			"0", "1", "Y", "N", "y", "n", "yes", "no", "on", "off",
 			"2", "-1", "true", "",
+		};
+
+		buf_printf(b, "%s", PICK(v));
+		break;
+	}
+	case K_ADDR: {
+		static const char * const v[] = {
+			"0x0", "0x400000", "0x400001", "4194304", "0x7ffffffffffff000",
+			"-4194304", "0x", "0x400000 0x800000", "1e6", "0x40000000",
+		};
+
+		if (chance(50))
+			buf_printf(b, "%#llx", (unsigned long long)rnd(4096) << 22);
+		else
+			buf_printf(b, "%s", PICK(v));
+		break;
+	}
+	case K_WORD: {
+		static const char * const v[] = {
+			"offline", "online", "online_kernel", "online_movable",
+			"going-offline", "Online", "online_", "offline online", "",
 		};
 
 		buf_printf(b, "%s", PICK(v));
@@ -922,7 +955,11 @@ static void snapshot(const struct target *t, char *out)
 		ctl_rows(out);
 		return;
 	}
-	target_path(t, path, sizeof(path));
+	/* probe is write-only: what it would change is the sections. */
+	if (t->kind == K_ADDR)
+		snprintf(path, sizeof(path), "%s/sections", dir);
+	else
+		target_path(t, path, sizeof(path));
 	if (read_path(path, out, READ_MAX) < 0)
 		out[0] = '\0';
 }
@@ -1039,7 +1076,7 @@ static void save_tunables(void)
 			printf("# target %s: %s is missing, not fuzzed\n", t->name, path);
 			continue;
 		}
-		if (t->kind != K_CTL &&
+		if (t->kind != K_CTL && t->kind != K_ADDR &&
 		    read_path(path, t->saved, sizeof(t->saved)) < 0)
 			t->saved[0] = '\0';
 	}
@@ -1055,7 +1092,7 @@ static int restore_tunables(void)
 		struct target *t = &targets[i];
 		int fd;
 
-		if (!t->present || t->kind == K_CTL)
+		if (!t->present || t->kind == K_CTL || t->kind == K_ADDR)
 			continue;
 		target_path(t, path, sizeof(path));
 		fd = open(path, O_WRONLY);

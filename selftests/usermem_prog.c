@@ -22,6 +22,10 @@
  *   usermem_prog compact MB ROUNDS
  *                               fragment the arena, then compact it ROUNDS
  *                               times while a child rewrites half of it
+ *   usermem_prog hotplug MB ROUNDS BLOCKS
+ *                               take up to BLOCKS memory blocks offline and
+ *                               back ROUNDS times while a child rewrites
+ *                               half of MB (memory/memoryN/state)
  *
  * Every mode but pressure, oom and hold prints its checks, each a line
  * "ok <what>" or "FAIL <what>: <why>", and exits 1 on any FAIL.
@@ -61,6 +65,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1116,6 +1121,114 @@ static int compact(long mb, int rounds)
 	return failed;
 }
 
+/* === Memory hotplug === */
+
+#define MAX_BLOCKS	4096
+
+/* The numbers of altmm's memory blocks (memory/memoryN), sorted; how many. */
+static int memory_blocks(int *nr, int max)
+{
+	DIR *d = opendir(ALTMM_DIR "memory");
+	struct dirent *e;
+	int n = 0, i, j, v;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && n < max)
+		if (sscanf(e->d_name, "memory%d", &v) == 1)
+			nr[n++] = v;
+	closedir(d);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && nr[j - 1] > nr[j]; j--) {
+			v = nr[j];
+			nr[j] = nr[j - 1];
+			nr[j - 1] = v;
+		}
+	return n;
+}
+
+/* Write @state to memory block @nr's state file: 0 or the errno. */
+static int block_state(int nr, const char *state)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "memory/memory%d/state", nr);
+	return write_altmm(name, state);
+}
+
+/*
+ * hotplug MB ROUNDS BLOCKS: MB in use, the first half checked and
+ * rewritten by this process between steps, the second by a child sharing
+ * the mapping without pause.  Each round writes "offline" to the state
+ * of memory blocks, starting further along each round, until BLOCKS of
+ * them went offline (EBUSY for a block holding kernel memory and ENOMEM
+ * when the rest is full are right answers), then "online" to each of
+ * those.  Every page must hold what was last written, every round must
+ * have taken some block offline and brought it back.
+ */
+static int hotplug(long mb, int rounds, int blocks)
+{
+	size_t len = (size_t)mb << 20, pages = len / page_size, half = pages / 2;
+	static int nr[MAX_BLOCKS], off[MAX_BLOCKS];
+	int fd, r, i, n, noff, err, total = 0, busy = 0, nomem = 0, back = 1;
+	pid_t child;
+	char *p;
+
+	mode_name = "hotplug";
+	n = memory_blocks(nr, MAX_BLOCKS);
+	check(n > 0, "memory/ lists the memory blocks", "none found");
+	fd = open_dev();
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	if (rewrite(p, 0, pages, 0, "first write"))
+		return 1;
+	child = start_rewriter(p, half, pages - half);
+	for (r = 0; r < rounds && n; r++) {
+		noff = 0;
+		for (i = 0; i < n && noff < blocks; i++) {
+			int b = nr[(i + r * blocks) % n];
+
+			err = block_state(b, "offline");
+			if (!err)
+				off[noff++] = b;
+			else if (err == EBUSY)
+				busy++;
+			else if (err == ENOMEM)
+				nomem++;
+			else
+				printf("FAIL hotplug: offline of memory%d: %s\n", b, strerror(err));
+		}
+		total += noff;
+		if (rewrite(p, 0, half, 2 * r + 1, "the parent, blocks offline")) {
+			kill(child, SIGKILL);
+			return 1;
+		}
+		for (i = 0; i < noff; i++) {
+			err = block_state(off[i], "online");
+			if (err) {
+				printf("FAIL hotplug: online of memory%d: %s\n", off[i], strerror(err));
+				back = 0;
+			}
+		}
+		if (!noff)
+			printf("FAIL hotplug: round %d took no block offline\n", r);
+		if (rewrite(p, 0, half, 2 * r + 2, "the parent, blocks back")) {
+			kill(child, SIGKILL);
+			return 1;
+		}
+	}
+	stop_rewriter(child, "the child's half survived every offline");
+	check(total >= rounds, "every round took blocks offline", "%d in %d rounds", total,
+	      rounds);
+	check(back, "every block came back online", "see above");
+	printf("hotplug: %d rounds, %d blocks offlined, %d busy, %d without room\n", rounds,
+	       total, busy, nomem);
+	munmap(p, len);
+	close(fd);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	long mb = argc > 2 ? strtol(argv[2], NULL, 0) : 0;
@@ -1148,11 +1261,13 @@ int main(int argc, char **argv)
 		return migrate(mb, atoi(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "compact") && mb > 0)
 		return compact(mb, atoi(argv[3]));
+	if (argc >= 5 && !strcmp(argv[1], "hotplug") && mb > 0)
+		return hotplug(mb, atoi(argv[3]), atoi(argv[4]));
 	fprintf(stderr,
 		"usage: %s basic MB | pressure MB PASSES | oom MB | hold MB | holdadj MB ADJ |\n"
 		"       touch MB | ioctls PATH |\n"
 		"       file MB PATH | filepressure MB PATH | filero PATH | sigbus PATH |\n"
-		"       migrate MB ROUNDS | compact MB ROUNDS\n",
+		"       migrate MB ROUNDS | compact MB ROUNDS | hotplug MB ROUNDS BLOCKS\n",
 		argv[0]);
 	return 2;
 }
