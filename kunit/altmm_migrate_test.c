@@ -383,17 +383,6 @@ static void movable_misuse_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmm_sys_free_pages(sys, order1, 1, false), 0);
 }
 
-static unsigned long free_order9(struct altmm_zone *zone)
-{
-	unsigned long nr_free[ALTMM_MAX_ORDER], n = 0;
-	unsigned int order;
-
-	altmm_zone_nr_free(zone, nr_free);
-	for (order = ALTMM_PAGEBLOCK_ORDER; order < ALTMM_MAX_ORDER; order++)
-		n += nr_free[order] << (order - ALTMM_PAGEBLOCK_ORDER);
-	return n;
-}
-
 /*
  * compact_node() on a zone fragmented by movable kernel pages (allocated
  * until no free pageblock is left, a seeded half of them freed again):
@@ -421,14 +410,14 @@ static void movable_compaction_raises_free_order9(struct kunit *test)
 		if (owner->nr % 32)
 			continue;
 		altmm_drain_all_pages(sys, NULL);
-		if (!free_order9(zone) && !extra--)
+		if (!altmm_test_free_order9(zone) && !extra--)
 			break;
 	}
 	for (i = 0; i < owner->nr; i++)
 		if (prandom_u32_state(&rnd) & 1)
 			owner_free(test, i);
 	altmm_drain_all_pages(sys, NULL);
-	before = free_order9(zone);
+	before = altmm_test_free_order9(zone);
 	KUNIT_ASSERT_EQ(test, before, 0UL);
 	old = kunit_kcalloc(test, owner->nr, sizeof(*old), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, old);
@@ -438,8 +427,8 @@ static void movable_compaction_raises_free_order9(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, altmm_compact_node(sys, 0, &st), 0);
 	kunit_info(test, "%u pages; free order-9 blocks %lu -> %lu; migrated %lu\n",
-		   owner->nr, before, free_order9(zone), st.migrated);
-	KUNIT_EXPECT_GE(test, free_order9(zone), before + 2);
+		   owner->nr, before, altmm_test_free_order9(zone), st.migrated);
+	KUNIT_EXPECT_GE(test, altmm_test_free_order9(zone), before + 2);
 	for (i = 0; i < owner->nr; i++) {
 		struct page *page = owner->pages[i];
 

@@ -113,6 +113,18 @@ static inline struct altmm_system *altmm_test_create(struct kunit *test,
 	return sys;
 }
 
+/* Free blocks of pageblock order or more in @zone, in pageblock units. */
+static inline unsigned long altmm_test_free_order9(struct altmm_zone *zone)
+{
+	unsigned long nr_free[ALTMM_MAX_ORDER], n = 0;
+	unsigned int order;
+
+	altmm_zone_nr_free(zone, nr_free);
+	for (order = ALTMM_PAGEBLOCK_ORDER; order < ALTMM_MAX_ORDER; order++)
+		n += nr_free[order] << (order - ALTMM_PAGEBLOCK_ORDER);
+	return n;
+}
+
 static inline unsigned long altmm_test_hole_pages(const struct altmm_layout *l)
 {
 	unsigned long n = 0;

@@ -1847,17 +1847,6 @@ static void usermem_oom_badness(struct kunit *test)
 /* === Compaction === */
 
 /* Free blocks of a pageblock or more in a zone. */
-static unsigned long free_order9(struct altmm_zone *zone)
-{
-	unsigned long nr_free[ALTMM_MAX_ORDER], n = 0;
-	unsigned int order;
-
-	altmm_zone_nr_free(zone, nr_free);
-	for (order = ALTMM_PAGEBLOCK_ORDER; order < ALTMM_MAX_ORDER; order++)
-		n += nr_free[order] << (order - ALTMM_PAGEBLOCK_ORDER);
-	return n;
-}
-
 /*
  * Fragment a one-node instance with user pages: two objects take pages
  * in a seeded random order until no free block of a pageblock is left
@@ -1892,7 +1881,7 @@ static struct altmm_uobj *fragment(struct kunit *test, struct altmm_system *sys,
 		KUNIT_ASSERT_GT(test, altmm_zone_free(zone),
 				altmm_wmark(zone, ALTMM_WMARK_HIGH) + 32);
 		altmm_drain_all_pages(sys, NULL);
-		if (!free_order9(zone) && !extra--)
+		if (!altmm_test_free_order9(zone) && !extra--)
 			break;
 	}
 	obj_put(test, drop);
@@ -1931,14 +1920,14 @@ static void compaction_raises_free_order9(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, old);
 	for (i = 0; i < nr; i++)
 		old[i] = user_pfn(test, sys, xa_load(&obj->pages, i));
-	before = free_order9(zone);
+	before = altmm_test_free_order9(zone);
 	scanned = event(sys, ALTMM_COMPACTMIGRATE_SCANNED);
 	success = event(sys, ALTMM_PGMIGRATE_SUCCESS);
 
 	KUNIT_ASSERT_EQ(test, altmm_compact_node(sys, 0, &st), 0);
 	kunit_info(test, "%lu pages; free order-9 blocks %lu -> %lu; migrated %lu\n",
-		   nr, before, free_order9(zone), st.migrated);
-	KUNIT_EXPECT_GE(test, free_order9(zone), before + 2);
+		   nr, before, altmm_test_free_order9(zone), st.migrated);
+	KUNIT_EXPECT_GE(test, altmm_test_free_order9(zone), before + 2);
 	KUNIT_EXPECT_GT(test, st.migrated, 0UL);
 	KUNIT_EXPECT_LE(test, st.migrated, nr);
 	KUNIT_EXPECT_GE(test, st.isolated, 2 * st.migrated);
@@ -1986,7 +1975,7 @@ static void compaction_direct_serves_order9(struct kunit *test)
 	struct page *page;
 
 	fragment(test, sys, &nr, &zone);
-	KUNIT_ASSERT_EQ(test, free_order9(zone), 0UL);
+	KUNIT_ASSERT_EQ(test, altmm_test_free_order9(zone), 0UL);
 	stall = event(sys, ALTMM_COMPACTSTALL);
 	csuccess = event(sys, ALTMM_COMPACTSUCCESS);
 
@@ -2086,7 +2075,7 @@ static void compaction_kcompactd_woken_by_kswapd(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, kcompactd_done(zone->node));
 	KUNIT_EXPECT_EQ(test, event(sys, ALTMM_KCOMPACTD_WAKE) - wake, 1UL);
 	KUNIT_EXPECT_GT(test, event(sys, ALTMM_KCOMPACTD_MIGRATE_SCANNED), scanned);
-	KUNIT_EXPECT_GE(test, free_order9(zone), 1UL);
+	KUNIT_EXPECT_GE(test, altmm_test_free_order9(zone), 1UL);
 	for (i = 0; i < nr; i++)
 		KUNIT_EXPECT_EQ_MSG(test, check_pattern(xa_load(&obj->pages, i), i), -1L,
 				    "offset %lu", i);

@@ -311,6 +311,23 @@ static struct ctl_tag *find_tag(struct altmm_ctl *ctl, const char *name)
 	return NULL;
 }
 
+/*
+ * The command's tag, with the ctl lock taken; NULL, the lock dropped and
+ * the refusal logged, when there is no such tag.
+ */
+static struct ctl_tag *lock_cmd_tag(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
+{
+	struct ctl_tag *tag;
+
+	mutex_lock(&ctl->lock);
+	tag = find_tag(ctl, cmd->val[CTL_KEY_TAG]);
+	if (!tag) {
+		mutex_unlock(&ctl->lock);
+		ctl_err(ctl->sys, cmd->verb, "no tag '%s'", cmd->val[CTL_KEY_TAG]);
+	}
+	return tag;
+}
+
 static int parse_tag(struct altmm_system *sys, struct ctl_cmd *cmd)
 {
 	const char *s = cmd->val[CTL_KEY_TAG];
@@ -716,13 +733,9 @@ static int cmd_free(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 			return ret;
 	}
 
-	mutex_lock(&ctl->lock);
-	tag = find_tag(ctl, cmd->val[CTL_KEY_TAG]);
-	if (!tag) {
-		mutex_unlock(&ctl->lock);
-		ctl_err(sys, "free", "no tag '%s'", cmd->val[CTL_KEY_TAG]);
+	tag = lock_cmd_tag(ctl, cmd);
+	if (!tag)
 		return -ENOENT;
-	}
 	freed = free_tag_newest(ctl, tag, count);
 	if (count != ULONG_MAX && freed < count)
 		ctl_info(sys, "free tag=%s: %lu of %lu blocks (that was all)",
@@ -746,13 +759,9 @@ static int cmd_verify(struct altmm_ctl *ctl, struct ctl_cmd *cmd)
 	ret = parse_tag(sys, cmd);
 	if (ret)
 		return ret;
-	mutex_lock(&ctl->lock);
-	tag = find_tag(ctl, cmd->val[CTL_KEY_TAG]);
-	if (!tag) {
-		mutex_unlock(&ctl->lock);
-		ctl_err(sys, "verify", "no tag '%s'", cmd->val[CTL_KEY_TAG]);
+	tag = lock_cmd_tag(ctl, cmd);
+	if (!tag)
 		return -ENOENT;
-	}
 	list_for_each_entry(c, &tag->chunks, list) {
 		for (i = 0; i < c->nr; i++) {
 			struct ctl_block *b = &c->blocks[i];
