@@ -1456,7 +1456,8 @@ static void owner_report_names_the_stack(struct kunit *test)
 
 	KUNIT_ASSERT_TRUE(test, altmm_host_page_to_pfn(sys, pages[0], &pfn));
 	KUNIT_EXPECT_EQ(test, sys->page_owner[pfn].order, 2);
-	KUNIT_EXPECT_EQ(test, sys->page_owner[pfn].gfp_mask, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)sys->page_owner[pfn].gfp_mask,
+			(__force unsigned int)GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, sys->page_owner[pfn].pid, current->pid);
 	KUNIT_EXPECT_TRUE(test, sys->page_owner[pfn].allocated);
 

@@ -86,6 +86,8 @@
  * @order: its order
  * @nid: the node it came from
  * @zone: the zone type it came from
+ * @movable: marked movable, the ctl file its owner (its page's private
+ *	word points back here)
  */
 struct ctl_block {
 	struct page *page;

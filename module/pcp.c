@@ -171,17 +171,18 @@ static unsigned long free_pcppages_bulk(struct altmm_system *sys,
 		order = altmm_pcp_pindex_to_order(pindex);
 		do {
 			struct altmm_page *d = list_last_entry(list, struct altmm_page, lru);
+			unsigned long pfn;
 
 			list_del(&d->lru);
 			__clear_bit(ALTMM_PG_pcp, &d->flags);
 			count -= BIT(order);
 			pcp->count -= BIT(order);
 			freed += BIT(order);
+			pfn = altmm_desc_to_pfn(sys, d);
 			if (trace_mm_page_pcpu_drain_enabled())
-				trace_mm_page_pcpu_drain(altmm_pfn_to_host_page(sys,
-							 altmm_desc_to_pfn(sys, d)),
-							 order, altmm_get_pcp_migratetype(d));
-			altmm_free_one_page(sys, zone, altmm_desc_to_pfn(sys, d), order,
+				trace_mm_page_pcpu_drain(altmm_pfn_to_host_page(sys, pfn), order,
+							 altmm_get_pcp_migratetype(d));
+			altmm_free_one_page(sys, zone, pfn, order,
 					    altmm_get_pcp_migratetype(d), false);
 		} while (count > 0 && !list_empty(list));
 	}
