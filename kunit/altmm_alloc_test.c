@@ -608,7 +608,8 @@ static void alloc_double_free_race(struct kunit *test)
 	struct page *page = alloc_inner_page(test, sys), *again;
 	unsigned long before = misuses(sys);
 	struct altmm_page *d = altmm_test_desc(test, sys, page);
-	int i;
+	bool done;
+	int i, cpu;
 
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	KUNIT_ASSERT_NOT_NULL(test, f);
@@ -618,19 +619,36 @@ static void alloc_double_free_race(struct kunit *test)
 	init_completion(&w->reallocated);
 	window = w;
 	altmm_set_free_decided_hook(race_hook);
+	/*
+	 * Everyone on one CPU, so that the frame the winner frees is on the
+	 * per-CPU list this thread allocates from (migrate_disable() lets it
+	 * sleep).
+	 */
+	migrate_disable();
+	cpu = smp_processor_id();
 	for (i = 0; i < 2; i++) {
+		struct task_struct *t;
+
 		f[i] = (struct racing_free){ .sys = sys, .page = page,
 					     .wait = i ? &w->winner_decided : NULL };
 		init_completion(&f[i].done);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(racing_free_fn, &f[i],
-							    "altmm_free%d", i)));
+		t = kthread_create(racing_free_fn, &f[i], "altmm_free%d", i);
+		if (IS_ERR(t)) {
+			migrate_enable();
+			altmm_set_free_decided_hook(NULL);
+			KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		}
+		kthread_bind(t, cpu);
+		wake_up_process(t);
 	}
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f[0].done, 20 * HZ));
+	done = wait_for_completion_timeout(&f[0].done, 20 * HZ);
 	/* The winner has freed it; the same hot frame comes back at once. */
-	again = altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 0);
+	again = done ? altmm_sys_alloc_pages(sys, GFP_KERNEL, 0, 0) : NULL;
 	complete(&w->reallocated);
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f[1].done, 20 * HZ));
+	done = done && wait_for_completion_timeout(&f[1].done, 20 * HZ);
+	migrate_enable();
 	altmm_set_free_decided_hook(NULL);
+	KUNIT_ASSERT_TRUE(test, done);
 
 	KUNIT_EXPECT_TRUE(test, w->winner);
 	KUNIT_EXPECT_EQ(test, f[0].ret, 0);
