@@ -368,22 +368,13 @@ static unsigned long find_unmovable(struct altmm_system *sys, unsigned long star
 	for (pfn = start; pfn < end; pfn++) {
 		struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
 		unsigned long flags = READ_ONCE(d->flags);
-		unsigned int order;
 
 		if (flags & BIT(ALTMM_PG_reserved))
 			return pfn;
-		if (flags & BIT(ALTMM_PG_buddy)) {
-			order = READ_ONCE(d->private);
-			if (order < ALTMM_MAX_ORDER)
-				pfn += BIT(order) - 1;
-			continue;
-		}
-		if (!(flags & BIT(ALTMM_PG_alloc)))
-			continue;
-		if (!(flags & (BIT(ALTMM_PG_user) | BIT(ALTMM_PG_movable))))
+		if ((flags & BIT(ALTMM_PG_alloc)) &&
+		    !(flags & (BIT(ALTMM_PG_user) | BIT(ALTMM_PG_movable))))
 			return pfn;
-		order = (flags & ALTMM_PG_ORDER_MASK) >> ALTMM_PG_ORDER_SHIFT;
-		pfn += BIT(order) - 1;
+		pfn += altmm_racy_block_frames(d, flags) - 1;
 	}
 	return ALTMM_NO_PFN;
 }
@@ -513,28 +504,19 @@ static int migrate_range(struct offline_control *oc, unsigned long *unmovable)
 		for (; pfn < oc->end && n < OFFLINE_BATCH; pfn++) {
 			struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
 			unsigned long flags = READ_ONCE(d->flags);
-			unsigned int order;
 
-			if (flags & BIT(ALTMM_PG_buddy)) {
-				order = READ_ONCE(d->private);
-				if (order < ALTMM_MAX_ORDER)
-					pfn += BIT(order) - 1;
-				continue;
+			if (flags & BIT(ALTMM_PG_alloc)) {
+				switch (isolate_movable(sys, pfn, flags, &pages)) {
+				case 0:
+					n++;
+					/* Movable pages are order 0: on to the next frame. */
+					continue;
+				case -EPERM:
+					(*unmovable)++;
+					break;
+				}
 			}
-			if (!(flags & BIT(ALTMM_PG_alloc)))
-				continue;
-			order = (flags & ALTMM_PG_ORDER_MASK) >> ALTMM_PG_ORDER_SHIFT;
-			switch (isolate_movable(sys, pfn, flags, &pages)) {
-			case 0:
-				n++;
-				break;
-			case -EPERM:
-				(*unmovable)++;
-				fallthrough;
-			default:
-				pfn += BIT(order) - 1;
-				break;
-			}
+			pfn += altmm_racy_block_frames(d, flags) - 1;
 		}
 		if (n) {
 			ret = altmm_migrate_pages(sys, &pages, offline_target, NULL,

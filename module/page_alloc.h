@@ -178,6 +178,25 @@ static inline int altmm_zone_nid(const struct altmm_zone *zone)
 	return zone->node->nid;
 }
 
+/*
+ * How many frames from a racily read descriptor on belong to its block: a
+ * free block's or an allocation's size, else 1.  An order out of range
+ * is a block changing under the reader.
+ */
+static inline unsigned long altmm_racy_block_frames(const struct altmm_page *d,
+						    unsigned long flags)
+{
+	unsigned int order;
+
+	if (flags & BIT(ALTMM_PG_buddy)) {
+		order = READ_ONCE(d->private);
+		return order < ALTMM_MAX_ORDER ? BIT(order) : 1;
+	}
+	if (flags & BIT(ALTMM_PG_alloc))
+		return BIT((flags & ALTMM_PG_ORDER_MASK) >> ALTMM_PG_ORDER_SHIFT);
+	return 1;
+}
+
 /* The node of the running CPU in the instance's CPU map. */
 static inline int altmm_numa_node_id(const struct altmm_system *sys)
 {

@@ -1268,14 +1268,12 @@ static void map_pageblock(struct altmm_system *sys, unsigned long start,
 	}
 	while (pfn < end) {
 		const struct altmm_page *d = altmm_pfn_to_desc(sys, pfn);
-		unsigned long f = READ_ONCE(d->flags), n = 1;
+		unsigned long f = READ_ONCE(d->flags);
+		unsigned long n = min(altmm_racy_block_frames(d, f), end - pfn);
 
 		if (f & BIT(ALTMM_PG_buddy)) {
-			order = READ_ONCE(d->private);
-			n = min(order < ALTMM_MAX_ORDER ? BIT(order) : 1, end - pfn);
 			use[USE_FREE] += n;
 		} else if (f & BIT(ALTMM_PG_alloc)) {
-			n = min(BIT(altmm_alloc_order(d)), end - pfn);
 			use[f & BIT(ALTMM_PG_slab) ? USE_SLAB :
 			    f & BIT(ALTMM_PG_user) ? USE_USER : USE_KERNEL] += n;
 		} else if (f & (BIT(ALTMM_PG_reserved) | BIT(ALTMM_PG_device))) {
